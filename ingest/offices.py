@@ -1,0 +1,79 @@
+"""The office alias table: short names, full names and other spellings of responsible offices.
+
+Kept as data (`corpus/offices.tsv`) so staff can add an office without touching code. Every
+spelling resolves to the short name the notices use, so 基础教育处 finds rows that say 基教处.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+DEFAULT_TABLE = Path(__file__).resolve().parent.parent / "corpus" / "offices.tsv"
+
+
+class OfficeTableError(ValueError):
+    """The alias table file is malformed."""
+
+
+@dataclass(frozen=True)
+class Office:
+    short: str
+    full: str
+    aliases: tuple[str, ...]
+
+    @property
+    def spellings(self) -> tuple[str, ...]:
+        return tuple(dict.fromkeys((self.short, self.full, *self.aliases)))
+
+
+class OfficeTable:
+    """Resolves any spelling of an office to its short name; finds offices named in free text."""
+
+    def __init__(self, offices: list[Office]):
+        self.offices = offices
+        self._by_spelling: dict[str, str] = {}
+        for office in offices:
+            for spelling in office.spellings:
+                self._by_spelling.setdefault(spelling, office.short)
+        # Longest spelling first so 政策法规处 wins over a shorter overlapping name.
+        ordered = sorted(self._by_spelling, key=len, reverse=True)
+        self._pattern = re.compile("|".join(map(re.escape, ordered))) if ordered else None
+
+    @classmethod
+    def load(cls, path: Path | str = DEFAULT_TABLE) -> "OfficeTable":
+        path = Path(path)
+        if not path.is_file():
+            raise OfficeTableError(f"office alias table not found: {path} (create it: one office per "
+                                   "line, 'short<TAB>full<TAB>alias、alias')")
+        offices = []
+        for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+            if not line.strip() or line.lstrip().startswith("#"):
+                continue
+            cols = line.split("\t")
+            if len(cols) < 2 or not cols[0].strip() or not cols[1].strip():
+                raise OfficeTableError(f"{path}:{n}: expected 'short<TAB>full<TAB>aliases', got {line!r}")
+            aliases = tuple(a.strip() for a in (cols[2] if len(cols) > 2 else "").split("、") if a.strip())
+            offices.append(Office(cols[0].strip(), cols[1].strip(), aliases))
+        return cls(offices)
+
+    def canonical(self, name: str) -> str | None:
+        """The short name for any spelling, or None if the table does not know it."""
+        return self._by_spelling.get(name.strip())
+
+    def full_name(self, short: str) -> str:
+        for office in self.offices:
+            if office.short == short:
+                return office.full
+        return short
+
+    def find_all(self, text: str) -> list[str]:
+        """Short names of all offices mentioned in `text`, in order of first mention."""
+        if self._pattern is None:
+            return []
+        found = [self._by_spelling[m.group(0)] for m in self._pattern.finditer(text)]
+        return list(dict.fromkeys(found))
+
+    @property
+    def spellings(self) -> list[str]:
+        return list(self._by_spelling)

@@ -1,0 +1,361 @@
+"""Parse a scraped notice (plain text) into a `Document`.
+
+The scraped pages are line-oriented: a header block of `label: value` pairs, the covering notice,
+the document title, an opening paragraph, numbered sections (一、…) holding numbered items (1.…),
+and an appendix table flattened one cell per line (month, then task / offices pairs).
+The parser works line by line with a small state machine; it knows labels and shapes, never the
+wording or the counts of any particular notice.
+"""
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from ingest.offices import OfficeTable
+from ingest.records import META_KEYS, Document, Item, ScheduleRow, Section
+
+
+class IngestError(Exception):
+    """A file that cannot be ingested; the message names the file and how to fix it."""
+
+
+# --- text normalisation -------------------------------------------------------------------------
+
+_SPACES = re.compile(r"[\u00a0\u3000\u2002\u2003\u2009\u200b\t ]+")
+
+
+def clean_line(line: str) -> str:
+    """Collapse non-breaking, full-width and ASCII space runs; strip ends and bullet marks."""
+    line = _SPACES.sub(" ", line).strip()
+    return line.lstrip("•·●▪◆■").strip()
+
+
+def decode(raw: bytes, path: str) -> tuple[str, str]:
+    """Decode UTF-8 (with or without BOM) or GB18030/GBK; return (text, encoding used)."""
+    if not raw.strip():
+        raise IngestError(f"{path}: the file is empty; put the notice's text in it or remove it")
+    if b"\x00" in raw[:8192]:
+        raise IngestError(f"{path}: looks like a binary file (NUL bytes); save the notice as "
+                          "plain text (UTF-8 or GBK)")
+    if raw.startswith(b"\xef\xbb\xbf"):
+        return raw[3:].decode("utf-8"), "utf-8-sig"
+    try:
+        return raw.decode("utf-8"), "utf-8"
+    except UnicodeDecodeError:
+        pass
+    try:
+        text = raw.decode("gb18030")
+    except UnicodeDecodeError as e:
+        raise IngestError(f"{path}: neither UTF-8 nor GBK/GB18030 text (byte {e.start}); "
+                          "re-save it as UTF-8") from e
+    # GB18030 decodes almost any byte string; reject binary that happens to decode.
+    controls = sum(1 for ch in text if unicodedata.category(ch) == "Cc" and ch not in "\r\n\t")
+    if controls > len(text) // 100 + 2:
+        raise IngestError(f"{path}: looks like a binary file ({controls} control characters); "
+                          "save the notice as plain text")
+    return text, "gb18030"
+
+
+# --- Chinese numerals -----------------------------------------------------------------------------
+
+_DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6,
+           "七": 7, "八": 8, "九": 9}
+
+
+def cn_to_int(s: str) -> int | None:
+    """一 → 1, 十二 → 12, 二十 → 20, 九十九 → 99; None if `s` is not such a numeral."""
+    if not s or any(ch not in _DIGITS and ch not in "十百" for ch in s):
+        return None
+    total, current = 0, 0
+    for ch in s:
+        if ch == "百":
+            total += (current or 1) * 100
+            current = 0
+        elif ch == "十":
+            total += (current or 1) * 10
+            current = 0
+        else:
+            current = current * 10 + _DIGITS[ch] if current else _DIGITS[ch]
+    return total + current
+
+
+# --- line shapes ------------------------------------------------------------------------------------
+
+LABELS: dict[str, str] = {
+    "索引号": "index_no", "组配分类": "category", "主题分类": "category", "分类": "category",
+    "成文日期": "written_date", "发文日期": "written_date", "印发日期": "written_date",
+    "发布日期": "published_date", "公开日期": "published_date",
+    "发布机构": "issuer", "发文机关": "issuer", "发文单位": "issuer", "发布单位": "issuer",
+    "标题": "title", "名称": "title", "发文字号": "doc_no", "文号": "doc_no",
+}
+_LABEL_RE = re.compile(
+    r"(?:^|(?<=\s))(" + "|".join(sorted(map(re.escape, LABELS), key=len, reverse=True)) + r")\s*[:：]")
+
+_CLUTTER = re.compile(
+    r"^(信息来源|浏览次数|字体\s*[:：]|分享\s*[:：到]|上一篇|下一篇|Produced\s+By|当前位置|您的位置|"
+    r"您现在的位置|首页\s*[>›»]|【?\s*字号|【?\s*打印|打印本页|关闭窗口|【?\s*关闭|扫一扫|收藏本页)",
+    re.IGNORECASE)
+_SECTION = re.compile(r"^([一二三四五六七八九十百]+)\s*[、.．]\s*(\S.*)$")
+_ITEM = re.compile(r"^(\d{1,3})\s*[.．、](?!\d)\s*(\S.*)$")
+_DATE = re.compile(r"^\d{4}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日$")
+_APPENDIX_REF = re.compile(r"^附件\s*\d*\s*[:：]?")
+_TABLE_TITLE = re.compile(r"(配档表|任务分工|责任分工|工作分工|任务清单)")
+_TABLE_HEAD = {"时间", "月份", "时限", "完成时间", "时间节点", "重点工作", "工作任务", "主要任务",
+               "工作内容", "责任单位", "责任处室", "牵头单位", "责任部门", "序号"}
+_MONTH = re.compile(r"^(\d{1,2}|[一二三四五六七八九十]{1,3})\s*月份?$")
+_INLINE_OFFICES = re.compile(r"[(（]\s*责任(?:处室|单位|部门)\s*[:：]\s*([^()（）]+?)\s*[)）]\s*[。.]?$")
+_OFFICES_LINE = re.compile(r"^责任(?:处室|单位|部门)\s*[:：]\s*(.+)$")
+_OFFICE_SUFFIX = re.compile(r"(处|室|院|馆|中心|办|委|局|科|部|党委|处室|组|站|会|队|所)$")
+_SENTENCE_END = re.compile(r"[。!！?？;；]")
+
+
+def split_offices(text: str) -> list[str]:
+    return [p.strip() for p in re.split(r"[、,，;；/ ]+", text) if p.strip()]
+
+
+def is_office_list(line: str, table: OfficeTable) -> bool:
+    """True when every part of the line names an office (known, or shaped like one)."""
+    if len(line) > 80 or "《" in line:
+        return False
+    parts = split_offices(line)
+    return bool(parts) and all(
+        table.canonical(p) is not None or (len(p) <= 16 and _OFFICE_SUFFIX.search(p)) for p in parts)
+
+
+def first_sentence(text: str) -> str:
+    m = _SENTENCE_END.search(text)
+    return (text[: m.start()] if m else text).strip()
+
+
+def parse_header(line: str) -> dict[str, str] | None:
+    """`索引号: X 组配分类: Y` → {"index_no": "X", "category": "Y"}; None if not a header line."""
+    matches = list(_LABEL_RE.finditer(line))
+    if not matches or matches[0].start() != 0:
+        return None
+    out: dict[str, str] = {}
+    for m, nxt in zip(matches, matches[1:] + [None]):
+        value = line[m.end(): nxt.start() if nxt else len(line)].strip()
+        out.setdefault(LABELS[m.group(1)], value)
+    return out
+
+
+# --- the parser -----------------------------------------------------------------------------------
+
+@dataclass
+class _State:
+    meta: dict[str, str | None] = field(default_factory=lambda: {k: None for k in META_KEYS})
+    meta_title: str | None = None
+    front: list[str] = field(default_factory=list)      # lines before the first section / item
+    sections: list[Section] = field(default_factory=list)
+    items: list[dict] = field(default_factory=list)
+    schedule: list[dict] = field(default_factory=list)
+    tail: list[str] = field(default_factory=list)       # notes after the schedule
+    warnings: list[str] = field(default_factory=list)
+    date: str | None = None
+
+
+def parse_text(text: str, doc_id: str, path: str = "", encoding: str = "utf-8",
+               offices: OfficeTable | None = None) -> Document:
+    table = offices or OfficeTable.load()
+    st = _State()
+    lines = [clean_line(raw) for raw in text.replace("\r\n", "\n").replace("\r", "\n").split("\n")]
+    lines = [ln for ln in lines if ln and not _CLUTTER.match(ln)]
+
+    # 1. Header block: leading `label: value` lines. An empty value stays empty.
+    i = 0
+    while i < len(lines):
+        fields_ = parse_header(lines[i])
+        if fields_ is None:
+            break
+        for key, value in fields_.items():
+            if key == "title":
+                st.meta_title = value or None
+            else:
+                st.meta[key] = value
+        i += 1
+    body = lines[i:]
+
+    # 2. Split off the appendix table: it starts after the last table-title line.
+    table_at = None
+    for j, ln in enumerate(body):
+        if _TABLE_TITLE.search(ln) and not _ITEM.match(ln) and not _SECTION.match(ln) \
+                and not _APPENDIX_REF.match(ln) and len(ln) <= 40:
+            table_at = j
+    if table_at is not None:
+        _parse_schedule(body[table_at + 1:], table, st)
+        body = body[:table_at]
+
+    # 3. Body: front matter, sections, items.
+    _parse_body(body, table, st)
+
+    title, preamble, addressees, signature, cover_paragraphs = _front_matter(st)
+    items = tuple(Item(no=d["no"], section=d["section"], title=first_sentence(d["text"]) or d["text"],
+                       text=d["text"], offices=tuple(d["offices"])) for d in st.items)
+    paragraphs: tuple[str, ...] = ()
+    if not items:
+        paragraphs = tuple(p for p in [*cover_paragraphs, *st.tail] if p)
+        st.warnings.append(f"no numbered items found; ingested {len(paragraphs)} paragraph(s) "
+                           "so nothing is dropped")
+    else:
+        paragraphs = tuple(st.tail)
+    nos = [it.no for it in items]
+    if len(set(nos)) != len(nos):
+        st.warnings.append("item numbers repeat (numbering restarts per section?); "
+                           "cite items together with their section")
+    return Document(
+        doc_id=doc_id, path=path, encoding=encoding,
+        title=title or st.meta_title or doc_id, meta=st.meta, meta_title=st.meta_title,
+        preamble=preamble, addressees=addressees, signature=signature, date=st.date,
+        sections=tuple(st.sections), items=items,
+        schedule=tuple(ScheduleRow(r["month"], r["task"], tuple(r["offices"])) for r in st.schedule),
+        paragraphs=paragraphs, warnings=tuple(st.warnings),
+    )
+
+
+def _parse_body(body: list[str], table: OfficeTable, st: _State) -> None:
+    section: str | None = None
+    for ln in body:
+        m_sec = _SECTION.match(ln)
+        m_item = _ITEM.match(ln)
+        if m_sec and cn_to_int(m_sec.group(1)):
+            section = m_sec.group(1)
+            st.sections.append(Section(no=section, title=m_sec.group(2).strip()))
+            continue
+        if m_item:
+            text, offices = _strip_inline_offices(m_item.group(2).strip())
+            st.items.append({"no": int(m_item.group(1)), "section": section, "text": text,
+                             "offices": offices})
+            continue
+        if _DATE.match(ln) and st.date is None:
+            st.date = ln
+            st.front.append(ln)
+            continue
+        if _APPENDIX_REF.match(ln) or _TABLE_HEAD.issuperset({ln}):
+            continue
+        m_off = _OFFICES_LINE.match(ln)
+        if m_off and st.items:
+            st.items[-1]["offices"].extend(split_offices(m_off.group(1)))
+            continue
+        if st.items:
+            # A wrapped or continued paragraph of the current item.
+            text, offices = _strip_inline_offices(ln)
+            st.items[-1]["text"] += text
+            st.items[-1]["offices"].extend(offices)
+        elif st.sections:
+            st.tail.append(ln)  # text between a section heading and its first item: kept
+        else:
+            st.front.append(ln)
+
+
+def _strip_inline_offices(text: str) -> tuple[str, list[str]]:
+    m = _INLINE_OFFICES.search(text)
+    if not m:
+        return text, []
+    return text[: m.start()].rstrip(), split_offices(m.group(1))
+
+
+def _parse_schedule(lines: list[str], table: OfficeTable, st: _State) -> None:
+    month: int | None = None
+    pending_task: str | None = None
+    continues = False  # last office list ended with 、: the next line carries on
+    for ln in lines:
+        if ln in _TABLE_HEAD:
+            continue
+        if ln.startswith("备注") or ln.startswith("注:") or ln.startswith("注："):
+            st.tail.append(ln)
+            continue
+        m = _MONTH.match(ln)
+        if m:
+            value = int(m.group(1)) if m.group(1).isdigit() else cn_to_int(m.group(1))
+            if value is None or not 1 <= value <= 12:
+                st.warnings.append(f"schedule: month {ln!r} is not 1–12; rows under it are kept "
+                                   "under the previous month")
+            else:
+                month = value
+            if pending_task is not None:
+                st.warnings.append(f"schedule: task {pending_task!r} has no offices")
+                _add_row(st, month, pending_task, [])
+                pending_task = None
+            continues = False
+            continue
+        if month is None:
+            st.warnings.append(f"schedule: line before any month kept as a note: {ln!r}")
+            st.tail.append(ln)
+            continue
+        if continues and st.schedule and is_office_list(ln, table):
+            st.schedule[-1]["offices"].extend(split_offices(ln))
+            continues = ln.endswith(("、", ",", "，"))
+            continue
+        if pending_task is not None and is_office_list(ln, table):
+            _add_row(st, month, pending_task, split_offices(ln))
+            pending_task = None
+            continues = ln.endswith(("、", ",", "，"))
+            continue
+        if pending_task is not None:
+            st.warnings.append(f"schedule: task {pending_task!r} has no offices")
+            _add_row(st, month, pending_task, [])
+        pending_task = ln
+        continues = False
+    if pending_task is not None and month is not None:
+        st.warnings.append(f"schedule: task {pending_task!r} has no offices (text ends)")
+        _add_row(st, month, pending_task, [])
+
+
+def _add_row(st: _State, month: int, task: str, offices: list[str]) -> None:
+    st.schedule.append({"month": month, "task": task, "offices": offices})
+
+
+def _front_matter(st: _State) -> tuple[str | None, str, str | None, str | None, list[str]]:
+    """From the lines before the first item: title, preamble, addressees, signature.
+
+    Returns the paragraphs too, so a file without items keeps all its text.
+    """
+    front = st.front
+    addressees = next((ln for ln in front if ln.endswith((":", "：")) and len(ln) <= 80), None)
+    signature = None
+    start = 0
+    if st.date is not None:
+        d = front.index(st.date) if st.date in front else -1
+        if d > 0 and not _SENTENCE_END.search(front[d - 1]) and len(front[d - 1]) <= 60:
+            signature = front[d - 1]
+        start = d + 1 if d >= 0 else 0
+    rest = front[start:]
+    title_at = next((k for k, ln in enumerate(rest)
+                     if len(ln) <= 60 and not _SENTENCE_END.search(ln) and ln != addressees), None)
+    title = rest[title_at] if title_at is not None else None
+    after = rest[title_at + 1:] if title_at is not None else rest
+    preamble = "\n".join(ln for ln in after if not ln.endswith((":", "：")) or len(ln) > 80)
+    if not st.items:
+        return title, preamble, addressees, signature, front
+    return title, preamble, addressees, signature, after
+
+
+# --- files ----------------------------------------------------------------------------------------
+
+DOC_SUFFIXES = (".txt", ".md")
+
+
+def doc_id_for(path: Path) -> str:
+    return re.sub(r"[^0-9A-Za-z\u4e00-\u9fff_-]+", "-", path.stem).strip("-") or "doc"
+
+
+def discover(paths: list[Path]) -> list[Path]:
+    """Expand folders to their notice files (sorted); files are returned as given."""
+    out: list[Path] = []
+    for p in paths:
+        if p.is_dir():
+            out.extend(sorted(q for q in p.iterdir() if q.is_file() and q.suffix in DOC_SUFFIXES))
+        else:
+            out.append(p)
+    return out
+
+
+def parse_file(path: Path, offices: OfficeTable | None = None) -> Document:
+    if not path.exists():
+        raise IngestError(f"{path}: no such file; check the path (default corpus folder: corpus/)")
+    if not path.is_file():
+        raise IngestError(f"{path}: not a regular file")
+    text, encoding = decode(path.read_bytes(), str(path))
+    return parse_text(text, doc_id_for(path), str(path), encoding, offices)

@@ -1,0 +1,186 @@
+"""The typed records that flow ingest -> index -> bot.
+
+A notice becomes one `Document` (what the parser understood) and, from it, a flat list of
+`Record`s: one per citable unit (header, preamble, section, item, schedule row, loose paragraph).
+Records are frozen; stages that add scores or links make new objects instead of mutating them.
+"""
+from __future__ import annotations
+
+import json
+from dataclasses import asdict, dataclass, field, fields
+from typing import Literal
+
+Kind = Literal["meta", "preamble", "section", "item", "schedule", "paragraph"]
+KINDS: tuple[str, ...] = ("meta", "preamble", "section", "item", "schedule", "paragraph")
+
+# Header fields, in the order the --json contract lists them.
+META_KEYS: tuple[str, ...] = (
+    "index_no", "category", "written_date", "published_date", "issuer", "doc_no",
+)
+
+
+@dataclass(frozen=True)
+class Record:
+    """One citable unit of a notice.
+
+    `id` is stable across runs: it is built from the document id and the unit's own numbering
+    (item number, section numeral, month and position within the month), never from a counter
+    over the whole file.
+    """
+
+    id: str
+    doc_id: str
+    kind: Kind
+    text: str
+    section: str | None = None        # section numeral (一, 二, …) of an item or section
+    section_title: str | None = None
+    item: int | None = None           # item number (第N条)
+    title: str | None = None          # item title sentence / section title / document title
+    month: int | None = None          # schedule rows: 1–12
+    offices: tuple[str, ...] = ()     # as written in the notice
+    meta: tuple[tuple[str, str], ...] = ()  # header records: (label, value) pairs
+
+    def __post_init__(self) -> None:
+        if self.kind not in KINDS:
+            raise ValueError(f"record kind must be one of {KINDS}, got {self.kind!r}")
+        if self.month is not None and not 1 <= self.month <= 12:
+            raise ValueError(f"record {self.id}: month must be 1–12, got {self.month}")
+
+    def to_dict(self) -> dict:
+        d = asdict(self)
+        d["offices"] = list(self.offices)
+        d["meta"] = [list(p) for p in self.meta]
+        return d
+
+    @classmethod
+    def from_dict(cls, d: dict) -> "Record":
+        known = {f.name for f in fields(cls)}
+        unknown = set(d) - known
+        if unknown:
+            raise ValueError(f"unknown record keys {sorted(unknown)}; expected a subset of {sorted(known)}")
+        d = dict(d)
+        d["offices"] = tuple(d.get("offices", ()))
+        d["meta"] = tuple(tuple(p) for p in d.get("meta", ()))
+        return cls(**d)
+
+    def __repr__(self) -> str:
+        short = self.text[:24] + ("…" if len(self.text) > 24 else "")
+        return f"Record({self.id!r}, {short!r})"
+
+
+@dataclass(frozen=True)
+class Section:
+    no: str
+    title: str
+
+
+@dataclass(frozen=True)
+class Item:
+    no: int
+    section: str | None
+    title: str
+    text: str
+    offices: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class ScheduleRow:
+    month: int
+    task: str
+    offices: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Document:
+    """Everything the parser understood about one file."""
+
+    doc_id: str
+    path: str
+    encoding: str
+    title: str
+    meta: dict[str, str | None]
+    meta_title: str | None = None
+    preamble: str = ""
+    addressees: str | None = None
+    signature: str | None = None
+    date: str | None = None
+    sections: tuple[Section, ...] = ()
+    items: tuple[Item, ...] = ()
+    schedule: tuple[ScheduleRow, ...] = ()
+    paragraphs: tuple[str, ...] = ()   # text kept when the file has no numbered items
+    warnings: tuple[str, ...] = field(default=())
+
+    @property
+    def offices(self) -> list[str]:
+        """Every office named in the schedule or in items, in first-seen order."""
+        seen: dict[str, None] = {}
+        for row in self.schedule:
+            seen.update(dict.fromkeys(row.offices))
+        for item in self.items:
+            seen.update(dict.fromkeys(item.offices))
+        return list(seen)
+
+    def summary_json(self) -> dict:
+        """The `python -m ingest --json` contract: exactly these keys, absent values null."""
+        return {
+            "doc_id": self.doc_id,
+            "title": self.title,
+            "meta": {k: self.meta.get(k) for k in META_KEYS},
+            "preamble": self.preamble,
+            "sections": [{"no": s.no, "title": s.title} for s in self.sections],
+            "items": [
+                {"no": i.no, "section": i.section, "title": i.title, "text": i.text,
+                 "offices": list(i.offices)}
+                for i in self.items
+            ],
+            "schedule": [
+                {"month": r.month, "task": r.task, "offices": list(r.offices)}
+                for r in self.schedule
+            ],
+        }
+
+    def records(self) -> list[Record]:
+        """Flatten into citable records, in document order."""
+        out: list[Record] = []
+        meta_pairs = tuple((k, v) for k, v in self.meta.items() if v is not None)
+        if meta_pairs or self.meta_title:
+            lines = [f"{k}: {v}" for k, v in meta_pairs]
+            if self.meta_title:
+                lines.insert(0, f"title: {self.meta_title}")
+            out.append(Record(id=f"{self.doc_id}:meta", doc_id=self.doc_id, kind="meta",
+                              text="\n".join(lines), title=self.meta_title or self.title,
+                              meta=meta_pairs))
+        if self.preamble:
+            out.append(Record(id=f"{self.doc_id}:preamble", doc_id=self.doc_id, kind="preamble",
+                              text=self.preamble, title=self.title))
+        titles = {s.no: s.title for s in self.sections}
+        for s in self.sections:
+            out.append(Record(id=f"{self.doc_id}:section:{s.no}", doc_id=self.doc_id,
+                              kind="section", text=s.title, section=s.no, section_title=s.title,
+                              title=s.title))
+        for it in self.items:
+            out.append(Record(id=f"{self.doc_id}:item:{it.no}", doc_id=self.doc_id, kind="item",
+                              text=it.text, section=it.section,
+                              section_title=titles.get(it.section or ""), item=it.no,
+                              title=it.title, offices=it.offices))
+        per_month: dict[int, int] = {}
+        for row in self.schedule:
+            per_month[row.month] = per_month.get(row.month, 0) + 1
+            out.append(Record(id=f"{self.doc_id}:schedule:{row.month:02d}-{per_month[row.month]:02d}",
+                              doc_id=self.doc_id, kind="schedule", text=row.task,
+                              month=row.month, offices=row.offices))
+        for n, para in enumerate(self.paragraphs, 1):
+            out.append(Record(id=f"{self.doc_id}:paragraph:{n}", doc_id=self.doc_id,
+                              kind="paragraph", text=para))
+        return out
+
+
+def write_jsonl(records: list[Record], path) -> None:
+    with open(path, "w", encoding="utf-8") as f:
+        for r in records:
+            f.write(json.dumps(r.to_dict(), ensure_ascii=False) + "\n")
+
+
+def read_jsonl(path) -> list[Record]:
+    with open(path, encoding="utf-8") as f:
+        return [Record.from_dict(json.loads(line)) for line in f if line.strip()]

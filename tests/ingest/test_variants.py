@@ -1,0 +1,119 @@
+"""Small hand-made notices for each variant other sites and years use."""
+from __future__ import annotations
+
+import pytest
+
+from ingest.offices import OfficeTable
+from ingest.parse import IngestError, cn_to_int, decode, parse_file, parse_text
+
+
+def parse(text: str):
+    return parse_text(text, "t", offices=OfficeTable.load())
+
+
+FULLWIDTH = """\
+• 索引号： X-1 组配分类： 计划
+• 发文字号：
+• 标题： 某局2023年工作要点
+某局2023年工作要点
+
+2023年的总体要求是：稳中求进。
+
+一、抓党建
+
+1．加强政治建设。学习。（责任处室：秘书处、党建工作处）
+
+2．推进从严治党。
+责任单位：机关党委
+
+二、抓教育
+
+3．办好学前教育。覆盖率达到90%。
+"""
+
+
+def test_fullwidth_punctuation_inline_offices_and_empty_doc_no():
+    doc = parse(FULLWIDTH)
+    assert doc.meta["doc_no"] == ""                 # empty label stays empty …
+    assert doc.meta_title == "某局2023年工作要点"     # … and does not swallow the next line
+    assert doc.meta["index_no"] == "X-1" and doc.meta["category"] == "计划"
+    assert [s.title for s in doc.sections] == ["抓党建", "抓教育"]
+    items = {i.no: i for i in doc.items}
+    assert items[1].offices == ("秘书处", "党建工作处")
+    assert "责任处室" not in items[1].text and items[1].text == "加强政治建设。学习。"
+    assert items[2].offices == ("机关党委",) and "责任单位" not in items[2].text
+    assert items[3].section == "二"
+    assert doc.preamble == "2023年的总体要求是：稳中求进。"
+
+
+def test_ascii_punctuation_crlf_and_other_labels():
+    text = ("文号: 某发[2022]3号\r\n发文日期: 2022-03-01\r\n发文机关: 某局\r\n"
+            "某局2022年工作要点\r\n一. 抓质量\r\n1. 提高质量. (责任处室: 基教处, 督导室)\r\n"
+            "2. 加强督导.\r\n")
+    doc = parse(text)
+    assert doc.meta["doc_no"] == "某发[2022]3号"
+    assert doc.meta["written_date"] == "2022-03-01" and doc.meta["issuer"] == "某局"
+    assert doc.title == "某局2022年工作要点"
+    assert doc.sections[0].title == "抓质量"
+    assert doc.items[0].offices == ("基教处", "督导室")
+    assert doc.items[1].text == "加强督导."
+
+
+def test_no_header_single_newlines_and_sections_past_ten():
+    numerals = ["一", "二", "三", "四", "五", "六", "七", "八", "九", "十", "十一", "十二"]
+    lines = ["某市教育工作要点"]
+    for n, num in enumerate(numerals, 1):
+        lines += [f"{num}、第{n}部分", f"{n}.第{n}项工作。内容{n}。"]
+    doc = parse("\n".join(lines))
+    assert all(v is None for v in doc.meta.values())
+    assert [s.no for s in doc.sections] == numerals
+    assert [i.section for i in doc.items][-2:] == ["十一", "十二"]
+    assert [i.no for i in doc.items] == list(range(1, 13))
+    assert cn_to_int("十二") == 12 and cn_to_int("二十") == 20 and cn_to_int("九十九") == 99
+
+
+def test_truncated_notice_keeps_what_is_there():
+    doc = parse("某要点\n一、抓党建\n1.加强政治建设。学习\n2.推进从严")
+    assert [i.no for i in doc.items] == [1, 2]
+    assert doc.items[1].text == "推进从严"
+
+
+def test_no_items_becomes_paragraphs_with_warning():
+    doc = parse("关于放假的通知\n各单位:\n根据安排,现将放假事项通知如下。\n请遵照执行。")
+    assert doc.items == ()
+    assert "根据安排,现将放假事项通知如下。" in doc.paragraphs
+    assert any("no numbered items" in w for w in doc.warnings)
+
+
+def test_schedule_split_office_list_and_spaces():
+    text = ("某要点\n一、党建\n1.抓党建。\n附件:配档表\n附件\n2024年重点工作配档表\u00a0\n时间\n重点工作\n"
+            "责任单位\n1月\n完成述职评议\n机关党委\n开展检查\n\u3000\u3000办公室、\n秘书处\n \n"
+            "二月\n印发清单\n督导室\n备注:以通知为准。\n")
+    doc = parse(text)
+    assert [(r.month, r.task, r.offices) for r in doc.schedule] == [
+        (1, "完成述职评议", ("机关党委",)),
+        (1, "开展检查", ("办公室", "秘书处")),
+        (2, "印发清单", ("督导室",)),
+    ]
+    assert doc.items[0].text == "抓党建。"   # 附件 lines do not leak into the last item
+    assert "备注:以通知为准。" in doc.paragraphs
+
+
+def test_gbk_file_is_detected(tmp_path):
+    p = tmp_path / "gbk.txt"
+    p.write_bytes("某局工作要点\n一、党建\n1.加强党建。\n".encode("gbk"))
+    doc = parse_file(p)
+    assert doc.encoding == "gb18030"
+    assert doc.items[0].title == "加强党建"
+
+
+def test_lone_space_lines_and_blank_runs():
+    doc = parse("某要点\n \n\n\n\u00a0\n一、甲\n\n\n \n1.乙。\n\n\n2.丙。\n")
+    assert [i.text for i in doc.items] == ["乙。", "丙。"]
+
+
+@pytest.mark.parametrize("raw,needle", [(b"", "empty"), (b"\x00\x01\x02abc", "binary")])
+def test_decode_errors_name_the_file(raw, needle):
+    with pytest.raises(IngestError, match=needle) as e:
+        decode(raw, "some/file.txt")
+    assert "some/file.txt" in str(e.value)
