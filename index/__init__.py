@@ -1,0 +1,1 @@
+"""Index: hybrid (BM25 + dense) retrieval over the ingest records, persisted as checked plain files."""

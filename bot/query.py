@@ -1,0 +1,208 @@
+"""Understanding a question: months, offices, item / section references, header fields, intent.
+
+Pure functions over text plus the office table and the section titles of the loaded notices; no
+retrieval here. A follow-up question is resolved against the previous turn's `Query` by
+`Query.inherit`, so "那7月呢?" keeps the office and "里面提到的投资金额是多少?" stays in the item.
+"""
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass, replace
+
+from ingest.offices import OfficeTable
+from ingest.parse import cn_to_int
+
+CN_NUM = "零〇一二三四五六七八九十两"
+_NUM = rf"(\d{{1,2}}|[{CN_NUM}]{{1,3}})"
+
+EN_MONTHS = {m: i for i, ms in enumerate([
+    ("january", "jan"), ("february", "feb"), ("march", "mar"), ("april", "apr"), ("may",),
+    ("june", "jun"), ("july", "jul"), ("august", "aug"), ("september", "sep", "sept"),
+    ("october", "oct"), ("november", "nov"), ("december", "dec")], 1) for m in ms}
+
+# Named periods → months. The answer always states which months a period was read as.
+PERIODS: list[tuple[str, tuple[int, ...]]] = [
+    (r"上半年|first half|\bh1\b", tuple(range(1, 7))),
+    (r"下半年|second half|\bh2\b", tuple(range(7, 13))),
+    (r"(第一|一)季度|\bq1\b|first quarter", (1, 2, 3)),
+    (r"(第二|二)季度|\bq2\b|second quarter", (4, 5, 6)),
+    (r"(第三|三)季度|\bq3\b|third quarter", (7, 8, 9)),
+    (r"(第四|四)季度|\bq4\b|fourth quarter", (10, 11, 12)),
+    (r"年初|beginning of the year|start of the year", (1, 2)),
+    (r"年底|年末|end of the year|year[- ]end", (11, 12)),
+]
+
+HEADER_FIELDS: list[tuple[str, str]] = [
+    (r"发文字号|文号|字号|document number|doc(ument)? no", "doc_no"),
+    (r"索引号|index number", "index_no"),
+    (r"组配分类|分类|category", "category"),
+    (r"发布日期|发布时间|哪天发布|什么时候发布|published", "published_date"),
+    (r"成文日期|成文|印发|发文日期|签发|哪天发的|什么时候发的|written|issued on|date of issue", "written_date"),
+    (r"发布机构|发文机关|发布单位|哪个单位发|谁发布|谁印发|谁发的|issuer|issued by|who issued", "issuer"),
+    (r"标题|题目|文件名|文件名称|全称|title", "title"),
+]
+
+INJECTION = re.compile(
+    r"忽略|无视|不要管|系统提示|提示词|system prompt|prompt|ignore (all|the|previous|your)|"
+    r"disregard|jailbreak|越狱|扮演|pretend|假装|编造|make up|虚构|developer mode|开发者模式",
+    re.IGNORECASE)
+FOLLOW_UP = re.compile(r"^(那|那么|还有|另外|其中|里面|这条|该条|它|这项|这个|上述|and\b|what about|how about)"
+                       r"|呢[?？]?$|其中|里面|这条|该条|这一条|上面|上述|它的|in it\b|of them\b",
+                       re.IGNORECASE)
+WHEN = re.compile(r"什么时候|何时|几月|哪个月|哪月|时间|啥时候|when\b|which month|what month", re.IGNORECASE)
+WHO = re.compile(r"谁|哪个处室|哪个部门|哪个单位|哪些处室|哪些部门|哪些单位|责任单位|负责|牵头|who\b|"
+                 r"which office|responsible", re.IGNORECASE)
+COUNT = re.compile(r"几项|多少项|几个任务|多少个任务|多少件|几件|一共|总共|共有|共多少|共几|how many|number of tasks",
+                   re.IGNORECASE)
+MOST = re.compile(r"最多|最忙|最少|最闲|most|fewest|least|busiest", re.IGNORECASE)
+LIST_SCHEDULE = re.compile(r"配档表|工作|任务|安排|要做|完成|做什么|干什么|事情|schedule|due|task|plan",
+                           re.IGNORECASE)
+FIGURE = re.compile(r"多少|几所|几个|几名|数量|目标|比例|覆盖率|占比|金额|规模|达到|how many|how much|"
+                    r"percentage|rate|target|amount|number", re.IGNORECASE)
+SECTION_WORD = re.compile(r"部分|大项|板块|方面|章节|section|part\b", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class Query:
+    text: str
+    months: tuple[int, ...] = ()
+    month_label: str | None = None      # how a named period was read, e.g. 上半年(1–6月)
+    offices: tuple[str, ...] = ()       # canonical short names
+    items: tuple[int, ...] = ()
+    sections: tuple[str, ...] = ()
+    header: str | None = None
+    intent: str = "topic"               # schedule | when_who | count | compare | item | section |
+                                        # figure | topic | header | refuse
+    english: bool = False
+    follow_up: bool = False
+    refuse_reason: str | None = None
+
+    def inherit(self, prev: "Query | None") -> "Query":
+        """Fill what a follow-up leaves out from the previous turn."""
+        if prev is None or not self.follow_up or self.intent == "refuse":
+            return self
+        q = self
+        has_schedule = bool(self.months or self.offices)
+        if prev.intent in ("schedule", "count", "when_who", "compare") and has_schedule:
+            q = replace(q, offices=q.offices or prev.offices,
+                        months=q.months or (prev.months if not q.offices else ()),
+                        month_label=q.month_label if q.months else prev.month_label if not q.offices else None,
+                        intent="count" if prev.intent == "count" and q.intent != "count" else
+                        ("schedule" if q.intent not in ("count", "compare") else q.intent))
+        elif prev.items and not (q.items or q.months or q.offices or q.sections):
+            q = replace(q, items=prev.items, intent="figure" if FIGURE.search(q.text) else "item")
+        elif prev.sections and not (q.items or q.months or q.offices or q.sections):
+            q = replace(q, sections=prev.sections, intent="section")
+        return q
+
+
+def normalize(text: str) -> str:
+    return unicodedata.normalize("NFKC", text).strip()
+
+
+def is_english(text: str) -> bool:
+    letters = sum(ch.isascii() and ch.isalpha() for ch in text)
+    han = sum("\u4e00" <= ch <= "\u9fff" for ch in text)
+    return letters >= 8 and letters > 2 * han
+
+
+def _num(s: str) -> int | None:
+    return int(s) if s.isdigit() else cn_to_int(s)
+
+
+def parse_months(text: str) -> tuple[tuple[int, ...], str | None]:
+    low = text.lower()
+    for pattern, months in PERIODS:
+        m = re.search(pattern, low)
+        if m:
+            return months, f"{m.group(0)}({months[0]}–{months[-1]}月)"
+    m = re.search(rf"{_NUM}\s*月?\s*(?:到|至|-|—|–|~|～)\s*{_NUM}\s*月", text)
+    if m:
+        a, b = _num(m.group(1)), _num(m.group(2))
+        if a and b and 1 <= a <= b <= 12:
+            return tuple(range(a, b + 1)), f"{a}–{b}月"
+    found: list[int] = []
+    for m in re.finditer(rf"{_NUM}\s*月(?!\s*\d{{1,2}}\s*日)", text):
+        if text[max(0, m.start() - 1):m.start()] == "个":
+            continue
+        v = _num(m.group(1))
+        if v and 1 <= v <= 12:
+            found.append(v)
+    for m in re.finditer(r"[a-z]+", low):
+        if m.group(0) in EN_MONTHS and (m.group(0) != "may" or re.search(r"\bin may\b|\bmay\b\s*(\?|$)", low)):
+            found.append(EN_MONTHS[m.group(0)])
+    months = tuple(sorted(set(found)))
+    return months, None
+
+
+def parse_items(text: str) -> tuple[int, ...]:
+    found = []
+    for m in re.finditer(rf"第\s*(\d{{1,3}}|[{CN_NUM}百]{{1,4}})\s*条|(?<![\d.])(\d{{1,3}})\s*条(?!件)|"
+                         r"\bitem\s*#?(\d{1,3})\b|\bno\.?\s*(\d{1,3})\b", text, re.IGNORECASE):
+        v = _num(next(g for g in m.groups() if g))
+        if v:
+            found.append(v)
+    return tuple(dict.fromkeys(found))
+
+
+def parse_sections(text: str, section_titles: dict[str, str]) -> tuple[str, ...]:
+    found = []
+    for m in re.finditer(rf"第\s*([{CN_NUM}]{{1,3}}|\d{{1,2}})\s*(?:部分|大项|大点|方面|板块|章)|"
+                         r"\b(?:section|part)\s*(\d{1,2})\b", text, re.IGNORECASE):
+        v = _num(next(g for g in m.groups() if g))
+        numeral = next((no for no in section_titles if cn_to_int(no) == v), None)
+        if numeral:
+            found.append(numeral)
+    if not found and SECTION_WORD.search(text):
+        best = _best_section(text, section_titles)
+        if best:
+            found.append(best)
+    return tuple(dict.fromkeys(found))
+
+
+def _bigrams(s: str) -> set[str]:
+    s = re.sub(r"[^\u4e00-\u9fffa-z0-9]", "", s.lower())
+    return {s[i:i + 2] for i in range(len(s) - 1)}
+
+
+def _best_section(text: str, titles: dict[str, str]) -> str | None:
+    q = _bigrams(text) - _bigrams("哪些部分方面包括内容关于哪几条什么")
+    scored = sorted(((len(q & _bigrams(t)), no) for no, t in titles.items()), reverse=True)
+    return scored[0][1] if scored and scored[0][0] >= 2 else None
+
+
+def parse(text: str, offices: OfficeTable, section_titles: dict[str, str]) -> Query:
+    text = normalize(text)
+    low = text.lower()
+    months, label = parse_months(text)
+    found_offices = tuple(o for o in offices.find_all(text) if o != "各处室")
+    items = parse_items(text)
+    sections = () if items else parse_sections(text, section_titles)
+    english = is_english(text)
+    follow = bool(FOLLOW_UP.search(text)) or (len(text) <= 8 and not items and not sections)
+    base = Query(text=text, months=months, month_label=label, offices=found_offices, items=items,
+                 sections=sections, english=english, follow_up=follow)
+
+    if INJECTION.search(text):
+        return replace(base, intent="refuse", refuse_reason="injection")
+    header = next((f for pattern, f in HEADER_FIELDS if re.search(pattern, low)), None)
+    if header and not (months or found_offices or items or sections):
+        return replace(base, header=header, intent="header")
+    if items:
+        return replace(base, intent="figure" if FIGURE.search(text) and not re.search(
+            r"讲什么|内容|什么意思|about|说了", text) else "item")
+    if sections:
+        return replace(base, intent="section")
+    if MOST.search(text) and (months or found_offices or LIST_SCHEDULE.search(text) or "月" in text
+                              or "处室" in text or "month" in low or "office" in low):
+        return replace(base, intent="compare")
+    if COUNT.search(text) and (months or found_offices or "配档表" in text):
+        return replace(base, intent="count")
+    if (WHEN.search(text) and not months) or (WHO.search(text) and not found_offices):
+        return replace(base, intent="when_who")
+    if months or found_offices:
+        return replace(base, intent="schedule")
+    if FIGURE.search(text):
+        return replace(base, intent="figure")
+    return base

@@ -1,0 +1,93 @@
+"""Chinese-aware tokenisation for BM25, and the text each record is indexed under.
+
+jieba alone splits names the notices use as units (泉引桥, 基教处, 《济南市校外培训机构设置标准》);
+a user dictionary built from the records themselves keeps them whole, and `cut_for_search` also
+emits their known sub-words, so both the whole name and a part of it match.
+"""
+from __future__ import annotations
+
+import hashlib
+import logging
+import re
+import unicodedata
+
+from ingest.offices import OfficeTable
+from ingest.records import Record
+
+# Function words and question words that carry no topic. Kept short on purpose: BM25's idf already
+# discounts common words; these are the ones that dominate short questions.
+STOPWORDS = frozenset("""
+的 了 和 与 及 等 是 在 有 要 吗 呢 啊 吧 么 哪些 什么 怎么 怎样 如何 哪个 多少 几 请问 一下 我 我们 你 你们 他们
+这 那 其中 关于 进行 相关 工作 方面 以及 或 对 对于 把 被 将 为 也 都 就 还 又 中 上 下 个 项 条 月份 是否 能 会
+the a an of to in on for and or is are what which who when how due from by with about
+""".split())
+
+_QUOTED = re.compile(r"“([^”]{2,30})”|《([^》]{2,60})》|\"([^\"]{2,30})\"")
+_WORDLIKE = re.compile(r"[\w\u4e00-\u9fff%.]+")
+
+
+def user_terms(records: list[Record], offices: OfficeTable) -> list[str]:
+    """Terms to keep whole: office spellings, “programme names” and 《titles》 from the records."""
+    terms: dict[str, None] = dict.fromkeys(offices.spellings)
+    for r in records:
+        for m in _QUOTED.finditer(r.text):
+            term = next(g for g in m.groups() if g)
+            terms[term] = None
+            if m.group(2):
+                terms[f"《{term}》"] = None
+    return sorted(terms)
+
+
+class Tokenizer:
+    """jieba with the corpus' own user dictionary; deterministic given the same terms."""
+
+    def __init__(self, terms: list[str]):
+        self.terms = sorted(set(terms))
+        self.dictionary_hash = hashlib.sha256("\n".join(self.terms).encode()).hexdigest()[:16]
+        self._jieba = None
+
+    def _cutter(self):
+        # Built on first use: loading jieba's dictionary takes ~1 s, and a schedule question
+        # answered by exact filtering never tokenises anything.
+        if self._jieba is None:
+            import jieba
+
+            jieba.setLogLevel(logging.WARNING)
+            cutter = jieba.Tokenizer()
+            for term in self.terms:
+                if not term.startswith("《"):
+                    cutter.add_word(term, freq=2_000_000)
+            self._jieba = cutter
+        return self._jieba
+
+    def tokenize(self, text: str) -> list[str]:
+        text = unicodedata.normalize("NFKC", text).lower()
+        tokens: list[str] = []
+        # A 《title》 is one token, then its inside is cut as usual so parts of it match too.
+        for m in re.finditer(r"《([^》]{2,60})》", text):
+            tokens.append(f"《{m.group(1)}》")
+        for tok in self._cutter().cut_for_search(text):
+            tok = tok.strip()
+            if tok and tok not in STOPWORDS and _WORDLIKE.fullmatch(tok):
+                tokens.append(tok)
+        return tokens
+
+
+def index_text(record: Record, offices: OfficeTable) -> str:
+    """The text a record is embedded and BM25-indexed under (its numbering made searchable)."""
+    if record.kind == "item":
+        head = f"第{record.item}条"
+        if record.section_title:
+            head += f" {record.section}、{record.section_title}"
+        return f"{head}\n{record.text}"
+    if record.kind == "schedule":
+        names = "、".join(
+            o if offices.full_name(offices.canonical(o) or o) == o
+            else f"{o}({offices.full_name(offices.canonical(o) or o)})"
+            for o in record.offices)
+        return f"{record.month}月 {record.text} 责任单位:{names}"
+    if record.kind == "section":
+        return f"第{record.section}部分 {record.section}、{record.text}"
+    if record.kind == "preamble":
+        return f"{record.title}\n总体思路 总体要求\n{record.text}"
+    return record.text
