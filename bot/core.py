@@ -9,6 +9,7 @@ the one function the CLI, the app and the eval runner call.
 from __future__ import annotations
 
 import json
+import math
 import re
 import unicodedata
 from collections import Counter
@@ -18,7 +19,7 @@ from pathlib import Path
 from ingest import CORPUS
 from ingest.offices import OfficeTable
 from ingest.records import Record, read_jsonl
-from bot.query import FIGURE, Query, normalize, parse
+from bot.query import Query, normalize, parse
 
 MAX_CHARS = 2000
 CALIBRATION = Path(__file__).resolve().parent / "calibration.json"
@@ -203,6 +204,19 @@ class Bot:
         handler = getattr(self, f"_answer_{q.intent}")
         return handler(q)
 
+    def _answer_outline(self, q: Query) -> Answer:
+        """How the notice is organised: sections and their item ranges."""
+        parts, cites = [], []
+        for no, title in self.sections.items():
+            nos = [r.item for r in self.items.values() if r.section == no]
+            if nos:
+                doc = next(r.doc_id for r in self.items.values() if r.section == no)
+                parts.append(f"{no}、{title}(第{min(nos)}–{max(nos)}条)〔第{no}部分〕")
+                cites.append(Citation("section", doc, section=no, quote=title))
+        total = len(self.items)
+        head = _t(q, f"通知共 {total} 条,分 {len(parts)} 个部分:", f"The notice has {total} items in {len(parts)} sections:")
+        return Answer("\n".join([head, *parts]), bool(total), tuple(cites), q)
+
     def out_of_scope(self, q: Query) -> bool:
         """Other years or places than the notices cover."""
         for year in re.findall(r"(20\d\d)\s*年?", q.text):
@@ -212,9 +226,9 @@ class Bot:
                 if not any(year in r.text and len(_grams(q.text) & _grams(r.text)) >= 6
                            for r in self.records):
                     return True
-        for place in re.findall(r"([\u4e00-\u9fff]{2,3}?)(?:市|省)", q.text):
-            if place not in self.corpus_text and not re.search(r"全|本|我|各|城|大中|哪个|什么", place):
-                return True
+        if q.intent in ("topic", "figure", "when_who", "outline", "section", "header") \
+                or re.search(r"[市省区县]", q.text):
+            return any(place not in self.corpus_text for place in places(q.text))
         return False
 
     def not_covered(self, q: Query) -> Answer:
@@ -281,11 +295,12 @@ class Bot:
 
     def _answer_compare(self, q: Query) -> Answer:
         fewest = bool(re.search(r"最少|最闲|fewest|least", q.text, re.IGNORECASE))
-        by_office = bool(re.search(r"处室|部门|单位|office", q.text, re.IGNORECASE)) and not q.offices
+        by_office = len(q.offices) >= 2 or (
+            bool(re.search(r"处室|部门|单位|office", q.text, re.IGNORECASE)) and not q.offices)
         rows = self.filter_rows(q.months, q.offices)
         if by_office:
             counts = Counter(self.offices.canonical(o) or o for r in rows for o in r.offices
-                             if o != "各处室")
+                             if o != "各处室" and (not q.offices or self.offices.canonical(o) in q.offices))
         else:
             counts = Counter(r.month for r in rows)
         if not counts:
@@ -305,7 +320,7 @@ class Bot:
     # header ----------------------------------------------------------------------------------------
 
     def _answer_header(self, q: Query) -> Answer:
-        names = {"doc_no": ("发文字号", "document number"), "index_no": ("索引号", "index number"),
+        names = {"addressees": ("主送单位", "addressed to"), "doc_no": ("发文字号", "document number"), "index_no": ("索引号", "index number"),
                  "category": ("组配分类", "category"), "written_date": ("成文日期", "date written"),
                  "published_date": ("发布日期", "date published"), "issuer": ("发布机构", "issuer"),
                  "title": ("标题", "title")}
@@ -360,56 +375,105 @@ class Bot:
 
     # retrieval-based -------------------------------------------------------------------------------
 
-    def retrieve(self, q: Query, kinds: tuple[str, ...], k: int = 3):
-        hits = self.index.search(q.text, k=k, mode="hybrid", kinds=kinds)
-        return hits
+    def retrieve(self, q: Query, kinds: tuple[str, ...], k: int = 3, dense_weight: float = 1.0) -> list[Record]:
+        hits = self.index.search(q.search_text, k=k, mode="hybrid", kinds=kinds, dense_weight=dense_weight)
+        return [h.record for h in hits]
+
+    def scope_features(self, q: Query) -> list[float]:
+        """Signals that the notice covers a retrieval question (the classifier's inputs):
+        best dense similarity, its margin over the next five, log BM25 top score, the share of the
+        question's content bigrams found in the best record, and the share of its tokens that occur
+        anywhere in the corpus."""
+        text = q.search_text
+        dense = self.index.rank_dense(text, 6)
+        top = dense[0][1] if dense else 0.0
+        rest = [s for _, s in dense[1:]]
+        margin = top - sum(rest) / len(rest) if rest else 0.0
+        lexical = self.index.rank_bm25(text, 1)
+        bm25 = math.log1p(lexical[0][1]) if lexical else 0.0
+        qg = _grams(q.text) - _QUESTION_GRAMS
+        best = self.index.records[dense[0][0]].text if dense else ""
+        overlap = len(qg & _grams(best)) / len(qg) if qg else 0.0
+        # Chinese tokens only: English words never occur in these notices, whatever the question.
+        tokens = {t for t in self.index.tokenizer.tokenize(q.text) if re.search(r"[\u4e00-\u9fff]", t)}
+        coverage = sum(t in self.index.bm25.tf for t in tokens) / len(tokens) if tokens else 0.5
+        return [top, margin, bm25, overlap, coverage]
 
     def in_scope(self, q: Query) -> bool:
-        """Whether the best dense match is close enough: threshold calibrated on the eval set."""
-        threshold = self.calibration.get("dense_min")
-        if threshold is None:
+        """Logistic classifier over `scope_features`, fitted on the eval set (`python -m eval
+        calibrate`); without a calibration file every retrieval question is answered."""
+        model = self.calibration.get("logistic")
+        if not model:
             return True
-        scores = self.index.rank_dense(q.text, 1)
-        return bool(scores) and scores[0][1] >= threshold
+        x = self.scope_features(q)
+        z = model["bias"] + sum(w * (v - m) / sd for w, v, m, sd in
+                                zip(model["weights"], x, model["mean"], model["std"]))
+        return z >= 0
 
     def _answer_figure(self, q: Query) -> Answer:
-        return self._answer_topic(q, figure=True)
-
-    def _answer_topic(self, q: Query, figure: bool = False) -> Answer:
+        """The sentence holding the figure: among the best items and rows, the sentence with a
+        number that shares most with the question (earlier-ranked wins ties)."""
         if q.items:
             candidates = self._find_items(q.items)
+        elif not self.in_scope(q):
+            return self.not_covered(q)
         else:
-            if not self.in_scope(q):
+            candidates = list(dict.fromkeys(self.retrieve(q, ("item",), k=2, dense_weight=2.0)
+                                            + self.retrieve(q, ("item", "schedule"), k=4)))
+        qg = _grams(q.text) - _QUESTION_GRAMS
+        best: tuple[int, Record, str] | None = None
+        for rec in candidates:
+            for sent in sentences(rec.text):
+                if re.search(r"\d", sent) and (best is None or len(qg & _grams(sent)) > best[0]):
+                    best = (len(qg & _grams(sent)), rec, sent)
+        if best is None:
+            return self._answer_topic(q, candidates)
+        _, rec, sent = best
+        if rec.kind == "schedule":
+            return self._rows_with_items(q, [rec])
+        return self._quote(q, [(rec, sent)])
+
+    def _answer_topic(self, q: Query, candidates: list[Record] | None = None) -> Answer:
+        if candidates is None:
+            if q.items:
+                candidates = self._find_items(q.items)
+            elif not self.in_scope(q):
                 return self.not_covered(q)
-            candidates = [h.record for h in self.retrieve(q, ("item", "schedule", "preamble"), k=3)]
+            else:
+                # A close runner-up is shown too: the question's words fit both, and the staff
+                # member decides which applies (fused scores within 3%).
+                hits = self.index.search(q.search_text, k=2, kinds=("item", "preamble"), dense_weight=3.0)
+                candidates = [h.record for h in hits if h.score >= hits[0].score * 0.97]
         if not candidates:
             return self.not_covered(q)
-        best = candidates[0]
-        if best.kind == "schedule":
-            return self._rows_with_items(q, [best])
-        quotes = best_sentences(best.text, q.text, figure or bool(FIGURE.search(q.text)))
-        quote = "".join(quotes)
-        if best.kind == "preamble":
-            c = Citation("preamble", best.doc_id, quote=quote)
-        else:
-            c = self.cite_item(best, quote)
-        where = f"第{best.item}条 {best.title}" if best.kind == "item" else _t(q, "总体思路", "overall approach")
-        text = _t(q, f"据通知{where}:“{quote}”{c.label}", f"Per the notice ({where}): “{quote}”{c.label}")
-        return Answer(text, True, (c,), q)
+        if candidates[0].kind == "schedule":
+            return self._rows_with_items(q, [candidates[0]])
+        return self._quote(q, [(r, "".join(best_sentences(r.text, q.text, False))) for r in candidates])
+
+    def _quote(self, q: Query, quotes: list[tuple[Record, str]]) -> Answer:
+        lines, cites = [], []
+        for rec, quote in quotes:
+            if rec.kind == "item":
+                c = self.cite_item(rec, quote)
+                where = f"第{rec.item}条 {rec.title}"
+            else:
+                c = Citation(rec.kind, rec.doc_id, quote=quote)
+                where = _t(q, "总体思路", "overall approach")
+            lines.append(_t(q, f"据通知{where}:“{quote}”{c.label}", f"Per the notice ({where}): “{quote}”{c.label}"))
+            cites.append(c)
+        return Answer("\n".join(lines), True, tuple(cites), q)
 
     def _answer_when_who(self, q: Query) -> Answer:
         if not self.in_scope(q):
             return self.not_covered(q)
         hits = self.retrieve(q, ("schedule",), k=5)
-        if q.offices or q.months:
-            hits = [h for h in hits if self.filter_rows(q.months, q.offices).count(h.record)] or hits
         if not hits:
             return self.not_covered(q)
         # Rows whose task shares most words with the question; ties (same task in two months) kept.
-        qg = _grams(q.text) - _QUESTION_GRAMS
-        scored = [(len(qg & _grams(h.record.text)), h.record) for h in hits]
+        qg = _grams(q.search_text) - _QUESTION_GRAMS
+        scored = [(len(qg & _grams(r.text)), r) for r in hits]
         top = max(s for s, _ in scored)
-        rows = [r for s, r in scored if s >= max(top * 0.75, 1)] or [hits[0].record]
+        rows = [r for s, r in scored if s >= max(top * 0.75, 1)] or [hits[0]]
         return self._rows_with_items(q, sorted(rows, key=lambda r: r.month)[:3])
 
     def _rows_with_items(self, q: Query, rows: list[Record]) -> Answer:
@@ -420,6 +484,16 @@ class Bot:
                 lines.append(_t(q, f"对应第{item.item}条:“{sent}”〔第{item.item}条〕",
                                 f"Carries out item {item.item}: “{sent}”〔第{item.item}条〕"))
         return Answer("\n".join([head, *lines]), True, tuple(cites), q)
+
+
+def places(text: str) -> list[str]:
+    """Place names in `text` (jieba's part-of-speech tag ns), without 省/市/区/县."""
+    import jieba
+    import jieba.posseg
+
+    jieba.setLogLevel(60)
+    return [re.sub(r"(省|市|区|县)$", "", p.word) or p.word
+            for p in jieba.posseg.lcut(text) if p.flag == "ns" and len(p.word) >= 2]
 
 
 def validate(question: object) -> str | None:

@@ -39,7 +39,8 @@ HEADER_FIELDS: list[tuple[str, str]] = [
     (r"组配分类|分类|category", "category"),
     (r"发布日期|发布时间|哪天发布|什么时候发布|published", "published_date"),
     (r"成文日期|成文|印发|发文日期|签发|哪天发的|什么时候发的|written|issued on|date of issue", "written_date"),
-    (r"发布机构|发文机关|发布单位|哪个单位发|谁发布|谁印发|谁发的|issuer|issued by|who issued", "issuer"),
+    (r"发布机构|发文机关|发布单位|哪个单位发|哪个机构|谁发布|谁印发|谁发的|issuer|issued by|who issued", "issuer"),
+    (r"发给|主送|下发给|印发给|发送给|addressed to|sent to", "addressees"),
     (r"标题|题目|文件名|文件名称|全称|title", "title"),
 ]
 
@@ -55,7 +56,8 @@ WHO = re.compile(r"谁|哪个处室|哪个部门|哪个单位|哪些处室|哪�
                  r"which office|responsible", re.IGNORECASE)
 COUNT = re.compile(r"几项|多少项|几个任务|多少个任务|多少件|几件|一共|总共|共有|共多少|共几|how many|number of tasks",
                    re.IGNORECASE)
-MOST = re.compile(r"最多|最忙|最少|最闲|most|fewest|least|busiest", re.IGNORECASE)
+MOST = re.compile(r"最多|最忙|最少|最闲|谁的?(任务|工作)?(更|比较)?多|哪个(更)?多|most|fewest|least|busiest|more tasks",
+                  re.IGNORECASE)
 LIST_SCHEDULE = re.compile(r"配档表|工作|任务|安排|要做|完成|做什么|干什么|事情|schedule|due|task|plan",
                            re.IGNORECASE)
 FIGURE = re.compile(r"多少|几所|几个|几名|数量|目标|比例|覆盖率|占比|金额|规模|达到|how many|how much|"
@@ -77,6 +79,11 @@ class Query:
     english: bool = False
     follow_up: bool = False
     refuse_reason: str | None = None
+    context: str = ""                   # the previous turn's text, for follow-ups that name no topic
+
+    @property
+    def search_text(self) -> str:
+        return f"{self.context} {self.text}".strip()
 
     def inherit(self, prev: "Query | None") -> "Query":
         """Fill what a follow-up leaves out from the previous turn."""
@@ -84,12 +91,20 @@ class Query:
             return self
         q = self
         has_schedule = bool(self.months or self.offices)
+        if prev.intent in ("schedule", "count") and q.intent == "when_who" and not has_schedule:
+            return replace(prev, text=q.text, follow_up=True, intent="schedule")
         if prev.intent in ("schedule", "count", "when_who", "compare") and has_schedule:
             q = replace(q, offices=q.offices or prev.offices,
                         months=q.months or (prev.months if not q.offices else ()),
                         month_label=q.month_label if q.months else prev.month_label if not q.offices else None,
                         intent="count" if prev.intent == "count" and q.intent != "count" else
                         ("schedule" if q.intent not in ("count", "compare") else q.intent))
+        elif q.intent in ("when_who", "topic", "figure") and not (q.items or q.months or q.offices
+                                                                     or q.sections):
+            if prev.items and q.intent != "when_who":
+                q = replace(q, items=prev.items, intent="figure" if FIGURE.search(q.text) else "item")
+            else:
+                q = replace(q, context=prev.search_text)
         elif prev.items and not (q.items or q.months or q.offices or q.sections):
             q = replace(q, items=prev.items, intent="figure" if FIGURE.search(q.text) else "item")
         elif prev.sections and not (q.items or q.months or q.offices or q.sections):
@@ -199,7 +214,9 @@ def parse(text: str, offices: OfficeTable, section_titles: dict[str, str]) -> Qu
         return replace(base, intent="compare")
     if COUNT.search(text) and (months or found_offices or "配档表" in text):
         return replace(base, intent="count")
-    if (WHEN.search(text) and not months) or (WHO.search(text) and not found_offices):
+    if re.search(r"(一共|总共|共|多少|几)\s*条|how many items", low):
+        return replace(base, intent="outline")
+    if (WHEN.search(text) or WHO.search(text)) and not months and not found_offices:
         return replace(base, intent="when_who")
     if months or found_offices:
         return replace(base, intent="schedule")

@@ -69,6 +69,11 @@ def corpus_hash(corpus: Path = CORPUS) -> str:
     return h.hexdigest()
 
 
+def records_hash(records: list[Record]) -> str:
+    return hashlib.sha256("\n".join(json.dumps(r.to_dict(), ensure_ascii=False, sort_keys=True)
+                                     for r in records).encode()).hexdigest()
+
+
 def _sha256(path: Path) -> str:
     h = hashlib.sha256()
     with open(path, "rb") as f:
@@ -152,21 +157,26 @@ class Index:
         return [(int(i), float(s)) for i, s in zip(ids[0], scores[0]) if i >= 0]
 
     def search(self, query: str, k: int = 5, mode: SearchMode | str = SearchMode.HYBRID,
-               kinds: tuple[str, ...] | None = None) -> list[Hit]:
+               kinds: tuple[str, ...] | None = None, dense_weight: float = 1.0) -> list[Hit]:
+        """Top-k records; `kinds` restricts the record kinds, `dense_weight` weighs the dense
+        ranking against BM25 (weight 1) in hybrid fusion."""
         if k <= 0:
             raise ValueError(f"k must be > 0, got {k}")
         mode = SearchMode.from_str(mode) if isinstance(mode, str) else mode
         pool = len(self.records) if kinds else max(k * 4, 20)
+
+        def keep(ranking: list[tuple[int, float]]) -> list[tuple[int, float]]:
+            # Restrict before fusing, so ranks are positions among the wanted kinds.
+            return [(i, s) for i, s in ranking if not kinds or self.records[i].kind in kinds]
+
         if mode is SearchMode.BM25:
-            ranked = self.rank_bm25(query, pool)
+            ranked = keep(self.rank_bm25(query, pool))
         elif mode is SearchMode.DENSE:
-            ranked = self.rank_dense(query, pool)
+            ranked = keep(self.rank_dense(query, pool))
         else:
-            dense = self.rank_dense(query, pool)
-            lexical = self.rank_bm25(query, pool)
-            ranked = rrf([[i for i, _ in dense], [i for i, _ in lexical]])
-        if kinds:
-            ranked = [(i, s) for i, s in ranked if self.records[i].kind in kinds]
+            dense = keep(self.rank_dense(query, pool))
+            lexical = keep(self.rank_bm25(query, pool))
+            ranked = rrf([[i for i, _ in dense], [i for i, _ in lexical]], weights=[dense_weight, 1.0])
         return [Hit(rank=n, score=s, record=self.records[i]) for n, (i, s) in enumerate(ranked[:k], 1)]
 
     # --- persistence ---------------------------------------------------------------------------
@@ -205,7 +215,7 @@ class Index:
             "model": embedder.name, "model_setting": model_setting,
             "model_fingerprint": embedder.fingerprint, "dimension": int(vectors.shape[1]),
             "normalized": True, "faiss_index": spec, "corpus_hash": corpus_hash(corpus),
-            "record_count": len(records), "tokenizer": "jieba-cut_for_search",
+            "record_count": len(records), "records_hash": records_hash(records), "tokenizer": "jieba-cut_for_search",
             "dictionary_hash": tokenizer.dictionary_hash, "built_at": time.strftime("%Y-%m-%dT%H:%M:%S"),
             "files": {name: {"size": (tmp / name).stat().st_size, "sha256": _sha256(tmp / name)}
                       for name in DATA_FILES},
@@ -245,6 +255,8 @@ class Index:
                 problems.append(f"{name} is corrupted: checksum differs from the manifest")
         if manifest.get("corpus_hash") != corpus_hash(corpus):
             problems.append(f"the corpus in {corpus} changed since the index was built")
+        elif manifest.get("records_hash") != records_hash(corpus_records(corpus)):
+            problems.append("the parser now reads the corpus differently (ingest code changed)")
         if check_model and not problems:
             from index.embedder import model_fingerprint, resolve_model_path
 
@@ -276,6 +288,8 @@ class Index:
 
 
 def corpus_records(corpus: Path = CORPUS, offices: OfficeTable | None = None) -> list[Record]:
+    if offices is None and (corpus / "offices.tsv").is_file():
+        offices = OfficeTable.load(corpus / "offices.tsv")
     docs, errors = load_corpus([corpus], offices)
     for e in errors:
         print(f"warning: skipped {e}", file=sys.stderr)
@@ -291,4 +305,5 @@ def ensure_index(path: Path | None = None, corpus: Path = CORPUS, model_setting:
         print(f"{e}\nbuilding the index now …", file=sys.stderr)
     offices = OfficeTable.load(corpus / "offices.tsv") if (corpus / "offices.tsv").is_file() else None
     return Index.build(corpus_records(corpus, offices), path, offices, model_setting, corpus, progress)
+
 

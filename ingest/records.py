@@ -143,6 +143,8 @@ class Document:
         """Flatten into citable records, in document order."""
         out: list[Record] = []
         meta_pairs = tuple((k, v) for k, v in self.meta.items() if v is not None)
+        meta_pairs += tuple((k, v) for k, v in (("addressees", self.addressees),
+                                                ("signature", self.signature), ("date", self.date)) if v)
         if meta_pairs or self.meta_title:
             lines = [f"{k}: {v}" for k, v in meta_pairs]
             if self.meta_title:
