@@ -38,9 +38,10 @@ index: $(VENV)/.runtime
 eval: $(VENV)/.runtime
 	$(BIN)/python -m eval run --out eval/out/results.json --report eval/out/report.md
 
-bench: $(VENV)/.runtime
-	$(BIN)/python -m index.bench
-	$(BIN)/python -m bot.bench
+bench: $(VENV)/.dev
+	$(BIN)/python -m benchmarks.bench_index
+	$(BIN)/python -m benchmarks.bench_bot
+	$(BIN)/python -m benchmarks.load
 
 clean:
 	rm -rf var eval/out .pytest_cache

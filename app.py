@@ -19,16 +19,17 @@ import os
 os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
 
 import argparse  # noqa: E402
+import asyncio  # noqa: E402
 import html  # noqa: E402
 import json  # noqa: E402
-import re  # noqa: E402
 import sys  # noqa: E402
 import threading  # noqa: E402
 import time  # noqa: E402
-from collections.abc import Iterator  # noqa: E402
+from collections.abc import AsyncIterator, Iterator  # noqa: E402
 from datetime import datetime, timezone  # noqa: E402
 from pathlib import Path  # noqa: E402
 
+import anyio.to_thread  # noqa: E402
 import gradio as gr  # noqa: E402
 import pandas as pd  # noqa: E402
 
@@ -46,8 +47,11 @@ EXAMPLES = (
     "普惠性幼儿园覆盖率目标是多少?",
     "第18条讲什么?",
 )
-# Two cores: two questions are answered at a time, the rest wait in the queue.
+# Two cores: at most two questions are being computed at a time (the search embeds the query on the
+# CPU). Streaming an answer that is already computed costs no CPU, so more answers may be streaming
+# at once; the rest wait in Gradio's queue.
 CONCURRENCY = 2
+STREAMS = 8
 STREAM_STEPS = 8          # an answer appears in at most this many growing chunks
 STREAM_PAUSE = 0.02       # seconds between chunks (total added latency <= 0.16 s)
 
@@ -170,8 +174,8 @@ def render_citation(bot: Bot, c: Citation) -> str:
                 f"{_quote_block(_mark(rec.text, c.quote))}")
     if c.kind == "schedule":
         offices = "、".join(c.offices)
-        return (f"**{c.label} 配档表 · {c.month}月**\n\n"
-                f"> {html.escape(c.task or c.quote, quote=False)}(责任单位:{offices})")
+        return (f"**{c.label} 配档表 · {c.month}月**:{html.escape(c.task or c.quote, quote=False)}"
+                f"(责任单位:{offices})")
     if c.kind == "section":
         title = bot.sections.get(c.section or "", c.quote)
         return f"**{c.label}** {c.section}、{html.escape(title, quote=False)}"
@@ -239,7 +243,14 @@ def full_text(bot: Bot) -> str:
 
 
 def build_demo(bot: Bot, log: FeedbackLog) -> gr.Blocks:
-    def respond(message: str, history: list) -> Iterator[list]:
+    cpu = threading.BoundedSemaphore(CONCURRENCY)
+
+    def compute(question: str, earlier: list[str]) -> Answer:
+        with cpu:
+            answer = bot.ask(question, earlier)
+        return maybe_rewrite(answer)  # a remote LLM call, if configured: waits without holding the CPU slot
+
+    async def respond(message: str, history: list) -> AsyncIterator[list]:
         """Answer `message` given the chat `history`; yields the history as the answer grows.
 
         The last yield is the full history: question, answer (Markdown with 〔…〕 labels) and, when
@@ -250,10 +261,10 @@ def build_demo(bot: Bot, log: FeedbackLog) -> gr.Blocks:
         earlier = user_turns(history)
         history.append({"role": "user", "content": show_user(question)})
         yield history
-        answer = maybe_rewrite(bot.ask(question, earlier))
+        answer = await anyio.to_thread.run_sync(compute, question, earlier)
         for part in chunks(answer.answer):
             yield history + [{"role": "assistant", "content": part}]
-            time.sleep(STREAM_PAUSE)
+            await asyncio.sleep(STREAM_PAUSE)
         history.append({"role": "assistant", "content": answer.answer})
         src = sources_message(bot, answer)
         if src:
@@ -279,13 +290,14 @@ def build_demo(bot: Bot, log: FeedbackLog) -> gr.Blocks:
         question = html.unescape(message_text(history[q])) if q >= 0 else ""
         earlier = user_turns(history[:max(q, 0)])
         # Answers are a pure function of (question, earlier turns): re-ask for the structured citations.
-        cited = bot.ask(question, earlier)
+        with cpu:
+            cited = bot.ask(question, earlier)
         if liked is True or liked in ("Like", "up", "👍"):
             verdict = "up"
         elif liked is False or liked in ("Dislike", "down", "👎"):
             verdict = "down"
-        elif liked is None:
-            verdict = "none"
+        elif liked is None or liked == "":
+            verdict = "cleared"     # the user clicked the same thumb again to take the vote back
         else:
             verdict = str(liked)
         record = {"time": datetime.now(timezone.utc).isoformat(timespec="milliseconds"),
@@ -320,7 +332,7 @@ def build_demo(bot: Bot, log: FeedbackLog) -> gr.Blocks:
                     msg = gr.Textbox(placeholder="输入问题,回车发送", show_label=False, scale=6,
                                      elem_id="question", max_length=4000)
                     send = gr.Button("发送", variant="primary", scale=1, elem_id="send")
-                    clear = gr.ClearButton([msg, chatbot], value="清空对话", scale=1, elem_id="clear")
+                    gr.ClearButton([msg, chatbot], value="清空对话", scale=1, elem_id="clear")
                 gr.Markdown("**示例问题**(点击即问):")
                 with gr.Row():
                     buttons = [gr.Button(q, size="sm", elem_classes=["example-question"]) for q in EXAMPLES]
@@ -338,11 +350,12 @@ def build_demo(bot: Bot, log: FeedbackLog) -> gr.Blocks:
 
         # The chat event is the API (/ask). All ways of asking share one concurrency group.
         gr.on([msg.submit, send.click], respond, [msg, chatbot], chatbot, api_name="ask",
-              concurrency_id="ask")
+              concurrency_id="ask", concurrency_limit=STREAMS)
         # Registered after /ask, so the question is read before the box is emptied.
         gr.on([msg.submit, send.click], lambda: "", None, msg, queue=False, api_visibility="private")
         for b in buttons:
-            b.click(respond, [b, chatbot], chatbot, concurrency_id="ask", api_visibility="private")
+            b.click(respond, [b, chatbot], chatbot, concurrency_id="ask", concurrency_limit=STREAMS,
+                    api_visibility="private")
         chatbot.like(on_like, chatbot, None, api_visibility="private")
         gr.api(feedback, api_name="feedback")
 
@@ -354,11 +367,7 @@ def build_demo(bot: Bot, log: FeedbackLog) -> gr.Blocks:
     return demo
 
 
-def load_bot() -> Bot:
-    return Bot.load()
-
-
-BOT = load_bot()
+BOT = Bot.load()  # records only (cheap) when the index is persisted; builds it first otherwise
 FEEDBACK = FeedbackLog(feedback_path())
 demo = build_demo(BOT, FEEDBACK)
 
@@ -371,10 +380,15 @@ def main(argv: list[str] | None = None) -> None:
     user, password = os.environ.get("POLICYQA_USER"), os.environ.get("POLICYQA_PASSWORD")
     if bool(user) != bool(password):
         sys.exit("set both POLICYQA_USER and POLICYQA_PASSWORD to turn login on, or neither")
-    # Load the search index and model now, so the page only accepts questions once they answer fast.
-    t0 = time.perf_counter()
-    BOT.ask(EXAMPLES[3])
-    print(f"bot ready in {time.perf_counter() - t0:.1f} s; feedback log: {FEEDBACK.path}", file=sys.stderr)
+    # The index (records, checked manifest) is loaded at import, so schedule questions are answered
+    # as soon as the page is up; the embedding model (~7 s to import and load) warms up meanwhile,
+    # and a retrieval question asked before it is ready waits for it.
+    def warm_up() -> None:
+        t0 = time.perf_counter()
+        BOT.ask(EXAMPLES[3])
+        print(f"model warm in {time.perf_counter() - t0:.1f} s; feedback log: {FEEDBACK.path}", file=sys.stderr)
+
+    threading.Thread(target=warm_up, name="warm-up", daemon=True).start()
     demo.queue(default_concurrency_limit=CONCURRENCY, max_size=256)
     demo.launch(server_name=args.host, server_port=args.port, auth=(user, password) if user else None,
                 share=False, show_error=True)

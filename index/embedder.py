@@ -87,7 +87,7 @@ MODEL_ENV = "POLICYQA_MODEL"
 #: Sub-folder of the cache root that holds the converted default model.
 DEFAULT_MODEL_DIRNAME = "multilingual-e5-small"
 #: Bump when the conversion output changes; older folders are then rebuilt.
-CONVERTER_VERSION = 1
+CONVERTER_VERSION = 2  # 2: tokenizer_config.json without load-time keys
 #: Provenance file written (last) into the converted folder.
 MARKER_FILENAME = "policyqa_model.json"
 #: e5 was trained with these prefixes; stored as the model's prompts.
@@ -721,6 +721,14 @@ def _convert(source: _Source, out: Path, stage: Path) -> None:
         )
         _self_check(model, source)
         model.save(str(out), create_model_card=False)
+        # transformers records how this process loaded the tokenizer (is_local, local_files_only,
+        # which depend on environment such as HF_HUB_OFFLINE); drop them so the same conversion
+        # always writes the same bytes and the model fingerprint is stable.
+        tok_config = out / "tokenizer_config.json"
+        config = json.loads(tok_config.read_text(encoding="utf-8"))
+        for key in ("is_local", "local_files_only"):
+            config.pop(key, None)
+        tok_config.write_text(json.dumps(config, indent=2), encoding="utf-8")
     finally:
         if bars:
             hf_logging.enable_progress_bar()

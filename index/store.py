@@ -106,6 +106,7 @@ class Embedder:
         self.name = self.path.name
         self.fingerprint = model_fingerprint(self.path)
         self._model = None
+        self._queries: dict[str, np.ndarray] = {}
 
     @property
     def model(self):
@@ -120,9 +121,19 @@ class Embedder:
                                           show_progress_bar=progress, convert_to_numpy=True)
         return np.ascontiguousarray(vecs, dtype=np.float32)
 
+    def clear_cache(self) -> None:
+        self._queries.clear()
+
     def query(self, text: str) -> np.ndarray:
-        vec = self.model.encode_query([text], normalize_embeddings=True, convert_to_numpy=True)
-        return np.ascontiguousarray(vec, dtype=np.float32)
+        # One question is embedded once even when several steps (scope check, retrieval) need it.
+        vec = self._queries.get(text)
+        if vec is None:
+            vec = self.model.encode_query([text], normalize_embeddings=True, convert_to_numpy=True)
+            vec = np.ascontiguousarray(vec, dtype=np.float32)
+            if len(self._queries) >= 1024:
+                self._queries.clear()
+            self._queries[text] = vec
+        return vec
 
 
 class Index:

@@ -60,6 +60,10 @@ class Tokenizer:
             self._jieba = cutter
         return self._jieba
 
+    def words(self, text: str) -> list[str]:
+        """Plain jieba words (with the user dictionary), no filtering: for callers that need words."""
+        return self._cutter().lcut(unicodedata.normalize("NFKC", text))
+
     def tokenize(self, text: str) -> list[str]:
         text = unicodedata.normalize("NFKC", text).lower()
         tokens: list[str] = []

