@@ -231,6 +231,11 @@ class Bot:
                 if not any(year in r.text and len(_grams(q.text) & _grams(r.text)) >= 6
                            for r in self.records):
                     return True
+        # An organisation the notices never mention (山东省教育厅, 青岛市教育局): someone else's document.
+        for org in re.findall(r"[\u4e00-\u9fff]{2,6}?(?:省|市|区|县)[\u4e00-\u9fff]{0,6}?(?:厅|局|委员会|教委|政府)",
+                              q.text):
+            if org not in self.corpus_text:
+                return True
         if q.intent in ("topic", "figure", "when_who", "outline", "section", "header") \
                 or re.search(r"[市省区县]", q.text):
             words = self.index.tokenizer.words(q.text)
@@ -238,6 +243,10 @@ class Bot:
         return False
 
     def not_covered(self, q: Query) -> Answer:
+        if q.refuse_reason and q.refuse_reason.startswith("month:"):
+            bad = q.refuse_reason.split(":", 1)[1]
+            return Answer(_t(q, f"“{bad}”不是有效的月份,配档表按 1–12 月安排工作。",
+                             f"“{bad}” is not a month; the 配档表 runs from 1月 to 12月."), False, query=q)
         if q.refuse_reason == "injection":
             return Answer(_t(q, "我只根据通知原文回答问题,不能忽略规则、透露设置或编造内容。"
                                 "请直接询问通知里的工作安排,例如“6月份基教处要完成哪些工作?”。",

@@ -201,6 +201,10 @@ def parse(text: str, offices: OfficeTable, section_titles: dict[str, str]) -> Qu
 
     if INJECTION.search(text):
         return replace(base, intent="refuse", refuse_reason="injection")
+    bad_month = next((m.group(0) for m in re.finditer(r"(\d{1,3})\s*月", text)
+                      if not 1 <= int(m.group(1)) <= 12 and text[max(0, m.start() - 1):m.start()] != "个"), None)
+    if bad_month:
+        return replace(base, intent="refuse", refuse_reason=f"month:{bad_month}")
     header = next((f for pattern, f in HEADER_FIELDS if re.search(pattern, low)), None)
     if header and not (months or found_offices or items or sections):
         return replace(base, header=header, intent="header")

@@ -26,6 +26,7 @@ def _record_citation(r: Record) -> dict:
 
 def retrieval_system(index, mode: str, k: int = 4) -> System:
     def run(turns: list[str]) -> dict:
+        index.embedder.clear_cache()  # latency of real work: systems share one embedder
         hits = index.search(turns[-1], k=k, mode=mode)
         return {"answer": "\n".join(h.record.text for h in hits), "found": bool(hits),
                 "citations": [_record_citation(h.record) for h in hits]}
@@ -34,6 +35,8 @@ def retrieval_system(index, mode: str, k: int = 4) -> System:
 
 def bot_system(bot) -> System:
     def run(turns: list[str]) -> dict:
+        if bot._index is not None:
+            bot.index.embedder.clear_cache()
         return bot.ask(turns[-1], turns[:-1]).to_dict()
     return run
 

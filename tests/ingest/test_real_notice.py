@@ -142,3 +142,27 @@ def test_cli_summary_and_bad_paths(tmp_path):
     assert "empty.txt" in proc.stderr and "empty" in proc.stderr
     assert "blob.txt" in proc.stderr and "binary" in proc.stderr
     assert "missing.txt" in proc.stderr and "no such file" in proc.stderr
+
+
+# Every row's offices, month by month in table order, transcribed from the notice by hand
+# ("、" joins the offices of one row).
+OFFICES_BY_MONTH = {
+    1: "机关党委 基教处 基教处 体卫艺处 市电教馆 党建处",
+    2: "政策法规处 督导室 安管处 市学生资助中心",
+    3: "秘书处、各处室 办公室、秘书处 组织人事处 组织人事处 督导室 基教处 基教处 基教处 职高教处 产业处 "
+       "体卫艺处 党建处 市教师发展中心",
+    4: "组织人事处 学前处、督导室 基教处 职高教处 市教研院 思政处",
+    5: "组织人事处 督导室 产业处 思政处 市教研院 市招考院 基教处、市教研院、市学生发展中心、市电教馆 基教处 学前处",
+    6: "职高教处 产业处 安管处 市招考院 市招考院 基教处",
+    7: "组织人事处 教师处 职高教处 市招考院 民继处",
+    8: "组织人事处 政法处、教师处 教师处 基教处 产业处 基教处 党建处 市教研院",
+    9: "组织人事处、离退休干部处 教师处、办公室、政法处 政法处 职高教处 产业处 体卫艺处 思政处 语委办",
+    10: "政法处、办公室 教师处 学前处 职高教处 产业处 思政处",
+    11: "政法处 督导室 基教处 体卫艺处 民继处 市教研院",
+    12: "组织人事处 政法处 规划处 教师处 督导室 职高教处 产业处 市教研院 财审处 国际处 市招考院 市学生发展中心",
+}
+
+
+def test_every_schedule_row_month_and_offices(notice):
+    expected = [(m, tuple(row.split("、"))) for m, rows in OFFICES_BY_MONTH.items() for row in rows.split()]
+    assert [(r.month, r.offices) for r in notice.schedule] == expected
