@@ -41,7 +41,8 @@ QUESTIONS = (
     "如何加强教师队伍建设?",
     "预防校园欺凌有什么安排?",
 )
-PROBE = "普惠性幼儿园覆盖率目标是多少?"
+PROBE = "普惠性幼儿园覆盖率目标是多少?"          # retrieval: needs the embedding model
+SCHEDULE_PROBE = "7月民继处有什么工作?"          # exact filtering: answered as soon as the page is up
 
 
 def free_port() -> int:
@@ -78,14 +79,14 @@ def start_app(port: int, feedback: Path, log: Path) -> subprocess.Popen:
                                 stdout=out, stderr=subprocess.STDOUT)
 
 
-def first_answer(url: str, proc: subprocess.Popen, timeout: float) -> None:
-    """Block until `url` answers PROBE through the API."""
+def first_answer(url: str, proc: subprocess.Popen, timeout: float, probe: str = PROBE) -> None:
+    """Block until `url` answers `probe` through the API."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if proc.poll() is not None:
             raise SystemExit(f"app.py exited with code {proc.returncode}; see its log")
         try:
-            history = Client(url, verbose=False).predict(PROBE, [], api_name="/ask")
+            history = Client(url, verbose=False).predict(probe, [], api_name="/ask")
             if answer_text(history):
                 return
         except Exception:  # not listening yet: connection refused, config not served, …
@@ -169,8 +170,11 @@ def main(argv: list[str] | None = None) -> int:
             url = f"http://127.0.0.1:{port}/"
             t0 = time.perf_counter()
             proc = start_app(port, tmp / "feedback.jsonl", tmp / "app.log")
+            first_answer(url, proc, args.timeout, SCHEDULE_PROBE)
+            print(f"start → first answered schedule question (index cached): {time.perf_counter() - t0:.1f} s")
             first_answer(url, proc, args.timeout)
-            print(f"start → first answered question (index cached): {time.perf_counter() - t0:.1f} s")
+            print(f"start → first answered retrieval question (model warming meanwhile): "
+                  f"{time.perf_counter() - t0:.1f} s")
         r = run_load(url, args.clients, args.questions)
     finally:
         if proc is not None:

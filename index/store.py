@@ -198,7 +198,7 @@ class Index:
               embedder: Embedder | None = None) -> "Index":
         import faiss
 
-        path = path or index_dir()
+        path = Path(path) if path else index_dir()
         offices = offices or OfficeTable.load()
         embedder = embedder or Embedder(model_setting)
         tokenizer = Tokenizer(user_terms(records, offices))
@@ -244,7 +244,7 @@ class Index:
     def check(path: Path | None = None, corpus: Path = CORPUS, model_setting: str | None = None,
               check_model: bool = True) -> dict:
         """Validate the index folder against its manifest, the corpus and the model; return the manifest."""
-        path = path or index_dir()
+        path = Path(path) if path else index_dir()
         mf = path / "manifest.json"
         if not mf.is_file():
             raise IndexMissing(f"no index at {path}: build it with `python -m index build`")
@@ -286,7 +286,7 @@ class Index:
              model_setting: str | None = None) -> "Index":
         import faiss
 
-        path = path or index_dir()
+        path = Path(path) if path else index_dir()
         manifest = cls.check(path, corpus, model_setting)
         records = read_jsonl(path / "records.jsonl")
         with open(path / "tokens.jsonl", encoding="utf-8") as f:
