@@ -18,6 +18,8 @@ from collections import Counter
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
+import numpy as np
+
 from ingest import CORPUS
 from ingest.offices import OfficeTable
 from ingest.records import Record, read_jsonl
@@ -395,15 +397,17 @@ class Bot:
         return [h.record for h in hits]
 
     def scope_features(self, q: Query) -> list[float]:
-        """Signals that the notice covers a retrieval question (the classifier's inputs):
-        best dense similarity, its margin over the next five, log BM25 top score, the share of the
-        question's content bigrams found in the best record, and the share of its tokens that occur
-        anywhere in the corpus."""
+        """Signals that the notice covers a retrieval question (the classifier's inputs, in the
+        order of `eval.calibrate.FEATURES`): over all records, the best dense similarity, its margin
+        over the next five, log BM25 top score, the share of the question's content bigrams in the
+        best record, the share of its Chinese tokens found anywhere in the corpus; over items only,
+        the best similarity, its margin, its distance from the mean; and the best similarity's
+        z-score among all records (how much it stands out, whatever the model's band)."""
         text = q.search_text
-        dense = self.index.rank_dense(text, 6)
-        top = dense[0][1] if dense else 0.0
-        rest = [s for _, s in dense[1:]]
-        margin = top - sum(rest) / len(rest) if rest else 0.0
+        dense = self.index.rank_dense(text, len(self.index.records))
+        scores = np.array([s for _, s in dense])
+        top = float(scores[0]) if len(scores) else 0.0
+        margin = top - float(scores[1:6].mean()) if len(scores) > 1 else 0.0
         lexical = self.index.rank_bm25(text, 1)
         bm25 = math.log1p(lexical[0][1]) if lexical else 0.0
         qg = _grams(q.text) - _QUESTION_GRAMS
@@ -412,7 +416,11 @@ class Bot:
         # Chinese tokens only: English words never occur in these notices, whatever the question.
         tokens = {t for t in self.index.tokenizer.tokenize(q.text) if re.search(r"[\u4e00-\u9fff]", t)}
         coverage = sum(t in self.index.bm25.tf for t in tokens) / len(tokens) if tokens else 0.5
-        return [top, margin, bm25, overlap, coverage]
+        items = np.array([s for i, s in dense if self.index.records[i].kind == "item"] or [0.0])
+        item_margin = float(items[0] - items[1:6].mean()) if len(items) > 1 else 0.0
+        z = float((top - scores.mean()) / (scores.std() + 1e-9)) if len(scores) else 0.0
+        return [top, margin, bm25, overlap, coverage, float(items[0]), item_margin,
+                float(items[0] - items.mean()), z]
 
     def in_scope(self, q: Query) -> bool:
         """Logistic classifier over `scope_features`, fitted on the eval set (`python -m eval
