@@ -12,10 +12,11 @@ import functools
 import json
 import math
 import re
+import sys
 import threading
 import unicodedata
 from collections import Counter
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 
 import numpy as np
@@ -23,9 +24,16 @@ import numpy as np
 from ingest import CORPUS
 from ingest.offices import OfficeTable
 from ingest.records import Record, read_jsonl
-from bot.query import Query, normalize, parse
+from bot.query import Query, has_content, normalize, parse
 
 MAX_CHARS = 2000
+# The not-found classifier's inputs, in order (see Bot.scope_features); the calibration file must match.
+SCOPE_FEATURES = ["dense_top", "dense_margin", "log_bm25_top", "bigram_overlap", "vocab_coverage",
+                  "item_dense_top", "item_dense_margin", "item_top_minus_mean", "dense_top_zscore"]
+
+
+class CalibrationError(RuntimeError):
+    """bot/calibration.json does not fit the features the bot computes."""
 CALIBRATION = Path(__file__).resolve().parent / "calibration.json"
 _SENT_SPLIT = re.compile(r"(?<=[。；;!！?？])")
 
@@ -111,6 +119,7 @@ class Bot:
         self._index = index
         self._index_loader = index_loader
         self._index_lock = threading.Lock()
+        self._warned = False
         self.calibration = calibration if calibration is not None else load_calibration()
         self.items = {(r.doc_id, r.item): r for r in records if r.kind == "item"}
         self.schedule = [r for r in records if r.kind == "schedule"]
@@ -133,7 +142,7 @@ class Bot:
             idx = ensure_index(path, corpus)
             return cls(idx.records, OfficeTable.load(corpus / "offices.tsv"), index=idx)
         return cls(read_jsonl(path / "records.jsonl"), OfficeTable.load(corpus / "offices.tsv"),
-                   index_loader=lambda: Index.load(path, corpus))
+                   index_loader=lambda: Index.load(path, corpus, check_corpus=False))
 
     @property
     def index(self):
@@ -204,6 +213,9 @@ class Bot:
         return parse(text, self.offices, self.sections).inherit(prev)
 
     def answer(self, q: Query) -> Answer:
+        if q.intent in ("topic", "figure", "when_who") and not (q.items or q.months or q.offices or q.sections
+                                                                or q.context or has_content(q.text)):
+            q = replace(q, intent="refuse", refuse_reason="empty")   # hello / ??? / 123
         if q.intent == "refuse":
             return self.not_covered(q)
         if self.out_of_scope(q):
@@ -249,6 +261,10 @@ class Bot:
             bad = q.refuse_reason.split(":", 1)[1]
             return Answer(_t(q, f"“{bad}”不是有效的月份,配档表按 1–12 月安排工作。",
                              f"“{bad}” is not a month; the 配档表 runs from 1月 to 12月."), False, query=q)
+        if q.refuse_reason == "empty":
+            return Answer(_t(q, "请说明想了解通知中的哪方面内容,例如“6月份基教处要完成哪些工作?”或“第18条讲什么?”。",
+                             "Please say what you want to know about the notice, e.g. "
+                             "\"What is due in June from 基教处?\""), False, query=q)
         if q.refuse_reason == "injection":
             return Answer(_t(q, "我只根据通知原文回答问题,不能忽略规则、透露设置或编造内容。"
                                 "请直接询问通知里的工作安排,例如“6月份基教处要完成哪些工作?”。",
@@ -424,9 +440,19 @@ class Bot:
 
     def in_scope(self, q: Query) -> bool:
         """Logistic classifier over `scope_features`, fitted on the eval set (`python -m eval
-        calibrate`); without a calibration file every retrieval question is answered."""
+        calibrate`). Without a calibration for this model, every retrieval question is answered
+        (the rule-based refusals still apply)."""
         model = self.calibration.get("logistic")
         if not model:
+            return True
+        if self.calibration.get("features") != SCOPE_FEATURES or len(model["weights"]) != len(SCOPE_FEATURES):
+            raise CalibrationError(f"{CALIBRATION} was fitted on features {self.calibration.get('features')}, "
+                                   f"the bot computes {SCOPE_FEATURES}: run `python -m eval calibrate`")
+        if self.calibration.get("model_fingerprint") != self.index.manifest.get("model_fingerprint"):
+            if not self._warned:
+                print(f"warning: {CALIBRATION} was fitted with another embedding model; the not-found "
+                      "decision uses rules only. Refit it: python -m eval calibrate", file=sys.stderr)
+                self._warned = True
             return True
         x = self.scope_features(q)
         z = model["bias"] + sum(w * (v - m) / sd for w, v, m, sd in
@@ -487,6 +513,12 @@ class Bot:
         return Answer("\n".join(lines), True, tuple(cites), q)
 
     def _answer_when_who(self, q: Query) -> Answer:
+        if q.items:  # 第18条 → 什么时候? / 谁负责?: the schedule rows that carry out those items
+            rows = [r for r in self.schedule if any(i.item in q.items for i, _ in self.links[r.id])]
+            if not rows:
+                return Answer(_t(q, f"配档表中没有与第{'、'.join(map(str, q.items))}条直接对应的安排。",
+                                 f"No 配档表 row carries out item {', '.join(map(str, q.items))}."), False, (), q)
+            return self._rows_with_items(q, rows)
         if not self.in_scope(q):
             return self.not_covered(q)
         hits = self.retrieve(q, ("schedule",), k=5)
@@ -496,8 +528,23 @@ class Bot:
         qg = _grams(q.search_text) - _QUESTION_GRAMS
         scored = [(len(qg & _grams(r.text)), r) for r in hits]
         top = max(s for s, _ in scored)
+        if top == 0 and not q.english:
+            # A Chinese question sharing no word with any candidate row names no task in the table.
+            return self.not_covered(q)
         rows = [r for s, r in scored if s >= max(top * 0.75, 1)] or [hits[0]]
         return self._rows_with_items(q, sorted(rows, key=lambda r: r.month)[:3])
+
+    def _answer_office(self, q: Query) -> Answer:
+        """Full names come from the office table (corpus/offices.tsv), not from the notice."""
+        lines = []
+        for short in q.offices:
+            office = next(o for o in self.offices.offices if o.short == short)
+            others = "、".join(a for a in office.aliases)
+            lines.append(_t(q, f"{short}的全称是“{office.full}”" + (f"(也写作{others})" if others else "") + "。",
+                            f"{short} stands for “{office.full}”."))
+        lines.append(_t(q, "(来自处室简称表 corpus/offices.tsv,通知原文不含全称。)",
+                        "(From the office table corpus/offices.tsv; the notice itself uses short names.)"))
+        return Answer("\n".join(lines), True, (), q)
 
     def _rows_with_items(self, q: Query, rows: list[Record]) -> Answer:
         lines, cites = self._row_lines(q, rows)

@@ -23,12 +23,12 @@ EN_MONTHS = {m: i for i, ms in enumerate([
 
 # Named periods → months. The answer always states which months a period was read as.
 PERIODS: list[tuple[str, tuple[int, ...]]] = [
-    (r"上半年|first half|\bh1\b", tuple(range(1, 7))),
-    (r"下半年|second half|\bh2\b", tuple(range(7, 13))),
-    (r"(第一|一)季度|\bq1\b|first quarter", (1, 2, 3)),
-    (r"(第二|二)季度|\bq2\b|second quarter", (4, 5, 6)),
-    (r"(第三|三)季度|\bq3\b|third quarter", (7, 8, 9)),
-    (r"(第四|四)季度|\bq4\b|fourth quarter", (10, 11, 12)),
+    (r"上半年|first half|(?<![a-z0-9])h1(?![a-z0-9])", tuple(range(1, 7))),
+    (r"下半年|second half|(?<![a-z0-9])h2(?![a-z0-9])", tuple(range(7, 13))),
+    (r"第?[一1]季度|(?<![a-z0-9])q1(?![a-z0-9])|first quarter", (1, 2, 3)),
+    (r"第?[二2]季度|(?<![a-z0-9])q2(?![a-z0-9])|second quarter", (4, 5, 6)),
+    (r"第?[三3]季度|(?<![a-z0-9])q3(?![a-z0-9])|third quarter", (7, 8, 9)),
+    (r"第?[四4]季度|(?<![a-z0-9])q4(?![a-z0-9])|fourth quarter", (10, 11, 12)),
     (r"年初|beginning of the year|start of the year", (1, 2)),
     (r"年底|年末|end of the year|year[- ]end", (11, 12)),
 ]
@@ -37,12 +37,19 @@ HEADER_FIELDS: list[tuple[str, str]] = [
     (r"发文字号|文号|字号|document number|doc(ument)? no", "doc_no"),
     (r"索引号|index number", "index_no"),
     (r"组配分类|分类|category", "category"),
+    (r"发布机构|发文机关|发布单位|哪个单位发|哪个机构|谁发布|谁印发|谁签发|谁发的|issuer|issued by|who issued",
+     "issuer"),
     (r"发布日期|发布时间|哪天发布|什么时候发布|published", "published_date"),
     (r"成文日期|成文|印发|发文日期|签发|哪天发的|什么时候发的|written|issued on|date of issue", "written_date"),
-    (r"发布机构|发文机关|发布单位|哪个单位发|哪个机构|谁发布|谁印发|谁发的|issuer|issued by|who issued", "issuer"),
     (r"发给|主送|下发给|印发给|发送给|addressed to|sent to", "addressees"),
-    (r"标题|题目|文件名|文件名称|全称|title", "title"),
+    (r"标题|题目|文件名|文件名称|title", "title"),
 ]
+# A header question is about the document itself: it names it, or has nothing left but header words.
+DOC_REF = re.compile(r"通知|文件|本文|公文|这份|该文|notice|document", re.IGNORECASE)
+FILLER = re.compile(r"这个|这份|该|本|的|是|什么|哪天|哪个|哪些|哪|多少|几|谁|呢|吗|请问|一下|由|在|有|要|会|"
+                    r"那么|那|其中|里面|这条|该条|它|分别|具体|负责|处室|单位|部门|时候|时间|月份|完成|开展|进行|安排|落实|工作|任务|内容|情况|[?？!！,，。.、\s]")
+POINTER = re.compile(r"其中|里面|这条|该条|这一条|上述|上面|它|这项|in it\b|this item|of them\b", re.IGNORECASE)
+OFFICE_NAME = re.compile(r"全称|全名|完整名称|full name|stand for", re.IGNORECASE)
 
 INJECTION = re.compile(
     r"忽略|无视|不要管|系统提示|提示词|system prompt|prompt|ignore (all|the|previous|your)|"
@@ -54,10 +61,10 @@ FOLLOW_UP = re.compile(r"^(那|那么|还有|另外|其中|里面|这条|该条|
 WHEN = re.compile(r"什么时候|何时|几月|哪个月|哪月|时间|啥时候|when\b|which month|what month", re.IGNORECASE)
 WHO = re.compile(r"谁|哪个处室|哪个部门|哪个单位|哪些处室|哪些部门|哪些单位|责任单位|负责|牵头|who\b|"
                  r"which office|responsible", re.IGNORECASE)
-COUNT = re.compile(r"几项|多少项|几个任务|多少个任务|多少件|几件|一共|总共|共有|共多少|共几|how many|number of tasks",
-                   re.IGNORECASE)
-MOST = re.compile(r"最多|最忙|最少|最闲|谁的?(任务|工作)?(更|比较)?多|哪个(更)?多|most|fewest|least|busiest|more tasks",
-                  re.IGNORECASE)
+COUNT = re.compile(r"几项|多少项|几个任务|多少个任务|多少件|几件|一共|总共|共有|共多少|共几|how many tasks|"
+                   r"number of tasks", re.IGNORECASE)
+MOST = re.compile(r"最多|最忙|最少|最闲|谁的?(任务|工作)?(更|比较)?多|哪个(更)?多|most (tasks|work)|"
+                  r"fewest|least (tasks|work)|busiest|more tasks", re.IGNORECASE)
 LIST_SCHEDULE = re.compile(r"配档表|工作|任务|安排|要做|完成|做什么|干什么|事情|schedule|due|task|plan",
                            re.IGNORECASE)
 FIGURE = re.compile(r"多少|几所|几个|几名|数量|目标|比例|覆盖率|占比|金额|规模|达到|how many|how much|"
@@ -90,26 +97,42 @@ class Query:
         if prev is None or not self.follow_up or self.intent == "refuse":
             return self
         q = self
-        has_schedule = bool(self.months or self.offices)
-        if prev.intent in ("schedule", "count") and q.intent == "when_who" and not has_schedule:
-            return replace(prev, text=q.text, follow_up=True, intent="schedule")
-        if prev.intent in ("schedule", "count", "when_who", "compare") and has_schedule:
-            q = replace(q, offices=q.offices or prev.offices,
-                        months=q.months or (prev.months if not q.offices else ()),
-                        month_label=q.month_label if q.months else prev.month_label if not q.offices else None,
-                        intent="count" if prev.intent == "count" and q.intent != "count" else
-                        ("schedule" if q.intent not in ("count", "compare") else q.intent))
-        elif q.intent in ("when_who", "topic", "figure") and not (q.items or q.months or q.offices
-                                                                     or q.sections):
-            if prev.items and q.intent != "when_who":
-                q = replace(q, items=prev.items, intent="figure" if FIGURE.search(q.text) else "item")
-            else:
-                q = replace(q, context=prev.search_text)
-        elif prev.items and not (q.items or q.months or q.offices or q.sections):
-            q = replace(q, items=prev.items, intent="figure" if FIGURE.search(q.text) else "item")
-        elif prev.sections and not (q.items or q.months or q.offices or q.sections):
-            q = replace(q, sections=prev.sections, intent="section")
+        own_scope = bool(q.months or q.offices)
+        bare = not has_content(q.text)               # nothing left but pointers and question words
+        pointer = bool(POINTER.search(q.text))
+        if prev.intent in ("schedule", "count", "compare"):
+            merged = dict(months=q.months or prev.months,
+                          month_label=q.month_label if q.months else prev.month_label,
+                          offices=q.offices or prev.offices)
+            if q.intent in ("count", "compare"):
+                return replace(q, **merged)
+            if q.intent == "when_who" and not own_scope:       # 民继处有什么任务? → 分别在几月?
+                return replace(prev, text=q.text, follow_up=True, intent="schedule")
+            if own_scope or bare:                              # 那7月呢? / 其中基教处负责的呢?
+                return replace(q, **merged, intent="count" if prev.intent == "count" else "schedule")
+            return q
+        if prev.items and not (own_scope or q.items or q.sections) and (pointer or bare):
+            if q.intent == "when_who":                         # 第18条 → 谁负责? / 什么时候?
+                return replace(q, items=prev.items)
+            return replace(q, items=prev.items, intent="figure" if FIGURE.search(q.text) else "item")
+        if prev.sections and not (own_scope or q.items or q.sections) and (pointer or bare):
+            return replace(q, sections=prev.sections, intent="section")
+        if prev.intent == "when_who" and q.intent == "topic" and not own_scope:
+            return replace(q, intent="when_who")              # …什么时候出台? → 那寄宿制…办法呢?
+        if q.intent in ("when_who", "topic", "figure") and bare:
+            return replace(q, context=prev.search_text)       # …什么时候出台? → 由哪个处负责?
         return q
+
+
+def has_content(text: str) -> bool:
+    """Whether `text` says anything beyond pointers, question words and punctuation."""
+    han = sum("\u4e00" <= ch <= "\u9fff" for ch in FILLER.sub("", text))
+    words = [w for w in re.findall(r"[a-zA-Z]{3,}", text) if w.lower() not in EN_FILLER]
+    return han >= 2 or len(words) >= 2
+
+
+EN_FILLER = frozenset("what which who when where how does did the and are this that with about from "
+                      "for its there any tell please".split())
 
 
 def normalize(text: str) -> str:
@@ -126,6 +149,16 @@ def _num(s: str) -> int | None:
     return int(s) if s.isdigit() else cn_to_int(s)
 
 
+def _month_values(numeral: str) -> list[int]:
+    """6 → [6]; 十二 → [12]; 七八 → [7, 8] (a run of single digits names several months)."""
+    if numeral.isdigit():
+        return [int(numeral)]
+    if len(numeral) > 1 and "十" not in numeral:
+        return [v for ch in numeral if (v := cn_to_int(ch))]
+    v = cn_to_int(numeral)
+    return [v] if v else []
+
+
 def parse_months(text: str) -> tuple[tuple[int, ...], str | None]:
     low = text.lower()
     for pattern, months in PERIODS:
@@ -133,17 +166,21 @@ def parse_months(text: str) -> tuple[tuple[int, ...], str | None]:
         if m:
             return months, f"{m.group(0)}({months[0]}–{months[-1]}月)"
     m = re.search(rf"{_NUM}\s*月?\s*(?:到|至|-|—|–|~|～)\s*{_NUM}\s*月", text)
-    if m:
-        a, b = _num(m.group(1)), _num(m.group(2))
+    en = "|".join(sorted(EN_MONTHS, key=len, reverse=True))
+    m_en = re.search(rf"\b({en})\b\.?\s*(?:to|through|until|till|-|–)\s*\b({en})\b", low)
+    if m or m_en:
+        a, b = ((_num(m.group(1)), _num(m.group(2))) if m else
+                (EN_MONTHS[m_en.group(1)], EN_MONTHS[m_en.group(2)]))
         if a and b and 1 <= a <= b <= 12:
             return tuple(range(a, b + 1)), f"{a}–{b}月"
     found: list[int] = []
-    for m in re.finditer(rf"{_NUM}\s*月(?!\s*\d{{1,2}}\s*日)", text):
+    # 6月 / 六月 / 七八月 / 7、8月 / 3、4、5月 / 6月15日 (a date keeps its month)
+    num = rf"(?:\d{{1,2}}|[{CN_NUM}]{{1,3}})"
+    for m in re.finditer(rf"((?:{num}\s*[、,，和及与]\s*)*)({num})\s*月", text):
         if text[max(0, m.start() - 1):m.start()] == "个":
             continue
-        v = _num(m.group(1))
-        if v and 1 <= v <= 12:
-            found.append(v)
+        listed = re.findall(rf"\d{{1,2}}|[{CN_NUM}]{{1,3}}", m.group(1)) + [m.group(2)]
+        found += [v for n in listed for v in _month_values(n) if 1 <= v <= 12]
     for m in re.finditer(r"[a-z]+", low):
         if m.group(0) in EN_MONTHS and (m.group(0) != "may" or re.search(r"\bin may\b|\bmay\b\s*(\?|$)", low)):
             found.append(EN_MONTHS[m.group(0)])
@@ -152,11 +189,16 @@ def parse_months(text: str) -> tuple[tuple[int, ...], str | None]:
 
 
 def parse_items(text: str) -> tuple[int, ...]:
-    found = []
+    found: list[int] = []
+    for m in re.finditer(r"第\s*(\d{1,3})\s*(?:到|至|-|—|–|~)\s*第?\s*(\d{1,3})\s*条", text):
+        a, b = int(m.group(1)), int(m.group(2))
+        if a <= b <= a + 30:
+            found += range(a, b + 1)
+    text = re.sub(r"第\s*\d{1,3}\s*(?:到|至|-|—|–|~)\s*第?\s*\d{1,3}\s*条", " ", text)
     for m in re.finditer(rf"第\s*(\d{{1,3}}|[{CN_NUM}百]{{1,4}})\s*条|(?<![\d.])(\d{{1,3}})\s*条(?!件)|"
                          r"\bitem\s*#?(\d{1,3})\b|\bno\.?\s*(\d{1,3})\b", text, re.IGNORECASE):
         v = _num(next(g for g in m.groups() if g))
-        if v:
+        if v is not None:
             found.append(v)
     return tuple(dict.fromkeys(found))
 
@@ -205,9 +247,13 @@ def parse(text: str, offices: OfficeTable, section_titles: dict[str, str]) -> Qu
                       if not 1 <= int(m.group(1)) <= 12 and text[max(0, m.start() - 1):m.start()] != "个"), None)
     if bad_month:
         return replace(base, intent="refuse", refuse_reason=f"month:{bad_month}")
+    if found_offices and OFFICE_NAME.search(text):
+        return replace(base, intent="office")
     header = next((f for pattern, f in HEADER_FIELDS if re.search(pattern, low)), None)
-    if header and not (months or found_offices or items or sections):
-        return replace(base, header=header, intent="header")
+    if header and not (found_offices or items or sections):
+        header_words = "|".join(p for p, _ in HEADER_FIELDS)
+        if DOC_REF.search(text) or not has_content(re.sub(header_words, "", text, flags=re.IGNORECASE)):
+            return replace(base, header=header, intent="header")
     if items:
         return replace(base, intent="figure" if FIGURE.search(text) and not re.search(
             r"讲什么|内容|什么意思|about|说了", text) else "item")
@@ -216,10 +262,11 @@ def parse(text: str, offices: OfficeTable, section_titles: dict[str, str]) -> Qu
     if MOST.search(text) and (months or found_offices or LIST_SCHEDULE.search(text) or "月" in text
                               or "处室" in text or "month" in low or "office" in low):
         return replace(base, intent="compare")
-    if COUNT.search(text) and (months or found_offices or "配档表" in text):
-        return replace(base, intent="count")
     if re.search(r"(一共|总共|共|多少|几)\s*条|how many items", low):
         return replace(base, intent="outline")
+    if COUNT.search(text) and (months or found_offices or re.search(r"配档表|全年|工作|任务|tasks", low)
+                               or follow):
+        return replace(base, intent="count")
     if (WHEN.search(text) or WHO.search(text)) and not months and not found_offices:
         return replace(base, intent="when_who")
     if months or found_offices:

@@ -19,8 +19,7 @@ from bot.core import CALIBRATION
 from eval.metrics import Question
 
 RETRIEVAL_INTENTS = ("topic", "figure", "when_who")
-FEATURES = ["dense_top", "dense_margin", "log_bm25_top", "bigram_overlap", "vocab_coverage",
-            "item_dense_top", "item_dense_margin", "item_top_minus_mean", "dense_top_zscore"]
+from bot.core import SCOPE_FEATURES as FEATURES  # noqa: E402  (one list, checked on load)
 
 
 def points(bot, questions: list[Question]) -> tuple[np.ndarray, np.ndarray, list[str]]:

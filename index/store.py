@@ -28,7 +28,7 @@ from ingest import CORPUS, load_corpus
 from ingest.offices import OfficeTable
 from ingest.records import Record, read_jsonl, write_jsonl
 from index.rank import Bm25, SearchMode, rrf
-from index.text import Tokenizer, index_text, user_terms
+from index.text import TOKENIZER_VERSION, Tokenizer, index_text, user_terms
 
 SCHEMA_VERSION = 1
 DEFAULT_INDEX = Path(__file__).resolve().parent.parent / "var" / "index"
@@ -226,7 +226,7 @@ class Index:
             "model": embedder.name, "model_setting": model_setting,
             "model_fingerprint": embedder.fingerprint, "dimension": int(vectors.shape[1]),
             "normalized": True, "faiss_index": spec, "corpus_hash": corpus_hash(corpus),
-            "record_count": len(records), "records_hash": records_hash(records), "tokenizer": "jieba-cut_for_search",
+            "record_count": len(records), "records_hash": records_hash(records), "tokenizer": TOKENIZER_VERSION,
             "dictionary_hash": tokenizer.dictionary_hash, "built_at": time.strftime("%Y-%m-%dT%H:%M:%S"),
             "files": {name: {"size": (tmp / name).stat().st_size, "sha256": _sha256(tmp / name)}
                       for name in DATA_FILES},
@@ -242,7 +242,7 @@ class Index:
 
     @staticmethod
     def check(path: Path | None = None, corpus: Path = CORPUS, model_setting: str | None = None,
-              check_model: bool = True) -> dict:
+              check_model: bool = True, check_corpus: bool = True) -> dict:
         """Validate the index folder against its manifest, the corpus and the model; return the manifest."""
         path = Path(path) if path else index_dir()
         mf = path / "manifest.json"
@@ -255,6 +255,9 @@ class Index:
         problems = []
         if manifest.get("schema_version") != SCHEMA_VERSION:
             problems.append(f"schema version {manifest.get('schema_version')} != {SCHEMA_VERSION}")
+        if manifest.get("tokenizer") != TOKENIZER_VERSION:
+            problems.append(f"BM25 tokens were made by tokenizer {manifest.get('tokenizer')!r}, "
+                            f"this code tokenizes as {TOKENIZER_VERSION!r}")
         for name in DATA_FILES:
             f, want = path / name, manifest.get("files", {}).get(name)
             if want is None or not f.is_file():
@@ -264,7 +267,9 @@ class Index:
                                 f"manifest says {want['size']}")
             elif _sha256(f) != want["sha256"]:
                 problems.append(f"{name} is corrupted: checksum differs from the manifest")
-        if manifest.get("corpus_hash") != corpus_hash(corpus):
+        if not check_corpus:
+            pass
+        elif manifest.get("corpus_hash") != corpus_hash(corpus):
             problems.append(f"the corpus in {corpus} changed since the index was built")
         elif manifest.get("records_hash") != records_hash(corpus_records(corpus)):
             problems.append("the parser now reads the corpus differently (ingest code changed)")
@@ -282,12 +287,14 @@ class Index:
         return manifest
 
     @classmethod
-    def load(cls, path: Path | None = None, corpus: Path = CORPUS,
-             model_setting: str | None = None) -> "Index":
+    def load(cls, path: Path | None = None, corpus: Path = CORPUS, model_setting: str | None = None,
+             check_corpus: bool = True) -> "Index":
+        """`check_corpus=False` for a caller that already checked the records against the corpus
+        (the bot at start): a corpus edited since then must not break the running process."""
         import faiss
 
         path = Path(path) if path else index_dir()
-        manifest = cls.check(path, corpus, model_setting)
+        manifest = cls.check(path, corpus, model_setting, check_corpus=check_corpus)
         records = read_jsonl(path / "records.jsonl")
         with open(path / "tokens.jsonl", encoding="utf-8") as f:
             tokens = [json.loads(line) for line in f]

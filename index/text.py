@@ -22,6 +22,9 @@ STOPWORDS = frozenset("""
 the a an of to in on for and or is are what which who when how due from by with about
 """.split())
 
+# Bump when `Tokenizer.tokenize` changes: the index manifest records it, and a mismatch rebuilds.
+TOKENIZER_VERSION = "jieba-cut_for_search-2"
+
 _QUOTED = re.compile(r"“([^”]{2,30})”|《([^》]{2,60})》|\"([^\"]{2,30})\"")
 _WORDLIKE = re.compile(r"[\w\u4e00-\u9fff%.]+")
 
@@ -70,9 +73,11 @@ class Tokenizer:
         # A 《title》 is one token, then its inside is cut as usual so parts of it match too.
         for m in re.finditer(r"《([^》]{2,60})》", text):
             tokens.append(f"《{m.group(1)}》")
+        # Numbering stays whole (第7条, 6月): a bare 7 or 15 would match every text numbered 7 or 15.
+        tokens += [m.group(0).replace(" ", "") for m in re.finditer(r"第\s*\d{1,3}\s*条|\d{1,2}\s*月", text)]
         for tok in self._cutter().cut_for_search(text):
             tok = tok.strip()
-            if tok and tok not in STOPWORDS and _WORDLIKE.fullmatch(tok):
+            if tok and tok not in STOPWORDS and _WORDLIKE.fullmatch(tok) and not re.fullmatch(r"\d{1,2}", tok):
                 tokens.append(tok)
         return tokens
 

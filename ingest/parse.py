@@ -107,7 +107,7 @@ _TABLE_HEAD = {"时间", "月份", "时限", "完成时间", "时间节点", "�
 _MONTH = re.compile(r"^(\d{1,2}|[一二三四五六七八九十]{1,3})\s*月份?$")
 _INLINE_OFFICES = re.compile(r"[(（]\s*责任(?:处室|单位|部门)\s*[:：]\s*([^()（）]+?)\s*[)）]\s*[。.]?$")
 _OFFICES_LINE = re.compile(r"^责任(?:处室|单位|部门)\s*[:：]\s*(.+)$")
-_OFFICE_SUFFIX = re.compile(r"(处|室|院|馆|中心|办|委|局|科|部|党委|处室|组|站|会|队|所)$")
+_OFFICE_SUFFIX = re.compile(r"(处|室|院|馆|中心|办|委|局|科|部|党委|处室|组|站|委员会|队|所)$")
 _SENTENCE_END = re.compile(r"[。!！?？;；]")
 
 
@@ -154,6 +154,8 @@ class _State:
     tail: list[str] = field(default_factory=list)       # notes after the schedule
     warnings: list[str] = field(default_factory=list)
     date: str | None = None
+    signature: str | None = None
+    last_continuation: str | None = None   # the last line appended to an item (a signature, maybe)
 
 
 def parse_text(text: str, doc_id: str, path: str = "", encoding: str = "utf-8",
@@ -224,13 +226,21 @@ def _parse_body(body: list[str], table: OfficeTable, st: _State) -> None:
             st.sections.append(Section(no=section, title=m_sec.group(2).strip()))
             continue
         if m_item:
+            st.last_continuation = None
             text, offices = _strip_inline_offices(m_item.group(2).strip())
             st.items.append({"no": int(m_item.group(1)), "section": section, "text": text,
                              "offices": offices})
             continue
         if _DATE.match(ln) and st.date is None:
             st.date = ln
-            st.front.append(ln)
+            if not st.items:
+                st.front.append(ln)
+            elif st.last_continuation and len(st.last_continuation) <= 40 \
+                    and not _SENTENCE_END.search(st.last_continuation):
+                # A signature and date after the last item: the signature is not part of that item.
+                item = st.items[-1]
+                item["text"] = item["text"][: len(item["text"]) - len(st.last_continuation)]
+                st.signature = st.last_continuation
             continue
         if _APPENDIX_REF.match(ln) or _TABLE_HEAD.issuperset({ln}):
             continue
@@ -243,6 +253,7 @@ def _parse_body(body: list[str], table: OfficeTable, st: _State) -> None:
             text, offices = _strip_inline_offices(ln)
             st.items[-1]["text"] += text
             st.items[-1]["offices"].extend(offices)
+            st.last_continuation = text
         elif st.sections:
             st.tail.append(ln)  # text between a section heading and its first item: kept
         else:
@@ -294,8 +305,8 @@ def _parse_schedule(lines: list[str], table: OfficeTable, st: _State) -> None:
             continues = ln.endswith(("、", ",", "，"))
             continue
         if pending_task is not None:
-            st.warnings.append(f"schedule: task {pending_task!r} has no offices")
-            _add_row(st, month, pending_task, [])
+            pending_task += ln  # a task cell wrapped onto the next line
+            continue
         pending_task = ln
         continues = False
     if pending_task is not None and month is not None:
@@ -314,7 +325,7 @@ def _front_matter(st: _State) -> tuple[str | None, str, str | None, str | None, 
     """
     front = st.front
     addressees = next((ln for ln in front if ln.endswith((":", "：")) and len(ln) <= 80), None)
-    signature = None
+    signature = st.signature
     start = 0
     if st.date is not None:
         d = front.index(st.date) if st.date in front else -1

@@ -15,7 +15,7 @@ SECTIONS = {"一": "夯实党建基础,加强党对教育工作的全面领导",
     ("What is due in June?", (6,)), ("due in Jun", (6,)), ("上半年", (1, 2, 3, 4, 5, 6)),
     ("下半年", tuple(range(7, 13))), ("第三季度", (7, 8, 9)), ("Q4 tasks", (10, 11, 12)),
     ("3到5月", (3, 4, 5)), ("3—5月", (3, 4, 5)), ("年底", (11, 12)), ("年初", (1, 2)),
-    ("3个月内", ()), ("2月26日印发", ()),
+    ("3个月内", ()), ("2月26日印发", (2,)),
 ])
 def test_months(text, months):
     assert parse_months(text)[0] == months
@@ -65,3 +65,40 @@ def test_follow_ups_inherit():
     assert money.items == (18,) and money.intent == "figure"
     fresh = parse("普惠性幼儿园覆盖率目标是多少?", table, SECTIONS).inherit(item)
     assert fresh.items == ()   # not a follow-up: no marker words
+
+
+@pytest.mark.parametrize("text,months", [
+    ("7、8月", (7, 8)), ("3、4、5月基教处", (3, 4, 5)), ("一二月份", (1, 2)), ("七八月份", (7, 8)),
+    ("from March to May", (3, 4, 5)), ("Q3有哪些任务", (7, 8, 9)), ("第3季度", (7, 8, 9)),
+    ("6月15日前要完成什么", (6,)),
+])
+def test_month_lists_runs_and_ranges(text, months):
+    assert parse_months(text)[0] == months
+
+
+def test_item_ranges_and_zero():
+    assert parse_items("第1到3条") == (1, 2, 3) and parse_items("第1-3条") == (1, 2, 3)
+    assert parse_items("第0条") == (0,)
+
+
+@pytest.mark.parametrize("text,intent", [
+    ("网络育人实施意见什么时候发布?", "when_who"), ("责任督学挂牌督导入校清单什么时候印发?", "when_who"),
+    ("谁印发的", "header"), ("这份文件是哪个机构发布的?", "header"), ("民继处的全称是什么", "office"),
+    ("全年一共有多少项工作", "count"),
+])
+def test_header_words_inside_content_questions(text, intent):
+    q = parse(text, OfficeTable.load(), SECTIONS)
+    assert q.intent == intent
+    if text == "谁印发的":
+        assert q.header == "issuer"
+
+
+def test_follow_ups_keep_scope_and_items_only_when_pointed_at():
+    table = OfficeTable.load()
+    march = parse("3月有哪些工作?", table, SECTIONS)
+    q = parse("其中基教处负责哪些?", table, SECTIONS).inherit(march)
+    assert (q.months, q.offices) == ((3,), ("基教处",))
+    item = parse("第十八条讲什么", table, SECTIONS)
+    assert parse("校园足球", table, SECTIONS).inherit(item).items == ()
+    who = parse("谁负责?", table, SECTIONS).inherit(item)
+    assert who.items == (18,) and who.intent == "when_who"

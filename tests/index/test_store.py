@@ -113,3 +113,13 @@ def test_cli_search_reports_stale_index(tmp_path):
     proc = subprocess.run([sys.executable, "-m", "index", "search", "x"], cwd=ROOT, env=env,
                           capture_output=True, text=True)
     assert proc.returncode == 2 and "python -m index build" in proc.stderr
+
+
+def test_tokenizer_change_is_detected(built_index, tmp_path):
+    copy = tmp_path / "idx"
+    shutil.copytree(built_index.path, copy)
+    manifest = json.loads((copy / "manifest.json").read_text(encoding="utf-8"))
+    manifest["tokenizer"] = "jieba-cut_for_search-0"
+    (copy / "manifest.json").write_text(json.dumps(manifest), encoding="utf-8")
+    with pytest.raises(IndexMismatch, match="tokenizer"):
+        Index.check(copy)

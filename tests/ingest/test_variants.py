@@ -117,3 +117,19 @@ def test_decode_errors_name_the_file(raw, needle):
     with pytest.raises(IngestError, match=needle) as e:
         decode(raw, "some/file.txt")
     assert "some/file.txt" in str(e.value)
+
+
+def test_signature_and_date_after_the_items():
+    doc = parse("关于做好某某工作的通知\n各单位:\n为做好工作,现通知如下。\n1.加强领导。\n2.强化组织领导。\n"
+                "济南市教育局\n2024年4月1日\n")
+    assert doc.title == "关于做好某某工作的通知"
+    assert doc.preamble == "为做好工作,现通知如下。"
+    assert [i.text for i in doc.items] == ["加强领导。", "强化组织领导。"]
+    assert (doc.signature, doc.date) == ("济南市教育局", "2024年4月1日")
+
+
+def test_schedule_cells_wrapped_over_two_lines():
+    doc = parse("某要点\n一、甲\n1.乙。\n配档表\n时间\n重点工作\n责任单位\n1月\n召开全市教育工作会议,部署\n"
+                "全年重点工作\n办公室\n召开督导评估现场\n推进会\n督导室\n")
+    assert [(r.task, r.offices) for r in doc.schedule] == [
+        ("召开全市教育工作会议,部署全年重点工作", ("办公室",)), ("召开督导评估现场推进会", ("督导室",))]
