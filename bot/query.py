@@ -47,7 +47,8 @@ HEADER_FIELDS: list[tuple[str, str]] = [
 # A header question is about the document itself: it names it, or has nothing left but header words.
 DOC_REF = re.compile(r"通知|文件|本文|公文|这份|该文|notice|document", re.IGNORECASE)
 FILLER = re.compile(r"这个|这份|该|本|的|是|什么|哪天|哪个|哪些|哪|多少|几|谁|呢|吗|请问|一下|由|在|有|要|会|"
-                    r"那么|那|其中|里面|这条|该条|它|分别|具体|负责|处室|单位|部门|时候|时间|月份|完成|开展|进行|安排|落实|工作|任务|内容|情况|[?？!！,，。.、\s]")
+                    r"那么|那|其中|里面|这条|该条|它|分别|具体|负责|处室|单位|部门|时候|时间|月份|"
+                    r"完成|开展|进行|安排|落实|工作|任务|内容|情况|[?？!！,，。.、\s]")
 POINTER = re.compile(r"其中|里面|这条|该条|这一条|上述|上面|它|这项|in it\b|this item|of them\b", re.IGNORECASE)
 OFFICE_NAME = re.compile(r"全称|全名|完整名称|full name|stand for", re.IGNORECASE)
 

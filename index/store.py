@@ -9,7 +9,8 @@ Folder layout (positional contract: row i of records.jsonl = FAISS vector i = BM
   dense.faiss     the FAISS index (faiss.write_index)
 
 Built in a temporary sibling folder and renamed into place, so a crash mid-build leaves the old
-index usable. On load, every file is checked against the manifest and the corpus against its hash.
+index usable (the old folder is renamed aside first; if a crash falls between the two renames, the
+next load restores it). On load, every file is checked against the manifest and the corpus against its hash.
 """
 from __future__ import annotations
 
@@ -246,6 +247,11 @@ class Index:
         """Validate the index folder against its manifest, the corpus and the model; return the manifest."""
         path = Path(path) if path else index_dir()
         mf = path / "manifest.json"
+        if not mf.is_file() and not path.exists():
+            # A build that crashed between its two renames left the previous index aside: restore it.
+            aside = sorted(path.parent.glob(f".{path.name}.old-*"), key=lambda p: p.stat().st_mtime)
+            if aside and (aside[-1] / "manifest.json").is_file():
+                os.replace(aside[-1], path)
         if not mf.is_file():
             raise IndexMissing(f"no index at {path}: build it with `python -m index build`")
         try:

@@ -123,3 +123,10 @@ def test_tokenizer_change_is_detected(built_index, tmp_path):
     (copy / "manifest.json").write_text(json.dumps(manifest), encoding="utf-8")
     with pytest.raises(IndexMismatch, match="tokenizer"):
         Index.check(copy)
+
+
+def test_index_set_aside_by_a_crashed_build_is_restored(built_index, tmp_path):
+    aside = tmp_path / ".idx.old-123"
+    shutil.copytree(built_index.path, aside)
+    assert Index.check(tmp_path / "idx", check_model=False)["record_count"] == len(built_index.records)
+    assert (tmp_path / "idx" / "manifest.json").is_file() and not aside.exists()
