@@ -94,13 +94,10 @@ def _grams(s: str, n: int = 2) -> set[str]:
 _QUESTION_GRAMS = _grams("多少是什么哪些怎么如何目标要求第条里面提到的是多少有没有情况安排请问一下呢吗")
 
 
-def best_sentences(text: str, question: str, figure: bool, limit: int = 2) -> list[str]:
-    """The sentence(s) of `text` that answer `question`; for a figure, one containing a number."""
+def best_sentences(text: str, question: str, limit: int = 2) -> list[str]:
+    """The sentence(s) of `text` sharing most words with `question` (figures: `_answer_figure`)."""
     q = _grams(question) - _QUESTION_GRAMS
     cands = sentences(text)
-    if figure:
-        with_num = [s for s in cands if re.search(r"\d", s)]
-        cands = with_num or cands
     scored = sorted(((len(q & _grams(s)), -i, s) for i, s in enumerate(cands)), reverse=True)
     if not scored:
         return []
@@ -497,7 +494,7 @@ class Bot:
             return self.not_covered(q)
         if candidates[0].kind == "schedule":
             return self._rows_with_items(q, [candidates[0]])
-        return self._quote(q, [(r, "".join(best_sentences(r.text, q.text, False))) for r in candidates])
+        return self._quote(q, [(r, "".join(best_sentences(r.text, q.text))) for r in candidates])
 
     def _quote(self, q: Query, quotes: list[tuple[Record, str]]) -> Answer:
         lines, cites = [], []
