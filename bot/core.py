@@ -137,8 +137,8 @@ class Bot:
             Index.check(path, corpus)
         except IndexError_:
             idx = ensure_index(path, corpus)
-            return cls(idx.records, OfficeTable.load(corpus / "offices.tsv"), index=idx)
-        return cls(read_jsonl(path / "records.jsonl"), OfficeTable.load(corpus / "offices.tsv"),
+            return cls(idx.records, OfficeTable.for_corpus(corpus), index=idx)
+        return cls(read_jsonl(path / "records.jsonl"), OfficeTable.for_corpus(corpus),
                    index_loader=lambda: Index.load(path, corpus, check_corpus=False))
 
     @property
@@ -199,20 +199,24 @@ class Bot:
         problem = validate(question)
         if problem:
             return Answer(problem, False)
+        return self.answer(self.understand(question, history or []))
+
+    def understand(self, question: str, history: list[str] | tuple[str, ...] = ()) -> Query:
+        """The question as understood after the earlier user turns (invalid turns are skipped)."""
         prev = None
-        for turn in history or []:
+        for turn in history:
             if validate(turn) is None:
-                prev = self.understand(turn, prev)
-        q = self.understand(question, prev)
-        return self.answer(q)
+                prev = self._resolve(turn, prev)
+        return self._resolve(question, prev)
 
-    def understand(self, text: str, prev: Query | None = None) -> Query:
-        return parse(text, self.offices, self.sections).inherit(prev)
-
-    def answer(self, q: Query) -> Answer:
+    def _resolve(self, text: str, prev: Query | None) -> Query:
+        q = parse(text, self.offices, self.sections).inherit(prev)
         if q.intent in ("topic", "figure", "when_who") and not (q.items or q.months or q.offices or q.sections
                                                                 or q.context or has_content(q.text)):
             q = replace(q, intent="refuse", refuse_reason="empty")   # hello / ??? / 123
+        return q
+
+    def answer(self, q: Query) -> Answer:
         if q.intent == "refuse":
             return self.not_covered(q)
         if self.out_of_scope(q):

@@ -25,10 +25,7 @@ from bot.core import SCOPE_FEATURES as FEATURES  # noqa: E402  (one list, checke
 def points(bot, questions: list[Question]) -> tuple[np.ndarray, np.ndarray, list[str]]:
     xs, ys, ids = [], [], []
     for q in questions:
-        prev = None
-        for turn in q.turns[:-1]:
-            prev = bot.understand(turn, prev)
-        parsed = bot.understand(q.turns[-1], prev)
+        parsed = bot.understand(q.turns[-1], q.turns[:-1])
         if parsed.intent not in RETRIEVAL_INTENTS or parsed.items or bot.out_of_scope(parsed):
             continue
         covered = bool(q.gold_items or q.gold_rows or q.expect.get("answer_contains"))

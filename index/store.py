@@ -312,9 +312,7 @@ class Index:
 
 
 def corpus_records(corpus: Path = CORPUS, offices: OfficeTable | None = None) -> list[Record]:
-    if offices is None and (corpus / "offices.tsv").is_file():
-        offices = OfficeTable.load(corpus / "offices.tsv")
-    docs, errors = load_corpus([corpus], offices)
+    docs, errors = load_corpus([corpus], offices or OfficeTable.for_corpus(corpus))
     for e in errors:
         print(f"warning: skipped {e}", file=sys.stderr)
     return [r for d in docs for r in d.records()]
@@ -327,7 +325,7 @@ def ensure_index(path: Path | None = None, corpus: Path = CORPUS, model_setting:
         return Index.load(path, corpus, model_setting)
     except IndexError_ as e:
         print(f"{e}\nbuilding the index now …", file=sys.stderr)
-    offices = OfficeTable.load(corpus / "offices.tsv") if (corpus / "offices.tsv").is_file() else None
+    offices = OfficeTable.for_corpus(corpus)
     return Index.build(corpus_records(corpus, offices), path, offices, model_setting, corpus, progress)
 
 

@@ -57,6 +57,12 @@ class OfficeTable:
             offices.append(Office(cols[0].strip(), cols[1].strip(), aliases))
         return cls(offices)
 
+    @classmethod
+    def for_corpus(cls, corpus: Path) -> "OfficeTable":
+        """The corpus folder's own table if it has one, else the project's."""
+        own = Path(corpus) / DEFAULT_TABLE.name
+        return cls.load(own if own.is_file() else DEFAULT_TABLE)
+
     def canonical(self, name: str) -> str | None:
         """The short name for any spelling, or None if the table does not know it."""
         return self._by_spelling.get(name.strip())
