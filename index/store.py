@@ -28,10 +28,11 @@ import numpy as np
 from ingest import CORPUS, load_corpus
 from ingest.offices import OfficeTable
 from ingest.records import Record, read_jsonl, write_jsonl
+from index.children import with_children
 from index.rank import Bm25, SearchMode, rrf
 from index.text import TOKENIZER_VERSION, Tokenizer, index_text, user_terms
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2  # 2: sentence children indexed beside their items
 DEFAULT_INDEX = Path(__file__).resolve().parent.parent / "var" / "index"
 DATA_FILES = ("records.jsonl", "tokens.jsonl", "terms.txt", "dense.faiss")
 
@@ -200,6 +201,7 @@ class Index:
         import faiss
 
         path = Path(path) if path else index_dir()
+        records = with_children(records)   # sentence-level evidence, each pointing to its item
         offices = offices or OfficeTable.load()
         embedder = embedder or Embedder(model_setting)
         tokenizer = Tokenizer(user_terms(records, offices))
@@ -277,7 +279,7 @@ class Index:
             pass
         elif manifest.get("corpus_hash") != corpus_hash(corpus):
             problems.append(f"the corpus in {corpus} changed since the index was built")
-        elif manifest.get("records_hash") != records_hash(corpus_records(corpus)):
+        elif manifest.get("records_hash") != records_hash(with_children(corpus_records(corpus))):
             problems.append("the parser now reads the corpus differently (ingest code changed)")
         if check_model and not problems:
             from index.embedder import model_fingerprint, resolve_model_path

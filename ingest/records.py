@@ -10,8 +10,8 @@ import json
 from dataclasses import asdict, dataclass, field, fields
 from typing import Literal
 
-Kind = Literal["meta", "preamble", "section", "item", "schedule", "paragraph"]
-KINDS: tuple[str, ...] = ("meta", "preamble", "section", "item", "schedule", "paragraph")
+Kind = Literal["meta", "preamble", "section", "item", "schedule", "paragraph", "sentence"]
+KINDS: tuple[str, ...] = ("meta", "preamble", "section", "item", "schedule", "paragraph", "sentence")
 
 # Header fields, in the order the --json contract lists them.
 META_KEYS: tuple[str, ...] = (
@@ -39,6 +39,7 @@ class Record:
     month: int | None = None          # schedule rows: 1–12
     offices: tuple[str, ...] = ()     # as written in the notice
     meta: tuple[tuple[str, str], ...] = ()  # header records: (label, value) pairs
+    parent: str | None = None         # sentence records: the id of the item / preamble they belong to
 
     def __post_init__(self) -> None:
         if self.kind not in KINDS:
