@@ -1,6 +1,7 @@
-"""Parse a scraped notice (plain text) into a `Document`.
+"""Parse a notice's text lines into a `Document`.
 
-The scraped pages are line-oriented: a header block of `label: value` pairs, the covering notice,
+Every format arrives here as the lines of a scraped page (`ingest.formats` makes HTML, DOCX and
+PDF look like one), which are line-oriented: a header block of `label: value` pairs, the covering notice,
 the document title, an opening paragraph, numbered sections (一、…) holding numbered items (1.…),
 and an appendix table flattened one cell per line (month, then task / offices pairs).
 The parser works line by line with a small state machine; it knows labels and shapes, never the
@@ -9,16 +10,13 @@ wording or the counts of any particular notice.
 from __future__ import annotations
 
 import re
-import unicodedata
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
+from ingest.errors import IngestError
+from ingest.formats import FORMATS, decode, read_text
 from ingest.offices import OfficeTable
 from ingest.records import META_KEYS, Document, Item, ScheduleRow, Section
-
-
-class IngestError(Exception):
-    """A file that cannot be ingested; the message names the file and how to fix it."""
 
 
 # --- text normalisation -------------------------------------------------------------------------
@@ -30,32 +28,6 @@ def clean_line(line: str) -> str:
     """Collapse non-breaking, full-width and ASCII space runs; strip ends and bullet marks."""
     line = _SPACES.sub(" ", line).strip()
     return line.lstrip("•·●▪◆■").strip()
-
-
-def decode(raw: bytes, path: str) -> tuple[str, str]:
-    """Decode UTF-8 (with or without BOM) or GB18030/GBK; return (text, encoding used)."""
-    if not raw.strip():
-        raise IngestError(f"{path}: the file is empty; put the notice's text in it or remove it")
-    if b"\x00" in raw[:8192]:
-        raise IngestError(f"{path}: looks like a binary file (NUL bytes); save the notice as "
-                          "plain text (UTF-8 or GBK)")
-    if raw.startswith(b"\xef\xbb\xbf"):
-        return raw[3:].decode("utf-8"), "utf-8-sig"
-    try:
-        return raw.decode("utf-8"), "utf-8"
-    except UnicodeDecodeError:
-        pass
-    try:
-        text = raw.decode("gb18030")
-    except UnicodeDecodeError as e:
-        raise IngestError(f"{path}: neither UTF-8 nor GBK/GB18030 text (byte {e.start}); "
-                          "re-save it as UTF-8") from e
-    # GB18030 decodes almost any byte string; reject binary that happens to decode.
-    controls = sum(1 for ch in text if unicodedata.category(ch) == "Cc" and ch not in "\r\n\t")
-    if controls > len(text) // 100 + 2:
-        raise IngestError(f"{path}: looks like a binary file ({controls} control characters); "
-                          "save the notice as plain text")
-    return text, "gb18030"
 
 
 # --- Chinese numerals -----------------------------------------------------------------------------
@@ -95,7 +67,8 @@ _LABEL_RE = re.compile(
 
 _CLUTTER = re.compile(
     r"^(信息来源|浏览次数|字体\s*[:：]|分享\s*[:：到]|上一篇|下一篇|Produced\s+By|当前位置|您的位置|"
-    r"您现在的位置|首页\s*[>›»]|【?\s*字号|【?\s*打印|打印本页|关闭窗口|【?\s*关闭|扫一扫|收藏本页)",
+    r"您现在的位置|首页\s*[>›»]|【?\s*字号|【?\s*打印|打印本页|关闭窗口|【?\s*关闭|扫一扫|收藏本页|"
+    r"主办单位|承办单位|网站标识码|版权所有|Copyright)",
     re.IGNORECASE)
 _SECTION = re.compile(r"^([一二三四五六七八九十百]+)\s*[、.．]\s*(\S.*)$")
 _ITEM = re.compile(r"^(\d{1,3})\s*[.．、](?!\d)\s*(\S.*)$")
@@ -158,15 +131,19 @@ class _State:
     last_continuation: str | None = None   # the last line appended to an item (a signature, maybe)
 
 
-def parse_text(text: str, doc_id: str, path: str = "", encoding: str = "utf-8",
+def parse_text(text: str, doc_id: str, path: str = "", encoding: str | None = "utf-8",
                offices: OfficeTable | None = None) -> Document:
     table = offices or OfficeTable.load()
     st = _State()
     lines = [clean_line(raw) for raw in text.replace("\r\n", "\n").replace("\r", "\n").split("\n")]
     lines = [ln for ln in lines if ln and not _CLUTTER.match(ln)]
 
-    # 1. Header block: leading `label: value` lines. An empty value stays empty.
-    i = 0
+    # 1. Header block: the first run of `label: value` lines before any section or item. On a
+    #    saved or printed web page the lines above it are site chrome (logo, navigation) and are
+    #    dropped. An empty value stays empty.
+    first_body = next((k for k, ln in enumerate(lines) if _SECTION.match(ln) or _ITEM.match(ln)),
+                      len(lines))
+    i = next((k for k in range(first_body) if parse_header(lines[k]) is not None), 0)
     while i < len(lines):
         fields_ = parse_header(lines[i])
         if fields_ is None:
@@ -345,28 +322,34 @@ def _front_matter(st: _State) -> tuple[str | None, str, str | None, str | None, 
 
 # --- files ----------------------------------------------------------------------------------------
 
-DOC_SUFFIXES = (".txt", ".md")
+DOC_SUFFIXES = tuple(FORMATS)
 
 
 def doc_id_for(path: Path) -> str:
+    """The file's stem made safe for ids; `ingest.corpus` adds the format when two files clash."""
     return re.sub(r"[^0-9A-Za-z\u4e00-\u9fff_-]+", "-", path.stem).strip("-") or "doc"
 
 
 def discover(paths: list[Path]) -> list[Path]:
-    """Expand folders to their notice files (sorted); files are returned as given."""
+    """Expand folders to their notice files (every supported format, sorted); files are returned
+    as given."""
     out: list[Path] = []
     for p in paths:
         if p.is_dir():
-            out.extend(sorted(q for q in p.iterdir() if q.is_file() and q.suffix in DOC_SUFFIXES))
+            out.extend(sorted(q for q in p.iterdir()
+                              if q.is_file() and q.suffix.lower() in DOC_SUFFIXES))
         else:
             out.append(p)
     return out
 
 
-def parse_file(path: Path, offices: OfficeTable | None = None) -> Document:
+def parse_file(path: Path, offices: OfficeTable | None = None, doc_id: str | None = None) -> Document:
+    """Read a notice of any supported format (`ingest.formats`) and parse it."""
+    path = Path(path)
     if not path.exists():
         raise IngestError(f"{path}: no such file; check the path (default corpus folder: corpus/)")
     if not path.is_file():
         raise IngestError(f"{path}: not a regular file")
-    text, encoding = decode(path.read_bytes(), str(path))
-    return parse_text(text, doc_id_for(path), str(path), encoding, offices)
+    text = read_text(path)
+    doc = parse_text(text.text, doc_id or doc_id_for(path), str(path), text.encoding, offices)
+    return replace(doc, format=text.format, warnings=text.warnings + doc.warnings)

@@ -97,7 +97,7 @@ class Document:
 
     doc_id: str
     path: str
-    encoding: str
+    encoding: str | None   # of a text file (utf-8, gb18030, utf-16 …); None for docx / pdf
     title: str
     meta: dict[str, str | None]
     meta_title: str | None = None
@@ -110,6 +110,7 @@ class Document:
     schedule: tuple[ScheduleRow, ...] = ()
     paragraphs: tuple[str, ...] = ()   # text kept when the file has no numbered items
     warnings: tuple[str, ...] = field(default=())
+    format: str = "txt"                # txt, md, html, docx, pdf (`ingest.formats.FORMATS`)
 
     @property
     def offices(self) -> list[str]:

@@ -1,0 +1,435 @@
+"""Read a notice in any supported format into the normalised text lines the one parser reads.
+
+Every format ends as what a scraped `.txt` notice already is: one line per paragraph, header rows
+as `label: value` lines, and a table as its cells one per line, row by row (month, task, offices:
+the shape `parse._parse_schedule` reads). So `.html`, `.docx` and `.pdf` reach the same `Document`
+as the `.txt` of the same notice through `parse.parse_text`, and format-specific code lives here
+only, on well-kept libraries: BeautifulSoup + lxml, python-docx, pdfplumber.
+
+All text is NFKC-normalised: PDFs printed by Chromium (and many government PDFs) carry
+Kangxi-radical code points (⼯ U+2F2F for 工) that match nothing otherwise, and full-width ASCII
+becomes half-width, so copies of one notice in different formats or encodings read the same.
+"""
+from __future__ import annotations
+
+import codecs
+import re
+import unicodedata
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Iterable, Sequence
+
+from ingest.errors import IngestError
+
+# suffix -> format name. Order matters: on a doc_id clash the earlier format keeps the plain stem.
+FORMATS: dict[str, str] = {".txt": "txt", ".md": "md", ".html": "html", ".htm": "html",
+                           ".docx": "docx", ".pdf": "pdf"}
+
+
+@dataclass(frozen=True)
+class Text:
+    """A file read into normalised lines, with how it was read."""
+
+    text: str
+    format: str
+    encoding: str | None           # None for formats that carry their own (docx, pdf)
+    warnings: tuple[str, ...] = ()
+
+
+_RADICALS_FILE = Path(__file__).resolve().parent / "data" / "EquivalentUnifiedIdeograph.txt"
+
+
+def _radical_table() -> dict[int, int]:
+    """CJK radicals and strokes → their equivalent unified ideograph (⺠ → 民, ⻔ → 门).
+
+    NFKC maps the Kangxi radicals but not the CJK Radicals Supplement, which Chromium-printed PDFs
+    also use for simplified forms. The mapping is Unicode's own data file (UCD, shipped beside
+    this module; `ucd-line: first[..last] ; target # name`).
+    """
+    table: dict[int, int] = {}
+    for line in _RADICALS_FILE.read_text(encoding="utf-8").splitlines():
+        data = line.split("#", 1)[0].strip()
+        if not data:
+            continue
+        source, target = (f.strip() for f in data.split(";"))
+        first, _, last = source.partition("..")
+        for cp in range(int(first, 16), int(last or first, 16) + 1):
+            table[cp] = int(target, 16)
+    return table
+
+
+_RADICALS = _radical_table()
+# GBK's A1AA dash decodes to U+2015 in cp936 and to U+2014 in GB18030, and CJK fonts share one
+# glyph for both, so PDFs return either: one code point for one dash.
+_RADICALS[0x2015] = 0x2014
+
+
+def normalise(text: str) -> str:
+    """NFKC, radicals → ideographs, one dash; newline-separated lines, no blank lines."""
+    text = unicodedata.normalize("NFKC", text.replace("\r\n", "\n").replace("\r", "\n"))
+    text = text.translate(_RADICALS)
+    return "\n".join(ln for ln in text.split("\n") if ln.strip())
+
+
+def read_text(path: Path) -> Text:
+    """Read one notice file by its suffix. Raises `IngestError` saying why and what to do."""
+    fmt = FORMATS.get(path.suffix.lower())
+    if fmt is None:
+        raise IngestError(f"{path}: unsupported file type {path.suffix or '(none)'!r}; save the "
+                          f"notice as one of {', '.join(FORMATS)}")
+    try:
+        raw = path.read_bytes()
+    except OSError as e:
+        raise IngestError(f"{path}: cannot be read ({e.strerror}); check its permissions") from e
+    if fmt == "html":
+        out = _read_html(raw)
+    elif fmt == "docx":
+        out = _read_docx(raw, path)
+    elif fmt == "pdf":
+        out = _read_pdf(raw, path)
+    else:
+        text, encoding = decode(raw, str(path))
+        out = Text(text, fmt, encoding)
+    return Text(normalise(out.text), out.format, out.encoding, out.warnings)
+
+
+# --- plain text -------------------------------------------------------------------------------------
+
+_BOMS = ((codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF32_LE, "utf-32"),
+         (codecs.BOM_UTF32_BE, "utf-32"), (codecs.BOM_UTF16_LE, "utf-16"),
+         (codecs.BOM_UTF16_BE, "utf-16"))
+# Leading bytes of formats people save under a .txt name by mistake.
+_SIGNATURES = ((b"%PDF-", "a PDF file", "name it .pdf"),
+               (b"PK\x03\x04", "a ZIP archive (a .docx is one)", "name it .docx if it is one"),
+               (b"\xd0\xcf\x11\xe0", "an old Office file (.doc)", "save it as .docx"),
+               (b"{\\rtf", "an RTF file", "save it as .docx or .txt"),
+               (b"\x89PNG", "a PNG image", "the notice's text is needed"),
+               (b"\xff\xd8\xff", "a JPEG image", "the notice's text is needed"),
+               (b"GIF8", "a GIF image", "the notice's text is needed"))
+
+
+def decode(raw: bytes, path: str) -> tuple[str, str]:
+    """Decode text by its BOM (UTF-8/16/32), else UTF-8, else GB18030/GBK; return (text, encoding)."""
+    for bom, encoding in _BOMS:
+        if raw.startswith(bom):
+            try:
+                text = raw.decode(encoding)
+            except UnicodeDecodeError as e:
+                raise IngestError(f"{path}: starts with a {encoding} byte-order mark but is not "
+                                  f"valid {encoding} (byte {e.start}); re-save it as UTF-8") from e
+            text = text.lstrip("\ufeff")
+            if not text.strip():
+                raise IngestError(f"{path}: the file is empty; put the notice's text in it or remove it")
+            return text, encoding
+    if not raw.strip():
+        raise IngestError(f"{path}: the file is empty; put the notice's text in it or remove it")
+    for signature, what, fix in _SIGNATURES:
+        if raw.startswith(signature):
+            raise IngestError(f"{path}: this is {what} (binary), not text; {fix}")
+    if b"\x00" in raw[:8192]:
+        raise IngestError(f"{path}: looks like a binary file (NUL bytes); save the notice as "
+                          "plain text (UTF-8, GBK, or UTF-16 with a byte-order mark)")
+    try:
+        return raw.decode("utf-8"), "utf-8"
+    except UnicodeDecodeError:
+        pass
+    try:
+        text = raw.decode("gb18030")
+    except UnicodeDecodeError as e:
+        raise IngestError(f"{path}: neither UTF-8 nor GBK/GB18030 text (byte {e.start}); "
+                          "re-save it as UTF-8") from e
+    # GB18030 decodes almost any byte string; reject binary that happens to decode.
+    controls = sum(1 for ch in text if unicodedata.category(ch) == "Cc" and ch not in "\r\n\t")
+    if controls > len(text) // 100 + 2:
+        raise IngestError(f"{path}: looks like a binary file ({controls} control characters); "
+                          "save the notice as plain text")
+    return text, "gb18030"
+
+
+# --- tables (all formats) ---------------------------------------------------------------------------
+
+def table_lines(rows: Iterable[Sequence[str | None]]) -> list[str]:
+    """Table rows → lines in the shape of a scraped notice.
+
+    A header row of label/value cells (`索引号：` | `X` | `组配分类：` | `Y`) becomes one
+    `label: value …` line; any other row gives its non-empty cells one per line, a cell's own
+    lines kept apart. Empty and merged-away cells (None) are dropped, so a row continuing a
+    month from the row (or page) above carries just its task and offices.
+    """
+    out: list[str] = []
+    for row in rows:
+        cells = [c.strip() for c in row if c and c.strip()]
+        if len(cells) > 1 and cells[0].endswith((":", "：")):
+            out.append(" ".join(" ".join(c.split()) for c in cells))
+            continue
+        for cell in cells:
+            out.extend(ln.strip() for ln in cell.split("\n") if ln.strip())
+    return out
+
+
+# --- HTML -------------------------------------------------------------------------------------------
+
+_HTML_DROP_TAGS = ("script", "style", "noscript", "template", "nav", "aside", "form", "iframe",
+                   "button", "select", "input", "textarea", "svg", "object", "embed")
+# Site chrome by class or id: navigation, breadcrumbs, share / print / font-size bars, footers.
+_HTML_CHROME = re.compile(r"nav|menu|breadcrumb|crumb|share|footer|toolbar|fontsize|font-size|"
+                          r"sidebar|copyright|pager|printbar", re.IGNORECASE)
+_HTML_BLOCKS = ("p", "div", "li", "ul", "ol", "dl", "dt", "dd", "h1", "h2", "h3", "h4", "h5", "h6",
+                "section", "article", "main", "header", "footer", "blockquote", "pre", "address",
+                "figure", "figcaption", "caption", "center", "tr", "td", "th", "table", "hr")
+
+
+def _read_html(raw: bytes) -> Text:
+    from bs4 import BeautifulSoup
+
+    soup = BeautifulSoup(raw, "lxml")   # encoding from BOM / <meta charset> / detection
+    warnings: list[str] = []
+    for tag in soup.find_all(_HTML_DROP_TAGS):
+        tag.decompose()
+    # <header>/<footer> of the page (not of an article) are site chrome.
+    for tag in soup.find_all(("header", "footer")):
+        if tag.find_parent(("article", "main")) is None:
+            tag.decompose()
+    for tag in soup.find_all(True):
+        if tag.decomposed or tag.attrs is None:
+            continue
+        marks = " ".join([*tag.get("class", []), tag.get("id") or ""])
+        if marks.strip() and _HTML_CHROME.search(marks):
+            tag.decompose()
+    for br in soup.find_all("br"):
+        br.replace_with("\n")
+    for tag in soup.find_all(_HTML_BLOCKS):
+        tag.insert_before("\n")
+        tag.insert_after("\n")
+    # Data tables (no table inside) become lines; layout tables around them stay blocks.
+    for n, table in enumerate(soup.find_all("table"), 1):
+        if table.find("table") is not None:
+            continue
+        rows = [[cell.get_text("") for cell in tr.find_all(("td", "th"))]
+                for tr in table.find_all("tr")]
+        lines = table_lines(rows)
+        if not lines:
+            warnings.append(f"table {n} has no readable cells; it was skipped")
+        table.replace_with("\n" + "\n".join(lines) + "\n")
+    body = soup.body or soup
+    encoding = soup.original_encoding or "utf-8"
+    return Text(body.get_text(""), "html", encoding, tuple(warnings))
+
+
+# --- DOCX -------------------------------------------------------------------------------------------
+
+def _read_docx(raw: bytes, path: Path) -> Text:
+    import io
+    import zipfile
+
+    import docx
+    from docx.opc.exceptions import PackageNotFoundError
+
+    try:
+        document = docx.Document(io.BytesIO(raw))
+    except (PackageNotFoundError, zipfile.BadZipFile, KeyError, ValueError) as e:
+        raise IngestError(f"{path}: not a readable .docx ({e}); open it in Word or WPS and "
+                          "save it again as .docx") from e
+    lines: list[str] = []
+    warnings: list[str] = []
+    tables = 0
+    for block in document.iter_inner_content():
+        if isinstance(block, docx.table.Table):
+            tables += 1
+            got = table_lines(_docx_rows(block))
+            if not got:
+                warnings.append(f"table {tables} has no readable cells; it was skipped")
+            lines.extend(got)
+        else:
+            lines.append(block.text)
+    return Text("\n".join(lines), "docx", None, tuple(warnings))
+
+
+def _docx_rows(table) -> list[list[str | None]]:
+    """Cell texts row by row; a merged cell is read once, where it starts."""
+    seen: set = set()
+    rows = []
+    for row in table.rows:
+        cells: list[str | None] = []
+        for cell in row.cells:
+            # python-docx repeats a merged cell's element in every grid slot it spans.
+            if cell._tc in seen:
+                cells.append(None)
+                continue
+            seen.add(cell._tc)
+            cells.append("\n".join(p.text for p in cell.paragraphs))
+        rows.append(cells)
+    return rows
+
+
+# --- PDF --------------------------------------------------------------------------------------------
+
+def _read_pdf(raw: bytes, path: Path) -> Text:
+    import io
+
+    import logging
+
+    import pdfplumber
+    from pdfminer.pdfparser import PDFSyntaxError
+    from pdfminer.psparser import PSException
+    from pdfplumber.utils.exceptions import PdfminerException
+
+    # pdfminer logs a warning per glyph for fonts without a FontBBox (Chromium's subsets).
+    logging.getLogger("pdfminer").setLevel(logging.ERROR)
+    try:
+        pdf = pdfplumber.open(io.BytesIO(raw))
+        pages = list(pdf.pages)
+    except (PdfminerException, PDFSyntaxError, PSException) as e:
+        raise IngestError(f"{path}: not a readable PDF ({e or type(e).__name__}); export it "
+                          "from the original again, or save the notice as .docx or .txt") from e
+    warnings: list[str] = []
+    blocks: list[list[_Line] | str] = []   # runs of text lines (to join) and table lines
+    empty: list[int] = []
+    with pdf:
+        furniture = _page_furniture(pages)
+        for n, page in enumerate(pages, 1):
+            if not page.chars:
+                empty.append(n)
+                continue
+            tables = page.find_tables()
+            boxes = [t.bbox for t in tables]
+            text_page = page.filter(lambda obj: obj.get("object_type") != "char"
+                                    or not any(_inside(obj, b) for b in boxes))
+            items: list[tuple[float, object]] = []
+            for ln in text_page.extract_text_lines(return_chars=True, strip=True):
+                if ln["text"] and _furniture_key(ln, page) not in furniture:
+                    items.append((ln["top"], _Line.of(ln)))
+            for k, t in enumerate(tables, 1):
+                rows = [[_unwrap(c) if c else c for c in row] for row in t.extract()]
+                got = table_lines(rows)
+                if not got:
+                    warnings.append(f"page {n}: table {k} has no readable cells; it was skipped")
+                items.append((t.bbox[1], got))
+            for _, item in sorted(items, key=lambda p: p[0]):
+                if isinstance(item, _Line):
+                    if blocks and isinstance(blocks[-1], list):
+                        blocks[-1].append(item)
+                    else:
+                        blocks.append([item])
+                else:
+                    blocks.extend(item)
+            if blocks and isinstance(blocks[-1], list):
+                blocks[-1].append(_PAGE_BREAK)
+    if len(empty) == len(pages):
+        raise IngestError(f"{path}: the PDF has no text layer ({len(pages)} page(s) of images, a "
+                          "scan?); run OCR on it or get the notice as text, .docx or a text PDF")
+    for n in empty:
+        warnings.append(f"page {n} has no text layer (a scanned page?); its content is missing")
+    lines: list[str] = []
+    for block in blocks:
+        lines.extend(_paragraphs(block) if isinstance(block, list) else [block])
+    return Text("\n".join(lines), "pdf", None, tuple(warnings))
+
+
+@dataclass(frozen=True)
+class _Line:
+    text: str
+    x0: float
+    x1: float
+    top: float
+    bottom: float
+    size: float            # character height
+    first_word: float      # width of the leading unbreakable run (an ASCII word or one char)
+
+    @classmethod
+    def of(cls, ln: dict) -> "_Line":
+        chars = ln["chars"]
+        size = max((c["size"] for c in chars), default=ln["bottom"] - ln["top"])
+        first = chars[0]
+        end = first["x1"]
+        if first["text"].isascii() and first["text"].isalnum():
+            for c in chars[1:]:
+                if not (c["text"].isascii() and not c["text"].isspace()):
+                    break
+                end = c["x1"]
+        return cls(ln["text"], ln["x0"], ln["x1"], ln["top"], ln["bottom"], size, end - first["x0"])
+
+
+_PAGE_BREAK = _Line("", 0, 0, 0, 0, 0, 0)
+
+
+def _paragraphs(lines: list[_Line]) -> list[str]:
+    """Join visual lines into paragraphs.
+
+    A line break inside a paragraph happens only when the next word does not fit, so a line that
+    ends short of the right edge by more than the next line's first word ends its paragraph; so
+    does a larger vertical gap than line spacing, or an indented (or centred) next line. Across
+    a page break only the short-line and indent rules apply.
+    """
+    real = [ln for ln in lines if ln is not _PAGE_BREAK]
+    if not real:
+        return []
+    left = min(ln.x0 for ln in real)
+    right = max(ln.x1 for ln in real)
+    out: list[str] = []
+    current = ""
+    prev: _Line | None = None
+    page_break = False
+    for ln in lines:
+        if ln is _PAGE_BREAK:
+            page_break = True
+            continue
+        if prev is None:
+            current = ln.text
+        else:
+            size = max(prev.size, ln.size)
+            short = right - prev.x1 > ln.first_word + size
+            indented = ln.x0 - left > size * 0.9
+            gap = not page_break and ln.top - prev.bottom > size * 0.8
+            if short or indented or gap:
+                out.append(current)
+                current = ln.text
+            else:
+                current = _join(current, ln.text)
+        prev, page_break = ln, False
+    out.append(current)
+    return out
+
+
+def _join(a: str, b: str) -> str:
+    """Join a wrapped line: no space in CJK text, one space between two Latin words."""
+    if a and b and a[-1].isascii() and a[-1].isalnum() and b[0].isascii() and b[0].isalnum():
+        return a + " " + b
+    return a + b
+
+
+def _unwrap(cell: str) -> str:
+    """A PDF table cell's visual lines are wraps of one text."""
+    parts = [p.strip() for p in cell.split("\n")]
+    text = ""
+    for p in parts:
+        text = _join(text, p) if text else p
+    return text
+
+
+def _inside(obj: dict, box: tuple[float, float, float, float]) -> bool:
+    x0, top, x1, bottom = box
+    cx, cy = (obj["x0"] + obj["x1"]) / 2, (obj["top"] + obj["bottom"]) / 2
+    return x0 <= cx <= x1 and top <= cy <= bottom
+
+
+def _furniture_key(ln: dict, page) -> tuple[str, int]:
+    """Digits masked and position rounded, so `3/5` and `4/5` at the page foot compare equal."""
+    zone = 0 if ln["top"] < page.height * 0.08 else 2 if ln["bottom"] > page.height * 0.92 else 1
+    return re.sub(r"\d+", "#", ln["text"]), zone
+
+
+def _page_furniture(pages) -> set[tuple[str, int]]:
+    """Running headers / footers: lines in the top or bottom band repeated on most pages."""
+    if len(pages) < 2:
+        return set()
+    counts: dict[tuple[str, int], int] = {}
+    for page in pages:
+        if not page.chars:
+            continue
+        keys = {_furniture_key(ln, page) for ln in page.extract_text_lines(strip=True)}
+        for key in keys:
+            if key[1] != 1:
+                counts[key] = counts.get(key, 0) + 1
+    need = max(2, (len(pages) + 1) // 2)
+    return {k for k, c in counts.items() if c >= need}
