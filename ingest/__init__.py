@@ -1,27 +1,32 @@
-"""Ingest: raw notices in `corpus/` become typed, citable records (see `ingest.records`)."""
+"""Ingest: raw notices in `corpus/` (.txt, .md, .html, .docx, .pdf) become typed, citable records.
+
+`read_corpus` gives a `CorpusReport` (one `FileReport` per file plus the documents read);
+`load_corpus` is the short form the index uses.
+"""
 from __future__ import annotations
 
 from pathlib import Path
 
+from ingest.corpus import CorpusReport, FileReport, read_corpus, require_documents
+from ingest.errors import IngestError, LimitError, NoDocumentsError
+from ingest.limits import Limits
 from ingest.offices import OfficeTable
-from ingest.parse import IngestError, discover, parse_file
 from ingest.records import Document, Record
 
 CORPUS = Path(__file__).resolve().parent.parent / "corpus"
 
 
-def load_corpus(paths: list[Path] | None = None,
-                offices: OfficeTable | None = None) -> tuple[list[Document], list[IngestError]]:
-    """Parse every notice under `paths` (default: corpus/). Bad files are reported, not fatal."""
-    table = offices or OfficeTable.load()
-    docs: list[Document] = []
-    errors: list[IngestError] = []
-    for path in discover(paths or [CORPUS]):
-        try:
-            docs.append(parse_file(path, table))
-        except IngestError as e:
-            errors.append(e)
-    return docs, errors
+def load_corpus(paths: list[Path] | None = None, offices: OfficeTable | None = None,
+                limits: Limits | None = None) -> tuple[list[Document], list[IngestError]]:
+    """Parse every notice under `paths` (default: corpus/). Bad, over-limit and duplicate files
+    come back as errors (each names the file and the fix); the rest are still read. Raises
+    `NoDocumentsError` when not one document is readable."""
+    report = read_corpus(paths, offices, limits)
+    require_documents(report, paths)
+    errors = [IngestError(f.error) for f in report.skipped]
+    errors += [IngestError(f.warnings[-1]) for f in report.duplicates]
+    return list(report.documents), errors
 
 
-__all__ = ["CORPUS", "Document", "IngestError", "OfficeTable", "Record", "load_corpus"]
+__all__ = ["CORPUS", "CorpusReport", "Document", "FileReport", "IngestError", "LimitError",
+           "Limits", "NoDocumentsError", "OfficeTable", "Record", "load_corpus", "read_corpus"]

@@ -1,4 +1,8 @@
-"""`python -m ingest [PATH ...] [--json]`: parse notices and print a summary per document."""
+"""`python -m ingest [PATH ...] [--json | --report]`: read notices and say what was read.
+
+Exit 0 when every file was read (duplicates are warnings), 2 when a file was skipped (the others
+are still read and printed).
+"""
 from __future__ import annotations
 
 import argparse
@@ -6,28 +10,50 @@ import json
 import sys
 from pathlib import Path
 
-from ingest import CORPUS, load_corpus
+from ingest import CORPUS, read_corpus
+from ingest.errors import IngestError
 
 
 def main(argv: list[str] | None = None) -> int:
-    ap = argparse.ArgumentParser(prog="python -m ingest", description=__doc__)
+    ap = argparse.ArgumentParser(prog="python -m ingest", description=__doc__,
+                                 formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("paths", nargs="*", type=Path, help=f"files or folders (default: {CORPUS})")
-    ap.add_argument("--json", action="store_true", help="one JSON object per document per line")
+    out = ap.add_mutually_exclusive_group()
+    out.add_argument("--json", action="store_true", help="one JSON object per document per line")
+    out.add_argument("--report", action="store_true",
+                     help="one JSON reading report per file (format, encoding, counts, warnings)")
     args = ap.parse_args(argv)
-    docs, errors = load_corpus(args.paths or None)
-    for doc in docs:
-        if args.json:
-            print(json.dumps(doc.summary_json(), ensure_ascii=False))
-            continue
-        print(f"{doc.doc_id}: {doc.title}")
-        print(f"  file: {doc.path} ({doc.encoding})")
-        print(f"  sections: {len(doc.sections)}  items: {len(doc.items)}  "
-              f"schedule rows: {len(doc.schedule)}  offices: {len(doc.offices)}")
-        for w in doc.warnings:
-            print(f"  warning: {w}")
-    for e in errors:
+    try:
+        report = read_corpus(args.paths or None)
+    except IngestError as e:   # a bad setting (limits) or office table
         print(f"error: {e}", file=sys.stderr)
-    return 2 if errors else 0
+        return 2
+    docs = {d.doc_id: d for d in report.documents}
+    for f in report.files:
+        if args.report:
+            print(json.dumps(f.to_dict(), ensure_ascii=False))
+        elif f.status == "skipped":
+            print(f"error: {f.error}", file=sys.stderr)
+        elif args.json:
+            if f.status == "read":
+                print(json.dumps(docs[f.doc_id].summary_json(), ensure_ascii=False))
+            for w in f.warnings:
+                print(f"warning: {w}", file=sys.stderr)
+        else:
+            label = f"{f.doc_id}: {f.title}" if f.status == "read" else f"(duplicate) {f.path}"
+            print(label)
+            print(f"  file: {f.path} ({f.format}{', ' + f.encoding if f.encoding else ''})")
+            print(f"  sections: {f.sections}  items: {f.items}  schedule rows: {f.rows}  "
+                  f"records: {f.records}"
+                  + (f"  offices: {len(docs[f.doc_id].offices)}" if f.status == "read" else ""))
+            for w in f.warnings:
+                print(f"  warning: {w}")
+    if not report.documents:
+        where = ", ".join(map(str, args.paths)) if args.paths else str(CORPUS)
+        print(f"error: no readable document in {where}" if report.files else
+              f"error: no notice files in {where}", file=sys.stderr)
+        return 2
+    return 2 if report.skipped else 0
 
 
 if __name__ == "__main__":
