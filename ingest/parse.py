@@ -14,7 +14,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from ingest.errors import IngestError
-from ingest.formats import FORMATS, decode, read_text
+from ingest.formats import FORMATS, decode, read_text  # decode: re-exported for eval and tests
 from ingest.offices import OfficeTable
 from ingest.records import META_KEYS, Document, Item, ScheduleRow, Section
 
