@@ -75,6 +75,7 @@ __all__ = [
     "ModelNotFoundError",
     "default_cache_dir",
     "ensure_default_model",
+    "files_fingerprint",
     "load_embedder",
     "model_fingerprint",
     "resolve_model_path",
@@ -185,6 +186,11 @@ def ensure_default_model(cache_dir: Path | None = None) -> Path:
         _install(tmp / "model", target, source)
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
+    # Questions are embedded by ONNX Runtime (index.onnx_model): export once, now, while
+    # converting anyway, so the query path never has to import torch.
+    from index.onnx_model import ensure_onnx_model
+
+    ensure_onnx_model(target, cache_dir=root)
     return target
 
 
@@ -204,17 +210,29 @@ def model_fingerprint(path: Path) -> str:
             f"Cannot fingerprint embedding model folder {folder}: it does not exist or is "
             f"not a folder. Pass the folder returned by resolve_model_path() (which honours {MODEL_ENV})."
         )
-    digest = hashlib.sha256()
     files = sorted(
-        p
+        p.relative_to(folder)
         for p in folder.rglob("*")
         if p.is_file()
         and not any(part.startswith(".") for part in p.relative_to(folder).parts)
         and p.suffix.lower() != ".md"
     )
-    for file in files:
-        size = file.stat().st_size
-        digest.update(f"{file.relative_to(folder).as_posix()}\0{size}\0".encode())
+    return files_fingerprint(folder, [f.as_posix() for f in files])
+
+
+def files_fingerprint(folder: Path, files: list[str]) -> str:
+    """16 hex chars over the named files of ``folder`` (relative paths), sampled as
+    :func:`model_fingerprint` describes: path, size, whole content up to 2 MB, else first and
+    last MB. A missing file raises :class:`ModelNotFoundError` naming it."""
+    digest = hashlib.sha256()
+    for name in files:
+        file = Path(folder) / name
+        try:
+            size = file.stat().st_size
+        except FileNotFoundError as exc:
+            raise ModelNotFoundError(f"Cannot fingerprint {file}: it does not exist. Fix: delete "
+                                     f"{folder} so that it is rebuilt.") from exc
+        digest.update(f"{name}\0{size}\0".encode())
         with file.open("rb") as fh:
             if size <= 2 * _MB:
                 digest.update(fh.read())

@@ -2,7 +2,8 @@
 
 Folder layout (positional contract: row i of records.jsonl = FAISS vector i = BM25 document i):
   manifest.json   schema version, model + fingerprint, dimension, FAISS type, corpus hash,
-                  record count, tokenizer dictionary hash, size + sha256 of every other file
+                  record count, tokenizer dictionary hash, size + sha256 of every other file,
+                  what embedded the documents and the ONNX query model's fingerprint
   records.jsonl   the ingest records, one per line
   tokens.jsonl    BM25 tokens per record (BM25 statistics are recomputed from them on load)
   terms.txt       the jieba user dictionary the tokens were made with
@@ -19,6 +20,7 @@ import json
 import os
 import shutil
 import sys
+import threading
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -32,7 +34,7 @@ from index.children import with_children
 from index.rank import Bm25, SearchMode, rrf
 from index.text import TOKENIZER_VERSION, Tokenizer, index_text, user_terms
 
-SCHEMA_VERSION = 2  # 2: sentence children indexed beside their items
+SCHEMA_VERSION = 3  # 2: sentence children indexed beside their items; 3: query encoder recorded
 DEFAULT_INDEX = Path(__file__).resolve().parent.parent / "var" / "index"
 DATA_FILES = ("records.jsonl", "tokens.jsonl", "terms.txt", "dense.faiss")
 
@@ -99,28 +101,94 @@ class Hit:
 
 
 class Embedder:
-    """The sentence-transformers model, loaded on first use (importing torch costs seconds)."""
+    """Embeds documents (sentence-transformers, at build) and questions (ONNX Runtime by default).
 
-    def __init__(self, setting: str | None = None):
+    `runtime` (else POLICYQA_QUERY_RUNTIME, see `index.onnx_model.QueryRuntime`) decides how
+    questions are embedded. With `onnx` (default) the query path imports neither torch nor
+    sentence-transformers; `warm_up()` loads the ONNX encoder in a background thread so that its
+    ~1 s load overlaps other start-up work. With `onnx-int8` documents are embedded by the same
+    int8 graph (their vectors must come from the model the questions use).
+    """
+
+    def __init__(self, setting: str | None = None, runtime=None):
         from index.embedder import model_fingerprint, resolve_model_path
+        from index.onnx_model import QueryRuntime
 
         self.path = resolve_model_path(setting)
         self.name = self.path.name
         self.fingerprint = model_fingerprint(self.path)
+        self.runtime = QueryRuntime.from_setting(runtime)
         self._model = None
+        self._onnx = None
+        self._onnx_lock = threading.Lock()
         self._queries: dict[str, np.ndarray] = {}
 
     @property
     def model(self):
+        """The sentence-transformers model (imports torch: build and `torch` runtime only)."""
         if self._model is None:
             from index.embedder import load_embedder
 
             self._model = load_embedder(str(self.path))
         return self._model
 
+    @property
+    def vectors_fingerprint(self) -> str:
+        """The model fingerprint, marked `-int8` when the int8 graph made the vectors: whatever was
+        fitted on the vectors (the bot's not-found calibration) then no longer matches."""
+        return f"{self.fingerprint}-int8" if self.int8 else self.fingerprint
+
+    @property
+    def uses_onnx(self) -> bool:
+        return self.runtime.value != "torch"
+
+    @property
+    def int8(self) -> bool:
+        return self.runtime.value == "onnx-int8"
+
+    def onnx_folder(self) -> Path:
+        """The ONNX export of the model, made once (importing torch) if it is missing."""
+        from index.onnx_model import ensure_onnx_model
+
+        return ensure_onnx_model(self.path, self.fingerprint, int8=self.int8)
+
+    @property
+    def onnx(self):
+        """The ONNX Runtime encoder, loaded once (thread-safe: the app warms it up in a thread)."""
+        if self._onnx is None:
+            with self._onnx_lock:
+                if self._onnx is None:
+                    from index.onnx_model import OnnxEncoder
+
+                    self._onnx = OnnxEncoder(self.onnx_folder(), int8=self.int8)
+        return self._onnx
+
+    def warm_up(self) -> threading.Thread | None:
+        """Start loading the query encoder in a daemon thread; a query waits for it via the lock."""
+        if not self.uses_onnx or self._onnx is not None:
+            return None
+        thread = threading.Thread(target=lambda: self.onnx, name="onnx-warm-up", daemon=True)
+        thread.start()
+        return thread
+
+    def describe(self) -> dict:
+        """The manifest's record of what embedded the documents and what the questions run through."""
+        from index.onnx_model import export_fingerprint
+
+        info = {"documents_by": self.runtime.documents_by, "query_runtime": self.runtime.value,
+                "onnx_model": None}
+        if self.uses_onnx:
+            folder = self.onnx_folder()
+            info["onnx_model"] = {"folder": folder.name, "int8": self.int8,
+                                  "fingerprint": export_fingerprint(folder, self.int8)}
+        return info
+
     def documents(self, texts: list[str], progress: bool = False) -> np.ndarray:
-        vecs = self.model.encode_document(texts, normalize_embeddings=True, batch_size=16,
-                                          show_progress_bar=progress, convert_to_numpy=True)
+        if self.int8:  # the int8 graph embeds documents too: both sides from one model
+            vecs = self.onnx.encode(texts, "document")
+        else:
+            vecs = self.model.encode_document(texts, normalize_embeddings=True, batch_size=16,
+                                              show_progress_bar=progress, convert_to_numpy=True)
         return np.ascontiguousarray(vecs, dtype=np.float32)
 
     def clear_cache(self) -> None:
@@ -130,7 +198,10 @@ class Embedder:
         # One question is embedded once even when several steps (scope check, retrieval) need it.
         vec = self._queries.get(text)
         if vec is None:
-            vec = self.model.encode_query([text], normalize_embeddings=True, convert_to_numpy=True)
+            if self.uses_onnx:
+                vec = self.onnx.encode([text], "query")
+            else:
+                vec = self.model.encode_query([text], normalize_embeddings=True, convert_to_numpy=True)
             vec = np.ascontiguousarray(vec, dtype=np.float32)
             if len(self._queries) >= 1024:
                 self._queries.clear()
@@ -187,8 +258,8 @@ class Index:
         elif mode is SearchMode.DENSE:
             ranked = keep(self.rank_dense(query, pool))
         else:
+            lexical = keep(self.rank_bm25(query, pool))  # first: jieba loads while the encoder warms up
             dense = keep(self.rank_dense(query, pool))
-            lexical = keep(self.rank_bm25(query, pool))
             ranked = rrf([[i for i, _ in dense], [i for i, _ in lexical]], weights=[dense_weight, 1.0])
         return [Hit(rank=n, score=s, record=self.records[i]) for n, (i, s) in enumerate(ranked[:k], 1)]
 
@@ -227,10 +298,11 @@ class Index:
         manifest = {
             "schema_version": SCHEMA_VERSION,
             "model": embedder.name, "model_setting": model_setting,
-            "model_fingerprint": embedder.fingerprint, "dimension": int(vectors.shape[1]),
+            "model_fingerprint": embedder.vectors_fingerprint, "dimension": int(vectors.shape[1]),
             "normalized": True, "faiss_index": spec, "corpus_hash": corpus_hash(corpus),
             "record_count": len(records), "records_hash": records_hash(records), "tokenizer": TOKENIZER_VERSION,
             "dictionary_hash": tokenizer.dictionary_hash, "built_at": time.strftime("%Y-%m-%dT%H:%M:%S"),
+            **embedder.describe(),
             "files": {name: {"size": (tmp / name).stat().st_size, "sha256": _sha256(tmp / name)}
                       for name in DATA_FILES},
         }
@@ -285,11 +357,14 @@ class Index:
             from index.embedder import model_fingerprint, resolve_model_path
 
             model_path = resolve_model_path(model_setting)
-            if model_fingerprint(model_path) != manifest.get("model_fingerprint") or \
+            recorded = str(manifest.get("model_fingerprint"))
+            if model_fingerprint(model_path) != recorded.removesuffix("-int8") or \
                     (model_setting or None) != manifest.get("model_setting"):
                 problems.append(f"index was built with model {manifest.get('model')!r} "
                                 f"({manifest.get('model_setting') or 'default'}), "
                                 f"configured now: {model_path.name!r} ({model_setting or 'default'})")
+            else:
+                problems += _query_encoder_problems(manifest, model_path)
         if problems:
             raise IndexMismatch(problems, path)
         return manifest
@@ -303,6 +378,10 @@ class Index:
 
         path = Path(path) if path else index_dir()
         manifest = cls.check(path, corpus, model_setting, check_corpus=check_corpus)
+        # The query encoder (~1 s to load) loads in the background while the rest is read and
+        # jieba's dictionary loads on the first BM25 query.
+        embedder = Embedder(manifest.get("model_setting"))
+        embedder.warm_up()
         records = read_jsonl(path / "records.jsonl")
         with open(path / "tokens.jsonl", encoding="utf-8") as f:
             tokens = [json.loads(line) for line in f]
@@ -310,7 +389,41 @@ class Index:
         tokenizer = Tokenizer([t for t in terms if t])
         if tokenizer.dictionary_hash != manifest["dictionary_hash"]:
             raise IndexMismatch(["terms.txt does not match the manifest's dictionary hash"], path)
-        return cls(path, records, tokens, tokenizer, faiss.read_index(str(path / "dense.faiss")), manifest)
+        return cls(path, records, tokens, tokenizer, faiss.read_index(str(path / "dense.faiss")), manifest,
+                   embedder)
+
+
+def _query_encoder_problems(manifest: dict, model_path: Path) -> list[str]:
+    """Can questions be embedded the configured way (POLICYQA_QUERY_RUNTIME) against this index?
+
+    The documents must come from the model the questions use: sentence-transformers documents
+    serve `onnx` and `torch` questions alike (cosine >= 0.9999 between them), int8 documents only
+    int8 questions. An ONNX export that differs from the one the index recorded means the model
+    or the exporter changed. A missing export is no problem for fp32 (it is made again on first
+    use); for int8 the documents came from it, so the index is rebuilt.
+    """
+    from index.onnx_model import RUNTIME_ENV, QueryRuntime, export_fingerprint, is_complete, onnx_dir
+
+    try:
+        runtime = QueryRuntime.from_setting()
+    except ValueError as e:
+        return [str(e)]
+    built_by = manifest.get("documents_by")
+    if built_by != runtime.documents_by:
+        return [f"documents were embedded by {built_by!r}; {RUNTIME_ENV}={runtime.value} needs documents "
+                f"embedded by {runtime.documents_by!r} (or set {RUNTIME_ENV} back to "
+                f"{manifest.get('query_runtime')!r})"]
+    if runtime is QueryRuntime.TORCH:
+        return []
+    recorded = manifest.get("onnx_model") or {}
+    folder = onnx_dir(model_path, str(manifest["model_fingerprint"]).removesuffix("-int8"))
+    int8 = runtime is QueryRuntime.ONNX_INT8
+    if not is_complete(folder, int8):
+        return [f"the int8 ONNX model that embedded the documents is gone from {folder}"] if int8 else []
+    if recorded.get("int8") != int8 or export_fingerprint(folder, int8) != recorded.get("fingerprint"):
+        return [f"the ONNX query model in {folder} is not the one the index was built with "
+                f"(fingerprint {export_fingerprint(folder, int8)}, manifest {recorded.get('fingerprint')})"]
+    return []
 
 
 def corpus_records(corpus: Path = CORPUS, offices: OfficeTable | None = None) -> list[Record]:

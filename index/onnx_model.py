@@ -1,0 +1,371 @@
+"""Questions embedded by ONNX Runtime: the one-time export of the embedding model, and the encoder.
+
+Why
+---
+A retrieval answer costs one query embedding. Through sentence-transformers on torch that is
+~14-20 ms warm, and a fresh process first spends ~6 s importing sentence-transformers and ~2.6 s
+loading the model. ONNX Runtime + the `tokenizers` tokenizer do the same query in a few ms and
+import in ~0.13 s, so the query path (the bot, the app, `python -m index search`) uses this module
+and never imports torch or sentence-transformers. The index build keeps sentence-transformers for
+passages: for padded batches torch is as fast or faster.
+
+What is exported, and where
+---------------------------
+The sentence-transformers folder (see `index.embedder`) is exported once with `torch.onnx` into
+`$POLICYQA_CACHE/onnx/<model folder name>-<model fingerprint>/` (beside the converted model in the
+cache; keyed by the model's fingerprint, so a changed model gets a new export):
+
+  encoder.onnx         the transformer from `inputs_embeds` + `attention_mask` to `last_hidden_state`
+                       (opset 17, dynamic batch and sequence axes), fp32
+  word_embeddings.npy  the word-embedding matrix (250k x 384 for e5-small). It is kept out of the
+                       graph and memory-mapped: a query reads ~20 rows of it, and an ONNX session
+                       over a graph without it starts in ~0.5 s instead of ~2 s
+  tokenizer.json       the tokenizer sentence-transformers itself uses (its backend tokenizer)
+  encoder.int8.onnx    only when int8 is asked for: `quantize_dynamic` of encoder.onnx
+  policyqa_onnx.json   written last: exporter version, source fingerprint, prompts, pooling,
+                       normalisation, max sequence length, dimension
+
+Everything sentence-transformers does around the network is repeated here, exactly: the prompt
+is prepended to the text ("query: " for e5), the text is tokenised with truncation to the model's
+max_seq_length, token vectors are mean-pooled over the attention mask (or the first token is taken
+for CLS pooling), then L2-normalised. The export is checked against the torch model on sample
+texts before it is installed (cosine >= 0.9999), so a bad export never reaches the query path.
+
+Known limits: only models made of Transformer -> Pooling (mean or cls, prompt included) ->
+optional Normalize can be exported; others are refused with the fix (POLICYQA_QUERY_RUNTIME=torch).
+"""
+from __future__ import annotations
+
+import enum
+import json
+import os
+import shutil
+import sys
+import tempfile
+import threading
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:  # pragma: no cover - typing only
+    import numpy as np
+
+#: Bump when the export's output changes; older exports are then redone.
+EXPORTER_VERSION = 1
+#: ONNX opset of the exported graph.
+OPSET = 17
+#: Environment variable choosing how questions are embedded (see QueryRuntime).
+RUNTIME_ENV = "POLICYQA_QUERY_RUNTIME"
+MARKER_FILENAME = "policyqa_onnx.json"
+ENCODER_FILE = "encoder.onnx"
+ENCODER_INT8_FILE = "encoder.int8.onnx"
+EMBEDDINGS_FILE = "word_embeddings.npy"
+TOKENIZER_FILE = "tokenizer.json"
+#: The export must match the torch model at least this well on its sample texts.
+MIN_EXPORT_COSINE = 0.9999
+_SAMPLE_TEXTS = (
+    "穷人家的孩子上学有补助吗",
+    "普惠性幼儿园覆盖率稳定在95%左右，公办园在园幼儿占比达到55%。",
+    "What is due in June from 基教处?",
+    "  ＡＢＣ全角字符  and   multiple\tspaces ",
+)
+
+
+class OnnxModelError(RuntimeError):
+    """The ONNX export of the embedding model is missing, refused or failed its check."""
+
+
+class QueryRuntime(enum.Enum):
+    """How questions are embedded (setting POLICYQA_QUERY_RUNTIME).
+
+    ONNX (default): ONNX Runtime, fp32; documents stay embedded by sentence-transformers (the
+    two agree at cosine >= 0.9999). ONNX_INT8: ONNX Runtime on the dynamically quantised graph,
+    faster but only ~0.99 cosine to fp32, so documents are then embedded by the same int8 graph
+    (the index records which). TORCH: sentence-transformers for questions too (the old path).
+    """
+
+    ONNX = "onnx"
+    ONNX_INT8 = "onnx-int8"
+    TORCH = "torch"
+
+    @classmethod
+    def from_str(cls, value: str) -> "QueryRuntime":
+        try:
+            return cls(value.strip().lower())
+        except ValueError:
+            valid = ", ".join(m.value for m in cls)
+            raise ValueError(f"{RUNTIME_ENV} must be one of {valid}; got {value!r}") from None
+
+    @classmethod
+    def from_setting(cls, value: "QueryRuntime | str | None" = None) -> "QueryRuntime":
+        """`value`, else $POLICYQA_QUERY_RUNTIME, else ONNX."""
+        if isinstance(value, QueryRuntime):
+            return value
+        if value is None:
+            value = os.environ.get(RUNTIME_ENV, "").strip() or cls.ONNX.value
+        return cls.from_str(value)
+
+    @property
+    def documents_by(self) -> str:
+        """What must have embedded the index's documents for questions embedded this way."""
+        return "onnx-int8" if self is QueryRuntime.ONNX_INT8 else "sentence-transformers"
+
+
+def onnx_dir(model_path: Path, fingerprint: str, cache_dir: Path | None = None) -> Path:
+    """Where the export of the model folder `model_path` (with that fingerprint) lives."""
+    from index.embedder import default_cache_dir
+
+    root = Path(cache_dir).expanduser() if cache_dir is not None else default_cache_dir()
+    return root / "onnx" / f"{Path(model_path).name}-{fingerprint}"
+
+
+def read_marker(folder: Path) -> dict[str, Any] | None:
+    try:
+        data = json.loads((Path(folder) / MARKER_FILENAME).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    return data if isinstance(data, dict) else None
+
+
+def is_complete(folder: Path, int8: bool = False) -> bool:
+    marker = read_marker(folder)
+    if marker is None or marker.get("exporter_version") != EXPORTER_VERSION:
+        return False
+    files = [ENCODER_FILE, EMBEDDINGS_FILE, TOKENIZER_FILE] + ([ENCODER_INT8_FILE] if int8 else [])
+    return all((Path(folder) / f).is_file() for f in files)
+
+
+def export_fingerprint(folder: Path, int8: bool = False) -> str:
+    """16 hex chars identifying the graph a query runs through (fp32 or int8) and its inputs."""
+    from index.embedder import files_fingerprint
+
+    graph = ENCODER_INT8_FILE if int8 else ENCODER_FILE
+    return files_fingerprint(Path(folder), [MARKER_FILENAME, graph, EMBEDDINGS_FILE, TOKENIZER_FILE])
+
+
+def ensure_onnx_model(model_path: Path, fingerprint: str | None = None, int8: bool = False,
+                      cache_dir: Path | None = None) -> Path:
+    """Return the export of `model_path`, exporting it once (and quantising it once if `int8`).
+
+    A finished export is found by its marker and returned at once (no torch import). Otherwise
+    torch + sentence-transformers are imported, the model is exported into a temporary sibling
+    folder, checked against torch, and renamed into place (~20 s, once).
+    """
+    from index.embedder import model_fingerprint
+
+    model_path = Path(model_path)
+    fingerprint = fingerprint or model_fingerprint(model_path)
+    target = onnx_dir(model_path, fingerprint, cache_dir)
+    if not is_complete(target):
+        print(f"exporting the embedding model {model_path} to ONNX at {target} (once, ~20 s)",
+              file=sys.stderr, flush=True)
+        try:
+            target.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise OnnxModelError(f"cannot create {target.parent} ({exc}). Fix: set POLICYQA_CACHE to a "
+                                 "writable folder (it defaults to ~/.cache/policyqa).") from exc
+        tmp = Path(tempfile.mkdtemp(prefix=f".{target.name}.tmp-", dir=target.parent))
+        os.chmod(tmp, 0o755)  # mkdtemp makes it private; the export is a cache like the model folder
+        try:
+            _export(model_path, fingerprint, tmp)
+            _install(tmp, target)
+        finally:
+            shutil.rmtree(tmp, ignore_errors=True)
+    if int8 and not (target / ENCODER_INT8_FILE).is_file():
+        _quantize(target)
+    return target
+
+
+def _install(built: Path, target: Path) -> None:
+    """Rename the finished export into place; a complete export another process made wins."""
+    try:
+        os.replace(built, target)
+        return
+    except OSError:
+        if not target.exists():
+            raise
+    if is_complete(target):
+        return
+    trash = Path(tempfile.mkdtemp(prefix=f".{target.name}.old-", dir=target.parent))
+    os.replace(target, trash / "export")
+    try:
+        os.replace(built, target)
+    finally:
+        shutil.rmtree(trash, ignore_errors=True)
+
+
+def _quantize(folder: Path) -> None:
+    """Write encoder.int8.onnx next to encoder.onnx (dynamic int8 quantisation of the MatMuls)."""
+    from onnxruntime.quantization import quantize_dynamic
+
+    print(f"quantising {folder / ENCODER_FILE} to int8 (once)", file=sys.stderr, flush=True)
+    tmp = folder / f".{ENCODER_INT8_FILE}.tmp-{os.getpid()}"
+    try:
+        quantize_dynamic(str(folder / ENCODER_FILE), str(tmp))
+        os.replace(tmp, folder / ENCODER_INT8_FILE)
+    finally:
+        tmp.unlink(missing_ok=True)
+
+
+def _st_layout(st_model) -> dict[str, Any]:
+    """Prompts, pooling and normalisation of a loaded SentenceTransformer; refuse what we cannot copy."""
+    names = [type(m).__name__ for m in st_model]
+    fix = f"Fix: set {RUNTIME_ENV}=torch to embed questions with sentence-transformers."
+    if len(names) not in (2, 3) or names[0] != "Transformer" or names[1] != "Pooling" or \
+            (len(names) == 3 and names[2] != "Normalize"):
+        raise OnnxModelError(f"cannot export a model made of {names} to ONNX: only Transformer -> "
+                             f"Pooling -> (Normalize) is supported. {fix}")
+    pooling = st_model[1]
+    mode = pooling.get_config_dict().get("pooling_mode")
+    if mode not in ("mean", "cls"):
+        raise OnnxModelError(f"cannot reproduce pooling mode {mode!r} outside torch (mean and cls are "
+                             f"supported). {fix}")
+    prompts = {k: v for k, v in (st_model.prompts or {}).items() if v}
+    if prompts and not getattr(pooling, "include_prompt", True):
+        raise OnnxModelError(f"pooling excludes the prompt tokens (include_prompt=false), which the "
+                             f"ONNX encoder does not reproduce. {fix}")
+    if st_model.default_prompt_name:
+        raise OnnxModelError(f"the model has a default prompt {st_model.default_prompt_name!r}, which "
+                             f"the ONNX encoder does not reproduce. {fix}")
+    return {"prompts": prompts, "pooling": mode, "normalize": len(names) == 3,
+            "max_seq_length": int(st_model.max_seq_length),
+            "dimension": int(st_model.get_embedding_dimension())}
+
+
+def _export(model_path: Path, fingerprint: str, out: Path) -> None:
+    os.environ["HF_HUB_OFFLINE"] = "1"
+    import warnings
+
+    import numpy as np
+    import torch
+
+    from index.embedder import load_embedder
+
+    st_model = load_embedder(str(model_path))
+    layout = _st_layout(st_model)
+    bert = st_model[0].auto_model.eval()
+    tokenizer = st_model[0].tokenizer.backend_tokenizer
+
+    class Encoder(torch.nn.Module):
+        # Keywords, not positions: BertModel's positional arguments changed in transformers 5.
+        def __init__(self, model):
+            super().__init__()
+            self.model = model
+
+        def forward(self, inputs_embeds, attention_mask):
+            return self.model(inputs_embeds=inputs_embeds, attention_mask=attention_mask).last_hidden_state
+
+    words = bert.get_input_embeddings().weight.detach().float().numpy()
+    np.save(out / EMBEDDINGS_FILE, np.ascontiguousarray(words, dtype=np.float32))
+    tokenizer.save(str(out / TOKENIZER_FILE))
+    # Traced on a padded batch of two, so the attention-mask path is in the graph.
+    long, short = (e.ids for e in tokenizer.encode_batch(["query: 穷人家的孩子上学有补助吗", "query: 补助"]))
+    ids = np.zeros((2, len(long)), dtype=np.int64)
+    ids[0], ids[1, :len(short)] = long, short
+    mask = torch.tensor([[1] * len(long), [1] * len(short) + [0] * (len(long) - len(short))])
+    axes = {0: "batch", 1: "sequence"}
+    with torch.inference_mode(), warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # tracer / legacy-exporter notices, not problems here
+        torch.onnx.export(Encoder(bert), (torch.from_numpy(words[ids]), mask),
+                          str(out / ENCODER_FILE), input_names=["inputs_embeds", "attention_mask"],
+                          output_names=["last_hidden_state"], opset_version=OPSET, dynamo=False,
+                          dynamic_axes={"inputs_embeds": axes, "attention_mask": axes,
+                                        "last_hidden_state": axes})
+    marker = {"exporter_version": EXPORTER_VERSION, "opset": OPSET, "source": str(model_path),
+              "source_fingerprint": fingerprint, **layout}
+    (out / MARKER_FILENAME).write_text(json.dumps(marker, ensure_ascii=False, indent=1), encoding="utf-8")
+
+    encoder = OnnxEncoder(out)
+    for name in ("query", "document"):
+        prompt = layout["prompts"].get(name)
+        want = st_model.encode(list(_SAMPLE_TEXTS), prompt=prompt, normalize_embeddings=True,
+                               convert_to_numpy=True)
+        got = encoder.encode(list(_SAMPLE_TEXTS), name)
+        cos = (want * got).sum(axis=1)
+        if float(cos.min()) < MIN_EXPORT_COSINE:
+            raise OnnxModelError(f"the ONNX export of {model_path} differs from the torch model "
+                                 f"({name} cosine {float(cos.min()):.6f} < {MIN_EXPORT_COSINE}); it was "
+                                 f"not installed. Fix: set {RUNTIME_ENV}=torch and report this model.")
+
+
+class OnnxEncoder:
+    """Texts -> L2-normalised vectors through ONNX Runtime, as sentence-transformers computes them.
+
+    Imports only numpy, onnxruntime and tokenizers. Thread-safe: ONNX Runtime sessions and
+    `tokenizers` encoders may be called from several threads.
+    """
+
+    def __init__(self, folder: Path, int8: bool = False, threads: int | None = None):
+        import numpy as np
+        import onnxruntime as ort
+        from tokenizers import Tokenizer
+
+        self.folder = Path(folder)
+        marker = read_marker(self.folder)
+        if marker is None or not is_complete(self.folder, int8):
+            raise OnnxModelError(f"no complete ONNX export in {self.folder}"
+                                 f"{' with its int8 graph' if int8 else ''}. Fix: delete the folder; "
+                                 "the next query or `python -m index build` exports it again.")
+        self.prompts: dict[str, str] = marker["prompts"]
+        self.pooling: str = marker["pooling"]
+        self.normalize: bool = marker["normalize"]
+        self.dimension: int = marker["dimension"]
+        self.int8 = int8
+        options = ort.SessionOptions()
+        if threads:
+            options.intra_op_num_threads = threads
+        graph = self.folder / (ENCODER_INT8_FILE if int8 else ENCODER_FILE)
+        # The session and the tokenizer each take ~0.5-1.3 s to load: load them side by side.
+        box: dict[str, Any] = {}
+
+        def load_tokenizer() -> None:
+            try:
+                box["tokenizer"] = Tokenizer.from_file(str(self.folder / TOKENIZER_FILE))
+            except Exception as exc:  # re-raised in the calling thread below
+                box["error"] = exc
+
+        loader = threading.Thread(target=load_tokenizer, name="tokenizer-load", daemon=True)
+        loader.start()
+        self.session = ort.InferenceSession(str(graph), options, providers=["CPUExecutionProvider"])
+        self.words = np.load(self.folder / EMBEDDINGS_FILE, mmap_mode="r")
+        loader.join()
+        if "error" in box:
+            raise OnnxModelError(f"cannot load {self.folder / TOKENIZER_FILE}: {box['error']}. Fix: delete "
+                                 f"{self.folder}; it is exported again on next use.") from box["error"]
+        self.tokenizer = box["tokenizer"]
+        self.tokenizer.no_padding()  # padded here, per batch
+        self.tokenizer.enable_truncation(max_length=int(marker["max_seq_length"]))
+
+    def encode(self, texts: list[str], prompt_name: str | None = "query", batch_size: int = 16) -> np.ndarray:
+        """Vectors (n x dimension, float32) of `texts` with the model's prompt `prompt_name`."""
+        import numpy as np
+
+        if prompt_name is not None and prompt_name not in ("query", "document"):
+            raise ValueError(f"prompt_name must be 'query', 'document' or None, got {prompt_name!r}")
+        prefix = self.prompts.get(prompt_name, "") if prompt_name else ""
+        out = np.empty((len(texts), self.dimension), dtype=np.float32)
+        encodings = self.tokenizer.encode_batch([prefix + t for t in texts]) if len(texts) > 1 else \
+            [self.tokenizer.encode(prefix + texts[0])] if texts else []
+        # Similar lengths together: less padding per batch (the results do not depend on it).
+        order = sorted(range(len(texts)), key=lambda i: len(encodings[i].ids))
+        for start in range(0, len(order), batch_size):
+            rows = order[start:start + batch_size]
+            width = max(len(encodings[i].ids) for i in rows)
+            # Padding positions are masked out of attention and pooling, so their id does not matter.
+            ids = np.zeros((len(rows), width), dtype=np.int64)
+            mask = np.zeros((len(rows), width), dtype=np.int64)
+            for r, i in enumerate(rows):
+                n = len(encodings[i].ids)
+                ids[r, :n] = encodings[i].ids
+                mask[r, :n] = 1
+            hidden = self.session.run(None, {"inputs_embeds": np.asarray(self.words[ids], dtype=np.float32),
+                                             "attention_mask": mask})[0]
+            if self.pooling == "cls":
+                vecs = hidden[:, 0]
+            else:  # mean over the real tokens, as sentence-transformers' Pooling does
+                m = mask[:, :, None].astype(np.float32)
+                vecs = (hidden * m).sum(axis=1) / np.clip(m.sum(axis=1), 1e-9, None)
+            if self.normalize:
+                vecs = vecs / np.clip(np.linalg.norm(vecs, axis=1, keepdims=True), 1e-12, None)
+            out[rows] = vecs
+        return out
+
