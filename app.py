@@ -164,24 +164,21 @@ def _quote_block(text: str) -> str:
 
 
 def render_citation(bot: Bot, c: Citation) -> str:
-    """One entry of the 来源 block: where the citation points and the full text it points to."""
-    if c.kind == "item":
-        rec = bot.items.get((c.doc_id, c.item))
-        if rec is None:
-            return f"**{c.label}**\n\n{_quote_block(_mark(c.quote, ''))}"
+    """One entry of the 来源 block: the label and the full text of the record the citation names."""
+    rec = bot.record(c.record_id)
+    if rec is None:
+        return f"**{c.label}**\n\n{_quote_block(html.escape(c.quote, quote=False))}"
+    if rec.kind == "item":
         section = f" · {rec.section}、{rec.section_title}" if rec.section_title else ""
         return (f"**{c.label} 第{rec.item}条 {html.escape(rec.title or '', quote=False)}**{section}\n\n"
                 f"{_quote_block(_mark(rec.text, c.quote))}")
-    if c.kind == "schedule":
-        offices = "、".join(c.offices)
-        return (f"**{c.label} 配档表 · {c.month}月**:{html.escape(c.task or c.quote, quote=False)}"
-                f"(责任单位:{offices})")
-    if c.kind == "section":
-        title = bot.sections.get(c.section or "", c.quote)
-        return f"**{c.label}** {c.section}、{html.escape(title, quote=False)}"
-    if c.kind == "preamble":
-        pre = next((r.text for r in bot.records if r.kind == "preamble" and r.doc_id == c.doc_id), c.quote)
-        return f"**{c.label}**\n\n{_quote_block(_mark(pre, c.quote))}"
+    if rec.kind == "schedule":
+        return (f"**{c.label} 配档表 · {rec.month}月**:{html.escape(rec.text, quote=False)}"
+                f"(责任单位:{'、'.join(rec.offices)})")
+    if rec.kind == "section":
+        return f"**{c.label}** {rec.section}、{html.escape(rec.text, quote=False)}"
+    if rec.kind == "preamble":
+        return f"**{c.label}**\n\n{_quote_block(_mark(rec.text, c.quote))}"
     return f"**{c.label}**\n\n{_quote_block(html.escape(c.quote, quote=False))}"
 
 

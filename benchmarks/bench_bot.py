@@ -40,7 +40,7 @@ def main() -> None:
     lat = []
     for _ in range(20):
         for q in questions:
-            if bot._index is not None:
+            if bot.corpus.index_loaded:
                 bot.index.embedder.clear_cache()  # measure real work, not the per-text cache
             t0 = time.perf_counter()
             bot.ask(q)

@@ -1,15 +1,20 @@
-"""Understanding a question: months, offices, item / section references, header fields, intent.
+"""Understanding a question: text → `Query` (months, offices, item / section references, header
+fields, intent), after normalising what people type (traditional characters, full-width digits,
+near-miss spellings of the corpus's own terms).
 
-Pure functions over text plus the office table and the section titles of the loaded notices; no
-retrieval here. A follow-up question is resolved against the previous turn's `Query` by
-`Query.inherit`, so "那7月呢?" keeps the office and "里面提到的投资金额是多少?" stays in the item.
+Pure functions over text plus the office table, the section titles and the vocabulary of the
+loaded notices; no retrieval here. A follow-up that leaves out its scope is completed from the
+previous turn's `Query` by `Query.inherit` ("那7月呢?" keeps the office); what a pointer
+(它 / 这项 / 这个会) refers to is `bot.dialogue`'s business.
 """
 from __future__ import annotations
 
+import functools
 import re
-import unicodedata
 from dataclasses import dataclass, replace
 
+from bot.settings import SETTINGS
+from bot.text import normalize
 from ingest.offices import OfficeTable
 from ingest.parse import cn_to_int
 
@@ -70,6 +75,13 @@ LIST_SCHEDULE = re.compile(r"配档表|工作|任务|安排|要做|完成|做什
                            re.IGNORECASE)
 FIGURE = re.compile(r"多少|几所|几个|几名|数量|目标|比例|覆盖率|占比|金额|规模|达到|how many|how much|"
                     r"percentage|rate|target|amount|number", re.IGNORECASE)
+# Advice, opinions and predictions: the notice states plans, it does not advise or foresee.
+ADVICE = re.compile(r"(我|孩子|我家|我们家|家长).{0,12}(该|应该|要不要|还是)|该不该|要不要|建议|推荐|值不值|值得吗|"
+                    r"你觉得|你认为|怎么看|预测|明年|后年|将来|未来几年|以后会|会不会.{0,6}(取消|调整|变|涨|降)|"
+                    r"\bshould (i|we)\b|\brecommend|\bpredict|next year|in the future", re.IGNORECASE)
+# Markup and code: text, not a question, unless words remain around it.
+MARKUP = re.compile(r"<[a-z/!][^>]*>|\b(select|insert|update|delete|drop|union)\b.{0,40}\b(from|into|table|set|select)\b|"
+                    r";\s*--|\$\{|\{\{|\bjavascript:", re.IGNORECASE)
 SECTION_WORD = re.compile(r"部分|大项|板块|方面|章节|section|part\b", re.IGNORECASE)
 
 
@@ -88,6 +100,10 @@ class Query:
     follow_up: bool = False
     refuse_reason: str | None = None
     context: str = ""                   # the previous turn's text, for follow-ups that name no topic
+    corrections: tuple[tuple[str, str], ...] = ()  # (as typed, as understood): 双剪 → 双减
+    refers: str | None = None           # a pointer follow-up asks the focus's: who | when | item | content
+    focus_rows: tuple[str, ...] = ()    # record ids of the rows the conversation is on
+    focus_items: tuple[int, ...] = ()   # item numbers the conversation is on
 
     @property
     def search_text(self) -> str:
@@ -134,10 +150,6 @@ def has_content(text: str) -> bool:
 
 EN_FILLER = frozenset("what which who when where how does did the and are this that with about from "
                       "for its there any tell please".split())
-
-
-def normalize(text: str) -> str:
-    return unicodedata.normalize("NFKC", text).strip()
 
 
 def is_english(text: str) -> bool:
@@ -230,8 +242,59 @@ def _best_section(text: str, titles: dict[str, str]) -> str | None:
     return scored[0][1] if scored and scored[0][0] >= 2 else None
 
 
-def parse(text: str, offices: OfficeTable, section_titles: dict[str, str]) -> Query:
+@functools.lru_cache(maxsize=4)
+def _sound_index(vocabulary: frozenset[str]) -> dict[str, str]:
+    """Toneless pinyin → term, for the corpus's Chinese terms."""
+    from pypinyin import lazy_pinyin
+
+    out: dict[str, str] = {}
+    for t in sorted(vocabulary):
+        if re.fullmatch(r"[\u4e00-\u9fff]{2,12}", t):
+            out.setdefault(" ".join(lazy_pinyin(t)), t)
+    return out
+
+
+def correct(text: str, vocabulary: frozenset[str], known: str) -> tuple[str, tuple[tuple[str, str], ...]]:
+    """Near-miss spellings of the corpus's own terms, corrected: a run of characters that does not
+    occur in the corpus (`known`) but sounds like a vocabulary term (双剪 → 双减, an input-method
+    slip), or, for terms of `fuzzy_min_len` or more characters, differs from one in one inner
+    character. Longest terms first; returns the text and the (typed, understood) pairs."""
+    if not vocabulary or not re.search(r"[\u4e00-\u9fff]{2}", text):
+        return text, ()
+    from pypinyin import lazy_pinyin
+    from rapidfuzz.distance import Hamming
+
+    sounds = _sound_index(vocabulary)
+    by_len: dict[int, list[str]] = {}
+    for t in vocabulary:
+        by_len.setdefault(len(t), []).append(t)
+    fixes: list[tuple[str, str]] = []
+    for run in re.findall(r"[\u4e00-\u9fff]{2,}", text):
+        n = len(run)
+        taken = [False] * n
+        for size in range(min(n, 12), 1, -1):
+            for start in range(n - size + 1):
+                window = run[start:start + size]
+                if any(taken[start:start + size]) or window in known:
+                    continue
+                term = sounds.get(" ".join(lazy_pinyin(window)))
+                if term is None and size >= SETTINGS.fuzzy_min_len:
+                    term = next((t for t in by_len.get(size, ()) if Hamming.distance(window, t) == 1
+                                 and window[0] == t[0] and window[-1] == t[-1]), None)
+                if term and term != window:
+                    fixes.append((window, term))
+                    taken[start:start + size] = [True] * size
+    for typed, meant in fixes:
+        text = text.replace(typed, meant)
+    return text, tuple(dict.fromkeys(fixes))
+
+
+def parse(text: str, offices: OfficeTable, section_titles: dict[str, str],
+          vocabulary: frozenset[str] = frozenset(), known: str = "") -> Query:
     text = normalize(text)
+    raw = text
+    text = MARKUP.sub(" ", text).strip()
+    text, corrections = correct(text, vocabulary, known)
     low = text.lower()
     months, label = parse_months(text)
     found_offices = tuple(o for o in offices.find_all(text) if o != "各处室")
@@ -240,10 +303,14 @@ def parse(text: str, offices: OfficeTable, section_titles: dict[str, str]) -> Qu
     english = is_english(text)
     follow = bool(FOLLOW_UP.search(text)) or (len(text) <= 8 and not items and not sections)
     base = Query(text=text, months=months, month_label=label, offices=found_offices, items=items,
-                 sections=sections, english=english, follow_up=follow)
+                 sections=sections, english=english, follow_up=follow, corrections=corrections)
 
     if INJECTION.search(text):
         return replace(base, intent="refuse", refuse_reason="injection")
+    if text != raw and not has_content(text):
+        return replace(base, intent="refuse", refuse_reason="junk")
+    if ADVICE.search(text) and not (months or found_offices or items):
+        return replace(base, intent="advice")
     bad_month = next((m.group(0) for m in re.finditer(r"(\d{1,3})\s*月", text)
                       if not 1 <= int(m.group(1)) <= 12 and text[max(0, m.start() - 1):m.start()] != "个"), None)
     if bad_month:
@@ -263,7 +330,7 @@ def parse(text: str, offices: OfficeTable, section_titles: dict[str, str]) -> Qu
     if MOST.search(text) and (months or found_offices or LIST_SCHEDULE.search(text) or "月" in text
                               or "处室" in text or "month" in low or "office" in low):
         return replace(base, intent="compare")
-    if re.search(r"(一共|总共|共|多少|几)\s*条|how many items", low):
+    if re.search(r"(一共|总共|共|多少|(?<!第)几)\s*条|how many items", low):
         return replace(base, intent="outline")
     if COUNT.search(text) and (months or found_offices or re.search(r"配档表|全年|工作|任务|tasks", low)
                                or follow):

@@ -1,6 +1,7 @@
 """`python -m eval run [--questions FILE] [--out results.json] [--report report.md]` and
-`python -m eval calibrate`: the not-found threshold, fitted on the question set and written to
-bot/calibration.json (what it was fitted on is recorded beside it)."""
+`python -m eval calibrate`: the not-found model, fitted on the fit part of the question set and
+written to eval/calibration.json (`POLICYQA_CALIBRATION`); `python -m eval split`: assign new
+questions to the fit or held-out part (eval/split.json)."""
 from __future__ import annotations
 
 import argparse
@@ -41,6 +42,8 @@ def main(argv: list[str] | None = None) -> int:
     r.add_argument("--systems", default=None, help="comma-separated subset (default: all five)")
     c = sub.add_parser("calibrate", help="fit the not-found threshold on a question set")
     c.add_argument("--questions", type=Path, default=DEFAULT_QUESTIONS)
+    sp = sub.add_parser("split", help="assign questions not yet in eval/split.json to a part")
+    sp.add_argument("--questions", type=Path, default=DEFAULT_QUESTIONS)
     args = ap.parse_args(argv)
 
     try:
@@ -48,15 +51,24 @@ def main(argv: list[str] | None = None) -> int:
     except (OSError, QuestionFileError) as e:
         print(f"error: {e}", file=sys.stderr)
         return 2
+    if args.cmd == "split":
+        from eval.split import SPLIT, extend_split
+
+        parts = extend_split(questions)
+        print(f"{SPLIT}: {sum(v == 'fit' for v in parts.values())} fit, "
+              f"{sum(v == 'heldout' for v in parts.values())} held out")
+        return 0
     from bot.core import Bot
 
     bot = Bot.load()
     if args.cmd == "calibrate":
         from eval.calibrate import calibrate, save
+        from eval.split import part
 
-        result = calibrate(bot, questions)
-        save(result, args.questions)
-        print(json.dumps(result, ensure_ascii=False, indent=1))
+        result = calibrate(bot, part(questions, "fit"), part(questions, "heldout"))
+        path = save(result, args.questions)
+        print(json.dumps({k: v for k, v in result.items() if k != "logistic"}, ensure_ascii=False, indent=1))
+        print(f"wrote {path}")
         return 0
 
     from eval.runner import run, save

@@ -4,7 +4,8 @@ A question's `expect` is graded on the bot's JSON object for the last turn:
 - every listed item and schedule row must be cited (a row matches a cited schedule citation with
   the same month whose task contains `task_contains`);
 - every `answer_contains` string must appear in the answer;
-- `not_found: true` means `found` must be false.
+- `not_found: true` means `found` must be false;
+- a question with gold rows fails if the answer cites any other schedule row (row precision).
 Strings are compared after NFKC normalisation with all whitespace removed.
 """
 from __future__ import annotations
@@ -84,6 +85,11 @@ def grade(q: Question, response: dict) -> list[str]:
     for row in q.gold_rows:
         if not any(row_matches(row, c) for c in cites):
             failures.append(f"schedule row {row['month']}月 '{row['task_contains']}' not cited")
+    if q.gold_rows:   # row precision: a schedule answer cites the rows asked for, no others
+        extra = [c for c in cites if c.get("kind") == "schedule" and not any(row_matches(g, c) for g in q.gold_rows)]
+        if extra:
+            failures.append(f"cites {len(extra)} row(s) not asked for, e.g. {extra[0].get('month')}月 "
+                            f"'{(extra[0].get('task') or '')[:20]}'")
     answer = norm(response.get("answer", ""))
     for s in q.expect.get("answer_contains", []):
         if norm(s) not in answer:

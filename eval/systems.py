@@ -35,7 +35,7 @@ def retrieval_system(index, mode: str, k: int = 4) -> System:
 
 def bot_system(bot) -> System:
     def run(turns: list[str]) -> dict:
-        if bot._index is not None:
+        if bot.corpus.index_loaded:
             bot.index.embedder.clear_cache()
         return bot.ask(turns[-1], turns[:-1]).to_dict()
     return run
@@ -46,13 +46,13 @@ def langchain_rag_system(records: list[Record], model_path: str, k: int = 4) -> 
     from langchain_huggingface import HuggingFaceEmbeddings
     from langchain_text_splitters import RecursiveCharacterTextSplitter
 
-    from ingest.parse import decode
+    from ingest.formats import read_text
 
     splitter = RecursiveCharacterTextSplitter(chunk_size=300, chunk_overlap=50,
                                               separators=["\n\n", "\n", "。", ",", ""])
     docs = []
     for path in discover([CORPUS]):
-        text, _ = decode(path.read_bytes(), str(path))
+        text = read_text(path).text
         docs.extend(splitter.create_documents([text], metadatas=[{"source": path.name}]))
     embeddings = HuggingFaceEmbeddings(
         model_name=model_path, model_kwargs={"device": "cpu", "local_files_only": True},

@@ -5,7 +5,7 @@ from langchain_core.language_models.fake_chat_models import FakeListChatModel
 
 from bot.core import Answer, Citation
 from bot.llm import chat_model_from_env, maybe_rewrite, rewrite
-from bot.query import Query
+from bot.understand import Query
 
 GROUNDED = Answer("出台《济南市校外培训机构设置标准》安排在7月〔配档表·7月·民继处〕", True,
                   (Citation("schedule", "d", month=7, task="出台《济南市校外培训机构设置标准》",

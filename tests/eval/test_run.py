@@ -39,7 +39,7 @@ def test_cli_run_writes_results_report_and_chart(bot, tmp_path):
                    capture_output=True)
     data = json.loads(out.read_text(encoding="utf-8"))
     assert set(data) >= {"summary", "results"} and len(data["results"]) == 6
-    assert set(data["results"][0]) == {"id", "category", "passed", "failures", "response", "latency_ms"}
+    assert set(data["results"][0]) == {"id", "category", "passed", "failures", "response", "latency_ms", "row_precision"}
     text = report.read_text(encoding="utf-8")
     assert "(e) full bot" in text and "(b) BM25 only" in text and "recall@1" in text
     assert (tmp_path / "report.png").stat().st_size > 5000

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.query import parse, parse_items, parse_months
+from bot.understand import parse, parse_items, parse_months
 from ingest.offices import OfficeTable
 
 SECTIONS = {"一": "夯实党建基础,加强党对教育工作的全面领导", "三": "推进协调发展,建设高质量教育体系",

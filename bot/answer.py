@@ -1,0 +1,76 @@
+"""What the bot returns: an `Answer` with the `Citation`s it rests on.
+
+A citation names the record it points to (`record_id`), so a UI renders the source from the
+record itself; the other fields are the citation as a reader sees it (〔第7条〕, 〔配档表·7月·民继处〕).
+"""
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+
+from ingest.records import Record
+
+
+@dataclass(frozen=True)
+class Citation:
+    kind: str
+    doc_id: str
+    record_id: str = ""
+    item: int | None = None
+    section: str | None = None
+    month: int | None = None
+    task: str | None = None
+    offices: tuple[str, ...] = ()
+    quote: str = ""
+
+    def to_dict(self) -> dict:
+        d = asdict(self)
+        d["offices"] = list(self.offices)
+        return d
+
+    @property
+    def label(self) -> str:
+        if self.kind == "item":
+            return f"〔第{self.item}条〕"
+        if self.kind == "schedule":
+            return f"〔配档表·{self.month}月·{'、'.join(self.offices)}〕"
+        if self.kind == "section":
+            return f"〔第{self.section}部分〕"
+        return {"meta": "〔文件信息〕", "preamble": "〔总体思路〕"}.get(self.kind, "〔正文〕")
+
+    @classmethod
+    def of(cls, r: Record, quote: str | None = None) -> "Citation":
+        """The citation of record `r`, quoting `quote` (default: its whole text)."""
+        quote = r.text if quote is None else quote
+        if r.kind == "schedule":
+            return cls("schedule", r.doc_id, r.id, month=r.month, task=r.text, offices=r.offices, quote=quote)
+        if r.kind == "item":
+            return cls("item", r.doc_id, r.id, item=r.item, section=r.section, quote=quote)
+        if r.kind == "section":
+            return cls("section", r.doc_id, r.id, section=r.section, quote=quote)
+        return cls(r.kind, r.doc_id, r.id, quote=quote)
+
+
+@dataclass(frozen=True)
+class Answer:
+    answer: str
+    found: bool
+    citations: tuple[Citation, ...] = ()
+    query: object | None = field(default=None, compare=False)   # the understood Query
+
+    def to_dict(self) -> dict:
+        """The `python -m bot ask --json` object."""
+        return {"answer": self.answer, "found": self.found,
+                "citations": [c.to_dict() for c in self.citations]}
+
+    @property
+    def rows(self) -> tuple[str, ...]:
+        return tuple(c.record_id for c in self.citations if c.kind == "schedule")
+
+    @property
+    def items(self) -> tuple[int, ...]:
+        return tuple(dict.fromkeys(c.item for c in self.citations if c.kind == "item"))
+
+
+def say(q, zh: str, en: str) -> str:
+    """The Chinese or English wording, by the language of the question."""
+    return en if q is not None and getattr(q, "english", False) else zh

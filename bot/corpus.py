@@ -1,0 +1,147 @@
+"""The records as the bot sees them: by id, items, schedule rows by month and office, the
+row → item links, the corpus vocabulary, and evidence search over sentences and items.
+
+Loading is cheap (the records only); the search index and its model load on the first question
+that needs them, so schedule questions are answered at once after a start.
+"""
+from __future__ import annotations
+
+import functools
+import re
+import threading
+from dataclasses import dataclass
+
+from bot.settings import SETTINGS, Settings
+from bot.text import grams, normalize, sentences
+from ingest.offices import OfficeTable
+from ingest.records import Record
+
+
+@dataclass(frozen=True)
+class Evidence:
+    """An item (or the preamble) with the sentences of it that best match a question."""
+    record: Record
+    sentences: tuple[str, ...]
+    score: float          # fused rank score; only comparable within one search
+
+
+class Corpus:
+    def __init__(self, records: list[Record], offices: OfficeTable, index=None, index_loader=None,
+                 settings: Settings = SETTINGS):
+        self.records = records
+        self.offices = offices
+        self.settings = settings
+        self._index, self._index_loader = index, index_loader
+        self._lock = threading.Lock()
+        self.by_id = {r.id: r for r in records}
+        self.items = {(r.doc_id, r.item): r for r in records if r.kind == "item"}
+        self.schedule = [r for r in records if r.kind == "schedule"]
+        self.sections = {r.section: r.text for r in records if r.kind == "section"}
+        self.meta = [r for r in records if r.kind == "meta"]
+        self.text = normalize("\n".join(r.text for r in records if r.kind != "sentence"))
+        self.doc_years = {y for r in records if r.kind in ("meta", "preamble")
+                          for y in re.findall(r"(20\d\d)年", r.title or "")}
+        self.links = {r.id: self._link(r) for r in self.schedule}
+
+    @property
+    def index(self):
+        if self._index is None:
+            with self._lock:   # the app warms up in a thread while requests may arrive
+                if self._index is None:
+                    self._index = self._index_loader()
+        return self._index
+
+    @property
+    def index_loaded(self) -> bool:
+        return self._index is not None
+
+    # --- schedule --------------------------------------------------------------------------------
+
+    def filter_rows(self, months: tuple[int, ...] = (), offices: tuple[str, ...] = ()) -> list[Record]:
+        rows = [r for r in self.schedule
+                if (not months or r.month in months)
+                and (not offices or any(self.offices.canonical(o) in offices for o in r.offices))]
+        return sorted(rows, key=lambda r: r.month)  # stable: keeps table order within a month
+
+    def _link(self, row: Record) -> list[tuple[Record, str]]:
+        """Items a schedule row carries out, by shared 4-character runs; with the matching sentence."""
+        task = {g for g in grams(row.text, 4) if not re.search(r"\d", g)}
+        scored = []
+        for item in self.items.values():
+            if item.doc_id != row.doc_id:
+                continue
+            best = max(((len(task & grams(s, 4)), s) for s in sentences(item.text)), default=(0, ""))
+            if best[0] >= 3:
+                scored.append((best[0], item, best[1]))
+        if not scored:
+            return []
+        top = max(s for s, _, _ in scored)
+        return [(item, sent) for s, item, sent in sorted(scored, key=lambda x: -x[0]) if s >= top * 0.8][:2]
+
+    def items_of_rows(self, row_ids) -> list[Record]:
+        out = {}
+        for rid in row_ids:
+            for item, _ in self.links.get(rid, []):
+                out[item.id] = item
+        return list(out.values())
+
+    def rows_of_items(self, item_nos) -> list[Record]:
+        return [r for r in self.schedule if any(i.item in item_nos for i, _ in self.links[r.id])]
+
+    def find_items(self, nos) -> list[Record]:
+        return [r for (doc, no), r in sorted(self.items.items(), key=lambda kv: (kv[0][0], kv[0][1] or 0))
+                if no in nos]
+
+    # --- vocabulary ------------------------------------------------------------------------------
+
+    @functools.cached_property
+    def vocabulary(self) -> frozenset[str]:
+        """Terms the corpus itself names: office spellings, “programme names” and 《titles》 (the
+        index tokenizer's user dictionary), which near-miss spellings are corrected to."""
+        from index.text import user_terms
+
+        terms = user_terms([r for r in self.records if r.kind != "sentence"], self.offices)
+        return frozenset(t.strip("《》") for t in terms if len(t.strip("《》")) >= 2)
+
+    # --- evidence search -------------------------------------------------------------------------
+
+    def evidence(self, text: str, kinds: tuple[str, ...] = ("item", "preamble")) -> list[Evidence]:
+        """Items (and preamble) ranked by their best matching sentences and their own text.
+
+        Sentences and whole records are ranked together by dense similarity and by BM25, fused by
+        RRF, then grouped by the item they belong to: an item scores by its best-ranked member, so
+        one precise sentence wins over a long item that mentions everything once. A record shorter
+        than `min_evidence_chars` (a title-only item) is not ranked by itself."""
+        from index.rank import rrf
+
+        s, idx = self.settings, self.index
+        wanted = set(kinds)
+
+        def member(r: Record) -> str | None:
+            if r.kind == "sentence":
+                parent = self.by_id.get(r.parent or "")
+                ok = parent is not None and parent.kind in wanted and len(r.text) >= s.min_evidence_chars
+                return parent.id if ok else None
+            if r.kind in wanted and len(r.text) >= s.min_evidence_chars:
+                return r.id
+            return None
+
+        pool = len(idx.records)
+        dense = [i for i, _ in idx.rank_dense(text, pool) if member(idx.records[i])][:s.evidence_pool]
+        lexical = [i for i, _ in idx.rank_bm25(text, pool) if member(idx.records[i])][:s.evidence_pool]
+        fused = rrf([dense, lexical], k=s.rrf_k, weights=[s.dense_weight, 1.0])
+        best: dict[str, tuple[float, list[str]]] = {}
+        for i, score in fused:
+            r = idx.records[i]
+            pid = member(r)
+            score_, sents = best.get(pid, (0.0, []))
+            if r.kind == "sentence":
+                sents = sents + [r.text]
+            best[pid] = (max(score_, score), sents)
+        ranked = sorted(best.items(), key=lambda kv: -kv[1][0])
+        return [Evidence(self.by_id[pid], tuple(sents), score) for pid, (score, sents) in ranked]
+
+    def dense_scores(self, text: str) -> dict[str, float]:
+        """Cosine similarity of `text` to every record, by record id."""
+        idx = self.index
+        return {idx.records[i].id: s for i, s in idx.rank_dense(text, len(idx.records))}

@@ -1,0 +1,47 @@
+"""What a follow-up refers to.
+
+The conversation's focus is what the previous answer was about: the schedule rows and items it
+cited. A follow-up that points back (它 / 这项 / 这个会 / 该项工作 / 上面那个) or says nothing of its
+own (谁负责? / 第几条?) asks about that focus: its offices, its item, its month, or its content.
+A follow-up that names its own months, offices or items, or a new topic, starts fresh.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import replace
+
+from bot.answer import Answer
+from bot.understand import WHEN, WHO, Query, has_content
+
+POINTER = re.compile(r"它|这项|这个|这次|这场|这件|此项|该项|该工作|该会|这一?工作|上面那|上述|刚才|前面那|"
+                     r"\bit\b|\bthis\b|\bthat\b", re.IGNORECASE)
+ASK_ITEM = re.compile(r"第几条|哪一?条|哪个条目|哪部分|出自|which item|what item", re.IGNORECASE)
+ASK_CONTENT = re.compile(r"具体内容|具体是|具体要|详细|讲了?什么|说了?什么|内容是|怎么做|details?|what does it say",
+                         re.IGNORECASE)
+
+
+def aspect(text: str) -> str | None:
+    """What a follow-up asks of the focus: item, who, when or content."""
+    if ASK_ITEM.search(text):
+        return "item"
+    if WHO.search(text):
+        return "who"
+    if WHEN.search(text):
+        return "when"
+    if ASK_CONTENT.search(text):
+        return "content"
+    return None
+
+
+def resolve(q: Query, prev: Answer | None) -> Query:
+    """`q` with the focus it refers to, when it points back to the previous answer."""
+    if prev is None or not prev.found or q.intent in ("refuse", "advice", "office", "header"):
+        return q
+    if q.months or q.offices or q.items or q.sections:
+        return q
+    asked = aspect(q.text)
+    pointer = bool(POINTER.search(q.text))
+    bare = not has_content(POINTER.sub("", q.text))
+    if asked is None or not (pointer or bare) or not (prev.rows or prev.items):
+        return q
+    return replace(q, intent="focus", refers=asked, focus_rows=prev.rows, focus_items=prev.items)

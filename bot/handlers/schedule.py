@@ -1,0 +1,154 @@
+"""Schedule questions, answered by exact filtering over the 配档表 rows: lists, counts,
+comparisons, and "when / who" for a task named in the question or referred to by a follow-up.
+Every matching row is listed, and only matching rows, in month order."""
+from __future__ import annotations
+
+import re
+from collections import Counter
+
+from bot.answer import Answer, Citation, say
+from bot.corpus import Corpus
+from bot.text import content_grams, grams
+from ingest.records import Record
+
+
+def row_lines(q, corpus: Corpus, rows: list[Record]) -> tuple[list[str], list[Citation]]:
+    lines, cites, seen = [], [], set()
+    for n, r in enumerate(rows, 1):
+        c = Citation.of(r)
+        cites.append(c)
+        extra = ""
+        for item, sent in corpus.links[r.id]:
+            ic = Citation.of(item, sent)
+            extra += ic.label
+            if item.id not in seen:
+                seen.add(item.id)
+                cites.append(ic)
+        offices = "、".join(r.offices)
+        lines.append(f"{n}. {r.month}月 · {r.text}({say(q, '责任单位', 'offices')}:{offices}){c.label}{extra}")
+    return lines, cites
+
+
+def rows_with_items(q, corpus: Corpus, rows: list[Record]) -> Answer:
+    lines, cites = row_lines(q, corpus, rows)
+    head = say(q, "配档表中的安排:", "From the 配档表:")
+    for r in rows:
+        for item, sent in corpus.links[r.id]:
+            lines.append(say(q, f"对应第{item.item}条:“{sent}”〔第{item.item}条〕",
+                             f"Carries out item {item.item}: “{sent}”〔第{item.item}条〕"))
+    return Answer("\n".join([head, *lines]), True, tuple(cites), q)
+
+
+def scope_label(q) -> str:
+    parts = []
+    if q.months:
+        parts.append(q.month_label or "、".join(f"{m}月" for m in q.months))
+    if q.offices:
+        parts.append("、".join(q.offices))
+    return " · ".join(parts)
+
+
+def empty(q, corpus: Corpus, scope: str) -> Answer:
+    text = say(q, f"配档表中没有{scope}的工作安排。", f"The 配档表 has no task for {scope}.")
+    if q.offices:
+        other = sorted({r.month for r in corpus.filter_rows((), q.offices)})
+        if other:
+            text += say(q, f"{'、'.join(q.offices)}的工作安排在:{'、'.join(f'{m}月' for m in other)}。",
+                        f" {'、'.join(q.offices)} has tasks in: {', '.join(f'{m}月' for m in other)}.")
+    return Answer(text, False, (), q)
+
+
+def schedule(q, corpus: Corpus) -> Answer:
+    rows = corpus.filter_rows(q.months, q.offices)
+    scope = scope_label(q)
+    if not rows:
+        return empty(q, corpus, scope)
+    lines, cites = row_lines(q, corpus, rows)
+    head = say(q, f"**{scope}**:配档表中共 {len(rows)} 项工作:", f"**{scope}**: {len(rows)} task(s) in the 配档表:")
+    return Answer("\n".join([head, *lines]), True, tuple(cites), q)
+
+
+def count(q, corpus: Corpus) -> Answer:
+    rows = corpus.filter_rows(q.months, q.offices)
+    scope = scope_label(q) or say(q, "全年", "the whole year")
+    if not rows:
+        return empty(q, corpus, scope)
+    by_month = Counter(r.month for r in rows)
+    detail = "、".join(f"{m}月{n}项" for m, n in sorted(by_month.items()))
+    lines, cites = row_lines(q, corpus, rows)
+    head = say(q, f"**{scope}**:配档表中共 {len(rows)} 项工作({detail})。",
+               f"**{scope}**: {len(rows)} tasks in the 配档表 ({detail}).")
+    return Answer("\n".join([head, *lines]), True, tuple(cites), q)
+
+
+def compare(q, corpus: Corpus) -> Answer:
+    fewest = bool(re.search(r"最少|最闲|fewest|least", q.text, re.IGNORECASE))
+    by_office = len(q.offices) >= 2 or (
+        bool(re.search(r"处室|部门|单位|office", q.text, re.IGNORECASE)) and not q.offices)
+    rows = corpus.filter_rows(q.months, q.offices)
+    canon = corpus.offices.canonical
+    if by_office:
+        counts = Counter(canon(o) or o for r in rows for o in r.offices
+                         if o != "各处室" and (not q.offices or canon(o) in q.offices))
+    else:
+        counts = Counter(r.month for r in rows)
+    if not counts:
+        return empty(q, corpus, scope_label(q))
+    target = min(counts.values()) if fewest else max(counts.values())
+    winners = sorted(k for k, v in counts.items() if v == target)
+    label = "、".join(str(w) if by_office else f"{w}月" for w in winners)
+    ranking = "、".join(f"{k if by_office else f'{k}月'}{v}项" for k, v in sorted(counts.items(), key=lambda kv: -kv[1]))
+    chosen = [r for r in rows if (any((canon(o) or o) in winners for o in r.offices) if by_office
+                                  else r.month in winners)]
+    lines, cites = row_lines(q, corpus, chosen)
+    head = say(q, f"{'最少' if fewest else '最多'}的是 **{label}**,共 {target} 项。各{'处室' if by_office else '月'}:{ranking}。",
+               f"{'Fewest' if fewest else 'Most'}: **{label}**, {target} tasks. All: {ranking}.")
+    return Answer("\n".join([head, *lines]), True, tuple(cites), q)
+
+
+def matching_rows(q, corpus: Corpus) -> list[Record]:
+    """The rows whose task the question names: among the best retrieved rows, those sharing most
+    words with the question (the same task in two months keeps both)."""
+    s = corpus.settings
+    hits = [h.record for h in corpus.index.search(q.search_text, k=5, mode="hybrid", kinds=("schedule",))]
+    if not hits:
+        return []
+    qg = content_grams(q.search_text)
+    scored = [(len(qg & grams(r.text)), _common_run(q.search_text, r.text), r) for r in hits]
+    top = max(sc for sc, _, _ in scored)
+    if top == 0 and not q.english:
+        return []   # a Chinese question sharing no word with any candidate row names no task in it
+    # Both measures must be close to the best: shared words, and the longest run of the task's
+    # wording the question repeats (全市教育工作会议 names one meeting, not every 工作会议).
+    run = max(r for _, r, _ in scored)
+    rows = [r for sc, ru, r in scored if sc >= max(top * s.row_match_ratio, 1) and ru >= run * s.row_match_ratio] \
+        or [hits[0]]
+    return sorted(rows, key=lambda r: r.month)[:s.max_rows_when]
+
+
+def _common_run(a: str, b: str) -> int:
+    """Length of the longest run of characters `a` and `b` share."""
+    from difflib import SequenceMatcher
+
+    return SequenceMatcher(None, a, b, autojunk=False).find_longest_match(0, len(a), 0, len(b)).size
+
+
+def rows_of_focus(q, corpus: Corpus, rows: list[Record]) -> Answer:
+    """A follow-up about rows the conversation is on: their offices (谁负责), their months
+    (什么时候), each with its citation; other questions get the rows with their items."""
+    if not rows:
+        return Answer(say(q, "上一个回答没有涉及配档表中的具体工作,请说明是哪项工作。",
+                          "The previous answer named no 配档表 task; which task do you mean?"), False, (), q)
+    if q.refers in ("who", "when"):
+        lines, cites = [], []
+        for r in rows:
+            c = Citation.of(r)
+            cites.append(c)
+            if q.refers == "who":
+                lines.append(say(q, f"“{r.text}”由 **{'、'.join(r.offices)}** 负责({r.month}月){c.label}",
+                                 f"“{r.text}”: **{'、'.join(r.offices)}** ({r.month}月){c.label}"))
+            else:
+                lines.append(say(q, f"“{r.text}”安排在 **{r.month}月**(责任单位:{'、'.join(r.offices)}){c.label}",
+                                 f"“{r.text}” is scheduled for **{r.month}月** ({'、'.join(r.offices)}){c.label}"))
+        return Answer("\n".join(lines), True, tuple(cites), q)
+    return rows_with_items(q, corpus, rows)

@@ -1,0 +1,179 @@
+"""Answerability: does the corpus answer this question? Decided from the evidence, not the route.
+
+- Rules that need no model: a year, place or authority the corpus does not hold (refused with
+  what it does hold); a quoted name the corpus never mentions; markup and code.
+- For questions answered by retrieval, a small logistic model over evidence signals (how well the
+  best sentence matches, how much the question stands out against the whole corpus, whether the
+  question's key terms occur in the corpus and in the evidence, how rare the missing ones are),
+  fitted by `python -m eval calibrate` on the fit part of the question set only.
+"""
+from __future__ import annotations
+
+import functools
+import json
+import math
+import re
+import sys
+from pathlib import Path
+
+import numpy as np
+
+from bot.corpus import Corpus, Evidence
+from bot.settings import calibration_path
+from bot.text import content_grams, grams, key_terms
+
+# The classifier's inputs, in order; the calibration file must list the same.
+FEATURES = ["dense_top", "dense_zscore", "sentence_top", "log_bm25_top", "bigram_overlap",
+            "terms_in_corpus", "terms_in_evidence", "absent_rarity"]
+
+
+class CalibrationError(RuntimeError):
+    """The calibration file does not fit the features the bot computes."""
+
+
+def load_calibration(path: Path | None = None) -> dict:
+    path = path or calibration_path()
+    if not path.is_file():
+        return {}
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except json.JSONDecodeError as e:
+        raise CalibrationError(f"{path} is not valid JSON ({e}): run `python -m eval calibrate`") from e
+
+
+# --- rules -----------------------------------------------------------------------------------------
+
+_ORG = re.compile(r"[\u4e00-\u9fff]{2,6}?(?:省|市|区|县)[\u4e00-\u9fff]{0,6}?(?:厅|局|委员会|教委|政府)")
+_QUOTED = re.compile(r"“([^”]{2,30})”|\"([^\"]{2,30})\"|《([^》]{2,60})》|「([^」]{2,30})」")
+
+
+@functools.lru_cache(maxsize=1)
+def place_words() -> frozenset[str]:
+    """Words jieba's own dictionary tags as place names (ns). Read once, ~0.2 s; cheaper than
+    jieba.posseg, which loads a second copy of the dictionary and an HMM."""
+    import jieba
+
+    with open(Path(jieba.__file__).parent / "dict.txt", encoding="utf-8") as f:
+        return frozenset(w for w, _, tag in (line.split() for line in f) if tag == "ns" and len(w) >= 2)
+
+
+def foreign(q, corpus: Corpus, words: list[str] | None) -> str | None:
+    """The year, place or authority the question names that the corpus does not hold, if any."""
+    for year in re.findall(r"(20\d\d)\s*年?", q.text):
+        if corpus.doc_years and year not in corpus.doc_years:
+            # A year the notices mention only in passing (2025届…) is fine if the question is
+            # about that very phrase.
+            if not any(year in r.text and len(grams(q.text) & grams(r.text)) >= 6 for r in corpus.records):
+                return f"{year}年"
+    for org in _ORG.findall(q.text):
+        if org not in corpus.text:
+            return org
+    # A place the question is scoped to (青岛市…, 青岛今年…, 青岛教育局), not one it mentions as a
+    # topic (对口支援西藏, 和重庆合办的班): the notice may well speak of the latter.
+    for w in words or ():
+        if w in place_words():
+            place = re.sub(r"(省|市|区|县)$", "", w) or w
+            scoped = w != place or re.search(re.escape(place) + r"\s*(省|市|区|县|今年|去年|明年|20\d\d|教育局|教育厅)", q.text)
+            if scoped and place not in corpus.text:
+                return w
+    return None
+
+
+def absent_quoted(q, corpus: Corpus) -> str | None:
+    """A quoted name (“齐鲁名师”, 《…办法》) that the corpus never mentions."""
+    for m in _QUOTED.finditer(q.text):
+        name = next(g for g in m.groups() if g)
+        if name not in corpus.text:
+            return name
+    return None
+
+
+def holdings(corpus: Corpus) -> str:
+    """What the corpus holds, for a refusal: its documents' titles."""
+    titles = [r.title for r in corpus.records if r.kind == "preamble" and r.title] or \
+             [r.title for r in corpus.meta if r.title]
+    return "、".join(f"《{t}》" for t in dict.fromkeys(titles)) or "(空)"
+
+
+# --- evidence signals --------------------------------------------------------------------------------
+
+def absent_terms(q, corpus: Corpus) -> list[str]:
+    """Key terms of the question that occur nowhere in the corpus (Chinese only: the notices are)."""
+    words = corpus.index.tokenizer.words(q.text)
+    return [t for t in key_terms(words) if re.search(r"[\u4e00-\u9fff]", t) and t not in corpus.text]
+
+
+def _rarity(term: str, corpus: Corpus) -> float:
+    """-log of the term's relative frequency in jieba's general dictionary; unknown words are rarest."""
+    cutter = corpus.index.tokenizer._cutter()
+    freq = cutter.FREQ.get(term) or 0
+    return math.log(cutter.total / freq) if freq > 0 else math.log(cutter.total)
+
+
+def features(q, corpus: Corpus, evidence: list[Evidence]) -> list[float]:
+    idx = corpus.index
+    text = q.search_text
+    dense = idx.rank_dense(text, len(idx.records))
+    scores = np.array([s for _, s in dense]) if dense else np.zeros(1)
+    top = float(scores[0])
+    z = float((top - scores.mean()) / (scores.std() + 1e-9))
+    sent = max((s for i, s in dense if idx.records[i].kind == "sentence"), default=0.0)
+    lexical = idx.rank_bm25(text, 1)
+    bm25 = math.log1p(lexical[0][1]) if lexical else 0.0
+    best = evidence[0] if evidence else None
+    ev_text = " ".join(best.sentences) if best and best.sentences else (best.record.text if best else "")
+    qg = content_grams(q.text)
+    overlap = len(qg & grams(ev_text)) / len(qg) if qg else 0.0
+    terms = [t for t in key_terms(idx.tokenizer.words(q.text)) if re.search(r"[\u4e00-\u9fff]", t)]
+    in_corpus = sum(t in corpus.text for t in terms) / len(terms) if terms else 0.5
+    item_text = best.record.text if best else ""
+    in_ev = sum(t in item_text for t in terms) / len(terms) if terms else 0.5
+    absent = [t for t in terms if t not in corpus.text]
+    rarity = max((_rarity(t, corpus) for t in absent), default=0.0)
+    return [top, z, float(sent), bm25, overlap, in_corpus, in_ev, rarity]
+
+
+_COUNTED = re.compile(r"(?:多少|几)\s*(?:个|所|名|人|项|家|万|亿|台|间|座|批|次|场|支|套)?\s*([\u4e00-\u9fff]{2,12})")
+
+
+_ASKED = re.compile(r"([\u4e00-\u9fff]{2,12}?)(?:是|有|为|能|要)?(?:达到|到)?(?:多少|几)")
+
+
+def counted_missing(q, text: str, words) -> str | None:
+    """For "how many X" / "X是多少" questions: the X whose words the cited evidence `text` does
+    not contain (新建多少个校园食堂 answered from an item about 书香校园; 高考分数线), or None."""
+    m = _COUNTED.search(q.text) or _ASKED.search(q.text)
+    if not m:
+        return None
+    thing = re.sub(r"^(年|月|的|个)", "", re.sub(r"(吗|呢|啊|呀|了)$", "", m.group(1)))
+    terms = key_terms(words(thing))
+    missing = [t for t in terms if t not in text]
+    return thing if missing else None
+
+
+class Answerability:
+    """The fitted not-found decision; without a calibration for this model every retrieval
+    question is answered (the rules still apply) and a warning says how to fit one."""
+
+    def __init__(self, calibration: dict | None = None):
+        self.calibration = load_calibration() if calibration is None else calibration
+        self._warned = False
+
+    def answerable(self, q, corpus: Corpus, evidence: list[Evidence]) -> bool:
+        model = self.calibration.get("logistic")
+        if not model:
+            return bool(evidence)
+        if self.calibration.get("features") != FEATURES or len(model["weights"]) != len(FEATURES):
+            raise CalibrationError(f"{calibration_path()} was fitted on features "
+                                   f"{self.calibration.get('features')}, the bot computes {FEATURES}: "
+                                   "run `python -m eval calibrate`")
+        if self.calibration.get("model_fingerprint") != corpus.index.manifest.get("model_fingerprint"):
+            if not self._warned:
+                print(f"warning: {calibration_path()} was fitted with another embedding model; the "
+                      "not-found decision uses rules only. Refit it: python -m eval calibrate", file=sys.stderr)
+                self._warned = True
+            return bool(evidence)
+        x = features(q, corpus, evidence)
+        z = model["bias"] + sum(w * (v - m) / sd for w, v, m, sd in
+                                zip(model["weights"], x, model["mean"], model["std"]))
+        return z >= 0

@@ -1,0 +1,57 @@
+"""Every tunable number of the bot, in one place, each with what raising or lowering it trades.
+
+Values here are defaults chosen by reasoning, not by looking at the report; the few that are
+fitted (the not-found model) come from the calibration file that `python -m eval calibrate` writes
+from the fit part of the question set only (`eval/split.json`), never from the held-out part.
+"""
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@dataclass(frozen=True)
+class Settings:
+    # Retrieval -----------------------------------------------------------------------------------
+    dense_weight: float = 2.0
+    """Weight of the dense ranking against BM25 (1.0) in reciprocal-rank fusion. Higher favours
+    paraphrases that share no words with the notice; lower favours exact names and figures."""
+    rrf_k: int = 60
+    """RRF's rank offset; larger flattens the difference between first and tenth place."""
+    evidence_pool: int = 60
+    """Sentence and item records ranked before they are grouped by item. Larger finds a right item
+    ranked low by one ranker; smaller keeps noise out of the fusion."""
+    min_evidence_chars: int = 16
+    """A record shorter than this (a title-only item: 维护教育系统政治安全。) is never evidence by
+    itself; its title still counts through the item's own vector. Larger demotes terse items."""
+    runner_up_ratio: float = 0.97
+    """A second item is quoted when its fused score is within this ratio of the best: the question
+    fits both and the reader decides. Lower shows more second items (recall over precision)."""
+    sentence_keep_ratio: float = 0.6
+    """A second sentence of the same item is quoted when it shares at least this share of the best
+    sentence's word overlap with the question. Lower quotes more context."""
+    row_match_ratio: float = 0.75
+    """Rows kept for "when / who" questions: word overlap at least this ratio of the best row's.
+    Lower lists more rows (recall), higher fewer (precision)."""
+    max_rows_when: int = 3
+    """At most this many rows answer a "when / who" question about one task."""
+    # Understanding -------------------------------------------------------------------------------
+    fuzzy_min_len: int = 4
+    """Near-miss terms (one character off) are corrected only for vocabulary terms at least this
+    long; shorter terms are corrected only when they sound the same (双剪 → 双减)."""
+    history_turns: int = 6
+    """Earlier user turns replayed to know what a follow-up refers to. More remembers further back
+    at the cost of work per question."""
+    max_question_chars: int = 2000
+    """Longer questions are refused with a message saying so."""
+
+
+SETTINGS = Settings()
+
+
+def calibration_path() -> Path:
+    """Where the fitted not-found model lives (`POLICYQA_CALIBRATION` overrides)."""
+    return Path(os.environ.get("POLICYQA_CALIBRATION") or ROOT / "eval" / "calibration.json")

@@ -1,0 +1,80 @@
+"""Text helpers the whole bot shares: normalisation, sentences, character n-grams, key terms.
+
+One implementation and one stop-word list, so understanding, retrieval and answerability agree on
+what a question's words are.
+"""
+from __future__ import annotations
+
+import functools
+import re
+import unicodedata
+
+from index.children import split_sentences
+
+sentences = split_sentences
+
+# Words that ask rather than say: removed before comparing a question with the notice's text.
+QUESTION_WORDS = (
+    "多少 是什么 什么 哪些 哪个 哪里 哪 怎么 怎样 如何 咋 啥 吗 呢 吧 嘛 啊 呀 么 请问 一下 有没有 是否 能否 "
+    "目标 要求 第 条 里面 提到 的 是 情况 安排 措施 有 还 会 要 今年 今年度 国家 政府 我们 我 你 你们 他们 "
+    "继续 一共 具体 内容 讲 说 关于 方面 相关 进行 工作 任务 东西 事情 事 干 做 搞"
+).split()
+_QUESTION_GRAMS_TEXT = "多少是什么哪些怎么如何目标要求第条里面提到的是多少有没有情况安排请问一下呢吗"
+
+
+@functools.lru_cache(maxsize=1)
+def _t2s():
+    import opencc
+
+    return opencc.OpenCC("t2s")
+
+
+def normalize(text: str) -> str:
+    """NFKC (full-width digits and letters → half-width), traditional → simplified, trimmed."""
+    text = unicodedata.normalize("NFKC", text).strip()
+    if any("\u4e00" <= ch <= "\u9fff" for ch in text):
+        text = _t2s().convert(text)
+    return text
+
+
+def grams(s: str, n: int = 2) -> set[str]:
+    s = re.sub(r"[^\u4e00-\u9fffa-z0-9%.]", "", unicodedata.normalize("NFKC", s).lower())
+    return {s[i:i + n] for i in range(len(s) - n + 1)}
+
+
+QUESTION_GRAMS = frozenset(grams(_QUESTION_GRAMS_TEXT))
+
+
+def content_grams(question: str) -> set[str]:
+    """The question's character bigrams, without those of question words."""
+    return grams(question) - QUESTION_GRAMS
+
+
+def best_sentences(text: str, question: str, limit: int = 2, keep_ratio: float = 0.6) -> list[str]:
+    """The sentence(s) of `text` sharing most bigrams with `question`, in text order."""
+    q = content_grams(question)
+    cands = sentences(text)
+    scored = sorted(((len(q & grams(s)), -i, s) for i, s in enumerate(cands)), reverse=True)
+    if not scored:
+        return []
+    top = scored[0][0]
+    keep = [s for score, _, s in scored[:limit] if score > 0 and score >= top * keep_ratio] or [scored[0][2]]
+    return sorted(keep, key=cands.index)
+
+
+def key_terms(words: list[str]) -> list[str]:
+    """The words that carry a question's content: Chinese words of two or more characters and
+    English words of three or more letters, without question words and fillers."""
+    out = []
+    for w in words:
+        w = w.strip().lower()
+        if w in QUESTION_WORDS or w in EN_STOP:
+            continue
+        if (len(w) >= 2 and all("\u4e00" <= ch <= "\u9fff" for ch in w)) or re.fullmatch(r"[a-z]{3,}", w):
+            out.append(w)
+    return list(dict.fromkeys(out))
+
+
+EN_STOP = frozenset("what which who when where how does did the and are this that with about from for "
+                    "its there any tell please will would should can could have has been year plan "
+                    "notice item items task tasks due".split())

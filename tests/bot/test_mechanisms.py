@@ -1,0 +1,147 @@
+"""The bot's second version on the real notice, real model and real index: sentence-level
+evidence, answerability from the evidence, the dialogue state, and normalisation of what staff
+type. Several phrasings per mechanism, including the failing examples quoted in issue 9."""
+from __future__ import annotations
+
+import pytest
+
+from bot.understand import correct, parse
+from ingest.offices import OfficeTable
+
+pytestmark = pytest.mark.slow
+
+
+def rows(a):
+    return [(c.month, c.offices) for c in a.citations if c.kind == "schedule"]
+
+
+def items(a):
+    return [c.item for c in a.citations if c.kind == "item"]
+
+
+# --- sentence-level evidence ------------------------------------------------------------------------
+
+def test_index_holds_sentence_children_pointing_to_their_item(bot):
+    by_id = {r.id: r for r in bot.index.records}
+    children = [r for r in bot.index.records if r.kind == "sentence"]
+    assert children and all(by_id[c.parent].kind in ("item", "preamble") for c in children)
+    assert all(c.text in by_id[c.parent].text for c in children)
+    # Sentences are evidence, never citations: the citation names the parent item.
+    a = bot.ask("师德不好的老师怎么处理?")
+    assert items(a) == [19] and all(c.kind != "sentence" for c in a.citations)
+
+
+@pytest.mark.parametrize("question,item", [
+    ("师德不好的老师怎么处理?", 19), ("普惠性幼儿园覆盖率目标是多少?", 8),
+    ("校外培训机构设置标准什么时候出台?", 7), ("一校一品认定多少所学校?", 2),
+])
+def test_answer_quotes_the_sentence_and_cites_its_item(bot, question, item):
+    a = bot.ask(question)
+    assert a.found and item in items(a)
+
+
+def test_title_only_sentence_is_not_the_quoted_evidence(bot):
+    a = bot.ask("双减政策今年有什么措施?")
+    assert items(a) == [7]
+    quote = next(c.quote for c in a.citations if c.kind == "item")
+    assert quote.strip() != "巩固扩大“双减”成果。"
+
+
+# --- answerability ---------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("question,said", [
+    ("今年新建多少个校园食堂?", "校园食堂"),                   # figure about a different thing
+    ("\"齐鲁名师\"培养计划今年选多少人?", "齐鲁名师"),         # quoted name the notice never uses
+    ("“泉城名校长”工程今年有什么安排?", "泉城名校长"),
+])
+def test_absent_subject_is_named_in_the_refusal(bot, question, said):
+    a = bot.ask(question)
+    assert not a.found and said in a.answer and not a.citations
+
+
+@pytest.mark.parametrize("question,named", [
+    ("2021年工作要点有什么重点?", "2021年"), ("青岛市教育局今年有什么安排?", "青岛市教育局"),
+    ("青岛今年的教育工作要点有哪些?", "青岛"),
+])
+def test_other_years_and_places_are_refused_with_what_is_held(bot, question, named):
+    a = bot.ask(question)
+    assert not a.found and named in a.answer and "已收录" in a.answer and "2024年工作要点" in a.answer
+
+
+@pytest.mark.parametrize("question", ["我家孩子该上民办还是公办初中?", "你觉得明年双减会不会取消?",
+                                      "Should I send my kid to a private school?"])
+def test_advice_and_predictions_are_declined(bot, question):
+    a = bot.ask(question)
+    assert not a.found
+
+
+@pytest.mark.parametrize("question", ["<script>alert(1)</script>", "'; DROP TABLE records; --"])
+def test_markup_and_code_are_not_questions(bot, question):
+    a = bot.ask(question)
+    assert not a.found and "代码或标记" in a.answer
+
+
+def test_a_place_named_as_a_topic_is_not_refused_as_foreign(bot):
+    a = bot.ask("援助新疆西藏的教育工作还继续吗?")
+    assert "已收录的文件中没有" not in a.answer
+
+
+# --- dialogue state --------------------------------------------------------------------------------
+
+def test_who_of_the_meeting_just_asked_about(bot):
+    first = bot.ask("全市教育工作会议是几月开?")
+    assert len(rows(first)) == 1 and rows(first)[0][0] == 3
+    a = bot.ask("这个会谁负责?", ["全市教育工作会议是几月开?"])
+    assert rows(a) == rows(first) and "负责" in a.answer
+
+
+@pytest.mark.parametrize("follow_up", ["它是第几条里的?", "这项工作属于哪一条?"])
+def test_which_item_the_task_belongs_to(bot, follow_up):
+    a = bot.ask(follow_up, ["寄宿制培训机构管理办法什么时候制定?"])
+    assert a.found and items(a) == [7] and "第7条" in a.answer and len(a.citations) == 1
+
+
+def test_content_of_the_focus(bot):
+    a = bot.ask("具体内容呢?", ["寄宿制培训机构管理办法什么时候制定?"])
+    assert items(a) == [7] and "寄宿制培训机构管理办法" in a.answer
+
+
+def test_when_of_the_item_just_read(bot):
+    a = bot.ask("什么时候?", ["第18条讲什么?"])
+    assert a.found and {m for m, _ in rows(a)} == {12} and 18 in items(a)
+
+
+def test_scope_follow_ups_keep_working(bot):
+    a = bot.ask("其中上半年的是哪些?", ["督导室有哪些工作?"])
+    assert rows(a) and all(m <= 6 for m, _ in rows(a)) and all("督导室" in o for _, o in rows(a))
+
+
+def test_a_new_topic_starts_fresh(bot):
+    a = bot.ask("普惠性幼儿园覆盖率目标是多少?", ["全市教育工作会议是几月开?"])
+    assert items(a) == [8] and not rows(a)
+
+
+# --- normalisation ---------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("question", ["督導室五月份有什麼任務?", "督导室５月份有什么任务?", "督导室 May 有啥任务"])
+def test_traditional_and_full_width_keep_the_office_and_month(bot, question):
+    a = bot.ask(question)
+    assert rows(a) and all(m == 5 and "督导室" in o for m, o in rows(a))
+
+
+def test_near_miss_programme_name_is_corrected_and_said(bot):
+    a = bot.ask("双剪政策今年有什么措施?")
+    assert items(a) == [7] and "按“双减”理解" in a.answer
+
+
+def test_correction_is_pure_and_leaves_known_words_alone():
+    vocab = frozenset(["双减", "泉引桥", "全环境立德树人"])
+    assert correct("双剪政策", vocab, "双减") == ("双减政策", (("双剪", "双减"),))
+    assert correct("全环竟立德树人", vocab, "全环境立德树人")[0] == "全环境立德树人"   # one inner char off
+    assert correct("双减政策", vocab, "双减政策") == ("双减政策", ())
+    assert correct("6月基教处", vocab, "") == ("6月基教处", ())
+
+
+def test_office_alias_and_traditional_parse_without_an_index():
+    q = parse("政策法規處6月有啥活", OfficeTable.load(), {})
+    assert q.offices == ("政法处",) and q.months == (6,) and q.intent == "schedule"
