@@ -1,7 +1,9 @@
 """`python -m eval run [--questions FILE] [--out results.json] [--report report.md]` and
 `python -m eval calibrate`: the not-found model, fitted on the fit part of the question set and
 written to eval/calibration.json (`POLICYQA_CALIBRATION`); `python -m eval split`: assign new
-questions to the fit or held-out part (eval/split.json)."""
+questions to the fit or held-out part (eval/split.json); `python -m eval feedback` and
+`feedback-append`: 👎 votes in the app's feedback log as candidate questions, and a reviewed file
+appended to the set (eval/feedback.py)."""
 from __future__ import annotations
 
 import argparse
@@ -44,7 +46,12 @@ def main(argv: list[str] | None = None) -> int:
     c.add_argument("--questions", type=Path, default=DEFAULT_QUESTIONS)
     sp = sub.add_parser("split", help="assign questions not yet in eval/split.json to a part")
     sp.add_argument("--questions", type=Path, default=DEFAULT_QUESTIONS)
+    from eval import feedback
+
+    feedback.add_parsers(sub, DEFAULT_QUESTIONS)
     args = ap.parse_args(argv)
+    if args.cmd in ("feedback", "feedback-append"):
+        return feedback.run(args)
 
     try:
         questions = load_questions(args.questions)
