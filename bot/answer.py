@@ -56,11 +56,14 @@ class Answer:
     found: bool
     citations: tuple[Citation, ...] = ()
     query: object | None = field(default=None, compare=False)   # the understood Query
+    choices: tuple[str, ...] = ()      # when the bot asks back (which office?): the options to offer
 
     def to_dict(self) -> dict:
-        """The `python -m bot ask --json` object."""
-        return {"answer": self.answer, "found": self.found,
-                "citations": [c.to_dict() for c in self.citations]}
+        """The `python -m bot ask --json` object (`choices` only when the bot asks back)."""
+        d = {"answer": self.answer, "found": self.found, "citations": [c.to_dict() for c in self.citations]}
+        if self.choices:
+            d["choices"] = list(self.choices)
+        return d
 
     @property
     def rows(self) -> tuple[str, ...]:

@@ -21,7 +21,7 @@ from bot.handlers.refusal import not_covered
 from bot.scope import Answerability, absent_quoted, absent_terms, counted_missing, foreign, holdings
 from bot.settings import SETTINGS, Settings
 from bot.text import sentences
-from bot.understand import Query, has_content, parse
+from bot.understand import RELATIVE, Query, has_content, parse, today
 from ingest import CORPUS
 from ingest.offices import OfficeTable
 from ingest.records import Record, read_jsonl
@@ -75,30 +75,39 @@ class Bot:
 
     # --- the pipeline ----------------------------------------------------------------------------
 
-    def ask(self, question: str, history: list[str] | tuple[str, ...] | None = None) -> Answer:
-        """Answer `question`; `history` holds the earlier user turns of the same conversation."""
+    def ask(self, question: str, history: list[str] | tuple[str, ...] | None = None,
+            office: str | None = None) -> Answer:
+        """Answer `question`; `history` holds the earlier user turns of the same conversation;
+        `office` is the asker's own office (what 我们处 / 本处室 means), if they picked one."""
         problem = validate(question, self.settings.max_question_chars)
         if problem:
             return Answer(problem, False)
-        prev_q, prev_a = self._replay(history or ())
-        return self.answer(self._understand(question, prev_q, prev_a))
+        mine = self.corpus.offices.canonical(office) if office else None
+        if office and mine is None:
+            return Answer(f"不认识处室“{office}”,请从处室列表中选择(corpus/offices.tsv)。", False)
+        prev_q, prev_a = self._replay(history or (), mine)
+        return self.answer(self._understand(question, prev_q, prev_a, mine))
 
     def understand(self, question: str, history: list[str] | tuple[str, ...] = ()) -> Query:
         """The question as understood after the earlier user turns."""
         return self._understand(question, *self._replay(history))
 
-    def _replay(self, history) -> tuple[Query | None, Answer | None]:
+    def _replay(self, history, office: str | None = None) -> tuple[Query | None, Answer | None]:
         """The last query and answer of the earlier turns (the most recent `history_turns`)."""
         prev_q = prev_a = None
         for turn in list(history)[-self.settings.history_turns:]:
             if validate(turn, self.settings.max_question_chars) is None:
-                prev_q = self._understand(turn, prev_q, prev_a)
+                prev_q = self._understand(turn, prev_q, prev_a, office)
                 prev_a = self.answer(prev_q)
         return prev_q, prev_a
 
-    def _understand(self, text: str, prev_q: Query | None, prev_a: Answer | None) -> Query:
+    def _understand(self, text: str, prev_q: Query | None, prev_a: Answer | None,
+                    office: str | None = None) -> Query:
         c = self.corpus
-        q = parse(text, c.offices, c.sections, c.vocabulary, c.text).inherit(prev_q)
+        q = parse(text, c.offices, c.sections, c.vocabulary, c.text)
+        if q.my_office and office:
+            q = replace(q, offices=(office,))
+        q = q.inherit(prev_q)
         q = dialogue.resolve(q, prev_a)
         if q.intent in ("topic", "figure", "when_who") and not (q.items or q.months or q.offices or q.sections
                                                                 or q.context or has_content(q.text)):
@@ -106,7 +115,21 @@ class Bot:
         return q
 
     def answer(self, q: Query) -> Answer:
+        if q.my_office and not q.offices:
+            return self._which_office(q)
         a = self._route(q)
+        notes = []
+        if q.my_office and q.offices:
+            notes.append(say(q, f"按您的处室“{q.offices[0]}”", f"as {q.offices[0]}"))
+        if q.months and RELATIVE.search(q.text):
+            now = today()
+            if str(now.year) not in self.corpus.doc_years and self.corpus.doc_years:
+                year = max(self.corpus.doc_years)
+                notes.append(say(q, f"今天是{now.year}年{now.month}月{now.day}日,按{year}年工作要点的"
+                                    f"{'、'.join(f'{m}月' for m in q.months)}",
+                                 f"today is {now.isoformat()}; read as {'/'.join(map(str, q.months))}月 of the {year} plan"))
+        if notes:
+            a = replace(a, answer=say(q, "(" + ";".join(notes) + ")", "(" + "; ".join(notes) + ") ") + a.answer)
         if q.corrections and a.found:
             note = say(q, "(按" + "、".join(f"“{m}”" for _, m in q.corrections) + "理解)",
                        "(read as " + ", ".join(m for _, m in q.corrections) + ") ")
@@ -148,11 +171,20 @@ class Bot:
             rows = schedule.matching_rows(q, c)
             return schedule.rows_with_items(q, c, rows) if rows else not_covered(q)
         if q.intent == "figure":
-            a = content.figure(q, c, evidence)
+            a = content.figure(q, c, evidence, schedule.matching_rows(q, c))
             quoted = "".join(c.by_id[x.record_id].text for x in a.citations if x.record_id in c.by_id)
             thing = counted_missing(q, quoted, c.index.tokenizer.words) if a.found and not q.english else None
             return not_covered(q, "absent", thing) if thing else a
         return content.topic(q, c, evidence)
+
+    def _which_office(self, q: Query) -> Answer:
+        """我们处 with no office picked: ask which, offering the offices that have schedule rows."""
+        used = {self.corpus.offices.canonical(o) for r in self.corpus.schedule for o in r.offices}
+        choices = tuple(o.short for o in self.corpus.offices.offices if o.short in used)
+        return Answer(say(q, "请问您是哪个处室?在页面上选择您的处室后再问,或直接写处室名,例如“基教处这个月有什么任务?”。"
+                             f"可选:{'、'.join(choices)}。",
+                          f"Which office are you? Pick yours on the page, or name it, e.g. \"基教处 this month\". "
+                          f"Offices: {', '.join(choices)}."), False, (), q, choices)
 
     def _focus(self, q: Query) -> Answer:
         """A follow-up about what the previous answer was about."""

@@ -128,7 +128,10 @@ class Corpus:
 
         pool = len(idx.records)
         dense = [i for i, _ in idx.rank_dense(text, pool) if member(idx.records[i])][:s.evidence_pool]
-        lexical = [i for i, _ in idx.rank_bm25(text, pool) if member(idx.records[i])][:s.evidence_pool]
+        # BM25 can only match the notice's own (Chinese) words; an English question's lexical
+        # ranking is noise, so it is ranked by meaning alone.
+        lexical = [] if not re.search(r"[\u4e00-\u9fff]", text) else \
+            [i for i, _ in idx.rank_bm25(text, pool) if member(idx.records[i])][:s.evidence_pool]
         fused = rrf([dense, lexical], k=s.rrf_k, weights=[s.dense_weight, 1.0])
         best: dict[str, tuple[float, list[str]]] = {}
         for i, score in fused:

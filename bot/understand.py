@@ -10,8 +10,10 @@ previous turn's `Query` by `Query.inherit` ("那7月呢?" keeps the office); wha
 from __future__ import annotations
 
 import functools
+import os
 import re
 from dataclasses import dataclass, replace
+from datetime import date
 
 from bot.settings import SETTINGS
 from bot.text import normalize
@@ -61,11 +63,15 @@ INJECTION = re.compile(
     r"忽略|无视|不要管|系统提示|提示词|system prompt|prompt|ignore (all|the|previous|your)|"
     r"disregard|jailbreak|越狱|扮演|pretend|假装|编造|make up|虚构|developer mode|开发者模式",
     re.IGNORECASE)
-FOLLOW_UP = re.compile(r"^(那|那么|还有|另外|其中|里面|这条|该条|它|这项|这个|上述|and\b|what about|how about)"
-                       r"|呢[?？]?$|其中|里面|这条|该条|这一条|上面|上述|它的|in it\b|of them\b",
+# A follow-up: starts from the last answer (那…, 其中…), points at it (这几个, 上述), or is an elliptical
+# "X的有哪些" whose head noun is the last answer's (第四季度的有哪些? = 其中第四季度的工作).
+FOLLOW_UP = re.compile(r"^(那|那么|还有|另外|其中|里面|这条|该条|它|这项|这个|这些|这几|上述|and\b|what about|how about)"
+                       r"|呢[?？]?$|其中|里面|这条|该条|这一条|这几[个项条]|这些|上面|上述|它的|in it\b|of them\b|"
+                       r"^[^的]{1,12}的(有哪些|是哪些|有什么|是什么)[?？]?$",
                        re.IGNORECASE)
 WHEN = re.compile(r"什么时候|何时|几月|哪个月|哪月|时间|啥时候|when\b|which month|what month", re.IGNORECASE)
-WHO = re.compile(r"谁|哪个处室|哪个部门|哪个单位|哪些处室|哪些部门|哪些单位|责任单位|负责|牵头|who\b|"
+WHO = re.compile(r"谁|哪个处室?|哪个部门|哪个单位|哪些处室?|哪些部门|哪些单位|哪个科室?|责任单位|负责|牵头|主办|承办|"
+                 r"who\b|"
                  r"which office|responsible", re.IGNORECASE)
 COUNT = re.compile(r"几项|多少项|几个任务|多少个任务|多少件|几件|一共|总共|共有|共多少|共几|how many tasks|"
                    r"number of tasks", re.IGNORECASE)
@@ -75,6 +81,10 @@ LIST_SCHEDULE = re.compile(r"配档表|工作|任务|安排|要做|完成|做什
                            re.IGNORECASE)
 FIGURE = re.compile(r"多少|几所|几个|几名|数量|目标|比例|覆盖率|占比|金额|规模|达到|how many|how much|"
                     r"percentage|rate|target|amount|number", re.IGNORECASE)
+# The asker's own office: resolved from the office the user picked (the app's setting, the API's
+# `office` argument), or asked for.
+MY_OFFICE = re.compile(r"我们?处室?|本处室?|我们?科室|我们?部门|本部门|我们单位|本单位|我(这个?月|今年|下个?月|本季度|有什么|有啥|的任务|要做|要干)|"
+                       r"\bmy office\b|\bour office\b|\bwe\b.*\bdue\b", re.IGNORECASE)
 # Advice, opinions and predictions: the notice states plans, it does not advise or foresee.
 ADVICE = re.compile(r"(我|孩子|我家|我们家|家长).{0,12}(该|应该|要不要|还是)|该不该|要不要|建议|推荐|值不值|值得吗|"
                     r"你觉得|你认为|怎么看|预测|明年|后年|将来|未来几年|以后会|会不会.{0,6}(取消|调整|变|涨|降)|"
@@ -104,6 +114,7 @@ class Query:
     refers: str | None = None           # a pointer follow-up asks the focus's: who | when | item | content
     focus_rows: tuple[str, ...] = ()    # record ids of the rows the conversation is on
     focus_items: tuple[int, ...] = ()   # item numbers the conversation is on
+    my_office: bool = False             # 我们处 / 本处室: the asker's own office (filled in by the bot)
 
     @property
     def search_text(self) -> str:
@@ -172,8 +183,56 @@ def _month_values(numeral: str) -> list[int]:
     return [v] if v else []
 
 
+def today() -> date:
+    """Today, or the date `POLICYQA_TODAY` names (YYYY-MM-DD), for tests and demos."""
+    value = os.environ.get("POLICYQA_TODAY")
+    if not value:
+        return date.today()
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise ValueError(f"POLICYQA_TODAY must be a date like 2024-06-15, got {value!r}: "
+                         "fix or unset it") from None
+
+
+_CN_COUNT = {"两": 2, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "一": 1}
+RELATIVE = re.compile(r"本月|这个月|这月|当月|this month|下个?月|next month|上个?月|last month|"
+                      r"本季度?|这个?季度|this quarter|下个?季度|next quarter|"
+                      r"今年剩下|今年剩余|年内剩下|剩下的?几个月|rest of the year|"
+                      r"(?:接下来|未来|今后|近)\s*([0-9一二两三四五六])\s*个月|next\s+([0-9])\s+months", re.IGNORECASE)
+
+
+def relative_months(text: str, now: date) -> tuple[tuple[int, ...], str] | None:
+    """本月 / 下个月 / 上个月 / 本季度 / 下季度 / 今年剩下的 / 接下来三个月, against `now`:
+    the months and how they were read (the answer states them). Months past December wrap."""
+    m = RELATIVE.search(text)
+    if not m:
+        return None
+    word, cur = m.group(0), now.month
+    low = word.lower()
+    if m.group(1) or m.group(2):
+        n = int(m.group(2) or (m.group(1) if m.group(1).isdigit() else _CN_COUNT[m.group(1)]))
+        months = [(cur - 1 + k) % 12 + 1 for k in range(max(1, min(n, 12)))]
+    elif "季" in word or "quarter" in low:
+        q = (cur - 1) // 3 + (1 if ("下" in word or "next" in low) else 0)
+        months = [(q % 4) * 3 + k for k in (1, 2, 3)]
+    elif "剩" in word or "rest" in low:
+        months = list(range(cur, 13))
+    elif "下" in word or "next" in low:
+        months = [cur % 12 + 1]
+    elif "上" in word or "last" in low:
+        months = [(cur - 2) % 12 + 1]
+    else:
+        months = [cur]
+    label = f"{word}({'、'.join(f'{x}月' for x in months)})"
+    return tuple(months), label
+
+
 def parse_months(text: str) -> tuple[tuple[int, ...], str | None]:
     low = text.lower()
+    rel = relative_months(text, today())
+    if rel:
+        return rel
     for pattern, months in PERIODS:
         m = re.search(pattern, low)
         if m:
@@ -302,8 +361,9 @@ def parse(text: str, offices: OfficeTable, section_titles: dict[str, str],
     sections = () if items else parse_sections(text, section_titles)
     english = is_english(text)
     follow = bool(FOLLOW_UP.search(text)) or (len(text) <= 8 and not items and not sections)
+    mine = bool(MY_OFFICE.search(text)) and not found_offices
     base = Query(text=text, months=months, month_label=label, offices=found_offices, items=items,
-                 sections=sections, english=english, follow_up=follow, corrections=corrections)
+                 sections=sections, english=english, follow_up=follow, corrections=corrections, my_office=mine)
 
     if INJECTION.search(text):
         return replace(base, intent="refuse", refuse_reason="injection")
@@ -337,7 +397,7 @@ def parse(text: str, offices: OfficeTable, section_titles: dict[str, str],
         return replace(base, intent="count")
     if (WHEN.search(text) or WHO.search(text)) and not months and not found_offices:
         return replace(base, intent="when_who")
-    if months or found_offices:
+    if months or found_offices or mine:
         return replace(base, intent="schedule")
     if FIGURE.search(text):
         return replace(base, intent="figure")

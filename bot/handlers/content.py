@@ -132,10 +132,11 @@ def topic(q, corpus: Corpus, evidence: list[Evidence]) -> Answer:
     return quote(q, [(e.record, _sentences_for(q, e, s.sentence_keep_ratio)) for e in chosen])
 
 
-def figure(q, corpus: Corpus, evidence: list[Evidence]) -> Answer:
-    """The sentence holding the figure: among the best items' sentences, the one with a number
-    that shares most with the question (earlier-ranked wins ties)."""
-    candidates = [(e.record, sentences(e.record.text)) for e in evidence[:3]]
+def figure(q, corpus: Corpus, evidence: list[Evidence], rows=()) -> Answer:
+    """The sentence holding the figure: among the best items' sentences and the best matching
+    schedule rows (15个区县 may stand in a row only), the one with a number that shares most
+    with the question (earlier-ranked wins ties)."""
+    candidates = [(e.record, sentences(e.record.text)) for e in evidence[:3]] + [(r, [r.text]) for r in rows]
     if q.items:
         candidates = [(r, sentences(r.text)) for r in corpus.find_items(q.items)]
     qg = content_grams(q.text)
@@ -147,6 +148,8 @@ def figure(q, corpus: Corpus, evidence: list[Evidence]) -> Answer:
     if best is None:
         return topic(q, corpus, evidence)
     _, rec, sent = best
+    if rec.kind == "schedule":
+        return rows_with_items(q, corpus, [rec])
     return quote(q, [(rec, sent)])
 
 

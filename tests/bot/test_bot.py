@@ -150,7 +150,7 @@ def test_bad_input_gets_polite_message(bot, question):
 def test_json_contract(bot):
     d = bot.ask("7月民继处有什么工作?").to_dict()
     assert set(d) == {"answer", "found", "citations"}
-    assert set(d["citations"][0]) == {"kind", "doc_id", "item", "section", "month", "task", "offices", "quote"}
+    assert set(d["citations"][0]) == {"kind", "doc_id", "record_id", "item", "section", "month", "task", "offices", "quote"}
     json.dumps(d, ensure_ascii=False)
 
 
@@ -164,6 +164,6 @@ def test_cli_conversation(bot):
 
 def test_cheap_start_loads_no_model(bot):
     fresh = Bot.load(index_path=bot.index.path)
-    assert fresh._index is None                   # records only
+    assert not fresh.corpus.index_loaded          # records only
     assert fresh.ask("7月民继处有什么工作?").found
-    assert fresh._index is None                   # schedule questions never load the model
+    assert not fresh.corpus.index_loaded          # schedule questions never load the model

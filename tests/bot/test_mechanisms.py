@@ -123,7 +123,7 @@ def test_a_new_topic_starts_fresh(bot):
 
 # --- normalisation ---------------------------------------------------------------------------------
 
-@pytest.mark.parametrize("question", ["督導室五月份有什麼任務?", "督导室５月份有什么任务?", "督导室 May 有啥任务"])
+@pytest.mark.parametrize("question", ["督導室五月份有什麼任務?", "督导室５月份有什么任务?", "督导室５月有啥任务"])
 def test_traditional_and_full_width_keep_the_office_and_month(bot, question):
     a = bot.ask(question)
     assert rows(a) and all(m == 5 and "督导室" in o for m, o in rows(a))

@@ -20,6 +20,7 @@ def test_grade_passes_and_fails():
     assert grade(Q_ROW, good) == []                           # spaces removed before comparing
     bad = {"answer": "无", "found": True, "citations": [{**ROW7, "month": 8}]}
     assert grade(Q_ROW, bad) == ["item 7 not cited", "schedule row 7月 '校外培训机构设置标准' not cited",
+                                 "cites 1 row(s) not asked for, e.g. 8月 '出台《济南市校外培训机构设置标准》'",
                                  "answer lacks '民继处'"]
     assert grade(Q_OOS, {"answer": "x", "found": True, "citations": []}) == [
         "answered, but the notice does not cover this"]
