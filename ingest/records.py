@@ -7,6 +7,7 @@ Records are frozen; stages that add scores or links make new objects instead of 
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import asdict, dataclass, field, fields
 from typing import Literal
 
@@ -188,3 +189,32 @@ def write_jsonl(records: list[Record], path) -> None:
 def read_jsonl(path) -> list[Record]:
     with open(path, encoding="utf-8") as f:
         return [Record.from_dict(json.loads(line)) for line in f if line.strip()]
+
+
+_YEAR_IN_TITLE = re.compile(r"((?:19|20)\d{2})\s*年")
+_YEAR_IN_DATE = re.compile(r"^\s*((?:19|20)\d{2})")
+
+
+def document_years(records: list[Record]) -> dict[str, int | None]:
+    """doc_id → the year a document is about, read from its records alone.
+
+    The year in the title (《…2024年工作要点》) wins, since a plan for 2024 may be signed in
+    December 2023; then the written, published and sign-off dates. None when no record says.
+    """
+    titles: dict[str, list[str]] = {}
+    dates: dict[str, list[str]] = {}
+    for r in records:
+        titles.setdefault(r.doc_id, [])
+        dates.setdefault(r.doc_id, [])
+        if r.kind in ("meta", "preamble") and r.title:
+            titles[r.doc_id].append(r.title)
+        if r.kind == "meta":
+            pairs = dict(r.meta)
+            dates[r.doc_id] += [pairs[k] for k in ("written_date", "published_date", "date")
+                                if pairs.get(k)]
+    out: dict[str, int | None] = {}
+    for doc_id in titles:
+        found = [int(m.group(1)) for t in titles[doc_id] for m in [_YEAR_IN_TITLE.search(t)] if m]
+        found += [int(m.group(1)) for d in dates[doc_id] for m in [_YEAR_IN_DATE.match(d)] if m]
+        out[doc_id] = found[0] if found else None
+    return out
