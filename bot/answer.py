@@ -21,6 +21,7 @@ class Citation:
     task: str | None = None
     offices: tuple[str, ...] = ()
     quote: str = ""
+    doc_label: str = ""     # the document's short name, set when the corpus holds several
 
     def to_dict(self) -> dict:
         d = asdict(self)
@@ -30,24 +31,27 @@ class Citation:
     @property
     def label(self) -> str:
         if self.kind == "item":
-            return f"〔第{self.item}条〕"
-        if self.kind == "schedule":
-            return f"〔配档表·{self.month}月·{'、'.join(self.offices)}〕"
-        if self.kind == "section":
-            return f"〔第{self.section}部分〕"
-        return {"meta": "〔文件信息〕", "preamble": "〔总体思路〕"}.get(self.kind, "〔正文〕")
+            inner = f"第{self.item}条"
+        elif self.kind == "schedule":
+            inner = f"配档表·{self.month}月·{'、'.join(self.offices)}"
+        elif self.kind == "section":
+            inner = f"第{self.section}部分"
+        else:
+            inner = {"meta": "文件信息", "preamble": "总体思路"}.get(self.kind, "正文")
+        return f"〔{self.doc_label}·{inner}〕" if self.doc_label else f"〔{inner}〕"
 
     @classmethod
-    def of(cls, r: Record, quote: str | None = None) -> "Citation":
+    def of(cls, r: Record, quote: str | None = None, doc_label: str = "") -> "Citation":
         """The citation of record `r`, quoting `quote` (default: its whole text)."""
         quote = r.text if quote is None else quote
         if r.kind == "schedule":
-            return cls("schedule", r.doc_id, r.id, month=r.month, task=r.text, offices=r.offices, quote=quote)
+            return cls("schedule", r.doc_id, r.id, month=r.month, task=r.text, offices=r.offices, quote=quote,
+                       doc_label=doc_label)
         if r.kind == "item":
-            return cls("item", r.doc_id, r.id, item=r.item, section=r.section, quote=quote)
+            return cls("item", r.doc_id, r.id, item=r.item, section=r.section, quote=quote, doc_label=doc_label)
         if r.kind == "section":
-            return cls("section", r.doc_id, r.id, section=r.section, quote=quote)
-        return cls(r.kind, r.doc_id, r.id, quote=quote)
+            return cls("section", r.doc_id, r.id, section=r.section, quote=quote, doc_label=doc_label)
+        return cls(r.kind, r.doc_id, r.id, quote=quote, doc_label=doc_label)
 
 
 @dataclass(frozen=True)

@@ -13,7 +13,7 @@ import unicodedata
 from dataclasses import replace
 from pathlib import Path
 
-from bot import dialogue
+from bot import dialogue, documents
 from bot.answer import Answer, Citation, say
 from bot.corpus import Corpus
 from bot.handlers import content, schedule
@@ -48,18 +48,27 @@ class Bot:
         self.settings = settings
 
     @classmethod
-    def load(cls, corpus: Path = CORPUS, index_path: Path | None = None) -> "Bot":
-        """From the persisted index (built first if missing or stale)."""
-        from index.store import Index, IndexError_, ensure_index, index_dir
+    def load(cls, corpus: Path = CORPUS, index_path: Path | None = None, rebuild: bool = False) -> "Bot":
+        """From the persisted index. One missing or unusable is built first; one that only lags the
+        corpus is the last good index and is served as it is (a one-line warning on stderr, the
+        reason in `index_state.stale`) unless `rebuild`, which waits for a fresh build."""
+        import sys
+
+        from index.store import Index, IndexState, ensure_index, index_dir, last_good
 
         path = index_path or index_dir()
-        try:
-            Index.check(path, corpus)
-        except IndexError_:
+        state = last_good(path, corpus)
+        if state is None or (rebuild and state.stale):
             idx = ensure_index(path, corpus)
-            return cls(idx.records, OfficeTable.for_corpus(corpus), index=idx)
-        return cls(read_jsonl(path / "records.jsonl"), OfficeTable.for_corpus(corpus),
-                   index_loader=lambda: Index.load(path, corpus, check_corpus=False))
+            bot = cls(idx.records, OfficeTable.for_corpus(corpus), index=idx)
+            bot.index_state = IndexState(idx.path, idx.manifest)
+            return bot
+        if state.warning:
+            print(state.warning, file=sys.stderr)
+        bot = cls(read_jsonl(path / "records.jsonl"), OfficeTable.for_corpus(corpus),
+                  index_loader=lambda: Index.load(path, corpus, check_corpus=False))
+        bot.index_state = state
+        return bot
 
     # What the app and the eval read.
     records = property(lambda self: [r for r in self.corpus.records if r.kind != "sentence"])
@@ -70,8 +79,9 @@ class Bot:
     index = property(lambda self: self.corpus.index)
     record = property(lambda self: self.corpus.by_id.get)
 
-    def filter_rows(self, months: tuple[int, ...] = (), offices: tuple[str, ...] = ()) -> list[Record]:
-        return self.corpus.filter_rows(months, offices)
+    def filter_rows(self, months: tuple[int, ...] = (), offices: tuple[str, ...] = (),
+                    docs: tuple[str, ...] = ()) -> list[Record]:
+        return self.corpus.filter_rows(months, offices, docs)
 
     # --- the pipeline ----------------------------------------------------------------------------
 
@@ -146,12 +156,26 @@ class Bot:
         place = foreign(q, c, words)
         if place:
             return not_covered(q, "foreign", place, holdings(c))
+        if q.intent == "documents":
+            return content.documents(q, c)
         if q.intent == "focus":
             return self._focus(q)
+        chosen = documents.select(q, c)
+        if not chosen.docs:
+            return not_covered(q, "foreign", chosen.missing or say(q, "所问的文件", "the document asked about"),
+                               holdings(c))
+        q = replace(q, docs=chosen.docs)
+        a = self._handle(q)
+        if chosen.note and a.found:
+            a = replace(a, answer=f"({chosen.note})" + a.answer)
+        return a
+
+    def _handle(self, q: Query) -> Answer:
+        c = self.corpus
         if q.intent in ROUTES:
             return ROUTES[q.intent](q, c)
         if q.intent == "when_who" and q.items:   # 第18条 → 谁负责?: the rows that carry it out
-            rows = c.rows_of_items(q.items)
+            rows = c.rows_of_items({r.id for r in c.find_items(q.items, q.docs)})
             if not rows:
                 return Answer(say(q, f"配档表中没有与第{'、'.join(map(str, q.items))}条直接对应的安排。",
                                   f"No 配档表 row carries out item {', '.join(map(str, q.items))}."), False, (), q)
@@ -161,7 +185,7 @@ class Bot:
         name = absent_quoted(q, c)
         if name:
             return not_covered(q, "absent", name)
-        evidence = c.evidence(q.search_text)
+        evidence = c.evidence(q.search_text, docs=q.docs)
         if q.intent == "advice":
             return content.advice(q, c, evidence)
         if not self.scope.answerable(q, c, evidence):
@@ -190,19 +214,20 @@ class Bot:
         """A follow-up about what the previous answer was about."""
         c = self.corpus
         rows = [c.by_id[r] for r in q.focus_rows if r in c.by_id]
-        items = c.find_items(q.focus_items)
+        items = [c.by_id[i] for i in q.focus_items if i in c.by_id]
         if q.refers == "item":
             return content.item_numbers(q, c, items or c.items_of_rows(q.focus_rows))
         if q.refers == "content":
             target = items or c.items_of_rows(q.focus_rows)
-            return content.item(replace(q, items=tuple(r.item for r in target)), c) if target else \
+            return content.item(replace(q, items=tuple(r.item for r in target),
+                                        docs=tuple({r.doc_id for r in target})), c) if target else \
                 schedule.rows_of_focus(q, c, rows)
         if not rows and items:
             rows = c.rows_of_items(q.focus_items)
             if not rows:
-                return Answer(say(q, f"配档表中没有与第{'、'.join(map(str, q.focus_items))}条直接对应的安排。",
-                                  f"No 配档表 row carries out item {', '.join(map(str, q.focus_items))}."),
-                              False, (), q)
+                nos = "、".join(str(r.item) for r in items)
+                return Answer(say(q, f"配档表中没有与第{nos}条直接对应的安排。",
+                                  f"No 配档表 row carries out item {nos}."), False, (), q)
         return schedule.rows_of_focus(q, c, rows)
 
 

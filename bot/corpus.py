@@ -11,10 +11,58 @@ import re
 import threading
 from dataclasses import dataclass
 
+from bot.answer import Citation
 from bot.settings import SETTINGS, Settings
 from bot.text import grams, normalize, sentences
 from ingest.offices import OfficeTable
 from ingest.records import Record
+
+
+@dataclass(frozen=True)
+class Document:
+    """One notice as the bot names it: `label` is its short name in citations (empty when the
+    corpus holds one document, so labels stay 〔第7条〕), unique within the corpus."""
+    doc_id: str
+    title: str
+    year: int | None
+    issuer: str
+    label: str = ""
+
+
+def _documents(records: list[Record]) -> dict[str, Document]:
+    """The corpus's documents, newest first, each with a short unique label derived from its
+    year and kind (2024工作要点), then its place or issuer (济南2024工作要点), then its id."""
+    raw = []
+    for doc_id in dict.fromkeys(r.doc_id for r in records):
+        recs = [r for r in records if r.doc_id == doc_id]
+        title = next((r.title for r in recs if r.kind == "preamble" and r.title),
+                     next((r.title for r in recs if r.kind == "meta" and r.title), doc_id))
+        inner = re.fullmatch(r"关于印发《(.+)》的通知", title or "")
+        title = inner.group(1) if inner else title      # the notice's own name, not the cover letter's
+        meta = dict(next((r.meta for r in recs if r.kind == "meta"), ()))
+        years = re.findall(r"(20\d\d)\s*年", title) or re.findall(r"(20\d\d)", meta.get("written_date") or "")
+        issuer = meta.get("issuer") or ""
+        raw.append((doc_id, title, int(years[0]) if years else None, issuer))
+    raw.sort(key=lambda d: -(d[2] or 0))
+    if len(raw) <= 1:
+        return {d[0]: Document(*d) for d in raw}
+
+    def kind(title: str) -> str:
+        inner = re.findall(r"《([^》]+)》", title)
+        name = re.sub(r"^.*?(20\d\d)\s*年?", "", inner[-1] if inner else title)
+        return (re.sub(r"[\s《》〔〕()()]", "", name) or title)[-6:]
+
+    def place(title: str, issuer: str) -> str:
+        m = re.search(r"([\u4e00-\u9fff]{2,3}?)(?:市|区|县)", issuer or title)
+        return m.group(1) if m else ""
+
+    labels = {d[0]: f"{d[2] or ''}{kind(d[1])}" for d in raw}
+    for step in (lambda d: place(d[1], d[3]) + labels[d[0]], lambda d: f"{labels[d[0]]}({d[0]})"):
+        counts: dict[str, int] = {}
+        for v in labels.values():
+            counts[v] = counts.get(v, 0) + 1
+        labels = {d[0]: step(d) if counts[labels[d[0]]] > 1 else labels[d[0]] for d in raw}
+    return {d[0]: Document(*d, label=labels[d[0]]) for d in raw}
 
 
 @dataclass(frozen=True)
@@ -36,7 +84,10 @@ class Corpus:
         self.by_id = {r.id: r for r in records}
         self.items = {(r.doc_id, r.item): r for r in records if r.kind == "item"}
         self.schedule = [r for r in records if r.kind == "schedule"]
-        self.sections = {r.section: r.text for r in records if r.kind == "section"}
+        self.documents = _documents([r for r in records if r.kind != "sentence"])
+        self.newest = next(iter(self.documents), "")
+        # Section titles of the newest document: what a question's 第三部分 is read against.
+        self.sections = {r.section: r.text for r in records if r.kind == "section" and r.doc_id == self.newest}
         self.meta = [r for r in records if r.kind == "meta"]
         self.text = normalize("\n".join(r.text for r in records if r.kind != "sentence"))
         self.doc_years = {y for r in records if r.kind in ("meta", "preamble")
@@ -57,9 +108,19 @@ class Corpus:
 
     # --- schedule --------------------------------------------------------------------------------
 
-    def filter_rows(self, months: tuple[int, ...] = (), offices: tuple[str, ...] = ()) -> list[Record]:
+    def cite(self, r: Record, quote: str | None = None) -> Citation:
+        """The citation of `r`, naming its document when the corpus holds several."""
+        doc = self.documents.get(r.doc_id)
+        return Citation.of(r, quote, doc.label if doc else "")
+
+    def sections_of(self, doc_id: str) -> dict[str, str]:
+        return {r.section: r.text for r in self.records if r.kind == "section" and r.doc_id == doc_id}
+
+    def filter_rows(self, months: tuple[int, ...] = (), offices: tuple[str, ...] = (),
+                    docs: tuple[str, ...] = ()) -> list[Record]:
         rows = [r for r in self.schedule
-                if (not months or r.month in months)
+                if (not docs or r.doc_id in docs)
+                and (not months or r.month in months)
                 and (not offices or any(self.offices.canonical(o) in offices for o in r.offices))]
         return sorted(rows, key=lambda r: r.month)  # stable: keeps table order within a month
 
@@ -85,12 +146,16 @@ class Corpus:
                 out[item.id] = item
         return list(out.values())
 
-    def rows_of_items(self, item_nos) -> list[Record]:
-        return [r for r in self.schedule if any(i.item in item_nos for i, _ in self.links[r.id])]
+    def rows_of_items(self, item_ids) -> list[Record]:
+        """The schedule rows that carry out the items with these record ids."""
+        return [r for r in self.schedule if any(i.id in item_ids for i, _ in self.links[r.id])]
 
-    def find_items(self, nos) -> list[Record]:
-        return [r for (doc, no), r in sorted(self.items.items(), key=lambda kv: (kv[0][0], kv[0][1] or 0))
-                if no in nos]
+    def find_items(self, nos, docs: tuple[str, ...] = ()) -> list[Record]:
+        order = list(self.documents)
+        return [r for (doc, no), r in sorted(self.items.items(),
+                                             key=lambda kv: (order.index(kv[0][0]) if kv[0][0] in order else 0,
+                                                             kv[0][1] or 0))
+                if no in nos and (not docs or doc in docs)]
 
     # --- vocabulary ------------------------------------------------------------------------------
 
@@ -105,7 +170,8 @@ class Corpus:
 
     # --- evidence search -------------------------------------------------------------------------
 
-    def evidence(self, text: str, kinds: tuple[str, ...] = ("item", "preamble")) -> list[Evidence]:
+    def evidence(self, text: str, kinds: tuple[str, ...] = ("item", "preamble"),
+                 docs: tuple[str, ...] = ()) -> list[Evidence]:
         """Items (and preamble) ranked by their best matching sentences and their own text.
 
         Sentences and whole records are ranked together by dense similarity and by BM25, fused by
@@ -118,6 +184,8 @@ class Corpus:
         wanted = set(kinds)
 
         def member(r: Record) -> str | None:
+            if docs and r.doc_id not in docs:
+                return None
             if r.kind == "sentence":
                 parent = self.by_id.get(r.parent or "")
                 ok = parent is not None and parent.kind in wanted and len(r.text) >= s.min_evidence_chars

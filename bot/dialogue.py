@@ -44,4 +44,5 @@ def resolve(q: Query, prev: Answer | None) -> Query:
     bare = not has_content(POINTER.sub("", q.text))
     if asked is None or not (pointer or bare) or not (prev.rows or prev.items):
         return q
-    return replace(q, intent="focus", refers=asked, focus_rows=prev.rows, focus_items=prev.items)
+    items = tuple(dict.fromkeys(c.record_id for c in prev.citations if c.kind == "item"))
+    return replace(q, intent="focus", refers=asked, focus_rows=prev.rows, focus_items=items)

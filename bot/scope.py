@@ -90,9 +90,7 @@ def absent_quoted(q, corpus: Corpus) -> str | None:
 
 def holdings(corpus: Corpus) -> str:
     """What the corpus holds, for a refusal: its documents' titles."""
-    titles = [r.title for r in corpus.records if r.kind == "preamble" and r.title] or \
-             [r.title for r in corpus.meta if r.title]
-    return "、".join(f"《{t}》" for t in dict.fromkeys(titles)) or "(空)"
+    return "、".join(f"《{d.title}》" for d in corpus.documents.values()) or "(空)"
 
 
 # --- evidence signals --------------------------------------------------------------------------------

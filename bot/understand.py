@@ -52,7 +52,7 @@ HEADER_FIELDS: list[tuple[str, str]] = [
     (r"标题|题目|文件名|文件名称|title", "title"),
 ]
 # A header question is about the document itself: it names it, or has nothing left but header words.
-DOC_REF = re.compile(r"通知|文件|本文|公文|这份|该文|notice|document", re.IGNORECASE)
+DOC_REF = re.compile(r"通知|文件|本文|公文|这份|该文|工作要点|notice|document", re.IGNORECASE)
 FILLER = re.compile(r"这个|这份|该|本|的|是|什么|哪天|哪个|哪些|哪|多少|几|谁|呢|吗|请问|一下|由|在|有|要|会|"
                     r"那么|那|其中|里面|这条|该条|它|分别|具体|负责|处室|单位|部门|时候|时间|月份|"
                     r"完成|开展|进行|安排|落实|工作|任务|内容|情况|[?？!！,，。.、\s]")
@@ -92,6 +92,8 @@ ADVICE = re.compile(r"(我|孩子|我家|我们家|家长).{0,12}(该|应该|要
 # Markup and code: text, not a question, unless words remain around it.
 MARKUP = re.compile(r"<[a-z/!][^>]*>|\b(select|insert|update|delete|drop|union)\b.{0,40}\b(from|into|table|set|select)\b|"
                     r";\s*--|\$\{|\{\{|\bjavascript:", re.IGNORECASE)
+DOCUMENTS = re.compile(r"有哪些文件|哪些文件|收录了?哪些|文件列表|几份文件|什么文件|which documents|what documents|"
+                       r"list (of )?(the )?documents", re.IGNORECASE)
 SECTION_WORD = re.compile(r"部分|大项|板块|方面|章节|section|part\b", re.IGNORECASE)
 
 
@@ -113,8 +115,9 @@ class Query:
     corrections: tuple[tuple[str, str], ...] = ()  # (as typed, as understood): 双剪 → 双减
     refers: str | None = None           # a pointer follow-up asks the focus's: who | when | item | content
     focus_rows: tuple[str, ...] = ()    # record ids of the rows the conversation is on
-    focus_items: tuple[int, ...] = ()   # item numbers the conversation is on
+    focus_items: tuple[str, ...] = ()   # record ids of the items the conversation is on
     my_office: bool = False             # 我们处 / 本处室: the asker's own office (filled in by the bot)
+    docs: tuple[str, ...] = ()          # the documents the question is about (filled in by the bot)
 
     @property
     def search_text(self) -> str:
@@ -377,6 +380,8 @@ def parse(text: str, offices: OfficeTable, section_titles: dict[str, str],
         return replace(base, intent="refuse", refuse_reason=f"month:{bad_month}")
     if found_offices and OFFICE_NAME.search(text):
         return replace(base, intent="office")
+    if DOCUMENTS.search(text):
+        return replace(base, intent="documents")
     header = next((f for pattern, f in HEADER_FIELDS if re.search(pattern, low)), None)
     if header and not (found_offices or items or sections):
         header_words = "|".join(p for p, _ in HEADER_FIELDS)

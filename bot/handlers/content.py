@@ -16,46 +16,85 @@ HEADER_NAMES = {"addressees": ("主送单位", "addressed to"), "doc_no": ("发�
                 "issuer": ("发布机构", "issuer"), "title": ("标题", "title")}
 
 
+def _docs(q, corpus: Corpus) -> list[str]:
+    """The documents a question was resolved to (all, newest first, if it names none)."""
+    return list(q.docs) or list(corpus.documents)
+
+
+def _heading(q, corpus: Corpus, doc_id: str, several: bool) -> list[str]:
+    doc = corpus.documents.get(doc_id)
+    return [f"**《{doc.title}》**"] if several and doc else []
+
+
+def documents(q, corpus: Corpus) -> Answer:
+    """The corpus: each document's title, number, date and what it holds."""
+    lines, cites = [], []
+    for doc in corpus.documents.values():
+        meta = next((r for r in corpus.meta if r.doc_id == doc.doc_id), None)
+        fields_ = dict(meta.meta) if meta else {}
+        n_items = sum(1 for (d, _) in corpus.items if d == doc.doc_id)
+        n_rows = sum(r.doc_id == doc.doc_id for r in corpus.schedule)
+        extra = "、".join(v for v in (fields_.get("doc_no"), fields_.get("written_date") or fields_.get("published_date")) if v)
+        label = corpus.cite(meta).label if meta else ""
+        lines.append(f"- 《{doc.title}》" + (f"({extra})" if extra else "") + f":{n_items} 条,配档表 {n_rows} 项{label}")
+        if meta:
+            cites.append(corpus.cite(meta, doc.title))
+    head = say(q, f"已收录 {len(lines)} 份文件(按年份从新到旧):", f"{len(lines)} document(s) held, newest first:")
+    return Answer("\n".join([head, *lines]), bool(lines), tuple(cites), q)
+
+
 def outline(q, corpus: Corpus) -> Answer:
-    """How the notice is organised: sections and their item ranges."""
-    parts, cites = [], []
-    for no, title in corpus.sections.items():
-        items = [r for r in corpus.items.values() if r.section == no]
-        if items:
-            nos = [r.item for r in items]
-            parts.append(f"{no}、{title}(第{min(nos)}–{max(nos)}条)〔第{no}部分〕")
-            sec = next(r for r in corpus.records if r.kind == "section" and r.section == no)
-            cites.append(Citation.of(sec, title))
-    total = len(corpus.items)
-    head = say(q, f"通知共 {total} 条,分 {len(parts)} 个部分:", f"The notice has {total} items in {len(parts)} sections:")
-    return Answer("\n".join([head, *parts]), bool(total), tuple(cites), q)
+    """How each selected notice is organised: sections and their item ranges."""
+    parts, cites, total = [], [], 0
+    docs = _docs(q, corpus)
+    for doc_id in docs:
+        parts += _heading(q, corpus, doc_id, len(docs) > 1)
+        n_sections, n_items = 0, 0
+        for no, title in corpus.sections_of(doc_id).items():
+            items = [r for r in corpus.items.values() if r.section == no and r.doc_id == doc_id]
+            if items:
+                nos = [r.item for r in items]
+                sec = next(r for r in corpus.records if r.kind == "section" and r.section == no and r.doc_id == doc_id)
+                c = corpus.cite(sec, title)
+                parts.append(f"{no}、{title}(第{min(nos)}–{max(nos)}条){c.label}")
+                cites.append(c)
+                n_sections, n_items = n_sections + 1, n_items + len(items)
+        total += n_items
+        if len(docs) == 1:
+            parts.insert(0, say(q, f"通知共 {n_items} 条,分 {n_sections} 个部分:",
+                                f"The notice has {n_items} items in {n_sections} sections:"))
+    return Answer("\n".join(parts), bool(total), tuple(cites), q)
 
 
 def header(q, corpus: Corpus) -> Answer:
     lines, cites = [], []
+    docs = _docs(q, corpus)
     for m in corpus.meta:
+        if m.doc_id not in docs:
+            continue
         fields_ = dict(m.meta)
         value = m.title if q.header == "title" else fields_.get(q.header)
         if q.header == "written_date" and not value:
             value = fields_.get("published_date")
         if value:
             zh, en = HEADER_NAMES[q.header]
-            lines.append(f"{say(q, zh, en)}:{value}〔文件信息〕")
-            cites.append(Citation.of(m, f"{zh}: {value}"))
+            c = corpus.cite(m, f"{zh}: {value}")
+            lines.append(f"{say(q, zh, en)}:{value}{c.label}")
+            cites.append(c)
     if not lines:
         return not_covered(q)
     return Answer("\n".join(lines), True, tuple(cites), q)
 
 
 def item(q, corpus: Corpus) -> Answer:
-    found = corpus.find_items(q.items)
+    found = corpus.find_items(q.items, tuple(_docs(q, corpus)))
     if not found:
-        top = max((no for _, no in corpus.items), default=0)
+        top = max((no for (d, no) in corpus.items if d in _docs(q, corpus)), default=0)
         return Answer(say(q, f"通知中没有第{'、'.join(map(str, q.items))}条(共 {top} 条)。",
                           f"The notice has no item {', '.join(map(str, q.items))} (it has {top})."), False, (), q)
     parts, cites = [], []
     for r in found:
-        c = Citation.of(r)
+        c = corpus.cite(r)
         sect = f"({r.section}、{r.section_title})" if r.section_title else ""
         parts.append(f"**第{r.item}条 {r.title}**{sect}{c.label}\n{r.text}")
         cites.append(c)
@@ -67,23 +106,25 @@ def item_numbers(q, corpus: Corpus, items: list) -> Answer:
     if not items:
         return Answer(say(q, "上一个回答涉及的工作在通知正文中没有直接对应的条目。",
                           "The task discussed has no directly matching item in the notice."), False, (), q)
-    lines = [say(q, f"属于第{r.item}条“{r.title}”{Citation.of(r).label}", f"Item {r.item}, “{r.title}”{Citation.of(r).label}")
+    lines = [say(q, f"属于第{r.item}条“{r.title}”{corpus.cite(r).label}", f"Item {r.item}, “{r.title}”{corpus.cite(r).label}")
              for r in items]
-    return Answer("\n".join(lines), True, tuple(Citation.of(r, r.title or "") for r in items), q)
+    return Answer("\n".join(lines), True, tuple(corpus.cite(r, r.title or "") for r in items), q)
 
 
 def section(q, corpus: Corpus) -> Answer:
     parts, cites = [], []
+    doc = _docs(q, corpus)[0]
     for no in q.sections:
-        items = [r for r in corpus.items.values() if r.section == no]
-        title = corpus.sections.get(no, "")
-        parts.append(say(q, f"**{no}、{title}**〔第{no}部分〕共 {len(items)} 条:",
-                         f"**Section {no}、{title}**〔第{no}部分〕has {len(items)} items:"))
-        parts.extend(f"- 第{r.item}条 {r.title}〔第{r.item}条〕" for r in items)
-        sec = next((r for r in corpus.records if r.kind == "section" and r.section == no), None)
+        items = [r for r in corpus.items.values() if r.section == no and r.doc_id == doc]
+        title = corpus.sections_of(doc).get(no, "")
+        sec = next((r for r in corpus.records if r.kind == "section" and r.section == no and r.doc_id == doc), None)
+        label = corpus.cite(sec).label if sec else f"〔第{no}部分〕"
+        parts.append(say(q, f"**{no}、{title}**{label}共 {len(items)} 条:",
+                         f"**Section {no}、{title}**{label}has {len(items)} items:"))
+        parts.extend(f"- 第{r.item}条 {r.title}{corpus.cite(r).label}" for r in items)
         if sec is not None:
-            cites.append(Citation.of(sec, title))
-        cites.extend(Citation.of(r, r.title or "") for r in items)
+            cites.append(corpus.cite(sec, title))
+        cites.extend(corpus.cite(r, r.title or "") for r in items)
     return Answer("\n".join(parts), bool(cites), tuple(cites), q)
 
 
@@ -100,10 +141,10 @@ def office(q, corpus: Corpus) -> Answer:
     return Answer("\n".join(lines), True, (), q)
 
 
-def quote(q, quotes: list[tuple]) -> Answer:
+def quote(q, corpus: Corpus, quotes: list[tuple]) -> Answer:
     lines, cites = [], []
     for rec, text in quotes:
-        c = Citation.of(rec, text)
+        c = corpus.cite(rec, text)
         where = f"第{rec.item}条 {rec.title}" if rec.kind == "item" else say(q, "总体思路", "overall approach")
         lines.append(say(q, f"据通知{where}:“{text}”{c.label}", f"Per the notice ({where}): “{text}”{c.label}"))
         cites.append(c)
@@ -129,7 +170,7 @@ def topic(q, corpus: Corpus, evidence: list[Evidence]) -> Answer:
         return not_covered(q)
     s = corpus.settings
     chosen = [e for e in evidence[:2] if e.score >= evidence[0].score * s.runner_up_ratio]
-    return quote(q, [(e.record, _sentences_for(q, e, s.sentence_keep_ratio)) for e in chosen])
+    return quote(q, corpus, [(e.record, _sentences_for(q, e, s.sentence_keep_ratio)) for e in chosen])
 
 
 def figure(q, corpus: Corpus, evidence: list[Evidence], rows=()) -> Answer:
@@ -138,7 +179,7 @@ def figure(q, corpus: Corpus, evidence: list[Evidence], rows=()) -> Answer:
     with the question (earlier-ranked wins ties)."""
     candidates = [(e.record, sentences(e.record.text)) for e in evidence[:3]] + [(r, [r.text]) for r in rows]
     if q.items:
-        candidates = [(r, sentences(r.text)) for r in corpus.find_items(q.items)]
+        candidates = [(r, sentences(r.text)) for r in corpus.find_items(q.items, tuple(_docs(q, corpus)))]
     qg = content_grams(q.text)
     best = None
     for rec, sents in candidates:
@@ -150,12 +191,12 @@ def figure(q, corpus: Corpus, evidence: list[Evidence], rows=()) -> Answer:
     _, rec, sent = best
     if rec.kind == "schedule":
         return rows_with_items(q, corpus, [rec])
-    return quote(q, [(rec, sent)])
+    return quote(q, corpus, [(rec, sent)])
 
 
 def advice(q, corpus: Corpus, evidence: list[Evidence]) -> Answer:
     """Advice, opinions and predictions are declined, pointing to the items on the topic."""
-    related = tuple(Citation.of(e.record, e.record.title or "") for e in evidence[:2] if e.record.kind == "item")
+    related = tuple(corpus.cite(e.record, e.record.title or "") for e in evidence[:2] if e.record.kind == "item")
     return not_covered(q, "advice", related=related)
 
 

@@ -15,11 +15,11 @@ from ingest.records import Record
 def row_lines(q, corpus: Corpus, rows: list[Record]) -> tuple[list[str], list[Citation]]:
     lines, cites, seen = [], [], set()
     for n, r in enumerate(rows, 1):
-        c = Citation.of(r)
+        c = corpus.cite(r)
         cites.append(c)
         extra = ""
         for item, sent in corpus.links[r.id]:
-            ic = Citation.of(item, sent)
+            ic = corpus.cite(item, sent)
             extra += ic.label
             if item.id not in seen:
                 seen.add(item.id)
@@ -34,8 +34,8 @@ def rows_with_items(q, corpus: Corpus, rows: list[Record]) -> Answer:
     head = say(q, "配档表中的安排:", "From the 配档表:")
     for r in rows:
         for item, sent in corpus.links[r.id]:
-            lines.append(say(q, f"对应第{item.item}条:“{sent}”〔第{item.item}条〕",
-                             f"Carries out item {item.item}: “{sent}”〔第{item.item}条〕"))
+            label = corpus.cite(item).label
+            lines.append(say(q, f"对应第{item.item}条:“{sent}”{label}", f"Carries out item {item.item}: “{sent}”{label}"))
     return Answer("\n".join([head, *lines]), True, tuple(cites), q)
 
 
@@ -51,7 +51,7 @@ def scope_label(q) -> str:
 def empty(q, corpus: Corpus, scope: str) -> Answer:
     text = say(q, f"配档表中没有{scope}的工作安排。", f"The 配档表 has no task for {scope}.")
     if q.offices:
-        other = sorted({r.month for r in corpus.filter_rows((), q.offices)})
+        other = sorted({r.month for r in corpus.filter_rows((), q.offices, q.docs)})
         if other:
             text += say(q, f"{'、'.join(q.offices)}的工作安排在:{'、'.join(f'{m}月' for m in other)}。",
                         f" {'、'.join(q.offices)} has tasks in: {', '.join(f'{m}月' for m in other)}.")
@@ -59,7 +59,7 @@ def empty(q, corpus: Corpus, scope: str) -> Answer:
 
 
 def schedule(q, corpus: Corpus) -> Answer:
-    rows = corpus.filter_rows(q.months, q.offices)
+    rows = corpus.filter_rows(q.months, q.offices, q.docs)
     scope = scope_label(q)
     if not rows:
         return empty(q, corpus, scope)
@@ -69,7 +69,7 @@ def schedule(q, corpus: Corpus) -> Answer:
 
 
 def count(q, corpus: Corpus) -> Answer:
-    rows = corpus.filter_rows(q.months, q.offices)
+    rows = corpus.filter_rows(q.months, q.offices, q.docs)
     scope = scope_label(q) or say(q, "全年", "the whole year")
     if not rows:
         return empty(q, corpus, scope)
@@ -85,7 +85,7 @@ def compare(q, corpus: Corpus) -> Answer:
     fewest = bool(re.search(r"最少|最闲|fewest|least", q.text, re.IGNORECASE))
     by_office = len(q.offices) >= 2 or (
         bool(re.search(r"处室|部门|单位|office", q.text, re.IGNORECASE)) and not q.offices)
-    rows = corpus.filter_rows(q.months, q.offices)
+    rows = corpus.filter_rows(q.months, q.offices, q.docs)
     canon = corpus.offices.canonical
     if by_office:
         counts = Counter(canon(o) or o for r in rows for o in r.offices
@@ -110,7 +110,8 @@ def matching_rows(q, corpus: Corpus) -> list[Record]:
     """The rows whose task the question names: among the best retrieved rows, those sharing most
     words with the question (the same task in two months keeps both)."""
     s = corpus.settings
-    hits = [h.record for h in corpus.index.search(q.search_text, k=5, mode="hybrid", kinds=("schedule",))]
+    hits = [h.record for h in corpus.index.search(q.search_text, k=5 * max(1, len(corpus.documents)), mode="hybrid",
+                                                  kinds=("schedule",)) if not q.docs or h.record.doc_id in q.docs][:5]
     if not hits:
         return []
     qg = content_grams(q.search_text)
@@ -142,7 +143,7 @@ def rows_of_focus(q, corpus: Corpus, rows: list[Record]) -> Answer:
     if q.refers in ("who", "when"):
         lines, cites = [], []
         for r in rows:
-            c = Citation.of(r)
+            c = corpus.cite(r)
             cites.append(c)
             if q.refers == "who":
                 lines.append(say(q, f"“{r.text}”由 **{'、'.join(r.offices)}** 负责({r.month}月){c.label}",

@@ -1,0 +1,57 @@
+"""Which documents a question is about.
+
+A year (2023年), a year relative to the newest document (今年 / 去年 / 前年), or a place or issuer
+named in a document's title (济南, 淄博) selects documents. A question that names none goes to the
+newest document, and when the corpus holds several the answer says which one it used. A question
+that names two years, or asks about both / each (两年, 两份, 分别, 都), gets every selected document,
+each labelled. Years and places the corpus does not hold are refused by `bot.scope.foreign`.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from bot.corpus import Corpus
+
+RELATIVE_YEARS = {"今年": 0, "本年度": 0, "去年": 1, "上一年": 1, "前年": 2, "this year": 0, "last year": 1}
+BOTH = re.compile(r"两年|两份|几份|各年|历年|每年|分别|都提到|都有|相比|对比|比较|有什么不同|区别|变化|both|each|compare",
+                  re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class Selection:
+    docs: tuple[str, ...]
+    note: str = ""          # which document was assumed, when several could answer
+    missing: str = ""       # what the question named that no document is (2023年)
+
+
+def _place(doc) -> str:
+    m = re.search(r"([\u4e00-\u9fff]{2,3}?)(?:市|区|县)", doc.issuer or doc.title)
+    return m.group(1) if m else ""
+
+
+def select(q, corpus: Corpus) -> Selection:
+    docs = list(corpus.documents.values())
+    newest_year = max((d.year for d in docs if d.year), default=None)
+    years = set()
+    for word, back in RELATIVE_YEARS.items():
+        if word in q.text.lower() and newest_year:
+            years.add(newest_year - back)
+    if len(docs) > 1:   # with one document, explicit years are `scope.foreign`'s (2025届… is a phrase)
+        years |= {int(y) for y in re.findall(r"(?<!\d)(20\d\d)\s*年", q.text)}
+    chosen = [d for d in docs if d.year in years] if years else docs
+    if years and not chosen:
+        return Selection((), missing="、".join(f"{y}年" for y in sorted(years)))
+    if len(docs) <= 1:
+        return Selection(tuple(d.doc_id for d in docs))
+    places = {p for d in docs if (p := _place(d)) and p in q.text}
+    if places:
+        chosen = [d for d in chosen if _place(d) in places]
+    titled = [d for d in chosen if d.title and d.title in q.text]
+    chosen = titled or chosen
+    if not chosen:
+        return Selection(())
+    if len(chosen) > 1 and not (BOTH.search(q.text) or len(years) > 1 or len(places) > 1):
+        newest = chosen[0]                      # documents are ordered newest first
+        return Selection((newest.doc_id,), f"按《{newest.title}》回答")
+    return Selection(tuple(d.doc_id for d in chosen))

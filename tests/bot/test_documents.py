@@ -1,0 +1,89 @@
+"""Several notices in one corpus: every citation names its document, and questions choose theirs.
+
+The corpus is our notice plus two small hand-made ones of other years, places and layouts
+(tests/bot/data/), indexed for real with the real model.
+"""
+from __future__ import annotations
+
+import re
+import shutil
+
+import pytest
+
+from tests.conftest import NOTICE, ROOT
+
+pytestmark = pytest.mark.slow
+DATA = ROOT / "tests" / "bot" / "data"
+
+
+@pytest.fixture(scope="module")
+def multi(tmp_path_factory, built_index):
+    from bot.core import Bot
+    from index.store import Index, corpus_records
+    from ingest.offices import OfficeTable
+
+    corpus = tmp_path_factory.mktemp("corpus")
+    for f in (NOTICE, ROOT / "corpus" / "offices.tsv", DATA / "jinan-2023.txt", DATA / "zibo-2024.txt"):
+        shutil.copy(f, corpus / f.name)
+    offices = OfficeTable.for_corpus(corpus)
+    idx = Index.build(corpus_records(corpus, offices), tmp_path_factory.mktemp("mindex") / "index", offices,
+                      corpus=corpus, embedder=built_index.embedder)
+    return Bot(idx.records, offices, index=idx)
+
+
+def labels(a):
+    return [c.label for c in a.citations]
+
+
+def test_every_document_gets_a_unique_short_label(multi):
+    docs = multi.corpus.documents
+    assert len(docs) == 3 and len({d.label for d in docs.values()}) == 3
+    assert {d.label for d in docs.values()} == {"济南2024工作要点", "淄博2024工作要点", "2023工作要点"}
+
+
+def test_a_year_selects_its_document_and_labels_name_it(multi):
+    a = multi.ask("2023年工作要点第1条讲什么?")
+    assert a.found and labels(a) == ["〔2023工作要点·第1条〕"] and "强化理论武装" in a.answer
+
+
+def test_no_document_named_goes_to_the_newest_and_says_which(multi):
+    a = multi.ask("第1条讲什么?")
+    assert a.found and len(a.citations) == 1 and "按《" in a.answer
+    assert a.citations[0].doc_id in {d.doc_id for d in multi.corpus.documents.values() if d.year == 2024}
+
+
+def test_last_year_is_relative_to_the_newest_document(multi):
+    a = multi.ask("去年3月有什么工作?")
+    assert a.found and all(c.doc_id == "jinan-2023" for c in a.citations)
+    assert "〔2023工作要点·配档表·3月·办公室〕" in a.answer
+
+
+def test_a_place_selects_its_document(multi):
+    a = multi.ask("淄博5月有什么工作?")
+    assert a.found and labels(a) == ["〔淄博2024工作要点·配档表·5月·基教处〕"]
+
+
+def test_both_years_are_compared_each_side_cited(multi):
+    a = multi.ask("两年的第1条有什么不同?")
+    docs = {c.doc_id for c in a.citations}
+    assert len(docs) >= 2 and all(re.match(r"〔.+·第1条〕", lab) for lab in labels(a))
+
+
+def test_header_answers_for_the_selected_document(multi):
+    a = multi.ask("2023年工作要点的文号是什么?")
+    assert "济教工委办〔2023〕2号" in a.answer and "〔2024〕" not in a.answer
+
+
+def test_documents_are_listed(multi):
+    a = multi.ask("有哪些文件?")
+    assert a.found and a.answer.count("《") == 3 and "淄教发〔2024〕3号" in a.answer
+
+
+def test_a_document_not_held_is_refused_with_the_list(multi):
+    a = multi.ask("2021年工作要点讲了什么?")
+    assert not a.found and "已收录" in a.answer and "2023年工作要点" in a.answer
+
+
+def test_single_document_labels_stay_short(bot):
+    a = bot.ask("第7条讲什么?")
+    assert labels(a) == ["〔第7条〕"]
