@@ -316,6 +316,21 @@ def _sound_index(vocabulary: frozenset[str]) -> dict[str, str]:
     return out
 
 
+def Hamming_1(a: str, b: str) -> bool:
+    """Same length, exactly one character different."""
+    return sum(x != y for x, y in zip(a, b)) == 1
+
+
+@functools.lru_cache(maxsize=4)
+def _shapes(vocabulary: frozenset[str]) -> tuple[dict[int, list[str]], set[tuple[int, int, str]]]:
+    """Vocabulary terms by length, and the (length, position, character) triples they have."""
+    by_len: dict[int, list[str]] = {}
+    for t in vocabulary:
+        if re.fullmatch(r"[\u4e00-\u9fff]{2,12}", t):
+            by_len.setdefault(len(t), []).append(t)
+    return by_len, {(len(t), i, ch) for ts in by_len.values() for t in ts for i, ch in enumerate(t)}
+
+
 def correct(text: str, vocabulary: frozenset[str], known: str) -> tuple[str, tuple[tuple[str, str], ...]]:
     """Near-miss spellings of the corpus's own terms, corrected: a run of characters that does not
     occur in the corpus (`known`) but sounds like a vocabulary term (双剪 → 双减, an input-method
@@ -323,13 +338,19 @@ def correct(text: str, vocabulary: frozenset[str], known: str) -> tuple[str, tup
     character. Longest terms first; returns the text and the (typed, understood) pairs."""
     if not vocabulary or not re.search(r"[\u4e00-\u9fff]{2}", text):
         return text, ()
+    by_len, by_char = _shapes(vocabulary)
+    # A slip keeps all but one character of the term in place (双剪 for 双减); without such a
+    # window there is nothing to correct, and pypinyin (0.7 s to import) is never loaded.
+    if not any(window not in known and window not in vocabulary and sum((size, i, ch) in by_char for i, ch in enumerate(window)) >= size - 1
+               and any(Hamming_1(window, t) for t in by_len[size])
+               for run in re.findall(r"[\u4e00-\u9fff]{2,}", text)
+               for size in by_len for start in range(len(run) - size + 1)
+               for window in (run[start:start + size],)):
+        return text, ()
     from pypinyin import lazy_pinyin
     from rapidfuzz.distance import Hamming
 
     sounds = _sound_index(vocabulary)
-    by_len: dict[int, list[str]] = {}
-    for t in vocabulary:
-        by_len.setdefault(len(t), []).append(t)
     fixes: list[tuple[str, str]] = []
     for run in re.findall(r"[\u4e00-\u9fff]{2,}", text):
         n = len(run)
@@ -337,7 +358,7 @@ def correct(text: str, vocabulary: frozenset[str], known: str) -> tuple[str, tup
         for size in range(min(n, 12), 1, -1):
             for start in range(n - size + 1):
                 window = run[start:start + size]
-                if any(taken[start:start + size]) or window in known:
+                if any(taken[start:start + size]) or window in known or window in vocabulary:
                     continue
                 term = sounds.get(" ".join(lazy_pinyin(window)))
                 if term is None and size >= SETTINGS.fuzzy_min_len:
