@@ -17,6 +17,7 @@ from ingest.errors import IngestError
 from ingest.formats import FORMATS, decode, read_text  # decode: re-exported for eval and tests
 from ingest.offices import OfficeTable
 from ingest.records import META_KEYS, Document, Item, ScheduleRow, Section
+from ingest.when import read_when
 
 
 # --- text normalisation -------------------------------------------------------------------------
@@ -71,21 +72,40 @@ _CLUTTER = re.compile(
     r"主办单位|承办单位|网站标识码|版权所有|Copyright)",
     re.IGNORECASE)
 _SECTION = re.compile(r"^([一二三四五六七八九十百]+)\s*[、.．]\s*(\S.*)$")
+_SUBSECTION = re.compile(r"^[(（]\s*([一二三四五六七八九十百]+)\s*[)）]\s*[、.．]?\s*(\S.*)$")
 _ITEM = re.compile(r"^(\d{1,3})\s*[.．、](?!\d)\s*(\S.*)$")
+# An item number alone on its line (01 / 02 …, 1. …); the item's title is the next line.
+_BARE_ITEM = re.compile(r"^(\d{1,3})\s*[.．、]?$")
 _DATE = re.compile(r"^\d{4}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日$")
+# A sign-off date without 年月日: 2024327, 20240327, 2024.3.27, 2024-03-27, 2024/3/27.
+_COMPACT_DATE = re.compile(r"^((?:19|20)\d{2})(\d{3,4})$")
+_SEPARATED_DATE = re.compile(r"^((?:19|20)\d{2})\s*[.\-/]\s*(\d{1,2})\s*[.\-/]\s*(\d{1,2})$")
+# A remark in brackets on its own line, (此件公开发布) / (此件主动公开): never a title.
+_REMARK = re.compile(r"^[(（【\[][^()（）【】\[\]]*[)）】\]]$")
+_TITLE_LIKE = re.compile(r"《.+》|^关于.+的(?:通知|意见|决定|报告|批复|函)$|"
+                         r"(?:要点|计划|方案|意见|通知|办法|规划|安排|细则|措施|决定|纲要|清单)$")
+_DOC_NO = re.compile(r"〔\d{4}〕\s*\d+\s*号$|\[\d{4}\]\s*\d+\s*号$")
 _APPENDIX_REF = re.compile(r"^附件\s*\d*\s*[:：]?")
 _TABLE_TITLE = re.compile(r"(配档表|任务分工|责任分工|工作分工|任务清单)")
-_TABLE_HEAD = {"时间", "月份", "时限", "完成时间", "时间节点", "重点工作", "工作任务", "主要任务",
-               "工作内容", "责任单位", "责任处室", "牵头单位", "责任部门", "序号"}
+_TABLE_HEAD = {"时间", "月份", "时限", "完成时间", "完成时限", "时间节点", "推进时间", "时间安排",
+               "重点工作", "工作任务", "主要任务", "工作内容", "具体任务", "任务", "责任单位",
+               "责任处室", "责任科室", "牵头单位", "牵头处室", "配合单位", "责任部门", "序号"}
 _MONTH = re.compile(r"^(\d{1,2}|[一二三四五六七八九十]{1,3})\s*月份?$")
-_INLINE_OFFICES = re.compile(r"[(（]\s*责任(?:处室|单位|部门)\s*[:：]\s*([^()（）]+?)\s*[)）]\s*[。.]?$")
-_OFFICES_LINE = re.compile(r"^责任(?:处室|单位|部门)\s*[:：]\s*(.+)$")
+# Who does an item: 责任处室 / 责任单位 / 责任科室 / 牵头单位 / 配合单位 …, in brackets at the end
+# of the item, after its last sentence, or on a line of its own.
+_OFFICE_LABEL = r"(?:责任|牵头|配合|协办|主责)(?:处室|单位|部门|科室|股室|处|科)"
+_INLINE_OFFICES = re.compile(
+    r"[(（]\s*" + _OFFICE_LABEL + r"\s*[:：]\s*([^()（）]+?)\s*[)）]\s*[。.]?$")
+_TRAILING_OFFICES = re.compile(r"(?<=[。;；])\s*" + _OFFICE_LABEL + r"\s*[:：]\s*(.+?)\s*[。.]?$")
+_OFFICES_LINE = re.compile(r"^" + _OFFICE_LABEL + r"\s*[:：]\s*(.+)$")
+_LABEL_IN_OFFICES = re.compile(r"[;；,，]?\s*" + _OFFICE_LABEL + r"\s*[:：]\s*")
 _OFFICE_SUFFIX = re.compile(r"(处|室|院|馆|中心|办|委|局|科|部|党委|处室|组|站|委员会|队|所)$")
 _SENTENCE_END = re.compile(r"[。!！?？;；]")
 
 
 def split_offices(text: str) -> list[str]:
-    return [p.strip() for p in re.split(r"[、,，;；/ ]+", text) if p.strip()]
+    text = _LABEL_IN_OFFICES.sub("、", text)   # 牵头单位：甲；配合单位：乙 → 甲、乙
+    return [p.strip() for p in re.split(r"[、,，;；/ ]+", text.rstrip("。.")) if p.strip()]
 
 
 def is_office_list(line: str, table: OfficeTable) -> bool:
@@ -100,6 +120,34 @@ def is_office_list(line: str, table: OfficeTable) -> bool:
 def first_sentence(text: str) -> str:
     m = _SENTENCE_END.search(text)
     return (text[: m.start()] if m else text).strip()
+
+
+def read_date(line: str) -> tuple[str | None, str | None]:
+    """A sign-off date line → (date as 2024年3月27日, warning); (None, None) if not a date.
+
+    2024327 and 2024.3.27 are written 2024年3月27日 so every notice's date reads the same; a
+    7-digit date that splits two ways (2024111: 1月11日 or 11月1日) is not read as a date.
+    """
+    if _DATE.match(line):
+        return line, None
+    m = _SEPARATED_DATE.match(line)
+    if m:
+        y, mo, d = (int(g) for g in m.groups())
+        ok = 1 <= mo <= 12 and 1 <= d <= 31
+        return (f"{y}年{mo}月{d}日", None) if ok else (None, None)
+    m = _COMPACT_DATE.match(line)
+    if not m:
+        return None, None
+    y, rest = int(m.group(1)), m.group(2)
+    splits = [(rest[:2], rest[2:])] if len(rest) == 4 else [(rest[:1], rest[1:]), (rest[:2], rest[2:])]
+    # In a 7-digit date a day written 05 would mean the month was padded too: not this shape.
+    valid = [(int(a), int(b)) for a, b in splits
+             if 1 <= int(a) <= 12 and 1 <= int(b) <= 31 and not (len(rest) == 3 and b.startswith("0"))]
+    if len(valid) != 1:
+        return None, (f"line {line!r} looks like a date but reads as {len(valid)} dates; "
+                      "write it as 2024年3月27日 to have it read as the sign-off date")
+    mo, d = valid[0]
+    return f"{y}年{mo}月{d}日", None
 
 
 def parse_header(line: str) -> dict[str, str] | None:
@@ -127,6 +175,7 @@ class _State:
     tail: list[str] = field(default_factory=list)       # notes after the schedule
     warnings: list[str] = field(default_factory=list)
     date: str | None = None
+    date_line: str | None = None           # the sign-off date as written (2024327)
     signature: str | None = None
     last_continuation: str | None = None   # the last line appended to an item (a signature, maybe)
 
@@ -170,8 +219,10 @@ def parse_text(text: str, doc_id: str, path: str = "", encoding: str | None = "u
     _parse_body(body, table, st)
 
     title, preamble, addressees, signature, cover_paragraphs = _front_matter(st)
-    items = tuple(Item(no=d["no"], section=d["section"], title=first_sentence(d["text"]) or d["text"],
-                       text=d["text"], offices=tuple(d["offices"])) for d in st.items)
+    refs = _item_refs(st)
+    items = tuple(Item(no=d["no"], section=d["section"], subsection=d["subsection"], ref=ref,
+                       title=d["title"] or first_sentence(d["text"]) or d["text"],
+                       text=d["text"], offices=tuple(d["offices"])) for d, ref in zip(st.items, refs))
     paragraphs: tuple[str, ...] = ()
     if not items:
         paragraphs = tuple(p for p in [*cover_paragraphs, *st.tail] if p)
@@ -179,44 +230,98 @@ def parse_text(text: str, doc_id: str, path: str = "", encoding: str | None = "u
                            "so nothing is dropped")
     else:
         paragraphs = tuple(st.tail)
-    nos = [it.no for it in items]
-    if len(set(nos)) != len(nos):
-        st.warnings.append("item numbers repeat (numbering restarts per section?); "
-                           "cite items together with their section")
     return Document(
         doc_id=doc_id, path=path, encoding=encoding,
         title=title or st.meta_title or doc_id, meta=st.meta, meta_title=st.meta_title,
         preamble=preamble, addressees=addressees, signature=signature, date=st.date,
         sections=tuple(st.sections), items=items,
-        schedule=tuple(ScheduleRow(r["month"], r["task"], tuple(r["offices"])) for r in st.schedule),
+        schedule=tuple(ScheduleRow(r["month"], r["task"], tuple(r["offices"]), r["when"], r["months"])
+                       for r in st.schedule),
         paragraphs=paragraphs, warnings=tuple(st.warnings),
     )
 
 
+def _item_refs(st: _State) -> list[str | None]:
+    """Ids use the plain item number while it is unique in the document; when numbering restarts
+    (per section or subsection) every item is qualified by its headings, 1.2.3 for 一、(二) 3."""
+    nos = [d["no"] for d in st.items]
+    if len(set(nos)) == len(nos):
+        return [None] * len(nos)
+    refs = []
+    for d in st.items:
+        path = [cn_to_int(d["section"]) if d["section"] else None,
+                cn_to_int(d["subsection"]) if d["subsection"] else None, d["no"]]
+        refs.append(".".join(str(n) for n in path if n is not None))
+    seen: dict[str, int] = {}
+    for k, ref in enumerate(refs):
+        seen[ref] = seen.get(ref, 0) + 1
+        if seen[ref] > 1:   # the same number twice under one heading: keep both, in order
+            refs[k] = f"{ref}-{seen[ref]}"
+    if any(seen[r] > 1 for r in seen):
+        st.warnings.append("item numbers repeat under the same heading; the later ones get ids "
+                           "ending -2, -3 … (check the numbering in the notice)")
+    return refs
+
+
+def _new_item(st: _State, no: int, section: str | None, subsection: str | None, line: str) -> None:
+    st.last_continuation = None
+    text, offices = _strip_inline_offices(line)
+    # A short line with no punctuation is a heading: the item's title, its text on later lines.
+    title = text if text and len(text) <= 30 and not re.search(r"[。，,；;:：!！?？]", text) else None
+    st.items.append({"no": no, "section": section, "subsection": subsection, "text": text,
+                     "offices": offices, "title": title})
+
+
 def _parse_body(body: list[str], table: OfficeTable, st: _State) -> None:
+    # The citable unit is the 1. item when the notice has any; a notice numbered only
+    # 一、/(一) cites its (一) entries instead, and (一) is then an item, not a heading.
+    arabic = any(_ITEM.match(ln) or _BARE_ITEM.match(ln) for ln in body)
     section: str | None = None
+    subsection: str | None = None
+    title_next = False   # an item number stood alone on its line: this line is the item's title
     for ln in body:
+        if title_next:
+            title_next = False
+            if not (_SECTION.match(ln) or _SUBSECTION.match(ln) or _ITEM.match(ln)):
+                item = st.items[-1]
+                item["text"], item["offices"] = _strip_inline_offices(ln)
+                item["title"] = first_sentence(item["text"]) or item["text"]
+                continue
         m_sec = _SECTION.match(ln)
+        m_sub = _SUBSECTION.match(ln)
         m_item = _ITEM.match(ln)
+        m_bare = _BARE_ITEM.match(ln)
         if m_sec and cn_to_int(m_sec.group(1)):
-            section = m_sec.group(1)
+            section, subsection = m_sec.group(1), None
             st.sections.append(Section(no=section, title=m_sec.group(2).strip()))
             continue
-        if m_item:
-            st.last_continuation = None
-            text, offices = _strip_inline_offices(m_item.group(2).strip())
-            st.items.append({"no": int(m_item.group(1)), "section": section, "text": text,
-                             "offices": offices})
+        if m_sub and cn_to_int(m_sub.group(1)):
+            if arabic:
+                subsection = m_sub.group(1)
+                st.sections.append(Section(no=subsection, title=m_sub.group(2).strip(),
+                                           parent=section, is_subsection=True))
+            else:
+                _new_item(st, cn_to_int(m_sub.group(1)), section, None, m_sub.group(2).strip())
             continue
-        if _DATE.match(ln) and st.date is None:
-            st.date = ln
+        if m_item:
+            _new_item(st, int(m_item.group(1)), section, subsection, m_item.group(2).strip())
+            continue
+        if m_bare and int(m_bare.group(1)) > 0:
+            _new_item(st, int(m_bare.group(1)), section, subsection, "")
+            title_next = True
+            continue
+        date, problem = read_date(ln)
+        if problem:
+            st.warnings.append(problem)
+        if date and st.date is None:
+            st.date, st.date_line = date, ln
             if not st.items:
                 st.front.append(ln)
             elif st.last_continuation and len(st.last_continuation) <= 40 \
                     and not _SENTENCE_END.search(st.last_continuation):
                 # A signature and date after the last item: the signature is not part of that item.
                 item = st.items[-1]
-                item["text"] = item["text"][: len(item["text"]) - len(st.last_continuation)]
+                item["text"] = item["text"][: len(item["text"]) - len(st.last_continuation)].rstrip("\n")
                 st.signature = st.last_continuation
             continue
         if _APPENDIX_REF.match(ln) or _TABLE_HEAD.issuperset({ln}):
@@ -226,10 +331,12 @@ def _parse_body(body: list[str], table: OfficeTable, st: _State) -> None:
             st.items[-1]["offices"].extend(split_offices(m_off.group(1)))
             continue
         if st.items:
-            # A wrapped or continued paragraph of the current item.
+            # A wrapped or continued paragraph of the current item; after a title line, a new line.
+            item = st.items[-1]
             text, offices = _strip_inline_offices(ln)
-            st.items[-1]["text"] += text
-            st.items[-1]["offices"].extend(offices)
+            sep = "\n" if item["title"] is not None and item["text"] == item["title"] else ""
+            item["text"] += sep + text if item["text"] else text
+            item["offices"].extend(offices)
             st.last_continuation = text
         elif st.sections:
             st.tail.append(ln)  # text between a section heading and its first item: kept
@@ -238,37 +345,55 @@ def _parse_body(body: list[str], table: OfficeTable, st: _State) -> None:
 
 
 def _strip_inline_offices(text: str) -> tuple[str, list[str]]:
-    m = _INLINE_OFFICES.search(text)
+    m = _INLINE_OFFICES.search(text) or _TRAILING_OFFICES.search(text)
     if not m:
         return text, []
     return text[: m.start()].rstrip(), split_offices(m.group(1))
 
 
+_TIME_HEADS = {"时间", "月份", "时限", "完成时间", "完成时限", "时间节点", "推进时间", "时间安排"}
+_TASK_HEADS = {"重点工作", "工作任务", "主要任务", "工作内容", "具体任务", "任务"}
+
+
 def _parse_schedule(lines: list[str], table: OfficeTable, st: _State) -> None:
-    month: int | None = None
+    """Rows of a table flattened one cell per line. The time column comes first (one cell may
+    cover several rows: 1月, task, offices, task, offices …) or, when the header names it after
+    the task column, last in each row (task, offices, time)."""
+    heads = [ln for ln in lines[:12] if ln in _TABLE_HEAD]
+    time_at = next((k for k, h in enumerate(heads) if h in _TIME_HEADS), None)
+    task_at = next((k for k, h in enumerate(heads) if h in _TASK_HEADS), None)
+    time_last = time_at is not None and task_at is not None and time_at > task_at
+    when: tuple[int | None, str | None, tuple[int, ...]] = (None, None, ())
+    held = when   # time-last tables: a time cell read before its row's offices
     pending_task: str | None = None
     continues = False  # last office list ended with 、: the next line carries on
     for ln in lines:
-        if ln in _TABLE_HEAD:
+        if ln in _TABLE_HEAD or re.fullmatch(r"\d{1,3}", ln):   # header cells, 序号 cells
             continue
         if ln.startswith("备注") or ln.startswith("注:") or ln.startswith("注："):
             st.tail.append(ln)
             continue
-        m = _MONTH.match(ln)
-        if m:
-            value = int(m.group(1)) if m.group(1).isdigit() else cn_to_int(m.group(1))
-            if value is None or not 1 <= value <= 12:
-                st.warnings.append(f"schedule: month {ln!r} is not 1–12; rows under it are kept "
-                                   "under the previous month")
-            else:
-                month = value
+        months = read_when(ln)
+        if months is None and _MONTH.match(ln):
+            st.warnings.append(f"schedule: month {ln!r} is not 1–12; rows under it are kept "
+                               "under the previous month")
+        if months is not None or _MONTH.match(ln):
+            if time_last and months is not None:
+                if pending_task is not None:       # 任务 | 时间 | 责任单位: held for the row
+                    held = (months[-1], ln, months)
+                elif st.schedule and st.schedule[-1]["when"] is None:   # 任务 | 责任单位 | 时间
+                    st.schedule[-1].update(month=months[-1], when=ln, months=months)
+                continues = False
+                continue
             if pending_task is not None:
                 st.warnings.append(f"schedule: task {pending_task!r} has no offices")
-                _add_row(st, month, pending_task, [])
+                _add_row(st, when, pending_task, [])
                 pending_task = None
+            if months is not None:
+                when = (months[-1], ln, months)
             continues = False
             continue
-        if month is None:
+        if when[0] is None and not time_last:
             st.warnings.append(f"schedule: line before any month kept as a note: {ln!r}")
             st.tail.append(ln)
             continue
@@ -277,8 +402,8 @@ def _parse_schedule(lines: list[str], table: OfficeTable, st: _State) -> None:
             continues = ln.endswith(("、", ",", "，"))
             continue
         if pending_task is not None and is_office_list(ln, table):
-            _add_row(st, month, pending_task, split_offices(ln))
-            pending_task = None
+            _add_row(st, held if time_last else when, pending_task, split_offices(ln))
+            pending_task, held = None, (None, None, ())
             continues = ln.endswith(("、", ",", "，"))
             continue
         if pending_task is not None:
@@ -286,13 +411,20 @@ def _parse_schedule(lines: list[str], table: OfficeTable, st: _State) -> None:
             continue
         pending_task = ln
         continues = False
-    if pending_task is not None and month is not None:
+    if pending_task is not None and (when[0] is not None or time_last):
         st.warnings.append(f"schedule: task {pending_task!r} has no offices (text ends)")
-        _add_row(st, month, pending_task, [])
+        _add_row(st, held if time_last else when, pending_task, [])
+    undated = [r["task"] for r in st.schedule if r["month"] is None]
+    if undated:
+        st.warnings.append(f"schedule: {len(undated)} row(s) have no time cell and are kept "
+                           f"without a month, first {undated[0]!r}")
 
 
-def _add_row(st: _State, month: int, task: str, offices: list[str]) -> None:
-    st.schedule.append({"month": month, "task": task, "offices": offices})
+def _add_row(st: _State, when: tuple[int | None, str | None, tuple[int, ...]], task: str,
+             offices: list[str]) -> None:
+    month, cell, months = when
+    st.schedule.append({"month": month, "task": task, "offices": offices, "when": cell,
+                        "months": months})
 
 
 def _front_matter(st: _State) -> tuple[str | None, str, str | None, str | None, list[str]]:
@@ -304,14 +436,25 @@ def _front_matter(st: _State) -> tuple[str | None, str, str | None, str | None, 
     addressees = next((ln for ln in front if ln.endswith((":", "：")) and len(ln) <= 80), None)
     signature = st.signature
     start = 0
-    if st.date is not None:
-        d = front.index(st.date) if st.date in front else -1
+    if st.date_line is not None:
+        d = front.index(st.date_line) if st.date_line in front else -1
         if d > 0 and not _SENTENCE_END.search(front[d - 1]) and len(front[d - 1]) <= 60:
             signature = front[d - 1]
         start = d + 1 if d >= 0 else 0
     rest = front[start:]
-    title_at = next((k for k, ln in enumerate(rest)
-                     if len(ln) <= 60 and not _SENTENCE_END.search(ln) and ln != addressees), None)
+
+    def candidate(ln: str) -> bool:
+        # A remark such as (此件公开发布), a document number or a date is never the title.
+        return (len(ln) <= 60 and not _SENTENCE_END.search(ln) and ln != addressees
+                and not _REMARK.match(ln) and not _DOC_NO.search(ln) and read_date(ln)[0] is None)
+
+    # The title is among the lines before the first sentence; one shaped like a title
+    # (《…工作要点》, 关于…的通知, …要点) wins over a plain short line (an issuer, say).
+    first_sentence_at = next((k for k, ln in enumerate(rest) if _SENTENCE_END.search(ln)), len(rest))
+    heads = [k for k in range(first_sentence_at) if candidate(rest[k])]
+    title_at = next((k for k in heads if _TITLE_LIKE.search(rest[k])), heads[0] if heads else None)
+    if title_at is None:
+        title_at = next((k for k, ln in enumerate(rest) if candidate(ln)), None)
     title = rest[title_at] if title_at is not None else None
     after = rest[title_at + 1:] if title_at is not None else rest
     preamble = "\n".join(ln for ln in after if not ln.endswith((":", "：")) or len(ln) > 80)

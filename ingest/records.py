@@ -41,17 +41,32 @@ class Record:
     offices: tuple[str, ...] = ()     # as written in the notice
     meta: tuple[tuple[str, str], ...] = ()  # header records: (label, value) pairs
     parent: str | None = None         # sentence records: the id of the item / preamble they belong to
+    # Three-level notices (一、 / (一) / 1.): the middle numeral of an item or subsection heading.
+    subsection: str | None = None
+    subsection_title: str | None = None
+    # Schedule rows: the time cell as written (3月, 上半年, 6月底前, 3—4月, 全年) and every month it
+    # covers. `month` is the last of them (when the row is due), so filters on `month` keep
+    # working; `months` defaults to (month,).
+    when: str | None = None
+    months: tuple[int, ...] = ()
 
     def __post_init__(self) -> None:
         if self.kind not in KINDS:
             raise ValueError(f"record kind must be one of {KINDS}, got {self.kind!r}")
         if self.month is not None and not 1 <= self.month <= 12:
             raise ValueError(f"record {self.id}: month must be 1–12, got {self.month}")
+        if not self.months and self.month is not None:
+            object.__setattr__(self, "months", (self.month,))   # frozen: set once, at creation
+        if any(not 1 <= m <= 12 for m in self.months) or (
+                self.month is not None and self.month not in self.months):
+            raise ValueError(f"record {self.id}: months must be 1–12 and hold month {self.month}, "
+                             f"got {self.months}")
 
     def to_dict(self) -> dict:
         d = asdict(self)
         d["offices"] = list(self.offices)
         d["meta"] = [list(p) for p in self.meta]
+        d["months"] = list(self.months)
         return d
 
     @classmethod
@@ -63,6 +78,7 @@ class Record:
         d = dict(d)
         d["offices"] = tuple(d.get("offices", ()))
         d["meta"] = tuple(tuple(p) for p in d.get("meta", ()))
+        d["months"] = tuple(d.get("months", ()))
         return cls(**d)
 
     def __repr__(self) -> str:
@@ -72,8 +88,17 @@ class Record:
 
 @dataclass(frozen=True)
 class Section:
+    """A heading: 一、… (`parent` None) or a subsection (一)… under section `parent`."""
+
     no: str
     title: str
+    parent: str | None = None
+    is_subsection: bool = False
+
+    @property
+    def key(self) -> str:
+        """一 for a section; 一(二) for subsection (二) of section 一, (二) when it has none."""
+        return f"{self.parent or ''}({self.no})" if self.is_subsection else self.no
 
 
 @dataclass(frozen=True)
@@ -83,13 +108,19 @@ class Item:
     title: str
     text: str
     offices: tuple[str, ...] = ()
+    subsection: str | None = None
+    # The item's number qualified by its headings ("1.2.3" = 一、(二) 3.), set only when plain
+    # numbers repeat in the document (numbering restarts per section): ids then use it.
+    ref: str | None = None
 
 
 @dataclass(frozen=True)
 class ScheduleRow:
-    month: int
+    month: int                          # the last month the time cell covers
     task: str
     offices: tuple[str, ...]
+    when: str | None = None             # the time cell as written
+    months: tuple[int, ...] = ()        # every month it covers; () means (month,)
 
 
 @dataclass(frozen=True)
@@ -130,14 +161,15 @@ class Document:
             "title": self.title,
             "meta": {k: self.meta.get(k) for k in META_KEYS},
             "preamble": self.preamble,
-            "sections": [{"no": s.no, "title": s.title} for s in self.sections],
+            "sections": [{"no": s.key, "title": s.title} for s in self.sections],
             "items": [
-                {"no": i.no, "section": i.section, "title": i.title, "text": i.text,
-                 "offices": list(i.offices)}
+                {"no": i.no, "section": i.section, "subsection": i.subsection, "ref": i.ref,
+                 "title": i.title, "text": i.text, "offices": list(i.offices)}
                 for i in self.items
             ],
             "schedule": [
-                {"month": r.month, "task": r.task, "offices": list(r.offices)}
+                {"month": r.month, "months": list(r.months or (r.month,)), "when": r.when,
+                 "task": r.task, "offices": list(r.offices)}
                 for r in self.schedule
             ],
         }
@@ -158,22 +190,29 @@ class Document:
         if self.preamble:
             out.append(Record(id=f"{self.doc_id}:preamble", doc_id=self.doc_id, kind="preamble",
                               text=self.preamble, title=self.title))
-        titles = {s.no: s.title for s in self.sections}
+        titles = {s.no: s.title for s in self.sections if not s.is_subsection}
+        sub_titles = {(s.parent, s.no): s.title for s in self.sections if s.is_subsection}
         for s in self.sections:
-            out.append(Record(id=f"{self.doc_id}:section:{s.no}", doc_id=self.doc_id,
-                              kind="section", text=s.title, section=s.no, section_title=s.title,
+            section = s.parent if s.is_subsection else s.no
+            out.append(Record(id=f"{self.doc_id}:section:{s.key}", doc_id=self.doc_id,
+                              kind="section", text=s.title, section=section,
+                              section_title=titles.get(section or ""),
+                              subsection=s.no if s.is_subsection else None,
+                              subsection_title=s.title if s.is_subsection else None,
                               title=s.title))
         for it in self.items:
-            out.append(Record(id=f"{self.doc_id}:item:{it.no}", doc_id=self.doc_id, kind="item",
-                              text=it.text, section=it.section,
+            out.append(Record(id=f"{self.doc_id}:item:{it.ref or it.no}", doc_id=self.doc_id,
+                              kind="item", text=it.text, section=it.section,
                               section_title=titles.get(it.section or ""), item=it.no,
-                              title=it.title, offices=it.offices))
+                              title=it.title, offices=it.offices, subsection=it.subsection,
+                              subsection_title=sub_titles.get((it.section, it.subsection))))
         per_month: dict[int, int] = {}
         for row in self.schedule:
             per_month[row.month] = per_month.get(row.month, 0) + 1
             out.append(Record(id=f"{self.doc_id}:schedule:{row.month:02d}-{per_month[row.month]:02d}",
                               doc_id=self.doc_id, kind="schedule", text=row.task,
-                              month=row.month, offices=row.offices))
+                              month=row.month, offices=row.offices, when=row.when,
+                              months=row.months or (row.month,)))
         for n, para in enumerate(self.paragraphs, 1):
             out.append(Record(id=f"{self.doc_id}:paragraph:{n}", doc_id=self.doc_id,
                               kind="paragraph", text=para))

@@ -125,8 +125,10 @@ def test_cli_json_contract():
     assert set(doc) == {"doc_id", "title", "meta", "preamble", "sections", "items", "schedule"}
     assert set(doc["meta"]) == {"index_no", "category", "written_date", "published_date",
                                 "issuer", "doc_no"}
-    assert set(doc["items"][0]) == {"no", "section", "title", "text", "offices"}
-    assert set(doc["schedule"][0]) == {"month", "task", "offices"}
+    assert set(doc["items"][0]) == {"no", "section", "subsection", "ref", "title", "text", "offices"}
+    assert set(doc["schedule"][0]) == {"month", "months", "when", "task", "offices"}
+    assert (doc["items"][0]["subsection"], doc["items"][0]["ref"]) == (None, None)   # two levels, unique numbers
+    assert (doc["schedule"][0]["when"], doc["schedule"][0]["months"]) == ("1月", [1])
     assert "基教处" in out[0]  # ensure_ascii=False
 
 

@@ -1,0 +1,71 @@
+"""Time cells of a 配档表 and the months they cover.
+
+A schedule's time column is not always one month: 6月底前, 上半年, 全年, 3—4月, 第二季度, 3月、9月.
+`read_when` maps such a cell to the months it covers, so a row can be found under every month it is
+underway in, while the cell itself is kept as written for the citation. A deadline (6月底前, 年底前)
+covers the months from January up to it; its last month is when the row is due.
+"""
+from __future__ import annotations
+
+import re
+
+_CN = {"一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9, "十": 10,
+       "十一": 11, "十二": 12, "元": 1}
+_M = r"(\d{1,2}|十[一二]?|[一二三四五六七八九元])"          # one month numeral
+_DASH = r"\s*(?:[—–\-~～至到]+|－)\s*"
+_PART = r"(?:上旬|中旬|下旬|初|中|底|末|份)?"
+_BEFORE = r"(?:前|之前|以前|前后|内)?"
+
+_ONE = re.compile(rf"^{_M}\s*月{_PART}{_BEFORE}$")
+_RANGE = re.compile(rf"^{_M}\s*(?:月{_PART})?{_DASH}{_M}\s*月{_PART}{_BEFORE}$")
+_LIST = re.compile(rf"^{_M}\s*月(?:\s*[、,，和及]\s*{_M}\s*月)+$")
+_DEADLINE = re.compile(rf"^{_M}\s*月(?:底|末|中旬|下旬|上旬|份)?\s*(?:前|之前|以前)$")
+_QUARTER = re.compile(r"^(?:第\s*)?([一二三四1-4])\s*季度(?:末|底)?(前|之前)?$")
+_SPANS: dict[str, tuple[int, int]] = {
+    "上半年": (1, 6), "下半年": (7, 12), "全年": (1, 12), "全年度": (1, 12), "年内": (1, 12),
+    "全年持续": (1, 12), "持续推进": (1, 12), "常态化": (1, 12), "长期": (1, 12),
+    "年底前": (1, 12), "年底": (12, 12), "年末": (12, 12), "年初": (1, 1),
+    "春季": (3, 5), "秋季": (9, 11), "暑假": (7, 8), "寒假": (1, 2), "暑期": (7, 8),
+}
+
+
+def _month(token: str) -> int | None:
+    value = int(token) if token.isdigit() else _CN.get(token)
+    return value if value is not None and 1 <= value <= 12 else None
+
+
+def read_when(cell: str) -> tuple[int, ...] | None:
+    """The months a time cell covers, in order; None when the cell is not a time.
+
+    >>> read_when("3—4月"), read_when("第二季度"), read_when("6月底前")
+    ((3, 4), (4, 5, 6), (1, 2, 3, 4, 5, 6))
+    """
+    cell = re.sub(r"\s+", "", cell).rstrip("。.")
+    if cell in _SPANS:
+        a, b = _SPANS[cell]
+        return tuple(range(a, b + 1))
+    m = _DEADLINE.match(cell)
+    if m:
+        last = _month(m.group(1))
+        return tuple(range(1, last + 1)) if last else None
+    m = _ONE.match(cell)
+    if m:
+        one = _month(m.group(1))
+        return (one,) if one else None
+    m = _RANGE.match(cell)
+    if m:
+        a, b = _month(m.group(1)), _month(m.group(2))
+        if a and b and a <= b:
+            return tuple(range(a, b + 1))
+        return None
+    if _LIST.match(cell):
+        months = [_month(t) for t in re.findall(_M + r"\s*月", cell)]
+        if all(months):
+            return tuple(sorted(set(months)))   # type: ignore[arg-type]
+        return None
+    m = _QUARTER.match(cell)
+    if m:
+        q = int(m.group(1)) if m.group(1).isdigit() else _CN[m.group(1)]
+        first = 1 if m.group(2) else 3 * q - 2
+        return tuple(range(first, 3 * q + 1))
+    return None

@@ -1,0 +1,279 @@
+"""Hand-made notices of the layouts other years, districts and cities use (issue 10, part 3).
+
+Each test writes its own small notice; none of them is the real 2024 notice, and the parser is
+never told which layout it is reading.
+"""
+from __future__ import annotations
+
+import pytest
+
+from ingest.offices import OfficeTable
+from ingest.parse import parse_file, parse_text, read_date
+from ingest.records import Record, read_jsonl, write_jsonl
+from ingest.when import read_when
+
+
+def parse(text: str, doc_id: str = "t"):
+    return parse_text(text, doc_id, offices=OfficeTable.load())
+
+
+# A 2023 notice in the bureau's own layout: cover letter, sign-off, a public-release remark in
+# brackets, then the real title and a 配档表.
+JINAN_2023 = """\
+索引号: 11370100004188661G/2023-00011 组配分类: 部门计划及总结
+成文日期: 2023-03-01 发布日期: 2023-03-02
+发布机构: 济南市教育局
+发文字号: 济教工委办〔2023〕2号
+中共济南市委教育工作委员会办公室 济南市教育局办公室关于印发《中共济南市委教育工委 济南市教育局2023年工作要点》的通知
+各区县教体局,直属各学校:
+《中共济南市委教育工委 济南市教育局2023年工作要点》已经研究通过,现印发给你们,请认真贯彻执行。
+中共济南市委教育工作委员会办公室 济南市教育局办公室
+2023年3月1日
+(此件公开发布)
+中共济南市委教育工委 济南市教育局2023年工作要点
+2023年全市教育工作的总体思路是:稳中求进。
+一、加强党的建设
+1.坚持政治引领。深入学习。
+2.加强基层党建。推进标准化建设。
+二、推进教育公平
+3.发展学前教育。新增学位1万个。
+附件
+2023年重点工作配档表
+时间
+重点工作
+责任单位
+1月
+召开全市教育工作会议
+办公室
+3月
+启动学前教育行动计划
+学前处
+"""
+
+
+def test_title_is_the_title_line_never_a_bracketed_remark():
+    doc = parse(JINAN_2023, "jinan-2023")
+    assert doc.title == "中共济南市委教育工委 济南市教育局2023年工作要点"
+    assert doc.date == "2023年3月1日"
+    assert doc.signature == "中共济南市委教育工作委员会办公室 济南市教育局办公室"
+    assert doc.preamble == "2023年全市教育工作的总体思路是:稳中求进。"
+    assert "此件公开发布" not in doc.preamble
+    assert [r.id for r in doc.records() if r.kind == "item"] == [
+        "jinan-2023:item:1", "jinan-2023:item:2", "jinan-2023:item:3"]
+    assert [(r.month, r.when, r.offices) for r in doc.schedule] == [
+        (1, "1月", ("办公室",)), (3, "3月", ("学前处",))]
+
+
+def test_title_without_cover_letter_skips_remark_and_document_number():
+    doc = parse("(此件主动公开)\n某发〔2022〕5号\n某市教育局2022年工作要点\n一、抓党建\n1.加强党建。\n")
+    assert doc.title == "某市教育局2022年工作要点"
+
+
+# A district bureau: three levels, numbering of 1. restarting in every subsection, no 配档表,
+# offices on 责任科室 / 牵头单位 lines or after the item's last sentence, sign-off written 2024327.
+DISTRICT = """\
+某区教育和体育局2024年工作要点
+2024年,全区教育工作的总体要求是:提质增效。
+一、强化党建引领
+(一)加强政治建设
+1.深化理论武装。开展专题学习。
+责任科室:组织人事科
+2.落实意识形态责任制。定期研判。责任科室:办公室、宣传科
+(二)加强队伍建设
+1.锻造干部队伍
+开展干部轮训,全年不少于2次。
+牵头单位:组织人事科;配合单位:教师发展中心
+二、推进优质均衡
+(一)扩充学位供给
+1.新建学校3所。(责任科室:规划建设科)
+某区教育和体育局
+2024327
+"""
+
+
+def test_three_levels_with_numbering_restarting_per_subsection():
+    doc = parse(DISTRICT, "district-2024")
+    assert [(s.key, s.title) for s in doc.sections] == [
+        ("一", "强化党建引领"), ("一(一)", "加强政治建设"), ("一(二)", "加强队伍建设"),
+        ("二", "推进优质均衡"), ("二(一)", "扩充学位供给")]
+    assert [(i.section, i.subsection, i.no, i.ref) for i in doc.items] == [
+        ("一", "一", 1, "1.1.1"), ("一", "一", 2, "1.1.2"), ("一", "二", 1, "1.2.1"),
+        ("二", "一", 1, "2.1.1")]
+    assert doc.schedule == ()
+    recs = doc.records()
+    ids = [r.id for r in recs]
+    assert len(ids) == len(set(ids))
+    items = [r for r in recs if r.kind == "item"]
+    assert [r.id for r in items] == ["district-2024:item:1.1.1", "district-2024:item:1.1.2",
+                                     "district-2024:item:1.2.1", "district-2024:item:2.1.1"]
+    assert all(isinstance(r.item, int) for r in items)
+    assert (items[2].section_title, items[2].subsection_title) == ("强化党建引领", "加强队伍建设")
+    sub = next(r for r in recs if r.id == "district-2024:section:一(二)")
+    assert (sub.kind, sub.section, sub.subsection, sub.title) == ("section", "一", "二", "加强队伍建设")
+
+
+def test_offices_on_lines_after_sentences_and_in_brackets():
+    doc = parse(DISTRICT)
+    assert [i.offices for i in doc.items] == [
+        ("组织人事科",), ("办公室", "宣传科"), ("组织人事科", "教师发展中心"), ("规划建设科",)]
+    assert doc.items[1].text == "落实意识形态责任制。定期研判。"
+    assert doc.items[3].text == "新建学校3所。"
+    # A heading line then its text: the title is the heading, the text keeps both lines.
+    assert doc.items[2].title == "锻造干部队伍"
+    assert doc.items[2].text == "锻造干部队伍\n开展干部轮训,全年不少于2次。"
+    assert not any("责任科室" in i.text or "牵头单位" in i.text for i in doc.items)
+
+
+def test_compact_sign_off_date():
+    doc = parse(DISTRICT)
+    assert (doc.signature, doc.date) == ("某区教育和体育局", "2024年3月27日")
+    assert doc.items[-1].text == "新建学校3所。"   # the signature does not stay in the last item
+    assert ("date", "2024年3月27日") in next(r for r in doc.records() if r.kind == "meta").meta
+
+
+@pytest.mark.parametrize("line, date", [
+    ("2024327", "2024年3月27日"), ("20241105", "2024年11月5日"), ("2024.3.27", "2024年3月27日"),
+    ("2024-03-27", "2024年3月27日"), ("2024年3月27日", "2024年3月27日"), ("2024105", "2024年10月5日"),
+    ("2024111", None),      # 1月11日 or 11月1日: not guessed
+    ("2024", None), ("2024999", None),
+])
+def test_read_date(line, date):
+    assert read_date(line)[0] == date
+
+
+def test_ambiguous_compact_date_is_a_warning_not_a_date():
+    doc = parse("某局工作要点\n一、甲\n1.乙。\n某局\n2024111\n")
+    assert doc.date is None
+    assert any("2024111" in w and "2024年3月27日" in w for w in doc.warnings)
+
+
+def test_only_two_levels_cites_the_bracketed_entries():
+    doc = parse("某县教育局2023年工作要点\n一、党建\n(一)加强党建。落实责任。\n(二)从严治党。\n"
+                "二、教学\n(一)提高质量。\n")
+    assert [(i.section, i.no, i.ref, i.title) for i in doc.items] == [
+        ("一", 1, "1.1", "加强党建"), ("一", 2, "1.2", "从严治党"), ("二", 1, "2.1", "提高质量")]
+    assert [s.key for s in doc.sections] == ["一", "二"]
+
+
+# Another city: items numbered 01 / 02 on their own line, title on the next, and a table whose
+# time cells are not single months.
+ZIBO = """\
+某市教育局2025年工作要点
+2025年全市教育工作要坚持稳中求进。
+一、党的建设
+01
+抓好政治建设
+坚持理论学习。
+02
+落实全面从严治党
+压实主体责任。(责任单位:机关党委)
+二、教育质量
+03
+办好人民满意教育
+推进优质均衡。
+附件:配档表
+2025年重点工作配档表
+时间
+工作任务
+责任单位
+上半年
+完成学位建设
+规划处
+6月底前
+出台课后服务办法
+基教处
+3—4月
+组织春季运动会
+体卫艺处
+第二季度
+开展安全检查
+安全处
+全年
+推进优质均衡
+基教处、督导室
+9月
+召开教师节表彰会
+教师处
+"""
+
+
+def test_items_numbered_on_their_own_line():
+    doc = parse(ZIBO, "zibo-2025")
+    assert [(i.no, i.section, i.title) for i in doc.items] == [
+        (1, "一", "抓好政治建设"), (2, "一", "落实全面从严治党"), (3, "二", "办好人民满意教育")]
+    assert doc.items[0].text == "抓好政治建设\n坚持理论学习。"
+    assert doc.items[1].offices == ("机关党委",)
+    assert [r.id for r in doc.records() if r.kind == "item"] == [
+        "zibo-2025:item:1", "zibo-2025:item:2", "zibo-2025:item:3"]
+
+
+def test_time_cells_kept_as_written_and_mapped_to_months():
+    doc = parse(ZIBO, "zibo-2025")
+    assert [(r.when, r.months, r.month, r.task) for r in doc.schedule] == [
+        ("上半年", (1, 2, 3, 4, 5, 6), 6, "完成学位建设"),
+        ("6月底前", (1, 2, 3, 4, 5, 6), 6, "出台课后服务办法"),
+        ("3—4月", (3, 4), 4, "组织春季运动会"),
+        ("第二季度", (4, 5, 6), 6, "开展安全检查"),
+        ("全年", tuple(range(1, 13)), 12, "推进优质均衡"),
+        ("9月", (9,), 9, "召开教师节表彰会"),
+    ]
+    rows = [r for r in doc.records() if r.kind == "schedule"]
+    ids = [r.id for r in rows]
+    assert len(set(ids)) == len(ids) and ids[0] == "zibo-2025:schedule:06-01"
+    # A filter on one month finds every row underway in it; `month` is when the row is due.
+    assert [r.text for r in rows if 4 in r.months] == [
+        "完成学位建设", "出台课后服务办法", "组织春季运动会", "开展安全检查", "推进优质均衡"]
+    assert [r.text for r in rows if r.month == 6] == ["完成学位建设", "出台课后服务办法", "开展安全检查"]
+    assert rows[2].when == "3—4月" and rows[4].offices == ("基教处", "督导室")
+
+
+def test_time_column_after_the_task():
+    doc = parse("某局2025年工作要点\n一、甲\n1.乙。\n任务分工表\n序号\n工作任务\n责任单位\n完成时限\n"
+                "1\n修订章程\n办公室\n6月底前\n2\n召开表彰会\n教师处\n9月\n")
+    assert [(r.task, r.offices, r.when, r.month) for r in doc.schedule] == [
+        ("修订章程", ("办公室",), "6月底前", 6), ("召开表彰会", ("教师处",), "9月", 9)]
+
+
+@pytest.mark.parametrize("cell, months", [
+    ("3月", (3,)), ("三月", (3,)), ("十二月", (12,)), ("3月份", (3,)), ("6月底", (6,)),
+    ("6月底前", (1, 2, 3, 4, 5, 6)), ("3月前", (1, 2, 3)), ("3—4月", (3, 4)), ("3-5月", (3, 4, 5)),
+    ("3月至5月", (3, 4, 5)), ("3月、9月", (3, 9)), ("上半年", (1, 2, 3, 4, 5, 6)),
+    ("下半年", (7, 8, 9, 10, 11, 12)), ("全年", tuple(range(1, 13))), ("第二季度", (4, 5, 6)),
+    ("四季度", (10, 11, 12)), ("年底前", tuple(range(1, 13))),
+    ("13月", None), ("5—3月", None), ("全年重点工作", None), ("召开会议", None),
+])
+def test_read_when(cell, months):
+    assert read_when(cell) == months
+
+
+def test_record_months_default_and_round_trip(tmp_path):
+    plain = Record(id="d:schedule:03-01", doc_id="d", kind="schedule", text="x", month=3)
+    assert plain.months == (3,) and plain.when is None
+    span = Record(id="d:schedule:06-01", doc_id="d", kind="schedule", text="y", month=6,
+                  when="上半年", months=(1, 2, 3, 4, 5, 6))
+    write_jsonl([plain, span], tmp_path / "r.jsonl")
+    assert read_jsonl(tmp_path / "r.jsonl") == [plain, span]
+    # A records file written before `months` existed still reads.
+    (tmp_path / "old.jsonl").write_text(
+        '{"id": "d:schedule:03-01", "doc_id": "d", "kind": "schedule", "text": "x", "month": 3}\n',
+        encoding="utf-8")
+    assert read_jsonl(tmp_path / "old.jsonl") == [plain]
+    with pytest.raises(ValueError, match="months must be 1–12 and hold month 6"):
+        Record(id="d:schedule:06-02", doc_id="d", kind="schedule", text="z", month=6, months=(3, 4))
+
+
+def test_layouts_from_files_and_across_a_corpus(tmp_path):
+    from ingest import load_corpus
+
+    for name, text in (("jinan-2023.txt", JINAN_2023), ("district-2024.txt", DISTRICT),
+                       ("zibo-2025.txt", ZIBO)):
+        (tmp_path / name).write_text(text, encoding="utf-8")
+    assert parse_file(tmp_path / "zibo-2025.txt").items[0].title == "抓好政治建设"
+    docs, errors = load_corpus([tmp_path], OfficeTable.load())
+    assert errors == []
+    ids = [r.id for d in docs for r in d.records()]
+    assert len(ids) == len(set(ids))
+    assert {d.doc_id: d.title for d in docs} == {
+        "district-2024": "某区教育和体育局2024年工作要点",
+        "jinan-2023": "中共济南市委教育工委 济南市教育局2023年工作要点",
+        "zibo-2025": "某市教育局2025年工作要点"}
