@@ -272,6 +272,17 @@ def _new_item(st: _State, no: int, section: str | None, subsection: str | None, 
                      "offices": offices, "title": title})
 
 
+def _starts_item(no: int, next_line: str, st: _State) -> bool:
+    """A number alone on its line opens an item (01 / 02, title on the next line) only when it
+    follows the previous item's number (or restarts at 1) and a short heading comes next; a page
+    number left in a PDF's text is neither."""
+    last = st.items[-1]["no"] if st.items else 0
+    heading = bool(next_line) and len(next_line) <= 40 and not _SENTENCE_END.search(next_line) \
+        and not (_SECTION.match(next_line) or _SUBSECTION.match(next_line) or _ITEM.match(next_line)
+                 or _BARE_ITEM.match(next_line))
+    return no in (last + 1, 1) and heading
+
+
 def _parse_body(body: list[str], table: OfficeTable, st: _State) -> None:
     # The citable unit is the 1. item when the notice has any; a notice numbered only
     # 一、/(一) cites its (一) entries instead, and (一) is then an item, not a heading.
@@ -279,7 +290,7 @@ def _parse_body(body: list[str], table: OfficeTable, st: _State) -> None:
     section: str | None = None
     subsection: str | None = None
     title_next = False   # an item number stood alone on its line: this line is the item's title
-    for ln in body:
+    for k, ln in enumerate(body):
         if title_next:
             title_next = False
             if not (_SECTION.match(ln) or _SUBSECTION.match(ln) or _ITEM.match(ln)):
@@ -306,7 +317,7 @@ def _parse_body(body: list[str], table: OfficeTable, st: _State) -> None:
         if m_item:
             _new_item(st, int(m_item.group(1)), section, subsection, m_item.group(2).strip())
             continue
-        if m_bare and int(m_bare.group(1)) > 0:
+        if m_bare and _starts_item(int(m_bare.group(1)), body[k + 1] if k + 1 < len(body) else "", st):
             _new_item(st, int(m_bare.group(1)), section, subsection, "")
             title_next = True
             continue

@@ -277,3 +277,9 @@ def test_layouts_from_files_and_across_a_corpus(tmp_path):
         "district-2024": "某区教育和体育局2024年工作要点",
         "jinan-2023": "中共济南市委教育工委 济南市教育局2023年工作要点",
         "zibo-2025": "某市教育局2025年工作要点"}
+
+
+def test_page_number_inside_an_item_is_not_an_item():
+    doc = parse("某局工作要点\n一、甲\n01\n抓党建\n推进标准化建设,开展\n7\n专题培训。\n02\n抓教学\n提高质量。\n")
+    assert [(i.no, i.title) for i in doc.items] == [(1, "抓党建"), (2, "抓教学")]
+    assert doc.items[0].text.startswith("抓党建\n推进标准化建设,开展")   # the 7 stays text, as before
