@@ -283,3 +283,41 @@ def test_page_number_inside_an_item_is_not_an_item():
     doc = parse("某局工作要点\n一、甲\n01\n抓党建\n推进标准化建设,开展\n7\n专题培训。\n02\n抓教学\n提高质量。\n")
     assert [(i.no, i.title) for i in doc.items] == [(1, "抓党建"), (2, "抓教学")]
     assert doc.items[0].text.startswith("抓党建\n推进标准化建设,开展")   # the 7 stays text, as before
+
+
+TABLE = [("序号", "工作任务", "责任单位", "完成时限"), ("1", "修订学校章程", "办公室", "6月底前"),
+         ("2", "组织春季运动会", "体卫艺处", "3—4月"), ("3", "推进优质均衡", "基教处、督导室", "全年")]
+EXPECTED_ROWS = [("修订学校章程", ("办公室",), "6月底前", (1, 2, 3, 4, 5, 6)),
+                 ("组织春季运动会", ("体卫艺处",), "3—4月", (3, 4)),
+                 ("推进优质均衡", ("基教处", "督导室"), "全年", tuple(range(1, 13)))]
+BODY = ["某市教育局2025年工作要点", "2025年全市教育工作要坚持稳中求进。", "一、党的建设", "01", "抓好政治建设",
+        "坚持理论学习。", "02", "落实全面从严治党", "压实主体责任。", "附件", "2025年重点工作任务分工表"]
+
+
+def _rows(doc):
+    return [(r.task, r.offices, r.when, r.months) for r in doc.schedule]
+
+
+@pytest.mark.parametrize("fmt", ["txt", "docx", "html"])
+def test_time_last_table_reads_the_same_in_every_format(tmp_path, fmt):
+    path = tmp_path / f"zibo.{fmt}"
+    if fmt == "txt":
+        path.write_text("\n".join(BODY + [c for row in TABLE for c in row]) + "\n", encoding="utf-8")
+    elif fmt == "docx":
+        import docx
+
+        d = docx.Document()
+        for ln in BODY:
+            d.add_paragraph(ln)
+        t = d.add_table(rows=len(TABLE), cols=len(TABLE[0]))
+        for r, row in enumerate(TABLE):
+            for c, cell in enumerate(row):
+                t.cell(r, c).text = cell
+        d.save(str(path))
+    else:
+        cells = "".join("<tr>" + "".join(f"<td>{c}</td>" for c in row) + "</tr>" for row in TABLE)
+        path.write_text("<html><body>" + "".join(f"<p>{ln}</p>" for ln in BODY)
+                        + f"<table>{cells}</table></body></html>", encoding="utf-8")
+    doc = parse_file(path, OfficeTable.load())
+    assert _rows(doc) == EXPECTED_ROWS
+    assert [(i.no, i.title) for i in doc.items] == [(1, "抓好政治建设"), (2, "落实全面从严治党")]
