@@ -75,3 +75,41 @@ def test_bad_arguments_say_what_and_how(built_index, kwargs, message):
 def test_bad_per_call_k(retriever):
     with pytest.raises(ValueError, match="k must be an int > 0, got -1"):
         retriever.invoke(QUERY, k=-1)
+
+
+class _ListIndex:
+    """A stand-in index over hand-made records of three documents: ranks them in list order,
+    so the filter is checked apart from any scoring."""
+
+    def __init__(self, records):
+        self.records = records
+        self.pools: list[int] = []
+
+    def search(self, query, k=5, mode=None, kinds=None):
+        from index.store import Hit
+
+        self.pools.append(k)
+        kept = [r for r in self.records if not kinds or r.kind in kinds]
+        return [Hit(rank=n, score=1.0 / n, record=r) for n, r in enumerate(kept[:k], 1)]
+
+
+def _three_documents():
+    recs = []
+    for doc, year in (("a", 2022), ("b", 2023), ("c", 2024)):
+        recs.append(Record(id=f"{doc}:meta", doc_id=doc, kind="meta", text="t",
+                           title=f"某局{year}年工作要点"))
+        recs += [Record(id=f"{doc}:item:{n}", doc_id=doc, kind="item", text=f"{doc}{n}", item=n)
+                 for n in range(1, 31)]
+    return recs
+
+
+def test_filter_across_documents_grows_the_pool_until_k_survive():
+    index = _ListIndex(_three_documents())
+    r = HybridRetriever(index=index, k=3)
+    docs = r.invoke("x", filter={"year": 2024, "kind": "item"})
+    assert [d.id for d in docs] == ["c:item:1", "c:item:2", "c:item:3"]
+    # c's items rank 61st to 90th among items: a pool of 20 (4 × k, at least 20) keeps none of
+    # them, a pool of 80 keeps 20, so the search stops there.
+    assert index.pools == [20, 80]
+    docs = r.invoke("x", k=2, filter={"doc_id": ["a", "b"], "year": [2023]})
+    assert [d.id for d in docs] == ["b:meta", "b:item:1"]
