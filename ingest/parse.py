@@ -84,6 +84,8 @@ _SEPARATED_DATE = re.compile(r"^((?:19|20)\d{2})\s*[.\-/]\s*(\d{1,2})\s*[.\-/]\s
 _REMARK = re.compile(r"^[(（【\[][^()（）【】\[\]]*[)）】\]]$")
 _TITLE_LIKE = re.compile(r"《.+》|^关于.+的(?:通知|意见|决定|报告|批复|函)$|"
                          r"(?:要点|计划|方案|意见|通知|办法|规划|安排|细则|措施|决定|纲要|清单)$")
+# The second line of a title wrapped after its issuer: 2023年工作要点, 的通知, 工作要点.
+_TITLE_TAIL = re.compile(r"^(?:(?:19|20)\d{2}\s*年|的|工作要点|》)")
 _DOC_NO = re.compile(r"〔\d{4}〕\s*\d+\s*号$|\[\d{4}\]\s*\d+\s*号$")
 _APPENDIX_REF = re.compile(r"^附件\s*\d*\s*[:：]?")
 _TABLE_TITLE = re.compile(r"(配档表|任务分工|责任分工|工作分工|任务清单)")
@@ -467,6 +469,9 @@ def _front_matter(st: _State) -> tuple[str | None, str, str | None, str | None, 
     if title_at is None:
         title_at = next((k for k, ln in enumerate(rest) if candidate(ln)), None)
     title = rest[title_at] if title_at is not None else None
+    if title_at and title_at - 1 in heads and _TITLE_TAIL.match(rest[title_at]) \
+            and not _TITLE_LIKE.search(rest[title_at - 1]):
+        title = rest[title_at - 1] + rest[title_at]   # a title wrapped over two lines
     after = rest[title_at + 1:] if title_at is not None else rest
     preamble = "\n".join(ln for ln in after if not ln.endswith((":", "：")) or len(ln) > 80)
     if not st.items:

@@ -321,3 +321,10 @@ def test_time_last_table_reads_the_same_in_every_format(tmp_path, fmt):
     doc = parse_file(path, OfficeTable.load())
     assert _rows(doc) == EXPECTED_ROWS
     assert [(i.no, i.title) for i in doc.items] == [(1, "抓好政治建设"), (2, "落实全面从严治党")]
+
+
+def test_title_wrapped_over_two_lines():
+    doc = parse("某市教育局\n2023年3月1日\n(此件公开发布)\n中共某市委教育工委 某市教育局\n2023年工作要点\n"
+                "2023年的总体思路是:稳中求进。\n一、甲\n1.乙。\n")
+    assert doc.title == "中共某市委教育工委 某市教育局2023年工作要点"
+    assert doc.preamble == "2023年的总体思路是:稳中求进。"
