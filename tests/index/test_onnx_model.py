@@ -72,11 +72,29 @@ def test_query_vectors_match_sentence_transformers_on_real_questions(model, enco
 
 def test_padded_batches_and_documents_match(model, encoder) -> None:
     # Batches pad shorter texts; a text past 512 tokens is truncated as sentence-transformers does.
-    texts = _questions()[:20] + ["  前后有空格  ", "教育" * 700, "What is due in June from 基教处?"]
+    texts = _questions()[:20] + ["  前后有空格  ", "教育" * 700, "What is due in June from 基教处?",
+                                 "Ελληνικά café 学校"]  # the last through the full tokenizer
     for name, oracle in (("query", model.encode_query), ("document", model.encode_document)):
         want = oracle(texts, normalize_embeddings=True, convert_to_numpy=True)
         got = encoder.encode(texts, name, batch_size=8)
         assert float((want * got).sum(axis=1).min()) >= 0.9999, name
+
+
+def test_common_tokenizer_gives_the_full_tokenizers_ids(encoder) -> None:
+    # The trimmed tokenizer (ASCII + CJK pieces) is what loads at start; on every eval question and
+    # every line of the notice it must give exactly the full tokenizer's ids. Other scripts fall
+    # back to the full tokenizer, loaded then.
+    notice = (ROOT / "corpus" / "jinan-edu-2024-work-plan.txt").read_text(encoding="utf-8").splitlines()
+    texts = [p + t for t in _questions() + [line for line in notice if line.strip()]
+             for p in ("query: ", "passage: ")]
+    assert encoder._common is not None
+    covered = [t for t in texts if encoder._covered.fullmatch(encoder._common.normalizer.normalize_str(t))]
+    assert len(covered) == len(texts)  # nothing in this corpus needs the fallback
+    full = encoder.tokenizer
+    assert [encoder.token_ids(t) for t in texts] == [full.encode(t).ids for t in texts]
+    for other in ("query: Ελληνικά café", "query: Привет 你好", "query: 😀 emoji"):
+        assert not encoder._covered.fullmatch(encoder._common.normalizer.normalize_str(other))
+        assert encoder.token_ids(other) == full.encode(other).ids
 
 
 def test_prompt_name_is_checked(encoder) -> None:
