@@ -2,8 +2,10 @@
 
 Every format arrives here as the lines of a scraped page (`ingest.formats` makes HTML, DOCX and
 PDF look like one), which are line-oriented: a header block of `label: value` pairs, the covering notice,
-the document title, an opening paragraph, numbered sections (一、…) holding numbered items (1.…),
-and an appendix table flattened one cell per line (month, then task / offices pairs).
+the document title, an opening paragraph, numbered sections (一、…) holding numbered items (1.…, or
+01 alone on a line with the title on the next), optionally under subsections ((一)…; a notice
+numbered only 一、/(一) cites its (一) entries as items), and an appendix table flattened one cell
+per line (time cell, then task / offices pairs; or task, offices, time when the header says so).
 The parser works line by line with a small state machine; it knows labels and shapes, never the
 wording or the counts of any particular notice.
 """
