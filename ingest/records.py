@@ -116,7 +116,7 @@ class Item:
 
 @dataclass(frozen=True)
 class ScheduleRow:
-    month: int                          # the last month the time cell covers
+    month: int | None                   # the last month the time cell covers; None: no time cell
     task: str
     offices: tuple[str, ...]
     when: str | None = None             # the time cell as written
@@ -168,7 +168,7 @@ class Document:
                 for i in self.items
             ],
             "schedule": [
-                {"month": r.month, "months": list(r.months or (r.month,)), "when": r.when,
+                {"month": r.month, "months": list(r.months or ((r.month,) if r.month else ())), "when": r.when,
                  "task": r.task, "offices": list(r.offices)}
                 for r in self.schedule
             ],
@@ -209,10 +209,11 @@ class Document:
         per_month: dict[int, int] = {}
         for row in self.schedule:
             per_month[row.month] = per_month.get(row.month, 0) + 1
-            out.append(Record(id=f"{self.doc_id}:schedule:{row.month:02d}-{per_month[row.month]:02d}",
+            # A row whose table gave it no time cell is numbered under month 00.
+            out.append(Record(id=f"{self.doc_id}:schedule:{row.month or 0:02d}-{per_month[row.month]:02d}",
                               doc_id=self.doc_id, kind="schedule", text=row.task,
                               month=row.month, offices=row.offices, when=row.when,
-                              months=row.months or (row.month,)))
+                              months=row.months or ((row.month,) if row.month else ())))
         for n, para in enumerate(self.paragraphs, 1):
             out.append(Record(id=f"{self.doc_id}:paragraph:{n}", doc_id=self.doc_id,
                               kind="paragraph", text=para))

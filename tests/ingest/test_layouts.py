@@ -328,3 +328,14 @@ def test_title_wrapped_over_two_lines():
                 "2023年的总体思路是:稳中求进。\n一、甲\n1.乙。\n")
     assert doc.title == "中共某市委教育工委 某市教育局2023年工作要点"
     assert doc.preamble == "2023年的总体思路是:稳中求进。"
+
+
+def test_row_without_a_time_cell_is_kept_with_a_warning():
+    doc = parse("某局2025年工作要点\n一、甲\n1.乙。\n任务分工表\n序号\n工作任务\n责任单位\n完成时限\n"
+                "1\n修订章程\n办公室\n2\n召开表彰会\n教师处\n9月\n", "d")
+    assert [(r.month, r.task) for r in doc.schedule] == [(None, "修订章程"), (9, "召开表彰会")]
+    assert any("no time cell" in w and "修订章程" in w for w in doc.warnings)
+    rows = [r for r in doc.records() if r.kind == "schedule"]
+    assert [(r.id, r.month, r.months) for r in rows] == [
+        ("d:schedule:00-01", None, ()), ("d:schedule:09-01", 9, (9,))]
+    assert doc.summary_json()["schedule"][0]["months"] == []
