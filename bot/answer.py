@@ -22,6 +22,7 @@ class Citation:
     offices: tuple[str, ...] = ()
     quote: str = ""
     doc_label: str = ""     # the document's short name, set when the corpus holds several
+    when: str = ""          # a schedule row's time cell as written (上半年, 6月底前), if not one month
 
     def to_dict(self) -> dict:
         d = asdict(self)
@@ -33,7 +34,7 @@ class Citation:
         if self.kind == "item":
             inner = f"第{self.item}条"
         elif self.kind == "schedule":
-            inner = f"配档表·{self.month}月·{'、'.join(self.offices)}"
+            inner = f"配档表·{self.when or f'{self.month}月'}·{'、'.join(self.offices)}"
         elif self.kind == "section":
             inner = f"第{self.section}部分"
         else:
@@ -46,7 +47,7 @@ class Citation:
         quote = r.text if quote is None else quote
         if r.kind == "schedule":
             return cls("schedule", r.doc_id, r.id, month=r.month, task=r.text, offices=r.offices, quote=quote,
-                       doc_label=doc_label)
+                       doc_label=doc_label, when=when_label(r))
         if r.kind == "item":
             return cls("item", r.doc_id, r.id, item=r.item, section=r.section, quote=quote, doc_label=doc_label)
         if r.kind == "section":
@@ -76,6 +77,11 @@ class Answer:
     @property
     def items(self) -> tuple[int, ...]:
         return tuple(dict.fromkeys(c.item for c in self.citations if c.kind == "item"))
+
+
+def when_label(r: Record) -> str:
+    """A row's time as written when it is not simply its month (上半年, 6月底前); else ""."""
+    return r.when if r.when and r.when != f"{r.month}月" else ""
 
 
 def say(q, zh: str, en: str) -> str:

@@ -120,9 +120,9 @@ class Corpus:
                     docs: tuple[str, ...] = ()) -> list[Record]:
         rows = [r for r in self.schedule
                 if (not docs or r.doc_id in docs)
-                and (not months or r.month in months)
+                and (not months or any(m in months for m in r.months))
                 and (not offices or any(self.offices.canonical(o) in offices for o in r.offices))]
-        return sorted(rows, key=lambda r: r.month)  # stable: keeps table order within a month
+        return sorted(rows, key=lambda r: r.month or 0)  # stable: keeps table order within a month
 
     def _link(self, row: Record) -> list[tuple[Record, str]]:
         """Items a schedule row carries out, by shared 4-character runs; with the matching sentence."""

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from bot.answer import Answer, Citation, say
+from bot.answer import Answer, say
 from bot.corpus import Corpus, Evidence
 from bot.handlers.refusal import not_covered
 from bot.handlers.schedule import rows_with_items

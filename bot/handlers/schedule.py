@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 
-from bot.answer import Answer, Citation, say
+from bot.answer import Answer, Citation, say, when_label
 from bot.corpus import Corpus
 from bot.text import content_grams, grams
 from ingest.records import Record
@@ -25,7 +25,8 @@ def row_lines(q, corpus: Corpus, rows: list[Record]) -> tuple[list[str], list[Ci
                 seen.add(item.id)
                 cites.append(ic)
         offices = "、".join(r.offices)
-        lines.append(f"{n}. {r.month}月 · {r.text}({say(q, '责任单位', 'offices')}:{offices}){c.label}{extra}")
+        lines.append(f"{n}. {when_label(r) or f'{r.month}月'} · {r.text}({say(q, '责任单位', 'offices')}:{offices})"
+                     f"{c.label}{extra}")
     return lines, cites
 
 
@@ -124,7 +125,7 @@ def matching_rows(q, corpus: Corpus) -> list[Record]:
     run = max(r for _, r, _ in scored)
     rows = [r for sc, ru, r in scored if sc >= max(top * s.row_match_ratio, 1) and ru >= run * s.row_match_ratio] \
         or [hits[0]]
-    return sorted(rows, key=lambda r: r.month)[:s.max_rows_when]
+    return sorted(rows, key=lambda r: r.month or 0)[:s.max_rows_when]
 
 
 def _common_run(a: str, b: str) -> int:

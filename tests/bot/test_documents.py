@@ -87,3 +87,20 @@ def test_a_document_not_held_is_refused_with_the_list(multi):
 def test_single_document_labels_stay_short(bot):
     a = bot.ask("第7条讲什么?")
     assert labels(a) == ["〔第7条〕"]
+
+
+def test_rows_over_several_months_filter_by_every_month_and_cite_their_time(tmp_path, built_index):
+    """A 配档表 cell such as 上半年 or 3—4月 covers several months: a question about any of them
+    finds the row, and its label keeps the time as written."""
+    from bot.core import Bot
+    from ingest.offices import OfficeTable
+    from ingest.records import Record
+
+    rows = [Record(id="d:schedule:04-01", doc_id="d", kind="schedule", text="完成甲项工作", month=4,
+                   months=(3, 4), when="3—4月", offices=("基教处",)),
+            Record(id="d:schedule:06-01", doc_id="d", kind="schedule", text="完成乙项工作", month=6,
+                   months=(1, 2, 3, 4, 5, 6), when="上半年", offices=("督导室",))]
+    b = Bot(rows, OfficeTable.load(), index=built_index)
+    a = b.ask("3月有什么工作?")
+    assert [c.task for c in a.citations] == ["完成甲项工作", "完成乙项工作"]
+    assert "〔配档表·3—4月·基教处〕" in a.answer and "〔配档表·上半年·督导室〕" in a.answer

@@ -9,23 +9,27 @@ import pytest
 
 from eval.metrics import load_questions
 from eval.runner import run_system, summarize
+from eval.split import part
 from eval.systems import bot_system, langchain_rag_system
 from tests.conftest import ROOT
 
 pytestmark = pytest.mark.slow
 
-# Measured 93.5% (217/232) on 2026-11-29 with `python -m eval run`; the floor sits just below it.
-PASS_FLOOR = 0.92
+# Floors on the held-out part of the split (eval/split.json), a little below what `python -m eval run`
+# measured there on 2026-11-29 (see README, Evaluation); nothing was fitted on these questions.
+FLOORS = {"pass_rate": 0.85, "schedule_recall": 1.0, "schedule_precision": 0.85,
+          "refusal_precision": 0.75, "refusal_recall": 0.80}
 
 
-def test_bot_meets_floor_and_beats_baseline(bot):
-    questions = load_questions(ROOT / "eval" / "questions.jsonl")
+def test_heldout_meets_floors_and_beats_baseline(bot):
+    questions = part(load_questions(ROOT / "eval" / "questions.jsonl"), "heldout")
     ours = summarize(questions, run_system(bot_system(bot), questions))
     baseline_system = langchain_rag_system(bot.records, str(bot.index.embedder.path))
     baseline = summarize(questions, run_system(baseline_system, questions))
-    assert ours["pass_rate"] >= PASS_FLOOR, ours
-    assert ours["pass_rate"] > baseline["pass_rate"] + 0.2
-    assert ours["refusal_recall"] > 0.5 and baseline["refusal_recall"] == 0.0
+    for key, floor in FLOORS.items():
+        assert ours[key] >= floor, (key, ours)
+    assert ours["pass_rate"] > baseline["pass_rate"] + 0.4
+    assert baseline["refusal_recall"] == 0.0
 
 
 def test_cli_run_writes_results_report_and_chart(bot, tmp_path):
