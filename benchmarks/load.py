@@ -55,7 +55,10 @@ def answer_text(history: list[dict]) -> str:
     for m in reversed(history or []):
         title = ((m.get("metadata") or {}).get("title") or "")
         if m.get("role") == "assistant" and not title.startswith("来源"):
-            return "".join(p.get("text", "") for p in m.get("content") or [] if isinstance(p, dict))
+            content = m.get("content") or []
+            if isinstance(content, str):  # the app now sends plain strings
+                return content
+            return "".join(p.get("text", "") for p in content if isinstance(p, dict))
     return ""
 
 
