@@ -150,7 +150,7 @@ def test_bad_input_gets_polite_message(bot, question):
 def test_json_contract(bot):
     d = bot.ask("7月民继处有什么工作?").to_dict()
     assert set(d) == {"answer", "found", "citations"}
-    assert set(d["citations"][0]) == {"kind", "doc_id", "record_id", "item", "section", "month", "task", "offices", "quote"}
+    assert set(d["citations"][0]) == {"kind", "doc_id", "record_id", "item", "section", "month", "task", "offices", "quote", "doc_label", "when"}
     json.dumps(d, ensure_ascii=False)
 
 

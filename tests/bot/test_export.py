@@ -146,7 +146,7 @@ def test_ics_calendar_name_names_document_and_filter(corpus, july):
 def test_first_working_day_and_a_day_the_row_names(july):
     assert E.first_working_day(2024, 6) == date(2024, 6, 3)    # 1 Jun 2024 is a Saturday
     assert E.first_working_day(2024, 10) == date(2024, 10, 8)  # past the National Day holiday
-    row = replace(july[0], text="6月15日前完成校外培训机构年检", month=6)
+    row = replace(july[0], text="6月15日前完成校外培训机构年检", month=6, months=(6,), when="6月")
     assert E.row_date(row, 2024) == date(2024, 6, 15)
     other_month = replace(row, text="落实7月15日会议要求")       # names a day of another month
     assert E.row_date(other_month, 2024) == date(2024, 6, 3)
