@@ -11,10 +11,19 @@ Folder layout (positional contract: row i of records.jsonl = FAISS vector i = BM
 
 Built in a temporary sibling folder and renamed into place, so a crash mid-build leaves the old
 index usable (the old folder is renamed aside first; if a crash falls between the two renames, the
-next load restores it). On load, every file is checked against the manifest and the corpus against its hash.
+next load restores it). One build at a time per index folder (a lock file beside it), across
+processes: the app's background rebuild and `python -m index build` wait for each other.
+
+On load, the manifest is validated against a schema (`Manifest`: anything else, `[]`, `null`, a
+missing key, is treated as no index and rebuilt) and every file against the manifest. Problems come
+in two kinds: the index is *unusable* (missing, damaged, unreadable, another model or schema) or
+only *stale* (the corpus or the parser changed since it was built). A stale index is still the last
+good one: `last_good` returns it with the reason, so callers can keep serving it while a rebuild runs.
 """
 from __future__ import annotations
 
+import contextlib
+import fcntl
 import hashlib
 import json
 import os
@@ -22,12 +31,14 @@ import shutil
 import sys
 import threading
 import time
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
+from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationError, model_validator
 
-from ingest import CORPUS, load_corpus
+from ingest import CORPUS, IngestError, load_corpus
 from ingest.offices import OfficeTable
 from ingest.records import Record, read_jsonl, write_jsonl
 from index.children import with_children
@@ -47,6 +58,90 @@ class IndexMissing(IndexError_):
     pass
 
 
+class IndexUnreadable(IndexError_):
+    """A file of the index exists but this process may not read it."""
+
+    def __init__(self, file: Path, error: OSError):
+        self.file = file
+        super().__init__(f"cannot read {file}: {error.strerror or error}. Make it readable by this user "
+                         f"(`chmod u+r {file}`, or check its owner), or delete {file.parent} and run "
+                         "`python -m index build`")
+
+
+# --- the manifest's schema --------------------------------------------------------------------------
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="allow", strict=True)
+
+
+class FileEntry(_Strict):
+    size: int = Field(ge=0)
+    sha256: str = Field(pattern=r"^[0-9a-f]{64}$")
+
+
+class OnnxInfo(_Strict):
+    folder: str
+    int8: bool
+    fingerprint: str
+
+
+class Manifest(_Strict):
+    """What `manifest.json` must hold; anything else is treated as no index (and rebuilt)."""
+    schema_version: int
+    model: str
+    model_setting: str | None
+    model_fingerprint: str
+    dimension: int = Field(gt=0)
+    normalized: bool
+    faiss_index: str
+    corpus_hash: str
+    record_count: int = Field(ge=0)
+    records_hash: str
+    tokenizer: str
+    dictionary_hash: str
+    built_at: str
+    documents_by: str
+    query_runtime: str
+    onnx_model: OnnxInfo | None
+    files: dict[str, FileEntry]
+    corpus_files: dict[str, str] | None = None   # file name → sha256, to say what changed
+
+    @model_validator(mode="after")
+    def _lists_every_file(self) -> "Manifest":
+        missing = [n for n in DATA_FILES if n not in self.files]
+        if missing:
+            raise ValueError(f"files lacks {', '.join(missing)}")
+        return self
+
+
+_TOKEN_LINE = TypeAdapter(list[str])
+
+
+def _read_text(file: Path) -> str:
+    """A file's text; an unreadable file raises `IndexUnreadable` naming it and the fix."""
+    try:
+        with open(file, encoding="utf-8") as f:
+            return f.read()
+    except (PermissionError, IsADirectoryError) as e:
+        raise IndexUnreadable(file, e) from None
+
+
+def read_manifest(path: Path) -> dict:
+    """The validated manifest of the index at `path`, as a dict."""
+    mf = path / "manifest.json"
+    text = _read_text(mf)
+    try:
+        raw = json.loads(text)
+    except (json.JSONDecodeError, UnicodeDecodeError) as e:
+        raise IndexMismatch([f"manifest.json is not valid JSON ({e}); treated as missing"], path) from None
+    try:
+        return Manifest.model_validate(raw).model_dump()
+    except ValidationError as e:
+        where = "; ".join(f"{'.'.join(map(str, err['loc'])) or 'top level'}: {err['msg']}"
+                          for err in e.errors()[:3])
+        raise IndexMismatch([f"manifest.json does not match the manifest schema ({where}); "
+                             "treated as missing"], path) from None
+
 class IndexMismatch(IndexError_):
     """The index on disk does not match the corpus, the model or its own manifest."""
 
@@ -65,12 +160,70 @@ def faiss_type() -> str:
     return os.environ.get("POLICYQA_FAISS", "Flat")
 
 
+def _corpus_bytes(p: Path) -> bytes:
+    # An unreadable notice still counts (by its error): ingest reports it, the hash must not crash.
+    try:
+        return p.read_bytes()
+    except OSError as e:
+        return f"<unreadable: {e.strerror}>".encode()
+
+
 def corpus_hash(corpus: Path = CORPUS) -> str:
     """sha256 over every file in the corpus folder (notices and the office table), by name."""
     h = hashlib.sha256()
     for p in sorted(q for q in corpus.iterdir() if q.is_file()):
-        h.update(p.name.encode() + b"\0" + p.read_bytes() + b"\0")
+        h.update(p.name.encode() + b"\0" + _corpus_bytes(p) + b"\0")
     return h.hexdigest()
+
+
+def corpus_files(corpus: Path = CORPUS) -> dict[str, str]:
+    """File name → sha256 of every file in the corpus folder (what `changes` compares)."""
+    return {p.name: hashlib.sha256(_corpus_bytes(p)).hexdigest()
+            for p in sorted(q for q in corpus.iterdir() if q.is_file())}
+
+
+@dataclass(frozen=True)
+class CorpusChanges:
+    """Files added, removed and changed in the corpus since an index was built."""
+    added: tuple[str, ...] = ()
+    removed: tuple[str, ...] = ()
+    changed: tuple[str, ...] = ()
+    known: bool = True   # False: the index predates per-file hashes, so only "something changed"
+
+    @classmethod
+    def between(cls, before: dict[str, str] | None, after: dict[str, str]) -> "CorpusChanges":
+        if before is None:
+            return cls(known=False)
+        return cls(tuple(sorted(set(after) - set(before))), tuple(sorted(set(before) - set(after))),
+                   tuple(sorted(n for n in set(before) & set(after) if before[n] != after[n])))
+
+    def __bool__(self) -> bool:
+        return bool(self.added or self.removed or self.changed) or not self.known
+
+    def describe(self, chinese: bool = False) -> str:
+        if not self.known:
+            return "语料已改动" if chinese else "the corpus changed"
+        words = (("新增", "删除", "修改") if chinese else ("added", "removed", "changed"))
+        parts = [f"{w} {'、'.join(names) if chinese else ', '.join(names)}"
+                 for w, names in zip(words, (self.added, self.removed, self.changed)) if names]
+        return ("；" if chinese else "; ").join(parts) or ("无文件改动" if chinese else "no file changed")
+
+
+@dataclass(frozen=True)
+class IndexState:
+    """A usable index on disk and, when it lags the corpus, why (`stale`) and which files changed."""
+    path: Path
+    manifest: dict
+    stale: tuple[str, ...] = ()
+    changes: CorpusChanges = CorpusChanges()
+
+    @property
+    def warning(self) -> str | None:
+        """One line for a CLI, or None when the index is up to date."""
+        if not self.stale:
+            return None
+        return (f"warning: answering from the last good index (built {self.manifest.get('built_at')}): "
+                f"{'; '.join(self.stale)}; update it with --rebuild or `python -m index build`")
 
 
 def records_hash(records: list[Record]) -> str:
@@ -80,9 +233,12 @@ def records_hash(records: list[Record]) -> str:
 
 def _sha256(path: Path) -> str:
     h = hashlib.sha256()
-    with open(path, "rb") as f:
-        for chunk in iter(lambda: f.read(1 << 20), b""):
-            h.update(chunk)
+    try:
+        with open(path, "rb") as f:
+            for chunk in iter(lambda: f.read(1 << 20), b""):
+                h.update(chunk)
+    except PermissionError as e:
+        raise IndexUnreadable(path, e) from None
     return h.hexdigest()
 
 
@@ -272,6 +428,8 @@ class Index:
         import faiss
 
         path = Path(path) if path else index_dir()
+        # Hashed before the slow part: a corpus edited during the build then shows as changed.
+        hashed, files_now = corpus_hash(corpus), corpus_files(corpus)
         records = with_children(records)   # sentence-level evidence, each pointing to its item
         offices = offices or OfficeTable.load()
         embedder = embedder or Embedder(model_setting)
@@ -299,12 +457,13 @@ class Index:
             "schema_version": SCHEMA_VERSION,
             "model": embedder.name, "model_setting": model_setting,
             "model_fingerprint": embedder.vectors_fingerprint, "dimension": int(vectors.shape[1]),
-            "normalized": True, "faiss_index": spec, "corpus_hash": corpus_hash(corpus),
+            "normalized": True, "faiss_index": spec, "corpus_hash": hashed,
             "record_count": len(records), "records_hash": records_hash(records), "tokenizer": TOKENIZER_VERSION,
             "dictionary_hash": tokenizer.dictionary_hash, "built_at": time.strftime("%Y-%m-%dT%H:%M:%S"),
             **embedder.describe(),
             "files": {name: {"size": (tmp / name).stat().st_size, "sha256": _sha256(tmp / name)}
                       for name in DATA_FILES},
+            "corpus_files": files_now,
         }
         (tmp / "manifest.json").write_text(json.dumps(manifest, ensure_ascii=False, indent=1),
                                            encoding="utf-8")
@@ -320,6 +479,18 @@ class Index:
               check_model: bool = True, check_corpus: bool = True) -> dict:
         """Validate the index folder against its manifest, the corpus and the model; return the manifest."""
         path = Path(path) if path else index_dir()
+        state = Index.inspect(path, corpus, model_setting, check_model, check_corpus)
+        if state.stale:
+            raise IndexMismatch(list(state.stale), path)
+        return state.manifest
+
+    @staticmethod
+    def inspect(path: Path | None = None, corpus: Path = CORPUS, model_setting: str | None = None,
+                check_model: bool = True, check_corpus: bool = True) -> IndexState:
+        """The index's state: raises `IndexError_` when it cannot be used at all (missing, damaged,
+        unreadable, schema / tokenizer / model differ); returns it, with `stale` reasons, when it
+        only lags the corpus or the parser (still the last good index)."""
+        path = Path(path) if path else index_dir()
         mf = path / "manifest.json"
         if not mf.is_file() and not path.exists():
             # A build that crashed between its two renames left the previous index aside: restore it.
@@ -328,46 +499,50 @@ class Index:
                 os.replace(aside[-1], path)
         if not mf.is_file():
             raise IndexMissing(f"no index at {path}: build it with `python -m index build`")
-        try:
-            manifest = json.loads(mf.read_text(encoding="utf-8"))
-        except (json.JSONDecodeError, UnicodeDecodeError) as e:
-            raise IndexMismatch([f"manifest.json is not valid JSON ({e})"], path) from e
+        manifest = read_manifest(path)
         problems = []
-        if manifest.get("schema_version") != SCHEMA_VERSION:
-            problems.append(f"schema version {manifest.get('schema_version')} != {SCHEMA_VERSION}")
-        if manifest.get("tokenizer") != TOKENIZER_VERSION:
-            problems.append(f"BM25 tokens were made by tokenizer {manifest.get('tokenizer')!r}, "
+        if manifest["schema_version"] != SCHEMA_VERSION:
+            problems.append(f"schema version {manifest['schema_version']} != {SCHEMA_VERSION}")
+        if manifest["tokenizer"] != TOKENIZER_VERSION:
+            problems.append(f"BM25 tokens were made by tokenizer {manifest['tokenizer']!r}, "
                             f"this code tokenizes as {TOKENIZER_VERSION!r}")
         for name in DATA_FILES:
-            f, want = path / name, manifest.get("files", {}).get(name)
-            if want is None or not f.is_file():
+            f, want = path / name, manifest["files"][name]
+            if not f.is_file():
                 problems.append(f"{name} is missing")
             elif f.stat().st_size != want["size"]:
                 problems.append(f"{name} is truncated or changed: {f.stat().st_size} bytes, "
                                 f"manifest says {want['size']}")
             elif _sha256(f) != want["sha256"]:
                 problems.append(f"{name} is corrupted: checksum differs from the manifest")
-        if not check_corpus:
-            pass
-        elif manifest.get("corpus_hash") != corpus_hash(corpus):
-            problems.append(f"the corpus in {corpus} changed since the index was built")
-        elif manifest.get("records_hash") != records_hash(with_children(corpus_records(corpus))):
-            problems.append("the parser now reads the corpus differently (ingest code changed)")
         if check_model and not problems:
             from index.embedder import model_fingerprint, resolve_model_path
 
             model_path = resolve_model_path(model_setting)
-            recorded = str(manifest.get("model_fingerprint"))
+            recorded = str(manifest["model_fingerprint"])
             if model_fingerprint(model_path) != recorded.removesuffix("-int8") or \
-                    (model_setting or None) != manifest.get("model_setting"):
-                problems.append(f"index was built with model {manifest.get('model')!r} "
-                                f"({manifest.get('model_setting') or 'default'}), "
+                    (model_setting or None) != manifest["model_setting"]:
+                problems.append(f"index was built with model {manifest['model']!r} "
+                                f"({manifest['model_setting'] or 'default'}), "
                                 f"configured now: {model_path.name!r} ({model_setting or 'default'})")
             else:
                 problems += _query_encoder_problems(manifest, model_path)
         if problems:
             raise IndexMismatch(problems, path)
-        return manifest
+        stale: list[str] = []
+        changes = CorpusChanges()
+        if check_corpus:
+            if manifest["corpus_hash"] != corpus_hash(corpus):
+                changes = CorpusChanges.between(manifest.get("corpus_files"), corpus_files(corpus))
+                stale.append(f"the corpus in {corpus} changed since the index was built ({changes.describe()})")
+            else:
+                try:
+                    now = records_hash(with_children(corpus_records(corpus)))
+                except IngestError as e:
+                    now = f"unreadable: {e}"
+                if manifest["records_hash"] != now:
+                    stale.append("the parser now reads the corpus differently (ingest code changed)")
+        return IndexState(path, manifest, tuple(stale), changes)
 
     @classmethod
     def load(cls, path: Path | None = None, corpus: Path = CORPUS, model_setting: str | None = None,
@@ -382,15 +557,38 @@ class Index:
         # jieba's dictionary loads on the first BM25 query.
         embedder = Embedder(manifest.get("model_setting"))
         embedder.warm_up()
-        records = read_jsonl(path / "records.jsonl")
-        with open(path / "tokens.jsonl", encoding="utf-8") as f:
-            tokens = [json.loads(line) for line in f]
-        terms = (path / "terms.txt").read_text(encoding="utf-8").split("\n")
+        records = read_records(path)
+        tokens = []
+        for n, line in enumerate(_read_text(path / "tokens.jsonl").splitlines(), 1):
+            try:
+                tokens.append(_TOKEN_LINE.validate_json(line))
+            except ValidationError:
+                raise IndexMismatch([f"tokens.jsonl line {n} is not a JSON list of strings"], path) from None
+        terms = _read_text(path / "terms.txt").split("\n")
         tokenizer = Tokenizer([t for t in terms if t])
         if tokenizer.dictionary_hash != manifest["dictionary_hash"]:
             raise IndexMismatch(["terms.txt does not match the manifest's dictionary hash"], path)
-        return cls(path, records, tokens, tokenizer, faiss.read_index(str(path / "dense.faiss")), manifest,
-                   embedder)
+        try:
+            dense = faiss.read_index(str(path / "dense.faiss"))
+        except RuntimeError as e:   # faiss raises RuntimeError for a file it cannot parse
+            raise IndexMismatch([f"dense.faiss cannot be read by FAISS ({str(e).splitlines()[0]})"], path) from None
+        return cls(path, records, tokens, tokenizer, dense, manifest, embedder)
+
+
+def read_records(path: Path) -> list[Record]:
+    """records.jsonl of the index at `path`; a line that is not a record makes the index unusable."""
+    out = []
+    for n, line in enumerate(_read_text(path / "records.jsonl").splitlines(), 1):
+        if not line.strip():
+            continue
+        try:
+            d = json.loads(line)
+            if not isinstance(d, dict):
+                raise TypeError(f"a record is a JSON object, got {type(d).__name__}")
+            out.append(Record.from_dict(d))
+        except (ValueError, TypeError, KeyError) as e:
+            raise IndexMismatch([f"records.jsonl line {n} is not a record ({e})"], path) from None
+    return out
 
 
 def _query_encoder_problems(manifest: dict, model_path: Path) -> list[str]:
@@ -433,14 +631,51 @@ def corpus_records(corpus: Path = CORPUS, offices: OfficeTable | None = None) ->
     return [r for d in docs for r in d.records()]
 
 
+@contextlib.contextmanager
+def build_lock(path: Path) -> Iterator[None]:
+    """One build at a time for the index at `path`, across processes (flock on a file beside it)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with open(path.parent / f".{path.name}.lock", "a+b") as f:
+        fcntl.flock(f, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(f, fcntl.LOCK_UN)
+
+
+def rebuild(path: Path | None = None, corpus: Path = CORPUS, model_setting: str | None = None,
+            progress: bool = False, force: bool = True) -> Index:
+    """Build the index from the corpus under the build lock. Without `force`, an index another
+    process brought up to date while this one waited for the lock is loaded instead.
+
+    Raises `ingest.NoDocumentsError` (no readable notice) or another `IngestError`; the index on
+    disk is then untouched."""
+    path = Path(path) if path else index_dir()
+    with build_lock(path):
+        if not force:
+            try:
+                return Index.load(path, corpus, model_setting)
+            except IndexError_:
+                pass
+        offices = OfficeTable.for_corpus(corpus)
+        return Index.build(corpus_records(corpus, offices), path, offices, model_setting, corpus, progress)
+
+
+def last_good(path: Path | None = None, corpus: Path = CORPUS, model_setting: str | None = None) -> IndexState | None:
+    """The usable index at `path` (up to date, or stale with the reason), or None when there is
+    none (missing, damaged, unreadable, built with another model): the reason is printed."""
+    try:
+        return Index.inspect(path, corpus, model_setting)
+    except IndexError_ as e:
+        print(f"{e}", file=sys.stderr)
+        return None
+
+
 def ensure_index(path: Path | None = None, corpus: Path = CORPUS, model_setting: str | None = None,
                  progress: bool = True) -> Index:
-    """Load the index, or (re)build it when missing or out of date. What the app and bot use."""
+    """Load the index, or (re)build it when missing or out of date (waits for the build)."""
     try:
         return Index.load(path, corpus, model_setting)
     except IndexError_ as e:
         print(f"{e}\nbuilding the index now …", file=sys.stderr)
-    offices = OfficeTable.for_corpus(corpus)
-    return Index.build(corpus_records(corpus, offices), path, offices, model_setting, corpus, progress)
-
-
+    return rebuild(path, corpus, model_setting, progress, force=False)
