@@ -41,6 +41,7 @@ eval: $(VENV)/.runtime
 bench: $(VENV)/.dev
 	$(BIN)/python -m benchmarks.bench_index
 	$(BIN)/python -m benchmarks.bench_bot
+	$(BIN)/python -m benchmarks.bench_query
 	$(BIN)/python -m benchmarks.load
 
 clean:
