@@ -4,12 +4,21 @@ Tabs: 政策问答 (streamed, cited answers with a collapsible 来源 block, �
 schedule, filterable by month and office through `Bot.filter_rows`) and 全文 (the notice's items by
 section, so any citation can be checked in context).
 
-The chat is also an API: `Client(url).predict(message, history, api_name="/ask")` returns the updated
-chatbot history, whose last assistant message (metadata title "来源 (N)") lists the citations;
-`predict(history, index, vote, api_name="/feedback")` logs a vote as the 👍/👎 buttons do.
+The chat is also an API: `Client(url).predict(message, history, api_name="/ask")` returns only the
+new messages (question, answer, and a "来源 (N)" block when anything is cited); the answer message
+carries the server's answer id in `metadata.answer_id`. Only the user turns of `history` are read,
+and only the last few the bot replays. `predict(answer_id, "up" | "down", comment, should_cite,
+api_name="/feedback")` logs a vote; the log holds the server's own copy of the question, the earlier
+turns, the answer and its citations, never what a client sends. The page keeps each conversation
+on the server (gr.State), so a vote from the page names the answer the server produced too.
 
-Run: `python app.py [--host 127.0.0.1] [--port 7860]`. Login is on when POLICYQA_USER and
-POLICYQA_PASSWORD are both set. Votes go to var/feedback.jsonl (POLICYQA_FEEDBACK overrides).
+The index never makes the page wait: a corpus that changed since the last build is served from the
+last good index while `python -m index build` runs in a background thread; the new bot replaces the
+old one in one assignment once it is loaded. A failed rebuild keeps the old index and says why.
+
+Run: `python app.py [--host 127.0.0.1] [--port 7860] [--allow-open]`. Login is on when POLICYQA_USER
+and POLICYQA_PASSWORD are both set; another host than this machine without a login needs
+--allow-open. Votes go to var/feedback.jsonl (POLICYQA_FEEDBACK overrides), rotated by size.
 """
 from __future__ import annotations
 
@@ -22,10 +31,17 @@ import argparse  # noqa: E402
 import asyncio  # noqa: E402
 import html  # noqa: E402
 import json  # noqa: E402
+import re  # noqa: E402
+import secrets  # noqa: E402
+import shutil  # noqa: E402
+import signal  # noqa: E402
+import subprocess  # noqa: E402
 import sys  # noqa: E402
 import threading  # noqa: E402
 import time  # noqa: E402
+from collections import OrderedDict  # noqa: E402
 from collections.abc import AsyncIterator, Iterator  # noqa: E402
+from dataclasses import dataclass, field  # noqa: E402
 from datetime import datetime, timezone  # noqa: E402
 from pathlib import Path  # noqa: E402
 
@@ -35,6 +51,9 @@ import pandas as pd  # noqa: E402
 
 from bot.core import Answer, Bot, Citation, sentences  # noqa: E402
 from bot.llm import maybe_rewrite  # noqa: E402
+from bot.settings import SETTINGS  # noqa: E402
+from ingest import CORPUS, IngestError  # noqa: E402
+from index.store import CorpusChanges, IndexError_, corpus_files, corpus_hash, index_dir  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent
 DEFAULT_FEEDBACK = ROOT / "var" / "feedback.jsonl"
@@ -56,21 +75,75 @@ STREAM_STEPS = 3          # an answer appears in at most this many growing chunk
 STREAM_PAUSE = 0.02       # seconds between chunks (total added latency <= 0.06 s)
 
 
+# --- limits ------------------------------------------------------------------------------------------
+
+def _env_int(var: str, default: int) -> int:
+    raw = os.environ.get(var, "").strip()
+    if not raw:
+        return default
+    try:
+        value = int(raw.replace("_", ""))
+    except ValueError:
+        value = 0
+    if value <= 0:
+        sys.exit(f"error: {var} must be a positive integer, got {raw!r}; unset it to use the default {default}")
+    return value
+
+
+@dataclass(frozen=True)
+class Limits:
+    """The app's input limits, each a named setting (environment variable)."""
+    max_question_chars: int = SETTINGS.max_question_chars   # POLICYQA_MAX_QUESTION_CHARS (bot/settings.py)
+    max_history_turns: int = 50      # user turns one /ask request may carry
+    keep_turns: int = 20             # turns (question + answer) a page conversation keeps
+    max_request_bytes: int = 256 * 1024
+    max_comment_chars: int = 2000    # a vote's comment and its should_cite text, each
+    feedback_max_bytes: int = 10 * 1024 * 1024   # the log rotates to feedback.jsonl.1, .2 … past it
+    answers_kept: int = 10000        # answers a vote may still name
+    login_free_failures: int = 3
+    login_backoff_seconds: int = 2   # wait after the first failure past the free ones; doubles, ≤ 5 min
+    watch_seconds: int = 10          # how often the corpus folder is checked for changes
+
+    ENV = {"max_history_turns": "POLICYQA_MAX_HISTORY_TURNS", "keep_turns": "POLICYQA_KEEP_TURNS",
+           "max_request_bytes": "POLICYQA_MAX_REQUEST_BYTES", "max_comment_chars": "POLICYQA_MAX_COMMENT_CHARS",
+           "feedback_max_bytes": "POLICYQA_FEEDBACK_MAX_BYTES", "answers_kept": "POLICYQA_ANSWERS_KEPT",
+           "login_free_failures": "POLICYQA_LOGIN_FREE_FAILURES",
+           "login_backoff_seconds": "POLICYQA_LOGIN_BACKOFF_SECONDS", "watch_seconds": "POLICYQA_WATCH_SECONDS"}
+
+    @classmethod
+    def from_env(cls) -> "Limits":
+        defaults = cls()
+        return cls(**{name: _env_int(var, getattr(defaults, name)) for name, var in cls.ENV.items()})
+
+
+def over_limit(what: str, value: int, var: str, limit: int) -> str:
+    """The message for an input over a limit: which limit, the value, and how to raise it."""
+    return (f"{what}:{value:,} 超过上限 {limit:,}({var})。如确有需要,请管理员设置环境变量 "
+            f"{var}={max(value, limit * 2)} 后重启应用。")
+
+
+LIMITS = Limits.from_env()
+
+
 # --- feedback log ----------------------------------------------------------------------------------
 
 class FeedbackLog:
-    """Append-only JSON Lines log of votes, safe for concurrent users and restarts.
+    """Append-only JSON Lines log of votes, safe for concurrent users and restarts, rotated by size.
 
     Invariant: each record reaches the file as ONE `os.write` of a complete line on an O_APPEND
     descriptor, under a process-wide lock, followed by fsync. O_APPEND makes the kernel place every
-    write at the current end of file, so lines from threads (and from other processes sharing the
-    file) never overwrite or interleave; fsync makes an acknowledged vote survive a crash. If an
-    earlier process died mid-line, a newline is written first so the broken tail cannot swallow the
-    next record.
+    write at the current end of file, so lines from threads never overwrite or interleave; fsync
+    makes an acknowledged vote survive a crash. If an earlier process died mid-line, a newline is
+    written first so the broken tail cannot swallow the next record.
+
+    Rotation never drops a line: when the next line would take the log past `max_bytes`, every
+    `feedback.jsonl.N` is renamed to `.N+1` (highest first), the log to `.1`, and a new log begun;
+    nothing is deleted (eval/feedback.py reads them all, oldest first). One app process per log.
     """
 
-    def __init__(self, path: Path | str):
+    def __init__(self, path: Path | str, max_bytes: int | None = None):
         self.path = Path(path)
+        self.max_bytes = max_bytes
         self._lock = threading.Lock()
         self._fd: int | None = None
 
@@ -85,10 +158,24 @@ class FeedbackLog:
                     os.write(fd, b"\n")
         return fd
 
+    def _rotate(self) -> None:
+        os.close(self._fd)
+        self._fd = None
+        pattern = re.compile(re.escape(self.path.name) + r"\.(\d+)$")
+        numbers = sorted((int(m.group(1)) for q in self.path.parent.iterdir() if (m := pattern.match(q.name))),
+                         reverse=True)
+        for n in numbers:
+            os.replace(self.path.with_name(f"{self.path.name}.{n}"), self.path.with_name(f"{self.path.name}.{n + 1}"))
+        os.replace(self.path, self.path.with_name(f"{self.path.name}.1"))
+
     def append(self, record: dict) -> None:
         line = (json.dumps(record, ensure_ascii=False) + "\n").encode("utf-8")
         with self._lock:
             if self._fd is None:
+                self._fd = self._open()
+            size = os.fstat(self._fd).st_size
+            if self.max_bytes and size and size + len(line) > self.max_bytes:
+                self._rotate()
                 self._fd = self._open()
             written = os.write(self._fd, line)
             if written != len(line):
@@ -106,6 +193,303 @@ class FeedbackLog:
 
 def feedback_path() -> Path:
     return Path(os.environ.get("POLICYQA_FEEDBACK", DEFAULT_FEEDBACK)).expanduser()
+
+
+# --- answers the server produced ------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Served:
+    """One answer as the server produced it: what a vote on its id logs."""
+    id: str
+    question: str
+    history: tuple[str, ...]      # the earlier user turns the bot replayed
+    answer: str
+    citations: tuple[dict, ...]
+    index_built_at: str | None
+
+
+class AnswerStore:
+    """The last `capacity` answers by their server-side id (random: a client cannot guess another's)."""
+
+    def __init__(self, capacity: int):
+        self.capacity = capacity
+        self._items: OrderedDict[str, Served] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def add(self, question: str, history: list[str], answer: Answer, built_at: str | None) -> Served:
+        served = Served("a-" + secrets.token_urlsafe(12), question, tuple(history), answer.answer,
+                        tuple(c.to_dict() for c in answer.citations), built_at)
+        with self._lock:
+            self._items[served.id] = served
+            while len(self._items) > self.capacity:
+                self._items.popitem(last=False)
+        return served
+
+    def get(self, answer_id: object) -> Served | None:
+        if not isinstance(answer_id, str):
+            return None
+        with self._lock:
+            return self._items.get(answer_id)
+
+
+# --- the bot being served, and its background rebuild ---------------------------------------------
+
+def corpus_dir() -> Path:
+    """The notices the app serves (POLICYQA_CORPUS, default corpus/)."""
+    return Path(os.environ.get("POLICYQA_CORPUS") or CORPUS).expanduser()
+
+
+def _signature(corpus: Path) -> tuple:
+    """Cheap change detector: names, sizes and mtimes of the corpus files."""
+    try:
+        return tuple(sorted((p.name, st.st_size, st.st_mtime_ns) for p in corpus.iterdir()
+                            if p.is_file() and (st := p.stat())))
+    except OSError as e:
+        return (("<unreadable>", str(e)),)
+
+
+class Service:
+    """Holds the bot the app answers with. A rebuild runs `python -m index build` in a background
+    thread; the new bot is loaded completely (its index too) before `self.bot` is replaced in one
+    assignment, so every question is answered by one whole bot, old or new, never a mix."""
+
+    def __init__(self, bot: Bot, corpus: Path, index_path: Path):
+        self.bot, self.corpus, self.index_path = bot, corpus, index_path
+        state = getattr(bot, "index_state", None)
+        self.status = ("ready", "")
+        if state is not None and state.stale:
+            self.status = ("stale", f"索引与语料不一致:{state.changes.describe(chinese=True)}。")
+        self._lock = threading.Lock()
+        self._running = False
+        self._again = False
+        self._failed_hash: str | None = None
+        self._child: subprocess.Popen | None = None
+
+    @property
+    def manifest(self) -> dict:
+        state = getattr(self.bot, "index_state", None)
+        return state.manifest if state is not None else {}
+
+    @property
+    def stale(self) -> bool:
+        state = getattr(self.bot, "index_state", None)
+        return bool(state is not None and state.stale)
+
+    def status_dict(self) -> dict:
+        state, message = self.status
+        return {"state": state, "message": message, "shown": self.status_markdown(),
+                "built_at": self.manifest.get("built_at"), "records": self.manifest.get("record_count")}
+
+    def status_markdown(self) -> str:
+        state, message = self.status
+        built = self.manifest.get("built_at") or "?"
+        head = {"ready": "", "stale": "⚠️ ", "rebuilding": "⏳ 索引更新中:", "updated": "✅ 索引已更新:",
+                "failed": "❌ 索引更新失败,仍使用上次的索引:"}[state]
+        return f"{head}{message}(当前索引建于 {built})" if state != "ready" else f"索引建于 {built}"
+
+    def changes(self) -> CorpusChanges:
+        return CorpusChanges.between(self.manifest.get("corpus_files"), corpus_files(self.corpus))
+
+    def rebuild(self) -> None:
+        """Start a background rebuild (or, when one is running, another one after it)."""
+        with self._lock:
+            if self._running:
+                self._again = True
+                return
+            self._running = True
+        threading.Thread(target=self._rebuild_loop, name="index-rebuild", daemon=True).start()
+
+    def _rebuild_loop(self) -> None:
+        try:
+            while True:
+                self._rebuild_once()
+                with self._lock:
+                    if not self._again:
+                        self._running = False
+                        return
+                    self._again = False
+        except BaseException:
+            with self._lock:
+                self._running = False
+            raise
+
+    def _rebuild_once(self) -> None:
+        old = self.bot
+        try:
+            old.index   # the old index in memory before its files are replaced (a lazy load would read the new)
+        except IndexError_ as e:
+            self.status = ("failed", f"上次的索引无法加载,未更新:{e}")
+            return
+        changes, target = self.changes(), corpus_hash(self.corpus)
+        what = changes.describe(chinese=True)
+        self.status = ("rebuilding", f"{what};在更新完成前,回答来自上次的索引")
+        print(f"corpus changed ({changes.describe()}): rebuilding the index in the background", file=sys.stderr)
+        cmd = [sys.executable, "-m", "index", "build", "--json", "--corpus", str(self.corpus)]
+        if shutil.which("nice"):
+            cmd = ["nice", "-n", "10"] + cmd   # answering questions comes first
+        env = {**os.environ, "POLICYQA_INDEX": str(self.index_path)}
+        self._child = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                                       text=True)
+        out, err = self._child.communicate()
+        self._child = None
+        result = {}
+        for line in reversed(out.splitlines()):
+            try:
+                result = json.loads(line)
+                break
+            except json.JSONDecodeError:
+                continue
+        skipped = [line.removeprefix("warning: skipped ") for line in err.splitlines()
+                   if line.startswith("warning: skipped ")]
+        if not result.get("ok"):
+            reason = result.get("error") or (err.strip().splitlines() or ["index build exited without a result"])[-1]
+            self._failed_hash = target
+            self.status = ("failed", f"{what}。原因:{reason}")
+            print(f"index rebuild failed, still serving the last good index: {reason}", file=sys.stderr)
+            return
+        try:
+            new = Bot.load(self.corpus, self.index_path)
+            new.index   # loaded completely before it serves
+        except (IndexError_, IngestError, OSError) as e:
+            self.status = ("failed", f"{what}。新索引无法加载:{e}")
+            return
+        before = old.index.manifest.get("record_count")
+        self.bot = new   # the swap: one reference assignment
+        note = f";未收录:{';'.join(skipped)}" if skipped else ""
+        self.status = ("updated", f"{what};记录 {before} → {result.get('records')}{note}")
+        print(f"index updated ({changes.describe()}); now serving {result.get('records')} records", file=sys.stderr)
+
+    def watch(self, every: float) -> None:
+        """Check the corpus folder every `every` seconds; rebuild when its content changed."""
+        def loop() -> None:
+            seen = _signature(self.corpus)
+            while True:
+                time.sleep(every)
+                now = _signature(self.corpus)
+                if now == seen:
+                    continue
+                seen = now
+                h = corpus_hash(self.corpus)
+                if h != self.manifest.get("corpus_hash") and h != self._failed_hash:
+                    self.rebuild()
+
+        threading.Thread(target=loop, name="corpus-watch", daemon=True).start()
+
+    def stop(self) -> None:
+        child = self._child
+        if child is not None and child.poll() is None:
+            child.terminate()
+
+
+# --- network guard: request size and login back-off -------------------------------------------------
+
+class LoginBackoff:
+    """Per client address: after `free` failed logins, each next attempt must wait `base` seconds,
+    doubling per further failure (at most 5 minutes); a success forgets the client."""
+
+    def __init__(self, free: int, base: float, cap: float = 300.0):
+        self.free, self.base, self.cap = free, base, cap
+        self._failures: dict[str, tuple[int, float]] = {}
+        self._lock = threading.Lock()
+
+    def wait(self, client: str) -> float:
+        with self._lock:
+            n, last = self._failures.get(client, (0, 0.0))
+        if n < self.free:
+            return 0.0
+        delay = min(self.cap, self.base * 2 ** (n - self.free))
+        return max(0.0, last + delay - time.monotonic())
+
+    def failed(self, client: str) -> None:
+        with self._lock:
+            n, _ = self._failures.get(client, (0, 0.0))
+            self._failures[client] = (n + 1, time.monotonic())
+
+    def succeeded(self, client: str) -> None:
+        with self._lock:
+            self._failures.pop(client, None)
+
+
+class Guard:
+    """ASGI middleware: refuses request bodies over the size limit (413) and slows failed logins (429)."""
+
+    def __init__(self, app, max_bytes: int, backoff: LoginBackoff):
+        self.app, self.max_bytes, self.backoff = app, max_bytes, backoff
+
+    @staticmethod
+    async def _reply(send, status: int, message: str, headers: list | None = None) -> None:
+        body = json.dumps({"detail": message, "error": message}, ensure_ascii=False).encode()
+        await send({"type": "http.response.start", "status": status,
+                    "headers": [(b"content-type", b"application/json; charset=utf-8"),
+                                (b"content-length", str(len(body)).encode())] + (headers or [])})
+        await send({"type": "http.response.body", "body": body})
+
+    async def _drain(self, receive, length: int) -> None:
+        """Read and drop a refused body (up to 64 MiB), so the client, still sending, gets the 413
+        and its message instead of a reset connection."""
+        if length > max(16 * self.max_bytes, 64 << 20):
+            return
+        more = True
+        while more:
+            message = await receive()
+            if message["type"] != "http.request":
+                return
+            more = message.get("more_body", False)
+
+    async def __call__(self, scope, receive, send):
+        if scope["type"] != "http":
+            return await self.app(scope, receive, send)
+        client = (scope.get("client") or ("unknown",))[0]
+        login = scope["method"] == "POST" and scope["path"].rstrip("/").endswith("/login")
+        if login:
+            wait = self.backoff.wait(client)
+            if wait > 0:
+                return await self._reply(send, 429, f"登录失败次数过多,请 {wait:.0f} 秒后再试"
+                                         f"(too many failed logins from {client}; retry in {wait:.0f} s)",
+                                         [(b"retry-after", str(int(wait) + 1).encode())])
+        def too_big(size: int) -> str:
+            return over_limit("请求大小(字节)", size, "POLICYQA_MAX_REQUEST_BYTES", self.max_bytes)
+
+        length = dict(scope.get("headers") or []).get(b"content-length")
+        if length is not None and length.isdigit() and int(length) > self.max_bytes:
+            await self._drain(receive, int(length))
+            return await self._reply(send, 413, too_big(int(length)))
+        if length is None and scope["method"] in ("POST", "PUT", "PATCH"):
+            # No length given (chunked): read at most the limit, then replay what was read.
+            chunks, total, more = [], 0, True
+            while more:
+                message = await receive()
+                if message["type"] != "http.request":
+                    break
+                chunks.append(message.get("body", b""))
+                total += len(chunks[-1])
+                more = message.get("more_body", False)
+                if total > self.max_bytes:
+                    if more:
+                        await self._drain(receive, 0)
+                    return await self._reply(send, 413, too_big(total))
+            body, sent = b"".join(chunks), False
+
+            async def replay():
+                nonlocal sent
+                if sent:
+                    return await receive()
+                sent = True
+                return {"type": "http.request", "body": body, "more_body": False}
+            receive = replay
+        if not login:
+            return await self.app(scope, receive, send)
+        status = {}
+
+        async def watch(message):
+            if message["type"] == "http.response.start":
+                status["code"] = message["status"]
+            await send(message)
+        await self.app(scope, receive, watch)
+        if status.get("code", 500) >= 400:
+            self.backoff.failed(client)
+        else:
+            self.backoff.succeeded(client)
 
 
 # --- chat history helpers --------------------------------------------------------------------------
@@ -135,14 +519,28 @@ def is_sources(message) -> bool:
     return _role(message) == "assistant" and _title(message).startswith(SOURCES_TITLE)
 
 
+_PUNCT = re.compile(r"([!-/:-@\[-`{-~])")
+
+
 def show_user(text: str) -> str:
-    """A question as it appears in the chat: plain text, so `<script>` shows as characters."""
-    return html.escape(text, quote=False)
+    """A question as it appears in the chat: plain text. Every ASCII punctuation mark is
+    backslash-escaped (Markdown then shows it as typed, so `![](http://x/y.png)` is no image and a
+    URL no link) and `<`, `>`, `&` are HTML entities (`<script>` shows as characters)."""
+    escaped = _PUNCT.sub(r"\\\1", text)
+    return escaped.replace("\\&", "&amp;").replace("\\<", "&lt;").replace("\\>", "&gt;")
+
+
+_ESCAPED = re.compile(r"\\([!-/:-@\[-`{-~])")
+
+
+def typed(shown: str) -> str:
+    """The question as typed, from its `show_user` form (the inverse)."""
+    return html.unescape(_ESCAPED.sub(r"\1", shown))
 
 
 def user_turns(history: list) -> list[str]:
-    """The earlier user questions of the conversation, as typed (the bot's `history`)."""
-    return [html.unescape(message_text(m)) for m in history or [] if _role(m) == "user"]
+    """The user questions of an API client's `history`, as typed (the bot's `history`)."""
+    return [typed(message_text(m)) for m in history or [] if _role(m) == "user"]
 
 
 # --- rendering answers -----------------------------------------------------------------------------
@@ -239,79 +637,141 @@ def full_text(bot: Bot) -> str:
     return "\n\n".join(parts)
 
 
-def build_demo(bot: Bot, log: FeedbackLog) -> gr.Blocks:
+def new_conversation() -> dict:
+    """A page conversation as the server keeps it: the shown messages, the answer id of each
+    message (None for questions), and the questions as typed."""
+    return {"messages": [], "ids": [], "turns": []}
+
+
+def keep_last_turns(conv: dict, keep: int) -> dict:
+    """The conversation cut to its last `keep` turns (each turn starts at a user message)."""
+    starts = [i for i, m in enumerate(conv["messages"]) if m["role"] == "user"]
+    if len(starts) <= keep:
+        return conv
+    cut = starts[-keep]
+    return {"messages": conv["messages"][cut:], "ids": conv["ids"][cut:], "turns": conv["turns"][-keep:]}
+
+
+def vote_direction(liked) -> str:
+    if liked is True or liked in ("Like", "up", "👍"):
+        return "up"
+    if liked is False or liked in ("Dislike", "down", "👎"):
+        return "down"
+    if liked is None or liked == "":
+        return "cleared"     # the user clicked the same thumb again to take the vote back
+    raise gr.Error(f"vote must be 'up' or 'down', got {str(liked)[:40]!r}")
+
+
+def build_demo(service: Service, log: FeedbackLog, limits: Limits = LIMITS,
+               answers: AnswerStore | None = None) -> gr.Blocks:
     cpu = threading.BoundedSemaphore(CONCURRENCY)
+    answers = answers or AnswerStore(limits.answers_kept)
 
-    def compute(question: str, earlier: list[str]) -> Answer:
-        with cpu:
-            answer = bot.ask(question, earlier)
-        return maybe_rewrite(answer)  # a remote LLM call, if configured: waits without holding the CPU slot
+    def question_problem(question: str) -> str | None:
+        if len(question) > limits.max_question_chars:
+            return over_limit("问题长度(字符)", len(question), "POLICYQA_MAX_QUESTION_CHARS",
+                              limits.max_question_chars)
+        return None
 
-    async def respond(message: str, history: list) -> AsyncIterator[list]:
-        """Answer `message` given the chat `history`; yields the history as the answer grows.
+    def compute(question: str, earlier: list[str]) -> tuple[Bot, Answer, Served]:
+        bot = service.bot     # one whole bot per question, even if a swap happens meanwhile
+        problem = question_problem(question)
+        if problem:
+            answer = Answer(problem, False)
+        else:
+            with cpu:
+                answer = bot.ask(question, earlier)
+            answer = maybe_rewrite(answer)  # a remote LLM call, if configured: outside the CPU slot
+        built = (getattr(bot, "index_state", None) or None)
+        served = answers.add(question, earlier, answer, built.manifest.get("built_at") if built else None)
+        return bot, answer, served
 
-        The last yield is the full history: question, answer (Markdown with 〔…〕 labels) and, when
-        anything is cited, a message titled "来源 (N)" listing each cited item / schedule row.
-        """
-        history = list(history or [])
-        question = message if isinstance(message, str) else ""
-        earlier = user_turns(history)
-        history.append({"role": "user", "content": show_user(question)})
-        yield history
-        answer = await anyio.to_thread.run_sync(compute, question, earlier)
-        for part in chunks(answer.answer):
-            yield history + [{"role": "assistant", "content": part}]
-            await asyncio.sleep(STREAM_PAUSE)
-        history.append({"role": "assistant", "content": answer.answer})
+    def answer_messages(bot: Bot, answer: Answer, served: Served) -> list[dict]:
+        out = [{"role": "assistant", "content": answer.answer, "metadata": {"answer_id": served.id}}]
         src = sources_message(bot, answer)
         if src:
-            history.append(src)
-        yield history
+            out.append(src)
+        return out
 
-    def record_vote(history: list, index: int = -1, liked: bool | str | None = True) -> dict:
-        """Log a vote on the answer at `index` of `history` (-1: the last answer); returns the record."""
-        history = list(history or [])
-        if not history:
-            raise gr.Error("没有可评价的回答。")
-        i = index if index >= 0 else len(history) + index
-        if not 0 <= i < len(history):
-            raise gr.Error(f"index {index} is outside the history (0…{len(history) - 1})")
-        # The voted message may be the answer or its 来源 block; walk back to the answer text.
-        while i > 0 and is_sources(history[i]):
-            i -= 1
-        if _role(history[i]) != "assistant" or is_sources(history[i]):
-            raise gr.Error(f"message {index} is not an answer")
-        q = i - 1
-        while q >= 0 and _role(history[q]) != "user":
-            q -= 1
-        question = html.unescape(message_text(history[q])) if q >= 0 else ""
-        earlier = user_turns(history[:max(q, 0)])
-        # Answers are a pure function of (question, earlier turns): re-ask for the structured citations.
-        with cpu:
-            cited = bot.ask(question, earlier)
-        if liked is True or liked in ("Like", "up", "👍"):
-            verdict = "up"
-        elif liked is False or liked in ("Dislike", "down", "👎"):
-            verdict = "down"
-        elif liked is None or liked == "":
-            verdict = "cleared"     # the user clicked the same thumb again to take the vote back
-        else:
-            verdict = str(liked)
+    async def respond(message: str, conv: dict) -> AsyncIterator[tuple[list, dict]]:
+        """The page's chat: the conversation lives on the server (`conv`), never read back from the client.
+        Yields (chat messages, conversation)."""
+        conv = conv or new_conversation()
+        question = message if isinstance(message, str) else ""
+        earlier = conv["turns"][-SETTINGS.history_turns:]   # only the turns the bot replays
+        shown = conv["messages"] + [{"role": "user", "content": show_user(question)}]
+        yield shown, conv
+        bot, answer, served = await anyio.to_thread.run_sync(compute, question, earlier)
+        for part in chunks(answer.answer):
+            yield shown + [{"role": "assistant", "content": part}], conv
+            await asyncio.sleep(STREAM_PAUSE)
+        new = answer_messages(bot, answer, served)
+        conv = keep_last_turns({"messages": shown + [{k: v for k, v in m.items() if k != "metadata"}
+                                                     if m["role"] == "assistant" and not is_sources(m) else m
+                                                     for m in new],
+                                "ids": conv["ids"] + [None] + [served.id] * len(new),
+                                "turns": conv["turns"] + [question]}, limits.keep_turns)
+        yield conv["messages"], conv
+
+    async def ask(message: str, history: list[dict]) -> AsyncIterator[list[dict]]:
+        """Answer `message` after the user turns of `history`; yields only the new messages as the
+        answer grows: the question, the answer (`metadata.answer_id`: the id to vote on) and, when
+        anything is cited, a message titled "来源 (N)" listing each cited item / schedule row."""
+        if history is not None and not isinstance(history, list):
+            raise gr.Error(f"history must be a list of chat messages, got {type(history).__name__}")
+        turns = user_turns(history or [])
+        if len(turns) > limits.max_history_turns:
+            raise gr.Error(over_limit("对话历史轮数", len(turns), "POLICYQA_MAX_HISTORY_TURNS",
+                                      limits.max_history_turns))
+        question = message if isinstance(message, str) else ""
+        earlier = turns[-SETTINGS.history_turns:]
+        user = {"role": "user", "content": show_user(question)}
+        yield [user]
+        bot, answer, served = await anyio.to_thread.run_sync(compute, question, earlier)
+        for part in chunks(answer.answer):
+            yield [user, {"role": "assistant", "content": part}]
+            await asyncio.sleep(STREAM_PAUSE)
+        yield [user] + answer_messages(bot, answer, served)
+
+    def record_vote(answer_id: str, vote: str, comment: str = "", should_cite: str = "") -> dict:
+        served = answers.get(answer_id)
+        if served is None:
+            raise gr.Error(f"没有编号为 {str(answer_id)[:40]!r} 的回答(只保留最近 {limits.answers_kept} 个回答,"
+                           "POLICYQA_ANSWERS_KEPT);请重新提问后再评价。")
+        for what, text in (("意见", comment), ("应引用", should_cite)):
+            if not isinstance(text, str):
+                raise gr.Error(f"{what} must be text, got {type(text).__name__}")
+            if len(text) > limits.max_comment_chars:
+                raise gr.Error(over_limit(f"{what}长度(字符)", len(text), "POLICYQA_MAX_COMMENT_CHARS",
+                                          limits.max_comment_chars))
         record = {"time": datetime.now(timezone.utc).isoformat(timespec="milliseconds"),
-                  "vote": verdict, "question": question, "history": earlier,
-                  "answer": message_text(history[i]),
-                  "citations": [c.to_dict() for c in cited.citations]}
+                  "vote": vote, "answer_id": served.id, "question": served.question,
+                  "history": list(served.history), "answer": served.answer,
+                  "citations": list(served.citations), "index_built_at": served.index_built_at,
+                  "comment": comment.strip(), "should_cite": should_cite.strip()}
         log.append(record)
         return record
 
-    def on_like(history: list, data: gr.LikeData) -> None:
+    def on_like(conv: dict, data: gr.LikeData) -> None:
         index = data.index[0] if isinstance(data.index, (list, tuple)) else data.index
-        record_vote(history, int(index), data.liked)
+        ids = (conv or new_conversation())["ids"]
+        if not isinstance(index, int) or not 0 <= index < len(ids) or ids[index] is None:
+            raise gr.Error("只能评价机器人的回答。")
+        record_vote(ids[index], vote_direction(data.liked))
 
-    def feedback(history: list[dict], index: int = -1, vote: str = "up") -> dict:
-        """Vote on an answer in `history` ("up" / "down"); returns the logged JSON record."""
-        return record_vote(history, index, vote)
+    def feedback(answer_id: str, vote: str, comment: str = "", should_cite: str = "") -> dict:
+        """Vote "up" or "down" on the answer `answer_id` (from /ask), with an optional comment and
+        what it should have cited; returns the logged JSON record."""
+        if vote not in ("up", "down"):
+            raise gr.Error(f"vote must be 'up' or 'down', got {str(vote)[:40]!r}")
+        return record_vote(answer_id, vote, comment or "", should_cite or "")
 
+    def index_status() -> dict:
+        """The index being served: {"state": ready | stale | rebuilding | updated | failed, "message",
+        "shown" (the line on the page), "built_at", "records"}."""
+        return service.status_dict()
+
+    bot = service.bot
     frame, count = schedule_frame(bot)
     month_choices = [(f"{m}月", m) for m in range(1, 13)]
 
@@ -319,6 +779,8 @@ def build_demo(bot: Bot, log: FeedbackLog) -> gr.Blocks:
     with gr.Blocks(title=f"{titles[0]} · 政策问答") as demo:
         gr.Markdown(f"# 政策问答助手\n根据《{'》《'.join(titles)}》原文回答,每个回答都标注出处"
                     "(〔第N条〕、〔配档表·月份·处室〕);通知未涉及的问题会直接说明。")
+        status = gr.Markdown(service.status_markdown(), elem_id="index-status")
+        conv = gr.State(new_conversation())
         with gr.Tabs():
             with gr.Tab("政策问答", id="chat"):
                 # No "share" button: it would post the chat to Hugging Face.
@@ -327,9 +789,9 @@ def build_demo(bot: Bot, log: FeedbackLog) -> gr.Blocks:
                                      placeholder="请提问,例如“6月份基教处要完成哪些工作?”")
                 with gr.Row():
                     msg = gr.Textbox(placeholder="输入问题,回车发送", show_label=False, scale=6,
-                                     elem_id="question", max_length=4000)
+                                     elem_id="question", max_length=limits.max_question_chars)
                     send = gr.Button("发送", variant="primary", scale=1, elem_id="send")
-                    gr.ClearButton([msg, chatbot], value="清空对话", scale=1, elem_id="clear")
+                    clear = gr.Button("清空对话", scale=1, elem_id="clear")
                 gr.Markdown("**示例问题**(点击即问):")
                 with gr.Row():
                     buttons = [gr.Button(q, size="sm", elem_classes=["example-question"]) for q in EXAMPLES]
@@ -343,52 +805,96 @@ def build_demo(bot: Bot, log: FeedbackLog) -> gr.Blocks:
                 table = gr.Dataframe(frame, headers=SCHEDULE_COLUMNS, interactive=False, wrap=True,
                                      elem_id="schedule-table", column_widths=["10%", "65%", "25%"])
             with gr.Tab("全文", id="fulltext"):
-                gr.Markdown(full_text(bot), elem_id="full-text")
+                fulltext = gr.Markdown(full_text(bot), elem_id="full-text")
 
-        # The chat event is the API (/ask). All ways of asking share one concurrency group.
-        gr.on([msg.submit, send.click], respond, [msg, chatbot], chatbot, api_name="ask",
-              concurrency_id="ask", concurrency_limit=STREAMS)
-        # Registered after /ask, so the question is read before the box is emptied.
-        gr.on([msg.submit, send.click], lambda: "", None, msg, queue=False, api_visibility="private")
+        async def respond_typed(message: str, conv: dict) -> AsyncIterator[tuple[list, dict, str]]:
+            # The box is emptied by the first update of the answer itself, so always before it appears.
+            async for shown, state in respond(message, conv):
+                yield shown, state, ""
+
+        # The page's chat (private); the API is /ask below. All ways of asking share one group.
+        gr.on([msg.submit, send.click], respond_typed, [msg, conv], [chatbot, conv, msg],
+              api_visibility="private", concurrency_id="ask", concurrency_limit=STREAMS)
         for b in buttons:
-            b.click(respond, [b, chatbot], chatbot, concurrency_id="ask", concurrency_limit=STREAMS,
+            b.click(respond, [b, conv], [chatbot, conv], concurrency_id="ask", concurrency_limit=STREAMS,
                     api_visibility="private")
-        chatbot.like(on_like, chatbot, None, api_visibility="private")
+        clear.click(lambda: ("", [], new_conversation()), None, [msg, chatbot, conv], queue=False,
+                    api_visibility="private")
+        chatbot.like(on_like, conv, None, api_visibility="private")
+        gr.api(ask, api_name="ask", concurrency_id="ask", concurrency_limit=STREAMS)
         gr.api(feedback, api_name="feedback")
+        gr.api(index_status, api_name="index_status", queue=False)
+        gr.Timer(2).tick(service.status_markdown, None, status, queue=False, api_visibility="private")
+        # A page opened after a swap shows the new notice text.
+        demo.load(lambda: full_text(service.bot), None, fulltext, queue=False, api_visibility="private")
 
         def refilter(ms, os_):
-            return schedule_frame(bot, ms, os_)
+            return schedule_frame(service.bot, ms, os_)
 
         gr.on([months.change, offices.change], refilter, [months, offices], [table, total],
               api_name="schedule")
     return demo
 
 
-BOT = Bot.load()  # records only (cheap) when the index is persisted; builds it first otherwise
-FEEDBACK = FeedbackLog(feedback_path())
-demo = build_demo(BOT, FEEDBACK)
+def load_service(corpus: Path | None = None, path: Path | None = None) -> Service:
+    """The bot on the last good index (built first only when there is none); a clear exit, not a
+    traceback, when there is none and no notice is readable."""
+    corpus, path = corpus or corpus_dir(), path or index_dir()
+    try:
+        return Service(Bot.load(corpus, path), corpus, path)
+    except (IngestError, IndexError_) as e:
+        sys.exit(f"error: {e}")
+
+
+SERVICE = load_service()
+FEEDBACK = FeedbackLog(feedback_path(), LIMITS.feedback_max_bytes)
+demo = build_demo(SERVICE, FEEDBACK)
+
+LOCAL_HOSTS = {"127.0.0.1", "localhost", "::1"}
 
 
 def main(argv: list[str] | None = None) -> None:
     p = argparse.ArgumentParser(description="政策问答 chat page")
     p.add_argument("--host", default="127.0.0.1", help="address to bind (default 127.0.0.1: this machine only)")
     p.add_argument("--port", type=int, default=7860)
+    p.add_argument("--allow-open", action="store_true",
+                   help="serve another host than this machine without a login (anyone who reaches it can use the API)")
     args = p.parse_args(argv)
     user, password = os.environ.get("POLICYQA_USER"), os.environ.get("POLICYQA_PASSWORD")
     if bool(user) != bool(password):
         sys.exit("set both POLICYQA_USER and POLICYQA_PASSWORD to turn login on, or neither")
+    if args.host not in LOCAL_HOSTS and not user:
+        warning = (f"serving on {args.host} without a login: anyone who can reach this machine can use the "
+                   "page and its API. Set POLICYQA_USER and POLICYQA_PASSWORD to require a login")
+        if not args.allow_open:
+            print(f"error: {warning}, or pass --allow-open to do it anyway.", file=sys.stderr)
+            sys.exit(2)
+        print(f"warning: {warning}.", file=sys.stderr)
     # The index (records, checked manifest) is loaded at import, so schedule questions are answered
     # as soon as the page is up; the embedding model (~7 s to import and load) warms up meanwhile,
-    # and a retrieval question asked before it is ready waits for it.
+    # and a retrieval question asked before it is ready waits for it. A stale index is rebuilt after.
     def warm_up() -> None:
         t0 = time.perf_counter()
-        BOT.ask(EXAMPLES[3])
+        SERVICE.bot.ask(EXAMPLES[3])
         print(f"model warm in {time.perf_counter() - t0:.1f} s; feedback log: {FEEDBACK.path}", file=sys.stderr)
+        if SERVICE.stale:
+            SERVICE.rebuild()
+        SERVICE.watch(LIMITS.watch_seconds)
 
+    def on_term(signum, frame) -> None:   # the rebuild child goes with the app
+        SERVICE.stop()
+        signal.signal(signum, signal.SIG_DFL)
+        os.kill(os.getpid(), signum)
+
+    signal.signal(signal.SIGTERM, on_term)
     threading.Thread(target=warm_up, name="warm-up", daemon=True).start()
+    from starlette.middleware import Middleware
+
+    guard = Middleware(Guard, max_bytes=LIMITS.max_request_bytes,
+                       backoff=LoginBackoff(LIMITS.login_free_failures, LIMITS.login_backoff_seconds))
     demo.queue(default_concurrency_limit=CONCURRENCY, max_size=256)
     demo.launch(server_name=args.host, server_port=args.port, auth=(user, password) if user else None,
-                share=False, show_error=True)
+                share=False, show_error=True, app_kwargs={"middleware": [guard]})
 
 
 if __name__ == "__main__":

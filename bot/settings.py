@@ -13,6 +13,16 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 
 
+def _env_int(var: str, default: int) -> int:
+    """A positive integer from the environment variable `var`, else `default`."""
+    raw = (os.environ.get(var) or "").strip()
+    if not raw:
+        return default
+    if not raw.isdigit() or int(raw) <= 0:
+        raise ValueError(f"{var} must be a positive integer, got {raw!r}; unset it to use the default {default}")
+    return int(raw)
+
+
 @dataclass(frozen=True)
 class Settings:
     # Retrieval -----------------------------------------------------------------------------------
@@ -45,8 +55,9 @@ class Settings:
     history_turns: int = 6
     """Earlier user turns replayed to know what a follow-up refers to. More remembers further back
     at the cost of work per question."""
-    max_question_chars: int = 2000
-    """Longer questions are refused with a message saying so."""
+    max_question_chars: int = _env_int("POLICYQA_MAX_QUESTION_CHARS", 2000)
+    """Longer questions are refused with a message saying so (setting POLICYQA_MAX_QUESTION_CHARS).
+    Raising it lets one question cost more work (understanding is linear in its length)."""
 
 
 SETTINGS = Settings()

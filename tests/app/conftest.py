@@ -1,7 +1,8 @@
 """The real app, started once per test session as `python app.py --port <free port>`.
 
 Votes go to a feedback log in a temporary folder (POLICYQA_FEEDBACK); the index is the default
-`var/index`, which the first start builds if it is missing (hence the long start-up timeout).
+`var/index`, brought up to date here first: the app would otherwise serve a stale one while it
+rebuilds in the background, and the tests compare its answers with `app.SERVICE.bot` in this process.
 """
 from __future__ import annotations
 
@@ -22,6 +23,17 @@ import pytest
 ROOT = Path(__file__).resolve().parents[2]
 START_TIMEOUT = 180  # seconds; a first run converts the embedding model and builds the index
 LOOPBACK = "127.0.0.1,localhost"
+
+def _fresh_default_index() -> None:
+    from index.store import Index, IndexError_, rebuild
+
+    try:
+        Index.check()
+    except IndexError_:
+        rebuild(force=False)
+
+
+_fresh_default_index()   # before any test module imports app.py
 
 # Test traffic is loopback only: never route it through a proxy from the environment.
 for _var in ("NO_PROXY", "no_proxy"):
@@ -51,7 +63,8 @@ def _tail(path: Path, n: int = 40) -> str:
 
 
 @contextlib.contextmanager
-def running_app(tmp: Path, env_extra: dict[str, str] | None = None) -> Iterator[RunningApp]:
+def running_app(tmp: Path, env_extra: dict[str, str] | None = None,
+                args: tuple[str, ...] = ()) -> Iterator[RunningApp]:
     """Start `python app.py --port <free port>`, wait until it serves its page, stop it afterwards."""
     port = free_port()
     url = f"http://127.0.0.1:{port}/"
@@ -62,7 +75,7 @@ def running_app(tmp: Path, env_extra: dict[str, str] | None = None) -> Iterator[
         env.pop(var, None)
     env.update(env_extra or {})
     with open(log, "wb") as out:
-        proc = subprocess.Popen([sys.executable, "app.py", "--port", str(port)], cwd=ROOT, env=env,
+        proc = subprocess.Popen([sys.executable, "app.py", "--port", str(port), *args], cwd=ROOT, env=env,
                                 stdout=out, stderr=subprocess.STDOUT)
     try:
         deadline = time.monotonic() + START_TIMEOUT

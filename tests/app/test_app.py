@@ -11,7 +11,7 @@ import pytest
 from gradio_client import Client
 
 import app as app_module
-from app import FeedbackLog, chunks, message_text
+from app import FeedbackLog, chunks, message_text, show_user, typed
 from tests.app.conftest import running_app
 
 SOURCES = "来源"
@@ -30,6 +30,14 @@ def answer_of(history: list[dict]) -> str:
     raise AssertionError(f"no answer in {history!r}")
 
 
+def answer_id_of(messages: list[dict]) -> str:
+    """The server's id of the answer among the messages /ask returned."""
+    for m in messages:
+        if m["role"] == "assistant" and (m.get("metadata") or {}).get("answer_id"):
+            return m["metadata"]["answer_id"]
+    raise AssertionError(f"no answer id in {messages!r}")
+
+
 def sources_of(history: list[dict]) -> tuple[str, str]:
     """(title, text) of the 来源 block that closes the history."""
     last = history[-1]
@@ -46,7 +54,7 @@ def test_question_gets_cited_answer(client):
     assert "校外培训机构设置标准" in answer
     assert "〔配档表·7月·民继处〕" in answer
     # The page shows what the bot answers (no LLM rewrite is configured in tests), and every citation.
-    expected = app_module.BOT.ask("7月民继处有什么工作?", [])
+    expected = app_module.SERVICE.bot.ask("7月民继处有什么工作?", [])
     assert answer == expected.answer
     title, sources = sources_of(history)
     assert title == f"来源 ({len(expected.citations)})"
@@ -55,7 +63,7 @@ def test_question_gets_cited_answer(client):
         if c.kind == "schedule":
             assert f"配档表 · {c.month}月" in sources and f"责任单位:{'、'.join(c.offices)}" in sources
         if c.kind == "item":
-            item = app_module.BOT.items[(c.doc_id, c.item)]
+            item = app_module.SERVICE.bot.items[(c.doc_id, c.item)]
             # The item's number, section and full text, with the quoted sentence highlighted.
             assert f"第{c.item}条" in sources and f"{item.section}、{item.section_title}" in sources
             assert item.text.split("。")[0] in sources
@@ -80,18 +88,21 @@ def test_follow_up_keeps_context(client):
     first = client.predict("6月份基教处有什么工作?", [], api_name="/ask")
     assert "〔配档表·6月·基教处〕" in answer_of(first)
     second = client.predict("那7月呢?", first, api_name="/ask")
-    assert second[:len(first)] == first  # the earlier exchange is kept as it was
-    assert second[len(first)]["role"] == "user" and message_text(second[len(first)]) == "那7月呢?"
+    # Only the new messages come back, never the history the client sent.
+    assert second[0]["role"] == "user" and typed(message_text(second[0])) == "那7月呢?"
+    assert [m["role"] for m in second][:2] == ["user", "assistant"] and len(second) <= 3
     answer = answer_of(second)
     # Understood as "7月 · 基教处": the office has no July task, and the answer says when it has some.
     assert "基教处" in answer and "7月" in answer and "没有" in answer
-    assert answer == app_module.BOT.ask("那7月呢?", ["6月份基教处有什么工作?"]).answer
+    assert answer == app_module.SERVICE.bot.ask("那7月呢?", ["6月份基教处有什么工作?"]).answer
 
 
 @pytest.mark.slow
 def test_bad_input_gets_a_polite_message(client):
     assert "请输入一个问题" in answer_of(client.predict("", [], api_name="/ask"))
-    assert "太长" in answer_of(client.predict("问" * 3000, [], api_name="/ask"))
+    too_long = answer_of(client.predict("问" * 3000, [], api_name="/ask"))
+    # Which limit, the value, and how to raise it.
+    assert "3,000" in too_long and "2,000" in too_long and "POLICYQA_MAX_QUESTION_CHARS=" in too_long
 
 
 @pytest.mark.slow
@@ -99,7 +110,8 @@ def test_script_question_is_kept_as_text(client):
     history = client.predict("<script>alert(1)</script>第18条讲什么?", [], api_name="/ask")
     shown = message_text(history[0])
     # Escaped, so the chat renders the characters instead of dropping or running a tag.
-    assert shown == "&lt;script&gt;alert(1)&lt;/script&gt;第18条讲什么?"
+    assert shown.startswith("&lt;script&gt;alert\\(1\\)&lt;\\/script&gt;第18条")
+    assert typed(shown) == "<script>alert(1)</script>第18条讲什么?"
     assert "<script" not in json.dumps(history, ensure_ascii=False)
     assert "〔第18条〕" in answer_of(history)
 
@@ -108,13 +120,15 @@ def test_script_question_is_kept_as_text(client):
 def test_vote_lands_in_feedback_log(client, app):
     history = client.predict("7月民继处有什么工作?", [], api_name="/ask")
     before = app.feedback.read_text(encoding="utf-8").splitlines() if app.feedback.exists() else []
-    record = client.predict(history, -1, "down", api_name="/feedback")
+    record = client.predict(answer_id_of(history), "down", "月份不对", "〔第7条〕", api_name="/feedback")
     lines = app.feedback.read_text(encoding="utf-8").splitlines()
     assert len(lines) == len(before) + 1
     logged = json.loads(lines[-1])
     assert logged == record
-    assert logged["vote"] == "down"
+    assert logged["vote"] == "down" and logged["answer_id"] == answer_id_of(history)
+    assert logged["comment"] == "月份不对" and logged["should_cite"] == "〔第7条〕"
     assert logged["question"] == "7月民继处有什么工作?"
+    assert logged["answer"] == answer_of(history)
     assert "〔配档表·7月·民继处〕" in logged["answer"]
     assert {(c["kind"], c["month"], c["item"]) for c in logged["citations"]} == {
         ("schedule", 7, None), ("item", None, 7)}
@@ -125,7 +139,7 @@ def test_vote_lands_in_feedback_log(client, app):
 def test_vote_on_a_follow_up_records_its_context(client, app):
     first = client.predict("6月份基教处有什么工作?", [], api_name="/ask")
     second = client.predict("那7月呢?", first, api_name="/ask")
-    record = client.predict(second, len(second) - 1, "up", api_name="/feedback")
+    record = client.predict(answer_id_of(second), "up", api_name="/feedback")
     assert record["vote"] == "up" and record["question"] == "那7月呢?"
     assert record["history"] == ["6月份基教处有什么工作?"]
     assert json.loads(app.feedback.read_text(encoding="utf-8").splitlines()[-1]) == record
@@ -134,7 +148,7 @@ def test_vote_on_a_follow_up_records_its_context(client, app):
 @pytest.mark.slow
 def test_schedule_filter_api_matches_bot(client):
     table, count = client.predict([6], ["基教处"], api_name="/schedule")
-    expected = app_module.BOT.filter_rows((6,), ("基教处",))
+    expected = app_module.SERVICE.bot.filter_rows((6,), ("基教处",))
     assert table["headers"] == ["月份", "重点工作", "责任单位"]
     assert [tuple(r) for r in table["data"]] == [(f"{r.month}月", r.text, "、".join(r.offices)) for r in expected]
     assert count == f"共 {len(expected)} 项"
@@ -179,6 +193,11 @@ def test_feedback_log_survives_restart_after_torn_line(tmp_path):
     assert json.loads(lines[0]) == {"n": 1}
     assert lines[1] == '{"n": 2, "answ'
     assert json.loads(lines[2]) == {"n": 3}
+
+
+def test_show_user_round_trips_to_the_typed_text():
+    for text in ("![](http://host/x.png) 第7条", "<b>a & b</b> \\(x\\)", "a*b_c`d[e](f)", "普惠 95%?"):
+        assert typed(show_user(text)) == text
 
 
 def test_chunks_grow_to_the_whole_text():

@@ -206,3 +206,22 @@ def test_page_loads_nothing_from_outside(page):
     urls = page.execute_script("return performance.getEntriesByType('resource').map(e => e.name)")
     hosts = {urlparse(u).hostname for u in urls if urlparse(u).scheme in ("http", "https", "ws", "wss")}
     assert hosts <= {"127.0.0.1", "localhost"}, f"outside requests: {sorted(hosts)}"
+
+
+def test_markdown_image_and_link_in_question_are_text(page):
+    d = page
+    question = "![](http://127.0.0.1:9/x.png)[点我](http://127.0.0.1:9/)第18条讲什么?"
+    ask(d, question)
+    user = wait(d).until(lambda d: [u for u in d.find_elements(By.CSS_SELECTOR, "#chatbot [data-testid=user]")
+                                    if "第18条" in u.text])[0]
+    assert user.text == question   # shown as typed: no image, no link
+    assert not user.find_elements(By.CSS_SELECTOR, "img, a")
+    wait(d).until(lambda d: any("〔第18条〕" in m.text
+                                for m in d.find_elements(By.CSS_SELECTOR, "#chatbot [data-testid=bot]")))
+    urls = d.execute_script("return performance.getEntriesByType('resource').map(e => e.name)")
+    assert not [u for u in urls if ":9/" in u]   # the browser fetched nothing the question named
+
+
+def test_index_status_is_shown(page):
+    status = wait(page).until(lambda d: d.find_element(By.ID, "index-status").text)
+    assert "索引建于" in status
