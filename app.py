@@ -843,7 +843,8 @@ def load_service(corpus: Path | None = None, path: Path | None = None) -> Servic
     try:
         return Service(Bot.load(corpus, path), corpus, path)
     except (IngestError, IndexError_) as e:
-        sys.exit(f"error: {e}")
+        print(f"error: {e}", file=sys.stderr)
+        sys.exit(2)   # as `python -m index build` and `python -m bot ask`
 
 
 SERVICE = load_service()

@@ -240,3 +240,16 @@ def test_page_conversation_keeps_its_last_turns():
     kept = keep_last_turns(conv, 20)
     assert kept["turns"] == [f"q{n}" for n in range(10, 30)]
     assert kept["messages"][0] == {"role": "user", "content": "q10"} and len(kept["ids"]) == len(kept["messages"])
+
+
+@pytest.mark.slow
+def test_no_index_and_no_readable_notice_is_one_error(tmp_path):
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    shutil.copy(ROOT / "corpus" / "offices.tsv", corpus)
+    (corpus / NOTICE).write_bytes("没有编号条目的文字。".encode("utf-16"))
+    env = {**os.environ, "POLICYQA_CORPUS": str(corpus), "POLICYQA_INDEX": str(tmp_path / "none")}
+    proc = subprocess.run([sys.executable, "app.py", "--port", str(free_port())], cwd=ROOT, env=env,
+                          capture_output=True, text=True, timeout=300)
+    assert proc.returncode == 2 and "Traceback" not in proc.stderr
+    assert "error: no readable document" in proc.stderr and NOTICE in proc.stderr
