@@ -792,6 +792,13 @@ def build_demo(service: Service, log: FeedbackLog, limits: Limits = LIMITS,
                                      elem_id="question", max_length=limits.max_question_chars)
                     send = gr.Button("发送", variant="primary", scale=1, elem_id="send")
                     clear = gr.Button("清空对话", scale=1, elem_id="clear")
+                with gr.Accordion("对上一个回答有意见?", open=False, elem_id="comment-box"):
+                    comment = gr.Textbox(label="哪里不对(可选)", max_length=limits.max_comment_chars,
+                                         elem_id="comment")
+                    should = gr.Textbox(label="应该引用哪一条(可选,例如“第7条”或“配档表7月 民继处”)",
+                                        max_length=limits.max_comment_chars, elem_id="should-cite")
+                    comment_send = gr.Button("提交意见(记为 👎)", size="sm", elem_id="comment-send")
+                    comment_done = gr.Markdown(elem_id="comment-done")
                 gr.Markdown("**示例问题**(点击即问):")
                 with gr.Row():
                     buttons = [gr.Button(q, size="sm", elem_classes=["example-question"]) for q in EXAMPLES]
@@ -821,6 +828,18 @@ def build_demo(service: Service, log: FeedbackLog, limits: Limits = LIMITS,
         clear.click(lambda: ("", [], new_conversation()), None, [msg, chatbot, conv], queue=False,
                     api_visibility="private")
         chatbot.like(on_like, conv, None, api_visibility="private")
+
+        def comment_last(state: dict, text: str, cite: str) -> tuple[str, str, str]:
+            ids = [i for i in (state or new_conversation())["ids"] if i is not None]
+            if not ids:
+                raise gr.Error("还没有可评价的回答。")
+            if not (text or "").strip() and not (cite or "").strip():
+                raise gr.Error("请写下哪里不对,或应该引用哪一条。")
+            record_vote(ids[-1], "down", text or "", cite or "")
+            return "", "", "已记录,谢谢。"
+
+        comment_send.click(comment_last, [conv, comment, should], [comment, should, comment_done],
+                           api_visibility="private")
         gr.api(ask, api_name="ask", concurrency_id="ask", concurrency_limit=STREAMS)
         gr.api(feedback, api_name="feedback")
         gr.api(index_status, api_name="index_status", queue=False)

@@ -225,3 +225,23 @@ def test_markdown_image_and_link_in_question_are_text(page):
 def test_index_status_is_shown(page):
     status = wait(page).until(lambda d: d.find_element(By.ID, "index-status").text)
     assert "索引建于" in status
+
+
+def test_comment_on_the_last_answer_lands_in_the_log(page, app):
+    d = page
+    ask(d, "7月民继处有什么工作?")
+    wait(d).until(lambda d: any("〔配档表·7月·民继处〕" in m.text
+                                for m in d.find_elements(By.CSS_SELECTOR, "#chatbot [data-testid=bot]")))
+    before = app.feedback.read_text(encoding="utf-8").splitlines() if app.feedback.exists() else []
+    next(b for b in d.find_elements(By.CSS_SELECTOR, "#comment-box button") if "有意见" in b.text).click()
+    box = wait(d).until(lambda d: [t for t in d.find_elements(By.CSS_SELECTOR, "#comment textarea")
+                                   if t.is_displayed()])[0]
+    box.send_keys("<b>月份不对</b>")
+    d.find_element(By.CSS_SELECTOR, "#should-cite textarea").send_keys("第7条")
+    d.find_element(By.ID, "comment-send").click()
+    wait(d).until(lambda d: app.feedback.exists()
+                  and len(app.feedback.read_text(encoding="utf-8").splitlines()) == len(before) + 1)
+    logged = json.loads(app.feedback.read_text(encoding="utf-8").splitlines()[-1])
+    assert logged["vote"] == "down" and logged["question"] == "7月民继处有什么工作?"
+    assert logged["comment"] == "<b>月份不对</b>" and logged["should_cite"] == "第7条"
+    assert "〔配档表·7月·民继处〕" in logged["answer"]
