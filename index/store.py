@@ -403,11 +403,13 @@ class Index:
         if k <= 0:
             raise ValueError(f"k must be > 0, got {k}")
         mode = SearchMode.from_str(mode) if isinstance(mode, str) else mode
-        pool = len(self.records) if kinds else max(k * 4, 20)
+        pool = len(self.records) if kinds else max(k * 8, 40)
 
         def keep(ranking: list[tuple[int, float]]) -> list[tuple[int, float]]:
-            # Restrict before fusing, so ranks are positions among the wanted kinds.
-            return [(i, s) for i, s in ranking if not kinds or self.records[i].kind in kinds]
+            # Restrict before fusing, so ranks are positions among the wanted kinds. Sentence
+            # children are evidence for the bot, not citable units: only asked for by name.
+            return [(i, s) for i, s in ranking
+                    if (self.records[i].kind in kinds if kinds else self.records[i].kind != "sentence")]
 
         if mode is SearchMode.BM25:
             ranked = keep(self.rank_bm25(query, pool))
