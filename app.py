@@ -41,7 +41,7 @@ import threading  # noqa: E402
 import time  # noqa: E402
 from collections import OrderedDict  # noqa: E402
 from collections.abc import AsyncIterator, Iterator  # noqa: E402
-from dataclasses import dataclass, field  # noqa: E402
+from dataclasses import dataclass  # noqa: E402
 from datetime import datetime, timezone  # noqa: E402
 from pathlib import Path  # noqa: E402
 

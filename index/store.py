@@ -40,7 +40,7 @@ from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationError,
 
 from ingest import CORPUS, IngestError, load_corpus
 from ingest.offices import OfficeTable
-from ingest.records import Record, read_jsonl, write_jsonl
+from ingest.records import Record, write_jsonl
 from index.children import with_children
 from index.rank import Bm25, SearchMode, rrf
 from index.text import TOKENIZER_VERSION, Tokenizer, index_text, user_terms
