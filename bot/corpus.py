@@ -33,8 +33,10 @@ def _documents(records: list[Record]) -> dict[str, Document]:
     """The corpus's documents, newest first, each with a short unique label derived from its
     year and kind (2024工作要点), then its place or issuer (济南2024工作要点), then its id."""
     raw = []
-    for doc_id in dict.fromkeys(r.doc_id for r in records):
-        recs = [r for r in records if r.doc_id == doc_id]
+    by_doc: dict[str, list[Record]] = {}
+    for r in records:
+        by_doc.setdefault(r.doc_id, []).append(r)
+    for doc_id, recs in by_doc.items():
         title = next((r.title for r in recs if r.kind == "preamble" and r.title),
                      next((r.title for r in recs if r.kind == "meta" and r.title), doc_id))
         inner = re.fullmatch(r"关于印发《(.+)》的通知", title or "")
@@ -92,6 +94,12 @@ class Corpus:
         self.text = normalize("\n".join(r.text for r in records if r.kind != "sentence"))
         self.doc_years = {y for r in records if r.kind in ("meta", "preamble")
                           for y in re.findall(r"(20\d\d)年", r.title or "")}
+        # Each item's sentences with their 4-grams, per document: computed once, so linking every
+        # row costs rows × (items of its own document), not rows × all items × re-gramming.
+        self._item_grams: dict[str, list[tuple[Record, list[tuple[str, set[str]]]]]] = {}
+        for item in self.items.values():
+            self._item_grams.setdefault(item.doc_id, []).append(
+                (item, [(sent, grams(sent, 4)) for sent in sentences(item.text)]))
         self.links = {r.id: self._link(r) for r in self.schedule}
 
     @property
@@ -128,10 +136,8 @@ class Corpus:
         """Items a schedule row carries out, by shared 4-character runs; with the matching sentence."""
         task = {g for g in grams(row.text, 4) if not re.search(r"\d", g)}
         scored = []
-        for item in self.items.values():
-            if item.doc_id != row.doc_id:
-                continue
-            best = max(((len(task & grams(s, 4)), s) for s in sentences(item.text)), default=(0, ""))
+        for item, sents in self._item_grams.get(row.doc_id, ()):
+            best = max(((len(task & g), s) for s, g in sents), default=(0, ""))
             if best[0] >= 3:
                 scored.append((best[0], item, best[1]))
         if not scored:
