@@ -237,7 +237,7 @@ def validate(question: object, max_chars: int = SETTINGS.max_question_chars) -> 
         return "请输入一个问题,例如“6月份基教处要完成哪些工作?”。"
     if len(question) > max_chars:
         return (f"问题太长了({len(question)} 个字符),请控制在 {max_chars} 个字符以内"
-                "(上限由 bot/settings.py 的 max_question_chars 设定)。")
+                "(上限可用环境变量 POLICYQA_MAX_QUESTION_CHARS 调整)。")
     if any(unicodedata.category(ch) == "Cc" and ch not in "\n\t\r" for ch in question):
         return "问题中含有控制字符,请删除后重新输入。"
     if any(unicodedata.category(ch) == "So" and ord(ch) > 0x2FFF and not "\u3000" <= ch <= "\u9fff"

@@ -67,7 +67,7 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     from bot.core import Bot
 
-    bot = Bot.load()
+    bot = Bot.load(rebuild=True)   # figures on a stale index would mislead
     if args.cmd == "calibrate":
         from eval.calibrate import calibrate, save
         from eval.split import part
