@@ -36,6 +36,7 @@ import secrets  # noqa: E402
 import shutil  # noqa: E402
 import signal  # noqa: E402
 import subprocess  # noqa: E402
+import tempfile  # noqa: E402
 import sys  # noqa: E402
 import threading  # noqa: E402
 import time  # noqa: E402
@@ -50,6 +51,7 @@ import gradio as gr  # noqa: E402
 import pandas as pd  # noqa: E402
 
 from bot.core import Answer, Bot, Citation, sentences  # noqa: E402
+from bot.export import FORMATS, export  # noqa: E402
 from bot.llm import maybe_rewrite  # noqa: E402
 from bot.settings import SETTINGS  # noqa: E402
 from ingest import CORPUS, IngestError  # noqa: E402
@@ -605,6 +607,18 @@ def schedule_frame(bot: Bot, months=(), offices=()) -> tuple[pd.DataFrame, str]:
     return frame, f"共 {len(rows)} 项"
 
 
+EXPORTS = Path(tempfile.mkdtemp(prefix="policyqa-export-"))
+
+
+def export_file(bot: Bot, months=(), offices=(), fmt: str = "xlsx") -> str:
+    """The filtered 配档表 rows written as `fmt` (`bot.export`); the path a download button serves."""
+    ms, os_ = tuple(int(m) for m in months or ()), tuple(offices or ())
+    rows = bot.filter_rows(ms, os_)
+    folder = EXPORTS / secrets.token_hex(4)    # one folder per export: concurrent users never clash
+    folder.mkdir(parents=True, exist_ok=True)
+    return str(export(rows, bot.corpus, fmt, folder, os_, ms))
+
+
 def schedule_offices(bot: Bot) -> list[str]:
     """Short names of the offices that have schedule rows, in the office table's order."""
     used = {bot.offices.canonical(o) for r in bot.schedule for o in r.offices}
@@ -673,14 +687,14 @@ def build_demo(service: Service, log: FeedbackLog, limits: Limits = LIMITS,
                               limits.max_question_chars)
         return None
 
-    def compute(question: str, earlier: list[str]) -> tuple[Bot, Answer, Served]:
+    def compute(question: str, earlier: list[str], office: str | None = None) -> tuple[Bot, Answer, Served]:
         bot = service.bot     # one whole bot per question, even if a swap happens meanwhile
         problem = question_problem(question)
         if problem:
             answer = Answer(problem, False)
         else:
             with cpu:
-                answer = bot.ask(question, earlier)
+                answer = bot.ask(question, earlier, office=office or None)
             answer = maybe_rewrite(answer)  # a remote LLM call, if configured: outside the CPU slot
         built = (getattr(bot, "index_state", None) or None)
         served = answers.add(question, earlier, answer, built.manifest.get("built_at") if built else None)
@@ -693,7 +707,7 @@ def build_demo(service: Service, log: FeedbackLog, limits: Limits = LIMITS,
             out.append(src)
         return out
 
-    async def respond(message: str, conv: dict) -> AsyncIterator[tuple[list, dict]]:
+    async def respond(message: str, conv: dict, office: str | None = None) -> AsyncIterator[tuple[list, dict]]:
         """The page's chat: the conversation lives on the server (`conv`), never read back from the client.
         Yields (chat messages, conversation)."""
         conv = conv or new_conversation()
@@ -701,7 +715,7 @@ def build_demo(service: Service, log: FeedbackLog, limits: Limits = LIMITS,
         earlier = conv["turns"][-SETTINGS.history_turns:]   # only the turns the bot replays
         shown = conv["messages"] + [{"role": "user", "content": show_user(question)}]
         yield shown, conv
-        bot, answer, served = await anyio.to_thread.run_sync(compute, question, earlier)
+        bot, answer, served = await anyio.to_thread.run_sync(compute, question, earlier, office)
         for part in chunks(answer.answer):
             yield shown + [{"role": "assistant", "content": part}], conv
             await asyncio.sleep(STREAM_PAUSE)
@@ -713,10 +727,11 @@ def build_demo(service: Service, log: FeedbackLog, limits: Limits = LIMITS,
                                 "turns": conv["turns"] + [question]}, limits.keep_turns)
         yield conv["messages"], conv
 
-    async def ask(message: str, history: list[dict]) -> AsyncIterator[list[dict]]:
+    async def ask(message: str, history: list[dict], office: str | None = None) -> AsyncIterator[list[dict]]:
         """Answer `message` after the user turns of `history`; yields only the new messages as the
         answer grows: the question, the answer (`metadata.answer_id`: the id to vote on) and, when
-        anything is cited, a message titled "来源 (N)" listing each cited item / schedule row."""
+        anything is cited, a message titled "来源 (N)" listing each cited item / schedule row.
+        `office` (optional) is the asker's own office: what 我们处 / 本处室 means."""
         if history is not None and not isinstance(history, list):
             raise gr.Error(f"history must be a list of chat messages, got {type(history).__name__}")
         turns = user_turns(history or [])
@@ -727,7 +742,7 @@ def build_demo(service: Service, log: FeedbackLog, limits: Limits = LIMITS,
         earlier = turns[-SETTINGS.history_turns:]
         user = {"role": "user", "content": show_user(question)}
         yield [user]
-        bot, answer, served = await anyio.to_thread.run_sync(compute, question, earlier)
+        bot, answer, served = await anyio.to_thread.run_sync(compute, question, earlier, office)
         for part in chunks(answer.answer):
             yield [user, {"role": "assistant", "content": part}]
             await asyncio.sleep(STREAM_PAUSE)
@@ -783,6 +798,11 @@ def build_demo(service: Service, log: FeedbackLog, limits: Limits = LIMITS,
         conv = gr.State(new_conversation())
         with gr.Tabs():
             with gr.Tab("政策问答", id="chat"):
+                with gr.Row():
+                    my_office = gr.Dropdown([("(未选择)", "")] + [(o, o) for o in schedule_offices(bot)], value="",
+                                            label="我的处室(“我们处 / 本处室 / 我这个月”按它理解,保存在本浏览器)",
+                                            elem_id="my-office", scale=4)
+                    office_reset = gr.Button("重置处室", size="sm", scale=1, elem_id="office-reset")
                 # No "share" button: it would post the chat to Hugging Face.
                 chatbot = gr.Chatbot(label="对话", height=520, elem_id="chatbot",
                                      feedback_options=("Like", "Dislike"), buttons=["copy", "copy_all"],
@@ -809,22 +829,35 @@ def build_demo(service: Service, log: FeedbackLog, limits: Limits = LIMITS,
                     offices = gr.Dropdown(schedule_offices(bot), multiselect=True, label="责任单位",
                                           elem_id="filter-offices", scale=1)
                 total = gr.Markdown(count, elem_id="row-count")
+                with gr.Row(elem_id="export-menu"):
+                    downloads = [gr.DownloadButton(f"导出 .{fmt}", value=export_file(bot, (), (), fmt), size="sm",
+                                                   elem_id=f"export-{fmt}") for fmt in FORMATS]
                 table = gr.Dataframe(frame, headers=SCHEDULE_COLUMNS, interactive=False, wrap=True,
                                      elem_id="schedule-table", column_widths=["10%", "65%", "25%"])
             with gr.Tab("全文", id="fulltext"):
                 fulltext = gr.Markdown(full_text(bot), elem_id="full-text")
 
-        async def respond_typed(message: str, conv: dict) -> AsyncIterator[tuple[list, dict, str]]:
+        async def respond_typed(message: str, conv: dict, office: str | None = None
+                                ) -> AsyncIterator[tuple[list, dict, str]]:
             # The box is emptied by the first update of the answer itself, so always before it appears.
-            async for shown, state in respond(message, conv):
+            async for shown, state in respond(message, conv, office):
                 yield shown, state, ""
 
         # The page's chat (private); the API is /ask below. All ways of asking share one group.
-        gr.on([msg.submit, send.click], respond_typed, [msg, conv], [chatbot, conv, msg],
+        gr.on([msg.submit, send.click], respond_typed, [msg, conv, my_office], [chatbot, conv, msg],
               api_visibility="private", concurrency_id="ask", concurrency_limit=STREAMS)
         for b in buttons:
-            b.click(respond, [b, conv], [chatbot, conv], concurrency_id="ask", concurrency_limit=STREAMS,
-                    api_visibility="private")
+            b.click(respond, [b, conv, my_office], [chatbot, conv], concurrency_id="ask",
+                    concurrency_limit=STREAMS, api_visibility="private")
+        # The office is kept in the browser's local storage, so it is picked once per browser.
+        saved_office = gr.BrowserState("", storage_key="policyqa-my-office")
+        known = set(schedule_offices(bot))
+        demo.load(lambda v: v if v in known else "", saved_office, my_office, queue=False,
+                  api_visibility="private")
+        # "none", not "": an empty value is not written to local storage, so a reset would not stick.
+        my_office.change(lambda v: v or "none", my_office, saved_office, queue=False, api_visibility="private")
+        office_reset.click(lambda: ("", "none"), None, [my_office, saved_office], queue=False,
+                           api_visibility="private")
         clear.click(lambda: ("", [], new_conversation()), None, [msg, chatbot, conv], queue=False,
                     api_visibility="private")
         chatbot.like(on_like, conv, None, api_visibility="private")
@@ -850,8 +883,21 @@ def build_demo(service: Service, log: FeedbackLog, limits: Limits = LIMITS,
         def refilter(ms, os_):
             return schedule_frame(service.bot, ms, os_)
 
+        def refresh_downloads(ms, os_):
+            return [export_file(service.bot, ms, os_, fmt) for fmt in FORMATS]
+
+        def schedule_export(months: list[int] | None = None, offices: list[str] | None = None,
+                            fmt: str = "xlsx") -> str:
+            """The 配档表 rows for these months and offices as a file: fmt is xlsx, csv or ics."""
+            if fmt not in FORMATS:
+                raise gr.Error(f"fmt must be one of {', '.join(FORMATS)}, got {str(fmt)[:20]!r}")
+            return export_file(service.bot, months or (), offices or (), fmt)
+
         gr.on([months.change, offices.change], refilter, [months, offices], [table, total],
               api_name="schedule")
+        gr.on([months.change, offices.change], refresh_downloads, [months, offices], downloads,
+              api_visibility="private")
+        gr.api(schedule_export, api_name="schedule_export")
     return demo
 
 

@@ -13,6 +13,7 @@ from gradio_client import Client
 import app as app_module
 from app import FeedbackLog, chunks, message_text, show_user, typed
 from tests.app.conftest import running_app
+from tests.conftest import NOTICE as ROOT_NOTICE
 
 SOURCES = "来源"
 
@@ -246,3 +247,38 @@ def test_login_when_user_and_password_set(tmp_path):
         history = Client(locked.url, auth=("editor", "s3cret-教育"), verbose=False).predict(
             "第18条讲什么?", [], api_name="/ask")
         assert "〔第18条〕" in answer_of(history)
+
+
+def test_office_argument_is_what_our_office_means(client):
+    from ingest.offices import OfficeTable
+    from ingest.parse import parse_file
+
+    mine = answer_of(client.predict("我们处上半年有什么工作?", [], "基教处", api_name="/ask"))
+    rows = [r for r in parse_file(ROOT_NOTICE, OfficeTable.load()).records()
+            if r.kind == "schedule" and r.month <= 6 and "基教处" in r.offices]
+    assert "按您的处室“基教处”" in mine and f"共 {len(rows)} 项" in mine
+    asked = answer_of(client.predict("我们处上半年有什么工作?", [], api_name="/ask"))
+    assert "哪个处室" in asked and "基教处" in asked
+
+
+@pytest.mark.parametrize("fmt", ["xlsx", "csv", "ics"])
+def test_schedule_export_api_gives_the_filtered_rows(client, fmt):
+    import csv
+    import io
+
+    import openpyxl
+    from icalendar import Calendar
+
+    path = Path(client.predict([7], ["民继处"], fmt, api_name="/schedule_export"))
+    table, _ = client.predict([7], ["民继处"], api_name="/schedule")
+    tasks = [row[1] for row in table["data"]]
+    if fmt == "xlsx":
+        sheet = openpyxl.load_workbook(path).active
+        got = [row[1] for row in sheet.iter_rows(min_row=2, values_only=True)]
+    elif fmt == "csv":
+        raw = path.read_bytes()
+        assert raw.startswith(b"\xef\xbb\xbf")
+        got = [row[1] for row in list(csv.reader(io.StringIO(raw.decode("utf-8-sig"))))[1:]]
+    else:
+        got = [str(e.get("SUMMARY")) for e in Calendar.from_ical(path.read_bytes()).walk("VEVENT")]
+    assert got == tasks and tasks

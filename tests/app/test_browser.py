@@ -17,7 +17,7 @@ from urllib.parse import urlparse
 import pytest
 from PIL import Image
 from selenium import webdriver
-from selenium.common.exceptions import NoAlertPresentException
+from selenium.common.exceptions import ElementClickInterceptedException, NoAlertPresentException
 from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
@@ -245,3 +245,59 @@ def test_comment_on_the_last_answer_lands_in_the_log(page, app):
     assert logged["vote"] == "down" and logged["question"] == "7月民继处有什么工作?"
     assert logged["comment"] == "<b>月份不对</b>" and logged["should_cite"] == "第7条"
     assert "〔配档表·7月·民继处〕" in logged["answer"]
+
+
+def pick(d, dropdown_id: str, option: str) -> None:
+    """Pick `option` in a single-select gr.Dropdown: clear what it shows, type, click the match."""
+    box = d.find_element(By.CSS_SELECTOR, f"#{dropdown_id} input")
+
+    def clicked(_) -> bool:   # a loading overlay may cover the box for a moment after page load
+        try:
+            box.click()
+            return True
+        except ElementClickInterceptedException:
+            return False
+
+    wait(d).until(clicked)
+    box.send_keys(Keys.CONTROL, "a")
+    box.send_keys(Keys.BACKSPACE)
+    box.send_keys(option)
+    item = wait(d).until(lambda d: [li for li in d.find_elements(By.CSS_SELECTOR, f"#{dropdown_id} li")
+                                    if li.text.strip() == option])[0]
+    item.click()
+
+
+def test_my_office_is_used_and_kept_in_this_browser(page):
+    d = page
+    pick(d, "my-office", "基教处")
+    ask(d, "我们处上半年有什么工作?")
+    wait(d).until(lambda d: [m for m in d.find_elements(By.CSS_SELECTOR, "#chatbot [data-testid=bot]")
+                             if "按您的处室“基教处”" in m.text])
+    d.refresh()   # the choice lives in local storage: a new page load restores it
+    wait(d).until(lambda d: d.find_element(By.CSS_SELECTOR, "#my-office input").get_attribute("value") == "基教处")
+    d.find_element(By.ID, "office-reset").click()
+    wait(d).until(lambda d: d.find_element(By.CSS_SELECTOR, "#my-office input").get_attribute("value")
+                  in ("", "(未选择)"))
+    d.refresh()
+    wait(d).until(lambda d: d.find_elements(By.CSS_SELECTOR, "#my-office input"))
+    assert d.find_element(By.CSS_SELECTOR, "#my-office input").get_attribute("value") in ("", "(未选择)")
+
+
+def test_export_menu_follows_the_filter(page, tmp_path):
+    d = page
+    d.execute_cdp_cmd("Page.setDownloadBehavior", {"behavior": "allow", "downloadPath": str(tmp_path)})
+    next(t for t in d.find_elements(By.CSS_SELECTOR, "button[role=tab]") if t.text == "配档表").click()
+    choose(d, "filter-months", "7月")
+    choose(d, "filter-offices", "民继处")
+    wait(d).until(lambda d: d.find_element(By.ID, "row-count").text == f"共 {len(expected_rows(7, '民继处'))} 项")
+    for fmt in ("xlsx", "csv", "ics"):
+        button = wait(d).until(lambda d: d.find_element(By.CSS_SELECTOR, f"#export-{fmt}"))
+        assert button.is_displayed() and f".{fmt}" in button.text
+    menu = d.find_element(By.ID, "export-menu")
+    # Downloading gives the file for the filter: its name says which, its rows are the shown ones.
+    wait(d).until(lambda d: d.find_element(By.CSS_SELECTOR, "#export-csv").is_enabled())
+    d.find_element(By.CSS_SELECTOR, "#export-csv").click()
+    got = wait(d).until(lambda d: [p for p in tmp_path.glob("*.csv") if "民继处-7月" in p.name])[0]
+    lines = got.read_text(encoding="utf-8-sig").splitlines()
+    assert len(lines) == 1 + len(expected_rows(7, "民继处"))
+    assert menu.screenshot(str(ROOT / "docs" / "export-menu.png"))
