@@ -217,8 +217,3 @@ class Corpus:
             best[pid] = (max(score_, score), sents)
         ranked = sorted(best.items(), key=lambda kv: -kv[1][0])
         return [Evidence(self.by_id[pid], tuple(sents), score) for pid, (score, sents) in ranked]
-
-    def dense_scores(self, text: str) -> dict[str, float]:
-        """Cosine similarity of `text` to every record, by record id."""
-        idx = self.index
-        return {idx.records[i].id: s for i, s in idx.rank_dense(text, len(idx.records))}

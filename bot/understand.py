@@ -316,7 +316,7 @@ def _sound_index(vocabulary: frozenset[str]) -> dict[str, str]:
     return out
 
 
-def Hamming_1(a: str, b: str) -> bool:
+def one_off(a: str, b: str) -> bool:
     """Same length, exactly one character different."""
     return sum(x != y for x, y in zip(a, b)) == 1
 
@@ -342,7 +342,7 @@ def correct(text: str, vocabulary: frozenset[str], known: str) -> tuple[str, tup
     # A slip keeps all but one character of the term in place (双剪 for 双减); without such a
     # window there is nothing to correct, and pypinyin (0.7 s to import) is never loaded.
     if not any(window not in known and window not in vocabulary and sum((size, i, ch) in by_char for i, ch in enumerate(window)) >= size - 1
-               and any(Hamming_1(window, t) for t in by_len[size])
+               and any(one_off(window, t) for t in by_len[size])
                for run in re.findall(r"[\u4e00-\u9fff]{2,}", text)
                for size in by_len for start in range(len(run) - size + 1)
                for window in (run[start:start + size],)):

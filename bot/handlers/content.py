@@ -198,7 +198,3 @@ def advice(q, corpus: Corpus, evidence: list[Evidence]) -> Answer:
     """Advice, opinions and predictions are declined, pointing to the items on the topic."""
     related = tuple(corpus.cite(e.record, e.record.title or "") for e in evidence[:2] if e.record.kind == "item")
     return not_covered(q, "advice", related=related)
-
-
-def rows_answer(q, corpus: Corpus, rows) -> Answer:
-    return rows_with_items(q, corpus, rows)
