@@ -15,7 +15,7 @@ sentences = split_sentences
 
 # Words that ask rather than say: removed before comparing a question with the notice's text.
 QUESTION_WORDS = (
-    "多少 是什么 什么 哪些 哪个 哪里 哪 怎么样 怎么 怎样 如何 咋 啥 吗 呢 吧 嘛 啊 呀 么 请问 一下 有没有 是否 能否 "
+    "多少 是什么 什么 哪些 哪个 哪里 哪 怎么 怎样 如何 咋 啥 吗 呢 吧 嘛 啊 呀 么 请问 一下 有没有 是否 能否 "
     "目标 要求 第 条 里面 提到 的 是 情况 安排 措施 有 还 会 要 今年 今年度 国家 政府 我们 我 你 你们 他们 "
     "继续 一共 具体 内容 讲 说 关于 方面 相关 进行 工作 任务 东西 事情 事 干 做 搞"
 ).split()
