@@ -59,14 +59,16 @@ def place_words() -> frozenset[str]:
 
 def foreign(q, corpus: Corpus, words: list[str] | None) -> str | None:
     """The year, place or authority the question names that the corpus does not hold, if any."""
-    for year in re.findall(r"(20\d\d)\s*年?", q.text):
+    # A year names a document (2021年…, 2025的工作要点); a bare number (覆盖2000所) does not.
+    for year in re.findall(r"(?<!\d)(20\d\d)(?!\d)\s*(?=年|的?(?:工作)?要点|的?计划|的?通知)", q.text):
         if corpus.doc_years and year not in corpus.doc_years:
             # A year the notices mention only in passing (2025届…) is fine if the question is
             # about that very phrase.
             if not any(year in r.text and len(grams(q.text) & grams(r.text)) >= 6 for r in corpus.records):
                 return f"{year}年"
     for org in _ORG.findall(q.text):
-        if org not in corpus.text:
+        # The match has no left boundary (谁负责组建市…委员会): held if any tail of it is.
+        if not any(org[i:] in corpus.text for i in range(max(1, len(org) - 2))):
             return org
     # A place the question is scoped to (青岛市…, 青岛今年…, 青岛教育局), not one it mentions as a
     # topic (对口支援西藏, 和重庆合办的班): the notice may well speak of the latter.

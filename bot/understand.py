@@ -60,7 +60,8 @@ POINTER = re.compile(r"其中|里面|这条|该条|这一条|上述|上面|它|�
 OFFICE_NAME = re.compile(r"全称|全名|完整名称|full name|stand for", re.IGNORECASE)
 
 INJECTION = re.compile(
-    r"忽略|无视|不要管|系统提示|提示词|system prompt|prompt|ignore (all|the|previous|your)|"
+    r"(忽略|无视|不要管)(掉)?(之前|以上|前面|上面|所有|全部|你的|一切)?.{0,4}(指令|规则|提示|设定|要求|限制)|"
+    r"系统提示|提示词|system prompt|ignore (all|the|previous|your)|"
     r"disregard|jailbreak|越狱|扮演|pretend|假装|编造|make up|虚构|developer mode|开发者模式",
     re.IGNORECASE)
 # A follow-up: starts from the last answer (那…, 其中…), points at it (这几个, 上述), or is an elliptical
@@ -92,7 +93,7 @@ ADVICE = re.compile(r"(我|孩子|我家|我们家|家长).{0,12}(该|应该|要
 # Markup and code: text, not a question, unless words remain around it.
 MARKUP = re.compile(r"<[a-z/!][^>]*>|\b(select|insert|update|delete|drop|union)\b.{0,40}\b(from|into|table|set|select)\b|"
                     r";\s*--|\$\{|\{\{|\bjavascript:", re.IGNORECASE)
-DOCUMENTS = re.compile(r"有哪些文件|哪些文件|收录了?哪些|文件列表|几份文件|什么文件|which documents|what documents|"
+DOCUMENTS = re.compile(r"^(现在|目前|一共|总共)?(有|收录了?)(哪些|几份|什么)文件|收录了?哪些|文件列表|which documents|what documents|"
                        r"list (of )?(the )?documents", re.IGNORECASE)
 SECTION_WORD = re.compile(r"部分|大项|板块|方面|章节|section|part\b", re.IGNORECASE)
 
@@ -125,7 +126,7 @@ class Query:
 
     def inherit(self, prev: "Query | None") -> "Query":
         """Fill what a follow-up leaves out from the previous turn."""
-        if prev is None or not self.follow_up or self.intent == "refuse":
+        if prev is None or not self.follow_up or self.intent == "refuse" or prev.intent == "refuse":
             return self
         q = self
         own_scope = bool(q.months or q.offices)
@@ -200,7 +201,7 @@ def today() -> date:
 
 _CN_COUNT = {"两": 2, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "一": 1}
 RELATIVE = re.compile(r"本月|这个月|这月|当月|this month|下个?月|next month|上个?月|last month|"
-                      r"本季度?|这个?季度|this quarter|下个?季度|next quarter|"
+                      r"本季度?|这个?季度|this quarter|下个?季度|next quarter|上个?季度|last quarter|"
                       r"今年剩下|今年剩余|年内剩下|剩下的?几个月|rest of the year|"
                       r"(?:接下来|未来|今后|近)\s*([0-9一二两三四五六])\s*个月|next\s+([0-9])\s+months", re.IGNORECASE)
 
@@ -217,7 +218,7 @@ def relative_months(text: str, now: date) -> tuple[tuple[int, ...], str] | None:
         n = int(m.group(2) or (m.group(1) if m.group(1).isdigit() else _CN_COUNT[m.group(1)]))
         months = [(cur - 1 + k) % 12 + 1 for k in range(max(1, min(n, 12)))]
     elif "季" in word or "quarter" in low:
-        q = (cur - 1) // 3 + (1 if ("下" in word or "next" in low) else 0)
+        q = (cur - 1) // 3 + (1 if ("下" in word or "next" in low) else -1 if ("上" in word or "last" in low) else 0)
         months = [(q % 4) * 3 + k for k in (1, 2, 3)]
     elif "剩" in word or "rest" in low:
         months = list(range(cur, 13))
@@ -248,6 +249,8 @@ def parse_months(text: str) -> tuple[tuple[int, ...], str | None]:
                 (EN_MONTHS[m_en.group(1)], EN_MONTHS[m_en.group(2)]))
         if a and b and 1 <= a <= b <= 12:
             return tuple(range(a, b + 1)), f"{a}–{b}月"
+        if a and b and 1 <= b < a <= 12:      # 11月到2月: across the turn of the year
+            return tuple(range(a, 13)) + tuple(range(1, b + 1)), f"{a}–{b}月"
     found: list[int] = []
     # 6月 / 六月 / 七八月 / 7、8月 / 3、4、5月 / 6月15日 (a date keeps its month)
     num = rf"(?:\d{{1,2}}|[{CN_NUM}]{{1,3}})"
@@ -266,8 +269,8 @@ def parse_months(text: str) -> tuple[tuple[int, ...], str | None]:
 def parse_items(text: str) -> tuple[int, ...]:
     found: list[int] = []
     for m in re.finditer(r"第\s*(\d{1,3})\s*(?:到|至|-|—|–|~)\s*第?\s*(\d{1,3})\s*条", text):
-        a, b = int(m.group(1)), int(m.group(2))
-        if a <= b <= a + 30:
+        a, b = sorted((int(m.group(1)), int(m.group(2))))
+        if b <= a + 30:
             found += range(a, b + 1)
     text = re.sub(r"第\s*\d{1,3}\s*(?:到|至|-|—|–|~)\s*第?\s*\d{1,3}\s*条", " ", text)
     for m in re.finditer(rf"第\s*(\d{{1,3}}|[{CN_NUM}百]{{1,4}})\s*条|(?<![\d.])(\d{{1,3}})\s*条(?!件)|"
@@ -316,6 +319,17 @@ def _sound_index(vocabulary: frozenset[str]) -> dict[str, str]:
     return out
 
 
+def _edge_slip_of_known(window: str, term: str, known: str) -> bool:
+    """The window differs from the term only in its first or last character, and the rest of it
+    already occurs in the corpus: it is more likely ordinary words than a slip of the term."""
+    diff = [i for i, (x, y) in enumerate(zip(window, term)) if x != y]
+    if diff == [0]:
+        return window[1:] in known
+    if diff == [len(window) - 1]:
+        return window[:-1] in known
+    return False
+
+
 def one_off(a: str, b: str) -> bool:
     """Same length, exactly one character different."""
     return sum(x != y for x, y in zip(a, b)) == 1
@@ -361,6 +375,8 @@ def correct(text: str, vocabulary: frozenset[str], known: str) -> tuple[str, tup
                 if any(taken[start:start + size]) or window in known or window in vocabulary:
                     continue
                 term = sounds.get(" ".join(lazy_pinyin(window)))
+                if term and size >= 3 and _edge_slip_of_known(window, term, known):
+                    term = None   # 哪个处室 is not 哪各处室: the rest of the window is ordinary text
                 if term is None and size >= SETTINGS.fuzzy_min_len:
                     term = next((t for t in by_len.get(size, ()) if Hamming.distance(window, t) == 1
                                  and window[0] == t[0] and window[-1] == t[-1]), None)
@@ -408,6 +424,8 @@ def parse(text: str, offices: OfficeTable, section_titles: dict[str, str],
         header_words = "|".join(p for p, _ in HEADER_FIELDS)
         if DOC_REF.search(text) or not has_content(re.sub(header_words, "", text, flags=re.IGNORECASE)):
             return replace(base, header=header, intent="header")
+    if items and (WHO.search(text) or WHEN.search(text)) and not re.search(r"讲什么|内容|什么意思|about|说了", text):
+        return replace(base, intent="when_who")     # 第18条谁负责? / 第18条什么时候完成?
     if items:
         return replace(base, intent="figure" if FIGURE.search(text) and not re.search(
             r"讲什么|内容|什么意思|about|说了", text) else "item")

@@ -52,7 +52,7 @@ def scope_label(q) -> str:
 def empty(q, corpus: Corpus, scope: str) -> Answer:
     text = say(q, f"配档表中没有{scope}的工作安排。", f"The 配档表 has no task for {scope}.")
     if q.offices:
-        other = sorted({r.month for r in corpus.filter_rows((), q.offices, q.docs)})
+        other = sorted({m for r in corpus.filter_rows((), q.offices, q.docs) for m in r.months})
         if other:
             text += say(q, f"{'、'.join(q.offices)}的工作安排在:{'、'.join(f'{m}月' for m in other)}。",
                         f" {'、'.join(q.offices)} has tasks in: {', '.join(f'{m}月' for m in other)}.")
@@ -75,7 +75,8 @@ def count(q, corpus: Corpus) -> Answer:
     if not rows:
         return empty(q, corpus, scope)
     by_month = Counter(r.month for r in rows)
-    detail = "、".join(f"{m}月{n}项" for m, n in sorted(by_month.items()))
+    detail = "、".join(f"{m}月{n}项" if m else f"未注明月份{n}项"
+                      for m, n in sorted(by_month.items(), key=lambda kv: kv[0] or 13))
     lines, cites = row_lines(q, corpus, rows)
     head = say(q, f"**{scope}**:配档表中共 {len(rows)} 项工作({detail})。",
                f"**{scope}**: {len(rows)} tasks in the 配档表 ({detail}).")
@@ -92,7 +93,7 @@ def compare(q, corpus: Corpus) -> Answer:
         counts = Counter(canon(o) or o for r in rows for o in r.offices
                          if o != "各处室" and (not q.offices or canon(o) in q.offices))
     else:
-        counts = Counter(r.month for r in rows)
+        counts = Counter(r.month for r in rows if r.month)
     if not counts:
         return empty(q, corpus, scope_label(q))
     target = min(counts.values()) if fewest else max(counts.values())

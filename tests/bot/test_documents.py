@@ -100,7 +100,11 @@ def test_rows_over_several_months_filter_by_every_month_and_cite_their_time(tmp_
                    months=(3, 4), when="3—4月", offices=("基教处",)),
             Record(id="d:schedule:06-01", doc_id="d", kind="schedule", text="完成乙项工作", month=6,
                    months=(1, 2, 3, 4, 5, 6), when="上半年", offices=("督导室",))]
+    rows.append(Record(id="d:schedule:00-01", doc_id="d", kind="schedule", text="丙项工作常态推进",
+                       month=None, when="全年", offices=("基教处",)))
     b = Bot(rows, OfficeTable.load(), index=built_index)
+    count = b.ask("基教处一共几项工作?")        # a row with no single month is counted, not a crash
+    assert count.found and "共 2 项" in count.answer
     a = b.ask("3月有什么工作?")
     assert [c.task for c in a.citations] == ["完成甲项工作", "完成乙项工作"]
     assert "〔配档表·3—4月·基教处〕" in a.answer and "〔配档表·上半年·督导室〕" in a.answer
