@@ -60,7 +60,10 @@ def place_words() -> frozenset[str]:
 def foreign(q, corpus: Corpus, words: list[str] | None) -> str | None:
     """The year, place or authority the question names that the corpus does not hold, if any."""
     # A year names a document (2021年…, 2025的工作要点); a bare number (覆盖2000所) does not.
-    for year in re.findall(r"(?<!\d)(20\d\d)(?!\d)\s*(?=年|的?(?:工作)?要点|的?计划|的?通知)", q.text):
+    # English writes years bare (the 2025 budget).
+    year_pattern = (r"(?<![\d.])(20\d\d)(?![\d.%])" if q.english
+                    else r"(?<!\d)(20\d\d)(?!\d)\s*(?=年|的?(?:工作)?要点|的?计划|的?通知)")
+    for year in re.findall(year_pattern, q.text):
         if corpus.doc_years and year not in corpus.doc_years:
             # A year the notices mention only in passing (2025届…) is fine if the question is
             # about that very phrase.
