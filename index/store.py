@@ -599,8 +599,9 @@ def _query_encoder_problems(manifest: dict, model_path: Path) -> list[str]:
     The documents must come from the model the questions use: sentence-transformers documents
     serve `onnx` and `torch` questions alike (cosine >= 0.9999 between them), int8 documents only
     int8 questions. An ONNX export that differs from the one the index recorded means the model
-    or the exporter changed. A missing export is no problem for fp32 (it is made again on first
-    use); for int8 the documents came from it, so the index is rebuilt.
+    or the exporter changed, which matters only for int8. A missing or re-made export is no problem
+    for fp32 (it is made again on first use); for int8 the documents came from it, so the index is
+    rebuilt.
     """
     from index.onnx_model import RUNTIME_ENV, QueryRuntime, export_fingerprint, is_complete, onnx_dir
 
@@ -620,9 +621,12 @@ def _query_encoder_problems(manifest: dict, model_path: Path) -> list[str]:
     int8 = runtime is QueryRuntime.ONNX_INT8
     if not is_complete(folder, int8):
         return [f"the int8 ONNX model that embedded the documents is gone from {folder}"] if int8 else []
-    if recorded.get("int8") != int8 or export_fingerprint(folder, int8) != recorded.get("fingerprint"):
+    if recorded.get("int8") != int8 or (int8 and export_fingerprint(folder, int8) != recorded.get("fingerprint")):
         return [f"the ONNX query model in {folder} is not the one the index was built with "
                 f"(fingerprint {export_fingerprint(folder, int8)}, manifest {recorded.get('fingerprint')})"]
+    # fp32: the documents came from sentence-transformers, and any export of the same source model
+    # was checked against it when made (cosine >= 0.9999); a re-made export (torch.onnx is not
+    # byte-deterministic, e.g. on a fresh machine where two processes export) is no reason to rebuild.
     return []
 
 
