@@ -176,10 +176,7 @@ class Bot:
             return ROUTES[q.intent](q, c)
         if q.intent == "when_who" and q.items:   # 第18条 → 谁负责?: the rows that carry it out
             rows = c.rows_of_items({r.id for r in c.find_items(q.items, q.docs)})
-            if not rows:
-                return Answer(say(q, f"配档表中没有与第{'、'.join(map(str, q.items))}条直接对应的安排。",
-                                  f"No 配档表 row carries out item {', '.join(map(str, q.items))}."), False, (), q)
-            return schedule.rows_with_items(q, c, rows)
+            return schedule.rows_with_items(q, c, rows) if rows else schedule.no_rows_for_items(q, q.items)
         if q.items:
             return content.figure(q, c, []) if q.intent == "figure" else content.item(q, c)
         name = absent_quoted(q, c)
@@ -225,9 +222,7 @@ class Bot:
         if not rows and items:
             rows = c.rows_of_items(q.focus_items)
             if not rows:
-                nos = "、".join(str(r.item) for r in items)
-                return Answer(say(q, f"配档表中没有与第{nos}条直接对应的安排。",
-                                  f"No 配档表 row carries out item {nos}."), False, (), q)
+                return schedule.no_rows_for_items(q, [r.item for r in items])
         return schedule.rows_of_focus(q, c, rows)
 
 

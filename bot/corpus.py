@@ -26,7 +26,13 @@ class Document:
     title: str
     year: int | None
     issuer: str
+    place: str = ""         # the city or district its issuer (or title) names: 济南, 淄博
     label: str = ""
+
+
+def _place(title: str, issuer: str) -> str:
+    m = re.search(r"([\u4e00-\u9fff]{2,3}?)(?:市|区|县)", issuer or title)
+    return m.group(1) if m else ""
 
 
 def _documents(records: list[Record]) -> dict[str, Document]:
@@ -44,7 +50,7 @@ def _documents(records: list[Record]) -> dict[str, Document]:
         meta = dict(next((r.meta for r in recs if r.kind == "meta"), ()))
         years = re.findall(r"(20\d\d)\s*年", title) or re.findall(r"(20\d\d)", meta.get("written_date") or "")
         issuer = meta.get("issuer") or ""
-        raw.append((doc_id, title, int(years[0]) if years else None, issuer))
+        raw.append((doc_id, title, int(years[0]) if years else None, issuer, _place(title, issuer)))
     raw.sort(key=lambda d: -(d[2] or 0))
     if len(raw) <= 1:
         return {d[0]: Document(*d) for d in raw}
@@ -54,12 +60,8 @@ def _documents(records: list[Record]) -> dict[str, Document]:
         name = re.sub(r"^.*?(20\d\d)\s*年?", "", inner[-1] if inner else title)
         return (re.sub(r"[\s《》〔〕()()]", "", name) or title)[-6:]
 
-    def place(title: str, issuer: str) -> str:
-        m = re.search(r"([\u4e00-\u9fff]{2,3}?)(?:市|区|县)", issuer or title)
-        return m.group(1) if m else ""
-
     labels = {d[0]: f"{d[2] or ''}{kind(d[1])}" for d in raw}
-    for step in (lambda d: place(d[1], d[3]) + labels[d[0]], lambda d: f"{labels[d[0]]}({d[0]})"):
+    for step in (lambda d: d[4] + labels[d[0]], lambda d: f"{labels[d[0]]}({d[0]})"):
         counts: dict[str, int] = {}
         for v in labels.values():
             counts[v] = counts.get(v, 0) + 1
@@ -92,8 +94,7 @@ class Corpus:
         self.sections = {r.section: r.text for r in records if r.kind == "section" and r.doc_id == self.newest}
         self.meta = [r for r in records if r.kind == "meta"]
         self.text = normalize("\n".join(r.text for r in records if r.kind != "sentence"))
-        self.doc_years = {y for r in records if r.kind in ("meta", "preamble")
-                          for y in re.findall(r"(20\d\d)年", r.title or "")}
+        self.doc_years = {str(d.year) for d in self.documents.values() if d.year}
         # Each item's sentences with their 4-grams, per document: computed once, so linking every
         # row costs rows × (items of its own document), not rows × all items × re-gramming.
         self._item_grams: dict[str, list[tuple[Record, list[tuple[str, set[str]]]]]] = {}

@@ -25,11 +25,6 @@ class Selection:
     missing: str = ""       # what the question named that no document is (2023年)
 
 
-def _place(doc) -> str:
-    m = re.search(r"([\u4e00-\u9fff]{2,3}?)(?:市|区|县)", doc.issuer or doc.title)
-    return m.group(1) if m else ""
-
-
 def select(q, corpus: Corpus) -> Selection:
     docs = list(corpus.documents.values())
     newest_year = max((d.year for d in docs if d.year), default=None)
@@ -44,9 +39,9 @@ def select(q, corpus: Corpus) -> Selection:
         return Selection((), missing="、".join(f"{y}年" for y in sorted(years)))
     if len(docs) <= 1:
         return Selection(tuple(d.doc_id for d in docs))
-    places = {p for d in docs if (p := _place(d)) and p in q.text}
+    places = {d.place for d in docs if d.place and d.place in q.text}
     if places:
-        chosen = [d for d in chosen if _place(d) in places]
+        chosen = [d for d in chosen if d.place in places]
     titled = [d for d in chosen if d.title and d.title in q.text]
     chosen = titled or chosen
     if not chosen:

@@ -136,6 +136,13 @@ def _common_run(a: str, b: str) -> int:
     return SequenceMatcher(None, a, b, autojunk=False).find_longest_match(0, len(a), 0, len(b)).size
 
 
+def no_rows_for_items(q, item_nos) -> Answer:
+    """The answer when no 配档表 row carries out the items numbered `item_nos`."""
+    nos = "、".join(map(str, item_nos))
+    return Answer(say(q, f"配档表中没有与第{nos}条直接对应的安排。", f"No 配档表 row carries out item {nos}."),
+                  False, (), q)
+
+
 def rows_of_focus(q, corpus: Corpus, rows: list[Record]) -> Answer:
     """A follow-up about rows the conversation is on: their offices (谁负责), their months
     (什么时候), each with its citation; other questions get the rows with their items."""
