@@ -323,7 +323,10 @@ class Embedder:
         """Start loading the query encoder in a daemon thread; a query waits for it via the lock."""
         if not self.uses_onnx or self._onnx is not None:
             return None
-        thread = threading.Thread(target=lambda: self.onnx, name="onnx-warm-up", daemon=True)
+        # Not a daemon: a short process (a BM25-only `index search`) that exits while onnxruntime is
+        # still initialising in a daemon thread can abort at interpreter shutdown (SIGABRT, seen once
+        # in a fresh-clone test run); a normal thread is waited for, ~1 s at most.
+        thread = threading.Thread(target=lambda: self.onnx, name="onnx-warm-up")
         thread.start()
         return thread
 
