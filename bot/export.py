@@ -234,21 +234,50 @@ def rows_to_ics(rows: Sequence[Record], corpus: Corpus, name: str | None = None,
 
 # --- files ----------------------------------------------------------------------------------------
 
+MEDIA_TYPES: dict[str, str] = {
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "csv": "text/csv; charset=utf-8",
+    "ics": "text/calendar; charset=utf-8",
+}
+
+
+def render(rows: Sequence[Record], corpus: Corpus, fmt: str, offices: Sequence[str] = (),
+           months: Sequence[int] = (), name: str | None = None) -> bytes:
+    """The rows as the bytes of a `fmt` file (one of `FORMATS`); an .ics is named `name`
+    (default: `calendar_name` of the rows' documents and the filter)."""
+    if fmt not in FORMATS:
+        raise ExportError(f"unknown export format {fmt!r}; valid: {', '.join(FORMATS)}")
+    if fmt == "xlsx":
+        return rows_to_xlsx(rows, corpus)
+    if fmt == "csv":
+        return rows_to_csv(rows, corpus)
+    return rows_to_ics(rows, corpus, name or calendar_name(corpus, [r.doc_id for r in rows], offices, months))
+
+
+def file_name(fmt: str, offices: Sequence[str] = (), months: Sequence[int] = (), stem: str = "配档表") -> str:
+    """A readable file name that says what the file holds: `配档表-民继处-7月.xlsx`."""
+    parts = "-".join([stem, *offices, *(f"{m}月" for m in months)])
+    return re.sub(r'[\\/:*?"<>|\s]+', "_", parts)[:80] + f".{fmt}"
+
+
 def export(rows: Sequence[Record], corpus: Corpus, fmt: str, folder: Path | str,
            offices: Sequence[str] = (), months: Sequence[int] = ()) -> Path:
     """Write the rows as `fmt` (one of `FORMATS`) into `folder` under a readable name such as
     `配档表-民继处-7月.xlsx`, and return the path (what a download button serves)."""
-    if fmt not in FORMATS:
-        raise ExportError(f"unknown export format {fmt!r}; valid: {', '.join(FORMATS)}")
-    if fmt == "xlsx":
-        data = rows_to_xlsx(rows, corpus)
-    elif fmt == "csv":
-        data = rows_to_csv(rows, corpus)
-    else:
-        data = rows_to_ics(rows, corpus, calendar_name(corpus, [r.doc_id for r in rows], offices, months))
-    stem = "-".join(["配档表", *offices, *(f"{m}月" for m in months)])
-    stem = re.sub(r'[\\/:*?"<>|\s]+', "_", stem)[:80]
-    path = Path(folder) / f"{stem}.{fmt}"
+    data = render(rows, corpus, fmt, offices, months)
+    path = Path(folder) / file_name(fmt, offices, months)
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_bytes(data)
     return path
+
+
+def cited_rows(citations: Sequence[Citation], corpus: Corpus) -> list[Record]:
+    """The schedule rows an answer cited, once each, in the order cited (what "export this answer"
+    gives: exactly those rows). A row the corpus no longer holds (its notice was removed since the
+    answer was given) raises ExportError."""
+    ids = list(dict.fromkeys(c.record_id for c in citations if c.kind == "schedule" and c.record_id))
+    missing = [i for i in ids if i not in corpus.by_id]
+    if missing:
+        raise ExportError(f"the answer cited rows no longer in the corpus ({missing[:3]}): its notice was "
+                          "removed or changed since; ask the question again")
+    return [corpus.by_id[i] for i in ids]

@@ -168,3 +168,31 @@ def test_export_writes_a_named_file_per_format(corpus, july, tmp_path):
     assert "民继处" in str(cal["x-wr-calname"])
     with pytest.raises(E.ExportError, match="unknown export format 'pdf'; valid: xlsx, csv, ics"):
         E.export(july, corpus, "pdf", tmp_path)
+
+
+def test_render_gives_the_bytes_export_writes(corpus, july, tmp_path):
+    for fmt in E.FORMATS:
+        path = E.export(july, corpus, fmt, tmp_path, ("民继处",), (7,))
+        assert path.name == E.file_name(fmt, ("民继处",), (7,)) == f"配档表-民继处-7月.{fmt}"
+        data = E.render(july, corpus, fmt, ("民继处",), (7,))
+        if fmt == "ics":   # DTSTAMP is the time of export: compare the events, not the bytes
+            assert [e["uid"] for e in events(data)] == [e["uid"] for e in events(path.read_bytes())]
+        else:
+            assert data[:200] == path.read_bytes()[:200] and len(data) == len(path.read_bytes())
+    with pytest.raises(E.ExportError, match="unknown export format 'pdf'; valid: xlsx, csv, ics"):
+        E.render(july, corpus, "pdf")
+    assert E.file_name("csv", stem="配档表-回答") == "配档表-回答.csv"
+    assert E.file_name("csv", ("a/b c",)) == "配档表-a_b_c.csv"   # no path separator or space in a name
+
+
+def test_cited_rows_are_exactly_the_schedule_citations_once_each(corpus, july):
+    from bot.answer import Citation
+
+    item = next(iter(corpus.items.values()))
+    a, b = corpus.schedule[5], corpus.schedule[2]
+    cites = [Citation.of(a), Citation.of(item), Citation.of(b), Citation.of(a)]
+    assert E.cited_rows(cites, corpus) == [a, b]     # in the order cited, once each, items left out
+    assert E.cited_rows([Citation.of(item)], corpus) == []
+    gone = replace(Citation.of(july[0]), record_id="removed-doc:schedule:07-01")
+    with pytest.raises(E.ExportError, match=r"no longer in the corpus \(\['removed-doc:schedule:07-01'\]\).*ask the question again"):
+        E.cited_rows([gone], corpus)
