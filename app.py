@@ -50,11 +50,16 @@ import anyio.to_thread  # noqa: E402
 import gradio as gr  # noqa: E402
 import pandas as pd  # noqa: E402
 
+import app_library  # noqa: E402
+from app_routes import (answer_path, calendar_path, filter_text, print_url, routes,  # noqa: E402
+                        schedule_offices)
 from bot.core import Answer, Bot, Citation, sentences  # noqa: E402
 from bot.export import FORMATS, export  # noqa: E402
 from bot.llm import maybe_rewrite  # noqa: E402
 from bot.settings import SETTINGS  # noqa: E402
+from gradio.data_classes import FileData  # noqa: E402
 from ingest import CORPUS, IngestError  # noqa: E402
+from ingest import Limits as IngestLimits  # noqa: E402
 from index.store import CorpusChanges, IndexError_, corpus_files, corpus_hash, index_dir  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent
@@ -208,6 +213,12 @@ class Served:
     answer: str
     citations: tuple[dict, ...]
     index_built_at: str | None
+    choices: tuple[str, ...] = ()   # what the bot offered when it asked back (which office?)
+
+    @property
+    def rows(self) -> tuple[str, ...]:
+        """The ids of the 配档表 rows the answer cited, once each."""
+        return tuple(dict.fromkeys(c["record_id"] for c in self.citations if c["kind"] == "schedule"))
 
 
 class AnswerStore:
@@ -220,7 +231,7 @@ class AnswerStore:
 
     def add(self, question: str, history: list[str], answer: Answer, built_at: str | None) -> Served:
         served = Served("a-" + secrets.token_urlsafe(12), question, tuple(history), answer.answer,
-                        tuple(c.to_dict() for c in answer.citations), built_at)
+                        tuple(c.to_dict() for c in answer.citations), built_at, tuple(answer.choices))
         with self._lock:
             self._items[served.id] = served
             while len(self._items) > self.capacity:
@@ -316,6 +327,12 @@ class Service:
             raise
 
     def _rebuild_once(self) -> None:
+        if corpus_hash(self.corpus) == self.manifest.get("corpus_hash"):
+            # A second trigger for one change (the library starts a rebuild at once and the watcher
+            # sees the same change later), or a change undone: the served index is already current.
+            if self.status[0] in ("rebuilding", "failed", "stale"):
+                self.status = ("ready", "")
+            return
         old = self.bot
         try:
             old.index   # the old index in memory before its files are replaced (a lazy load would read the new)
@@ -415,8 +432,11 @@ class LoginBackoff:
 class Guard:
     """ASGI middleware: refuses request bodies over the size limit (413) and slows failed logins (429)."""
 
-    def __init__(self, app, max_bytes: int, backoff: LoginBackoff):
+    def __init__(self, app, max_bytes: int, backoff: LoginBackoff, upload_bytes: int | None = None):
         self.app, self.max_bytes, self.backoff = app, max_bytes, backoff
+        # A notice upload (Gradio's /upload) may be as large as ingest reads (POLICYQA_MAX_FILE_BYTES)
+        # plus the multipart wrapping; the library then checks the file's own size exactly.
+        self.upload_bytes = upload_bytes or max_bytes
 
     @staticmethod
     async def _reply(send, status: int, message: str, headers: list | None = None) -> None:
@@ -449,11 +469,16 @@ class Guard:
                 return await self._reply(send, 429, f"登录失败次数过多,请 {wait:.0f} 秒后再试"
                                          f"(too many failed logins from {client}; retry in {wait:.0f} s)",
                                          [(b"retry-after", str(int(wait) + 1).encode())])
+        upload = scope["method"] == "POST" and scope["path"].rstrip("/").endswith("/upload")
+        limit = self.upload_bytes if upload else self.max_bytes
+
         def too_big(size: int) -> str:
+            if upload:
+                return over_limit("上传文件大小(字节)", size, "POLICYQA_MAX_FILE_BYTES", self.upload_bytes)
             return over_limit("请求大小(字节)", size, "POLICYQA_MAX_REQUEST_BYTES", self.max_bytes)
 
         length = dict(scope.get("headers") or []).get(b"content-length")
-        if length is not None and length.isdigit() and int(length) > self.max_bytes:
+        if length is not None and length.isdigit() and int(length) > limit:
             await self._drain(receive, int(length))
             return await self._reply(send, 413, too_big(int(length)))
         if length is None and scope["method"] in ("POST", "PUT", "PATCH"):
@@ -466,7 +491,7 @@ class Guard:
                 chunks.append(message.get("body", b""))
                 total += len(chunks[-1])
                 more = message.get("more_body", False)
-                if total > self.max_bytes:
+                if total > limit:
                     if more:
                         await self._drain(receive, 0)
                     return await self._reply(send, 413, too_big(total))
@@ -619,12 +644,6 @@ def export_file(bot: Bot, months=(), offices=(), fmt: str = "xlsx") -> str:
     return str(export(rows, bot.corpus, fmt, folder, os_, ms))
 
 
-def schedule_offices(bot: Bot) -> list[str]:
-    """Short names of the offices that have schedule rows, in the office table's order."""
-    used = {bot.offices.canonical(o) for r in bot.schedule for o in r.offices}
-    return [o.short for o in bot.offices.offices if o.short in used]
-
-
 def full_text(bot: Bot) -> str:
     """The notice(s) as Markdown: title, overall approach, then every item under its section."""
     parts = []
@@ -664,6 +683,39 @@ def keep_last_turns(conv: dict, keep: int) -> dict:
         return conv
     cut = starts[-keep]
     return {"messages": conv["messages"][cut:], "ids": conv["ids"][cut:], "turns": conv["turns"][-keep:]}
+
+
+def answer_tools_html(served: Served | None) -> str:
+    """Under a schedule answer: its print view and its rows as files (exactly the rows it cited)."""
+    if served is None or not served.rows:
+        return ""
+    links = " · ".join(f"<a href='{answer_path(served.id, f'rows.{fmt}')}' download id='answer-{fmt}'>.{fmt}</a>"
+                       for fmt in FORMATS)
+    return (f"<div id='answer-rows'>本回答引用配档表 {len(served.rows)} 项:"
+            f"<a href='{answer_path(served.id, 'print')}' target='_blank' id='answer-print'>打印视图</a>"
+            f" · 下载 {links}</div>")
+
+
+def schedule_links_html(months=(), offices=(), base: str = "") -> str:
+    """The 配档表 tab's print link and calendar subscription address(es) for the filter."""
+    ms, os_ = tuple(int(m) for m in months or ()), tuple(offices or ())
+    feeds = "".join(f"<li><code class='subscribe-url'>{html.escape(base + calendar_path(o))}</code></li>"
+                    for o in (os_ or (None,)))
+    who = "、".join(os_) if os_ else "全部处室"
+    return (f"<div id='schedule-links'><a id='print-link' href='{html.escape(print_url(ms, os_))}' "
+            f"target='_blank'>打印视图</a>({html.escape(filter_text(ms, os_))})"
+            f"<div>订阅日历({html.escape(who)},日历软件中“通过网址订阅”,内容随通知更新):<ul>{feeds}</ul></div></div>")
+
+
+def page_base(request: gr.Request | None) -> str:
+    """The page's own address (scheme://host/), for addresses given to other programs (a calendar
+    client). Known limit: a path prefix added by a reverse proxy is not included."""
+    if request is None:
+        return ""
+    headers = request.headers
+    host = headers.get("x-forwarded-host") or headers.get("host") or ""
+    scheme = headers.get("x-forwarded-proto") or getattr(getattr(request, "url", None), "scheme", "") or "http"
+    return f"{scheme}://{host}/" if host else ""
 
 
 def vote_direction(liked) -> str:
@@ -786,6 +838,91 @@ def build_demo(service: Service, log: FeedbackLog, limits: Limits = LIMITS,
         "shown" (the line on the page), "built_at", "records"}."""
         return service.status_dict()
 
+    def library_view() -> tuple[list[list], list[str]]:
+        shelf = app_library.entries(service)
+        return [e.cells() for e in shelf], [e.file for e in shelf if e.status != "removing"]
+
+    def library() -> list[dict]:
+        """The document library: one dict per notice file (file, format, doc_id, title, year, label,
+        items, rows, status: built | rebuilding | pending | failed | not_indexed | removing, status_text,
+        note) as the bot being served knows it."""
+        return [e.to_dict() for e in app_library.entries(service)]
+
+    def add_file(path: str, name: str) -> dict:
+        try:
+            return app_library.add(service, Path(path), name)
+        except app_library.LibraryError as e:
+            raise gr.Error(str(e), print_exception=False) from None
+
+    def library_upload(file: FileData) -> dict:
+        """Add a notice (.txt .md .html .htm .docx .pdf) to the library: it is read as `python -m ingest`
+        reads it before it is saved; a file that is refused is not saved and the error says why.
+        Returns ingest's report of the file (title, items, rows …); the index rebuild starts at once
+        (`/library` says when the document is built)."""
+        data = file if isinstance(file, dict) else file.model_dump() if hasattr(file, "model_dump") else {}
+        path = data.get("path") or ""
+        if not path or not gr.utils.is_in_or_equal(Path(path).resolve(), Path(gr.utils.get_upload_folder()).resolve()):
+            raise gr.Error("file must be uploaded with the request (gradio_client.handle_file(path)), "
+                           f"got {str(path)[:80]!r}")
+        return add_file(path, data.get("orig_name") or Path(path).name)
+
+    def library_delete(name: str) -> dict:
+        """Move the notice `name` (a file name from /library) to the trash folder (<corpus>/.trash/)
+        and start the index rebuild. Returns {"file", "trash"}."""
+        try:
+            dest = app_library.remove(service, name if isinstance(name, str) else "")
+        except app_library.LibraryError as e:
+            raise gr.Error(str(e), print_exception=False) from None
+        return {"file": name, "trash": str(dest)}
+
+    def on_library_upload(path: str | None):
+        if not path:
+            return gr.skip(), gr.skip(), gr.skip(), gr.skip(), gr.skip()
+        name = Path(path).name   # Gradio keeps the uploaded file's own name
+        try:
+            info = app_library.add(service, Path(path), name)
+            note = "".join(f"\n- ⚠️ {w}" for w in info.get("warnings", []))
+            message = (f"✅ 已加入“{info['file']}”:{info.get('title') or '(无标题)'},"
+                       f"{info['items']} 条、配档表 {info['rows']} 项;索引正在重建,完成后即可提问。{note}")
+        except app_library.LibraryError as e:
+            message = f"❌ {e}"
+        frame, names = library_view()
+        return message, frame, gr.update(choices=names, value=None), {"frame": frame, "names": names}, None
+
+    def refresh_library(shown: dict):
+        """Every 2 s: the list and the delete choices, sent only when they changed."""
+        frame, names = library_view()
+        if shown and shown.get("frame") == frame:
+            return gr.skip(), gr.skip(), gr.skip()
+        names_changed = not shown or shown.get("names") != names
+        return frame, (gr.update(choices=names) if names_changed else gr.skip()), {"frame": frame, "names": names}
+
+    def ask_delete(name: str | None):
+        if not name:
+            return "请先选择要删除的文件。", gr.update(visible=False), ""
+        return "", gr.update(visible=True), f"确定将“{name}”移到回收站并重建索引吗?"
+
+    def do_delete(name: str | None):
+        try:
+            dest = app_library.remove(service, name or "")
+            message = f"🗑️ 已将“{name}”移到回收站:{dest.name};索引正在重建。"
+        except app_library.LibraryError as e:
+            message = f"❌ {e}"
+        frame, names = library_view()
+        return (message, gr.update(visible=False), frame, gr.update(choices=names, value=None),
+                {"frame": frame, "names": names})
+
+    def answer_tools(conv: dict):
+        ids = [i for i in (conv or new_conversation())["ids"] if i is not None]
+        served = answers.get(ids[-1]) if ids else None
+        choices = list(served.choices) if served is not None else []
+        return answer_tools_html(served), gr.update(samples=[[c] for c in choices], visible=bool(choices))
+
+    async def choose_offered(choice, conv: dict, office: str | None = None):
+        value = choice[0] if isinstance(choice, (list, tuple)) and choice else choice
+        async for shown, state in respond(value if isinstance(value, str) else "", conv, office):
+            yield shown, state
+
     bot = service.bot
     frame, count = schedule_frame(bot)
     month_choices = [(f"{m}月", m) for m in range(1, 13)]
@@ -812,6 +949,11 @@ def build_demo(service: Service, log: FeedbackLog, limits: Limits = LIMITS,
                                      elem_id="question", max_length=limits.max_question_chars)
                     send = gr.Button("发送", variant="primary", scale=1, elem_id="send")
                     clear = gr.Button("清空对话", scale=1, elem_id="clear")
+                # Under the last answer: its print view and files (schedule answers), or the options
+                # the bot offered when it asked back, each a button that sends it as the next message.
+                tools = gr.HTML("", elem_id="answer-tools")
+                offered = gr.Dataset(components=["textbox"], samples=[], label="请选择(点击即发送)",
+                                     visible=False, elem_id="answer-choices", samples_per_page=50)
                 with gr.Accordion("对上一个回答有意见?", open=False, elem_id="comment-box"):
                     comment = gr.Textbox(label="哪里不对(可选)", max_length=limits.max_comment_chars,
                                          elem_id="comment")
@@ -832,10 +974,30 @@ def build_demo(service: Service, log: FeedbackLog, limits: Limits = LIMITS,
                 with gr.Row(elem_id="export-menu"):
                     downloads = [gr.DownloadButton(f"导出 .{fmt}", value=export_file(bot, (), (), fmt), size="sm",
                                                    elem_id=f"export-{fmt}") for fmt in FORMATS]
+                links = gr.HTML(schedule_links_html(), elem_id="schedule-links-box")
                 table = gr.Dataframe(frame, headers=SCHEDULE_COLUMNS, interactive=False, wrap=True,
                                      elem_id="schedule-table", column_widths=["10%", "65%", "25%"])
             with gr.Tab("全文", id="fulltext"):
                 fulltext = gr.Markdown(full_text(bot), elem_id="full-text")
+            with gr.Tab("文件库", id="library"):
+                gr.Markdown("文件库中的通知(索引状态“已建索引”即可提问)。上传的文件先按通知解析检查,"
+                            "通过后才存入并重建索引;删除的文件移到回收站(文件库目录下的 .trash/),不会丢失。")
+                shelf, shelf_names = library_view()
+                library_table = gr.Dataframe(shelf, headers=app_library.COLUMNS, interactive=False, wrap=True,
+                                             elem_id="library-table")
+                upload_box = gr.File(label=f"上传通知({' '.join(app_library.SUFFIXES)})",
+                                         file_types=list(app_library.SUFFIXES), type="filepath",
+                                         elem_id="library-upload")
+                library_message = gr.Markdown(elem_id="library-message")
+                with gr.Row():
+                    doomed = gr.Dropdown(shelf_names, value=None, label="要删除的文件",
+                                         elem_id="library-delete-choice", scale=4)
+                    delete = gr.Button("删除…", variant="secondary", scale=1, elem_id="library-delete")
+                with gr.Row(visible=False, elem_id="library-confirm") as confirm_row:
+                    confirm_text = gr.Markdown(elem_id="library-confirm-text")
+                    confirm = gr.Button("确认移到回收站", variant="stop", elem_id="library-confirm-yes")
+                    cancel = gr.Button("取消", elem_id="library-confirm-no")
+                shown_library = gr.State({"frame": shelf, "names": shelf_names})
 
         async def respond_typed(message: str, conv: dict, office: str | None = None
                                 ) -> AsyncIterator[tuple[list, dict, str]]:
@@ -845,10 +1007,15 @@ def build_demo(service: Service, log: FeedbackLog, limits: Limits = LIMITS,
 
         # The page's chat (private); the API is /ask below. All ways of asking share one group.
         gr.on([msg.submit, send.click], respond_typed, [msg, conv, my_office], [chatbot, conv, msg],
-              api_visibility="private", concurrency_id="ask", concurrency_limit=STREAMS)
+              api_visibility="private", concurrency_id="ask", concurrency_limit=STREAMS
+              ).then(answer_tools, conv, [tools, offered], queue=False, api_visibility="private")
         for b in buttons:
             b.click(respond, [b, conv, my_office], [chatbot, conv], concurrency_id="ask",
-                    concurrency_limit=STREAMS, api_visibility="private")
+                    concurrency_limit=STREAMS, api_visibility="private"
+                    ).then(answer_tools, conv, [tools, offered], queue=False, api_visibility="private")
+        offered.click(choose_offered, [offered, conv, my_office], [chatbot, conv], concurrency_id="ask",
+                      concurrency_limit=STREAMS, api_visibility="private"
+                      ).then(answer_tools, conv, [tools, offered], queue=False, api_visibility="private")
         # The office is kept in the browser's local storage, so it is picked once per browser.
         saved_office = gr.BrowserState("", storage_key="policyqa-my-office")
         known = set(schedule_offices(bot))
@@ -858,8 +1025,8 @@ def build_demo(service: Service, log: FeedbackLog, limits: Limits = LIMITS,
         my_office.change(lambda v: v or "none", my_office, saved_office, queue=False, api_visibility="private")
         office_reset.click(lambda: ("", "none"), None, [my_office, saved_office], queue=False,
                            api_visibility="private")
-        clear.click(lambda: ("", [], new_conversation()), None, [msg, chatbot, conv], queue=False,
-                    api_visibility="private")
+        clear.click(lambda: ("", [], new_conversation(), "", gr.update(samples=[], visible=False)), None,
+                    [msg, chatbot, conv, tools, offered], queue=False, api_visibility="private")
         chatbot.like(on_like, conv, None, api_visibility="private")
 
         def comment_last(state: dict, text: str, cite: str) -> tuple[str, str, str]:
@@ -883,6 +1050,9 @@ def build_demo(service: Service, log: FeedbackLog, limits: Limits = LIMITS,
         def refilter(ms, os_):
             return schedule_frame(service.bot, ms, os_)
 
+        def relink(ms, os_, request: gr.Request) -> str:
+            return schedule_links_html(ms, os_, page_base(request))
+
         def refresh_downloads(ms, os_):
             return [export_file(service.bot, ms, os_, fmt) for fmt in FORMATS]
 
@@ -895,9 +1065,29 @@ def build_demo(service: Service, log: FeedbackLog, limits: Limits = LIMITS,
 
         gr.on([months.change, offices.change], refilter, [months, offices], [table, total],
               api_name="schedule")
+        gr.on([months.change, offices.change], relink, [months, offices], links, queue=False,
+              api_visibility="private")
+        def initial_links(request: gr.Request) -> str:
+            return schedule_links_html((), (), page_base(request))
+
+        demo.load(initial_links, None, links, queue=False, api_visibility="private")
         gr.on([months.change, offices.change], refresh_downloads, [months, offices], downloads,
               api_visibility="private")
         gr.api(schedule_export, api_name="schedule_export")
+
+        upload_box.upload(on_library_upload, upload_box,
+                          [library_message, library_table, doomed, shown_library, upload_box],
+                          api_visibility="private", concurrency_id="library", concurrency_limit=1)
+        delete.click(ask_delete, doomed, [library_message, confirm_row, confirm_text], queue=False,
+                     api_visibility="private")
+        cancel.click(lambda: gr.update(visible=False), None, confirm_row, queue=False, api_visibility="private")
+        confirm.click(do_delete, doomed, [library_message, confirm_row, library_table, doomed, shown_library],
+                      api_visibility="private", concurrency_id="library", concurrency_limit=1)
+        gr.Timer(2).tick(refresh_library, shown_library, [library_table, doomed, shown_library], queue=False,
+                         api_visibility="private")
+        gr.api(library, api_name="library", queue=False)
+        gr.api(library_upload, api_name="library_upload", concurrency_id="library", concurrency_limit=1)
+        gr.api(library_delete, api_name="library_delete", concurrency_id="library", concurrency_limit=1)
     return demo
 
 
@@ -914,7 +1104,8 @@ def load_service(corpus: Path | None = None, path: Path | None = None) -> Servic
 
 SERVICE = load_service()
 FEEDBACK = FeedbackLog(feedback_path(), LIMITS.feedback_max_bytes)
-demo = build_demo(SERVICE, FEEDBACK)
+ANSWERS = AnswerStore(LIMITS.answers_kept)   # shared by the page, /ask and the answer routes
+demo = build_demo(SERVICE, FEEDBACK, answers=ANSWERS)
 
 LOCAL_HOSTS = {"127.0.0.1", "localhost", "::1"}
 
@@ -956,11 +1147,18 @@ def main(argv: list[str] | None = None) -> None:
     threading.Thread(target=warm_up, name="warm-up", daemon=True).start()
     from starlette.middleware import Middleware
 
+    try:
+        max_file = IngestLimits.from_env().max_file_bytes
+    except IngestError as e:
+        print(f"error: {e}", file=sys.stderr)
+        sys.exit(2)
     guard = Middleware(Guard, max_bytes=LIMITS.max_request_bytes,
-                       backoff=LoginBackoff(LIMITS.login_free_failures, LIMITS.login_backoff_seconds))
+                       backoff=LoginBackoff(LIMITS.login_free_failures, LIMITS.login_backoff_seconds),
+                       upload_bytes=max_file + (1 << 20))   # + room for the multipart wrapping
     demo.queue(default_concurrency_limit=CONCURRENCY, max_size=256)
     demo.launch(server_name=args.host, server_port=args.port, auth=(user, password) if user else None,
-                share=False, show_error=True, app_kwargs={"middleware": [guard]})
+                share=False, show_error=True,
+                app_kwargs={"middleware": [guard], "routes": routes(SERVICE, ANSWERS)})
 
 
 if __name__ == "__main__":

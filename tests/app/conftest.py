@@ -110,3 +110,69 @@ def app(tmp_path_factory) -> Iterator[RunningApp]:
 @pytest.fixture(scope="session")
 def app_url(app: RunningApp) -> str:
     return app.url
+
+
+def hand_made_notice(city: str, year: int) -> str:
+    """A small notice in the scraped-page shape ingest reads: a header, two numbered items, and a
+    配档表 of two rows (4月 基教处, 9月 体卫艺处). Different city / year → different content."""
+    return f"""  • 成文日期: {year}-01-10
+  • 发布机构: {city}市教育局
+  • 标题: {city}市教育局{year}年工作要点
+  • 发文字号: {city[0]}教发〔{year}〕2号
+{city}市教育局{year}年工作要点
+
+{year}年全市教育工作的总体要求是:面向海洋,提升学生综合素养。
+
+一、发展海洋教育
+
+1.建设海洋教育基地。全市建设海洋教育实践基地12处,每所中小学每学期组织一次海洋研学。
+
+2.开设帆船课程。在30所中小学开设帆船体验课程,培养帆船运动教练员60名。
+
+附件:{year}年重点工作配档表
+
+{year}年重点工作配档表
+
+时间
+
+重点工作
+
+责任单位
+
+4月
+
+启动海洋教育实践基地遴选
+
+基教处
+
+9月
+
+举办全市中小学帆船联赛
+
+体卫艺处
+"""
+
+
+@dataclass(frozen=True)
+class LibraryApp:
+    url: str
+    corpus: Path      # the app's own copy of the corpus folder
+    app: RunningApp
+
+
+@pytest.fixture(scope="session")
+def library_app(tmp_path_factory) -> Iterator[LibraryApp]:
+    """A second app on a COPY of the corpus and its index (tests upload and delete notices there;
+    the real corpus/ is never touched). The watcher is slow on purpose: an upload or delete must
+    start the rebuild itself."""
+    import shutil
+
+    from index.store import index_dir
+
+    tmp = tmp_path_factory.mktemp("library-app")
+    corpus, index = tmp / "corpus", tmp / "index"
+    shutil.copytree(ROOT / "corpus", corpus)
+    shutil.copytree(index_dir(), index)   # up to date with corpus/ (above)
+    env = {"POLICYQA_CORPUS": str(corpus), "POLICYQA_INDEX": str(index), "POLICYQA_WATCH_SECONDS": "3600"}
+    with running_app(tmp, env) as running:
+        yield LibraryApp(running.url, corpus, running)
