@@ -1,4 +1,6 @@
-"""Ranking primitives: BM25 scoring and reciprocal rank fusion. Pure, numpy-only, no I/O."""
+"""Ranking primitives: BM25 scoring (the reference implementation: the index uses the precomputed
+matrix of index/lexical.py, tested against this), top-k selection and reciprocal rank fusion.
+Pure, numpy-only, no I/O."""
 from __future__ import annotations
 
 import enum
@@ -67,3 +69,53 @@ def rrf(rankings: list[list[int]], k: int = 60, weights: list[float] | None = No
         for rank, doc in enumerate(ranking, 1):
             scores[doc] = scores.get(doc, 0.0) + w / (k + rank)
     return sorted(scores.items(), key=lambda kv: -kv[1])
+
+
+def top_rows(scores: np.ndarray, k: int, keep: np.ndarray | None = None,
+             rows: np.ndarray | None = None) -> np.ndarray:
+    """Row ids of the `k` highest scores among `rows` (default: where `keep` is true, else all),
+    best first; equal scores keep the order of `rows` (row order by default: exactly what
+    `np.argsort(-scores, kind="stable")[:k]` lists). A partition finds the k-th score, so only
+    the rows above it are sorted."""
+    if rows is None:
+        rows = np.flatnonzero(keep) if keep is not None else np.arange(len(scores))
+    if k <= 0:
+        return rows[:0]
+    values = scores[rows]
+    if k < len(rows):
+        kth = np.partition(values, len(values) - k)[len(values) - k]   # the k-th highest score
+        chosen = values > kth
+        chosen[np.flatnonzero(values == kth)[:k - int(chosen.sum())]] = True
+        rows, values = rows[chosen], values[chosen]
+    return rows[np.argsort(-values, kind="stable")]
+
+
+def rrf_arrays(rankings: list[np.ndarray], n: int, k: int = 60, weights: list[float] | None = None,
+               limit: int | None = None) -> tuple[np.ndarray, np.ndarray]:
+    """`rrf` over arrays of row ids in 0..n-1 (each ranking lists a row at most once).
+
+    Returns (the best `limit` row ids (all when None), best first; the fused score of every row).
+    The same scores and order as `rrf`: contributions are added in ranking order and ties keep
+    the order of first appearance.
+    """
+    if k <= 0:
+        raise ValueError(f"rrf k must be > 0, got {k}")
+    weights = weights or [1.0] * len(rankings)
+    if len(weights) != len(rankings):
+        raise ValueError(f"got {len(weights)} weights for {len(rankings)} rankings")
+    fused = np.zeros(n, dtype=np.float64)
+    never = np.iinfo(np.int64).max
+    first = np.full(n, never, dtype=np.int64)
+    seen = 0
+    for ranking, w in zip(rankings, weights):
+        ranking = np.asarray(ranking, dtype=np.int64)
+        positions = np.arange(len(ranking), dtype=np.int64)
+        fused[ranking] += w / (k + positions + 1)
+        first[ranking] = np.minimum(first[ranking], seen + positions)
+        seen += len(ranking)
+    # The rows in order of first appearance, without a sort: first positions are distinct.
+    slots = np.full(seen, -1, dtype=np.int64)
+    listed = np.flatnonzero(first != never)
+    slots[first[listed]] = listed
+    by_first = slots[slots >= 0]
+    return top_rows(fused, len(by_first) if limit is None else limit, rows=by_first), fused

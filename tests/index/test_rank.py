@@ -3,9 +3,11 @@ from __future__ import annotations
 
 import math
 
+import numpy as np
+
 import pytest
 
-from index.rank import Bm25, SearchMode, rrf
+from index.rank import Bm25, SearchMode, rrf, rrf_arrays, top_rows
 
 
 def test_rrf_hand_computed():
@@ -46,3 +48,26 @@ def test_mode_from_str_lists_valid_values():
     assert SearchMode.from_str("HYBRID") is SearchMode.HYBRID
     with pytest.raises(ValueError, match="bm25, dense, hybrid"):
         SearchMode.from_str("fuzzy")
+
+
+def test_top_rows_equals_a_stable_full_sort():
+    rng = np.random.default_rng(0)
+    for _ in range(200):
+        n = int(rng.integers(1, 200))
+        scores = rng.integers(0, 4, n).astype(np.float32)    # many ties
+        keep = rng.random(n) < 0.5
+        k = int(rng.integers(1, 250))
+        rows = np.flatnonzero(keep)
+        assert top_rows(scores, k, keep).tolist() == rows[np.argsort(-scores[rows], kind="stable")][:k].tolist()
+
+
+def test_rrf_arrays_equals_rrf():
+    rng = np.random.default_rng(1)
+    for _ in range(200):
+        n = int(rng.integers(1, 100))
+        a, b = rng.permutation(n)[:rng.integers(0, n + 1)], rng.permutation(n)[:rng.integers(0, n + 1)]
+        weights = [float(rng.integers(1, 3)), 1.0]          # integer weights: ties happen
+        want = rrf([a.tolist(), b.tolist()], weights=weights)
+        ids, fused = rrf_arrays([a, b], n, weights=weights, limit=7)
+        assert ids.tolist() == [d for d, _ in want][:7]
+        assert [fused[d] for d, _ in want] == [s for _, s in want]
