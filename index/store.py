@@ -1,13 +1,21 @@
 """The persisted search index: plain files plus a checked manifest. No pickle anywhere.
 
-Folder layout (positional contract: row i of records.jsonl = FAISS vector i = BM25 document i):
-  manifest.json   schema version, model + fingerprint, dimension, FAISS type, corpus hash,
-                  record count, tokenizer dictionary hash, size + sha256 of every other file,
-                  what embedded the documents and the ONNX query model's fingerprint
-  records.jsonl   the ingest records, one per line
-  tokens.jsonl    BM25 tokens per record (BM25 statistics are recomputed from them on load)
-  terms.txt       the jieba user dictionary the tokens were made with
-  dense.faiss     the FAISS index (faiss.write_index)
+Folder layout (positional contract: row i of records.jsonl = row i of records.offsets.npy and
+kinds.npy = FAISS vector i = BM25 document i, checked on load):
+  manifest.json         schema version, model + fingerprint, dimension, FAISS type, corpus hash,
+                        record count, tokenizer dictionary hash, BM25 format, size + sha256 of every
+                        other file, what embedded the documents and the ONNX query model's fingerprint
+  records.jsonl         the ingest records, one per line (the bot reads it whole at start)
+  records.offsets.npy   int64, n + 1 byte offsets of its lines: a query parses only its hits
+  kinds.npy             uint8, each record's kind (its position in ingest.records.KINDS)
+  terms.txt             the jieba user dictionary the BM25 tokens were made with
+  bm25/                 the BM25 weights, precomputed at build (bm25s: sparse matrix as .npy + JSON),
+                        memory-mapped on load (index/lexical.py)
+  dense.faiss           the FAISS index (faiss.write_index)
+
+Loading reads no record and rebuilds nothing: it checks the files, then maps them. Vectors are
+cached outside the folder by (model fingerprint, text hash) (index/cache.py, `<index>-embeddings`
+beside it), so a rebuild embeds only the texts it has not seen and a stopped build resumes.
 
 Built in a temporary sibling folder and renamed into place, so a crash mid-build leaves the old
 index usable (the old folder is renamed aside first; if a crash falls between the two renames, the
@@ -31,23 +39,32 @@ import shutil
 import sys
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
-from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationError, model_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from ingest import CORPUS, IngestError, load_corpus
 from ingest.offices import OfficeTable
 from ingest.records import Record, write_jsonl
+from index.cache import EmbeddingCache, embed_missing
 from index.children import with_children
-from index.rank import Bm25, SearchMode, rrf
+from index.lexical import BM25_FORMAT, Bm25Builder, Bm25Matrix
+from index.lexical import FILES as BM25_FILES
+from index.progress import Progress
+from index.rank import SearchMode, rrf_arrays, top_rows
+from index.rows import BadRow, RecordRows, kind_codes, write_records
 from index.text import TOKENIZER_VERSION, Tokenizer, index_text, user_terms
+from ingest.records import KINDS
 
-SCHEMA_VERSION = 3  # 2: sentence children indexed beside their items; 3: query encoder recorded
+# 2: sentence children indexed beside their items; 3: query encoder recorded; 4: BM25 precomputed
+# (bm25/) instead of tokens.jsonl, records read on demand (records.offsets.npy, kinds.npy).
+SCHEMA_VERSION = 4
 DEFAULT_INDEX = Path(__file__).resolve().parent.parent / "var" / "index"
-DATA_FILES = ("records.jsonl", "tokens.jsonl", "terms.txt", "dense.faiss")
+DATA_FILES = ("records.jsonl", "records.offsets.npy", "kinds.npy", "terms.txt", "dense.faiss",
+              *(f"bm25/{name}" for name in BM25_FILES))
 
 
 class IndexError_(Exception):
@@ -99,6 +116,7 @@ class Manifest(_Strict):
     records_hash: str
     tokenizer: str
     dictionary_hash: str
+    bm25: str
     built_at: str
     documents_by: str
     query_runtime: str
@@ -112,9 +130,6 @@ class Manifest(_Strict):
         if missing:
             raise ValueError(f"files lacks {', '.join(missing)}")
         return self
-
-
-_TOKEN_LINE = TypeAdapter(list[str])
 
 
 def _read_text(file: Path) -> str:
@@ -134,6 +149,12 @@ def read_manifest(path: Path) -> dict:
         raw = json.loads(text)
     except (json.JSONDecodeError, UnicodeDecodeError) as e:
         raise IndexMismatch([f"manifest.json is not valid JSON ({e}); treated as missing"], path) from None
+    # The format version first: an index written by an older version of this code has other files,
+    # and saying so beats listing the files it lacks.
+    version = raw.get("schema_version") if isinstance(raw, dict) else None
+    if isinstance(version, int) and version != SCHEMA_VERSION:
+        raise IndexMismatch([f"schema version {version} != {SCHEMA_VERSION}: the index was written in "
+                             f"format {version}, this code reads format {SCHEMA_VERSION}"], path)
     try:
         return Manifest.model_validate(raw).model_dump()
     except ValidationError as e:
@@ -153,6 +174,27 @@ class IndexMismatch(IndexError_):
 
 def index_dir() -> Path:
     return Path(os.environ.get("POLICYQA_INDEX", DEFAULT_INDEX)).expanduser()
+
+
+# Rankings longer than this are computed with numpy over a flat index's vectors (see _dense_ranking).
+FULL_RANKING_K = 1024
+
+
+def search_threads() -> int:
+    """OpenMP threads FAISS may use for a query (setting POLICYQA_FAISS_THREADS, default 1).
+
+    FAISS splits one query's flat scan across its threads; on 2 cores shared with the app and the
+    encoder, their spin-waits cost more than they bring: 1 thread searched 25,000 vectors in
+    1.6 ms median against 11.4 ms with 2, and 250,000 in 43 ms against 96 ms (loaded machine)."""
+    value = os.environ.get("POLICYQA_FAISS_THREADS", "1")
+    if not value.isdigit() or int(value) < 1:
+        raise ValueError(f"POLICYQA_FAISS_THREADS must be a whole number >= 1, got {value!r}")
+    return int(value)
+
+
+def embedding_cache_dir(path: Path) -> Path:
+    """Where the build of the index at `path` keeps its embedding cache: `<path>-embeddings`."""
+    return path.parent / f"{path.name}-embeddings"
 
 
 def faiss_type() -> str:
@@ -369,17 +411,28 @@ class Embedder:
 
 
 class Index:
-    """Records + BM25 + FAISS, searchable by `bm25`, `dense` or `hybrid`."""
+    """Records + BM25 + FAISS, searchable by `bm25`, `dense` or `hybrid`.
 
-    def __init__(self, path: Path, records: list[Record], tokens: list[list[str]],
-                 tokenizer: Tokenizer, faiss_index, manifest: dict, embedder: Embedder | None = None):
-        if not len(records) == len(tokens) == faiss_index.ntotal:
-            raise IndexMismatch([f"row counts differ: {len(records)} records, {len(tokens)} token "
-                                 f"rows, {faiss_index.ntotal} vectors"], path)
+    `records` is a sequence (a list after a build, `RecordRows` reading records.jsonl on demand
+    after a load); `kinds` holds each row's kind code, so searches filter without parsing records.
+    """
+
+    def __init__(self, path: Path, records: Sequence[Record], bm25: Bm25Matrix, tokenizer: Tokenizer,
+                 faiss_index, manifest: dict, embedder: Embedder | None = None,
+                 kinds: np.ndarray | None = None):
+        kinds = kind_codes(records) if kinds is None else kinds
+        if not len(records) == len(kinds) == bm25.n == faiss_index.ntotal:
+            raise IndexMismatch([f"row counts differ: {len(records)} records, {len(kinds)} kinds, "
+                                 f"{bm25.n} BM25 documents, {faiss_index.ntotal} vectors"], path)
         self.path, self.records, self.tokenizer = path, records, tokenizer
-        self.faiss, self.manifest = faiss_index, manifest
-        self.bm25 = Bm25(tokens)
+        self.faiss, self.manifest, self.bm25 = faiss_index, manifest, bm25
+        self.kinds = kinds
+        import faiss
+
+        faiss.omp_set_num_threads(search_threads())   # process-wide: FAISS has no per-call setting
+        self._masks: dict[tuple[str, ...] | None, np.ndarray] = {}
         self._embedder = embedder
+        self.embedded = None   # after a build: what it embedded (`index.cache.Embedded`)
 
     @property
     def embedder(self) -> Embedder:
@@ -389,50 +442,131 @@ class Index:
 
     # --- search --------------------------------------------------------------------------------
 
+    def _mask(self, kinds: tuple[str, ...] | None) -> np.ndarray:
+        """Rows a search may return: of `kinds`, or (None) every kind but sentence children."""
+        key = tuple(sorted(kinds)) if kinds else None
+        mask = self._masks.get(key)
+        if mask is None:
+            unknown = sorted(set(key or ()) - set(KINDS))
+            if unknown:
+                raise ValueError(f"unknown record kind(s) {unknown}; valid kinds: {', '.join(KINDS)}")
+            codes = [KINDS.index(k) for k in key] if key else \
+                [n for n, k in enumerate(KINDS) if k != "sentence"]
+            mask = self._masks[key] = np.isin(self.kinds, np.array(codes, dtype=np.uint8))
+        return mask
+
+    def bm25_scores(self, query: str) -> np.ndarray:
+        """The BM25 score of every row for `query` (float32, row order)."""
+        return self.bm25.scores(self.tokenizer.tokenize(query))
+
     def rank_bm25(self, query: str, k: int) -> list[tuple[int, float]]:
-        scores = self.bm25.scores(self.tokenizer.tokenize(query))
-        order = np.argsort(-scores, kind="stable")[:k]
-        return [(int(i), float(scores[i])) for i in order if scores[i] > 0]
+        scores = self.bm25_scores(query)
+        return [(int(i), float(scores[i])) for i in top_rows(scores, k, scores > 0)]
 
     def rank_dense(self, query: str, k: int) -> list[tuple[int, float]]:
         # Vectors are L2-normalised, so inner product = cosine similarity.
-        scores, ids = self.faiss.search(self.embedder.query(query), min(k, len(self.records)))
-        return [(int(i), float(s)) for i, s in zip(ids[0], scores[0]) if i >= 0]
+        ids, scores = self._dense_ranking(query, k)
+        return list(zip(ids.tolist(), scores.tolist()))
+
+    def _flat_vectors(self) -> np.ndarray | None:
+        """The vectors of a flat FAISS index as a numpy view (no copy), else None."""
+        import faiss
+
+        if not isinstance(self.faiss, faiss.IndexFlat) or not self.faiss.ntotal:
+            return None
+        n, d = self.faiss.ntotal, self.faiss.d
+        return faiss.rev_swig_ptr(self.faiss.get_xb(), n * d).reshape(n, d)
+
+    def _dense_scores(self, query: str) -> np.ndarray:
+        """The similarity of every row (-inf where an approximate FAISS index returns no score)."""
+        q = self.embedder.query(query)
+        vectors = self._flat_vectors()
+        if vectors is not None:
+            return vectors @ q[0]
+        out = np.full(len(self.records), -np.inf, dtype=np.float32)
+        if len(self.records):
+            scores, ids = self.faiss.search(q, len(self.records))
+            found = ids[0] >= 0
+            out[ids[0][found]] = scores[0][found]
+        return out
+
+    def _dense_ranking(self, query: str, k: int) -> tuple[np.ndarray, np.ndarray]:
+        """Row ids and similarities, best first, of the top `k` (all rows when k >= n)."""
+        k = min(k, len(self.records))
+        if k <= 0:
+            return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float32)
+        if k > FULL_RANKING_K and self._flat_vectors() is not None:
+            # A long ranking (the bot's evidence pools): FAISS would keep a heap of k entries
+            # (~100 ms at 250,000 rows); one product and a partial sort take half that. Same inner
+            # products, summed in another order (differences ~1e-7).
+            scores = self._dense_scores(query)
+            ids = top_rows(scores, k)
+            return ids, scores[ids]
+        scores, ids = self.faiss.search(self.embedder.query(query), k)
+        found = ids[0] >= 0
+        return ids[0][found], scores[0][found]
 
     def search(self, query: str, k: int = 5, mode: SearchMode | str = SearchMode.HYBRID,
                kinds: tuple[str, ...] | None = None, dense_weight: float = 1.0) -> list[Hit]:
         """Top-k records; `kinds` restricts the record kinds, `dense_weight` weighs the dense
-        ranking against BM25 (weight 1) in hybrid fusion."""
+        ranking against BM25 (weight 1) in hybrid fusion.
+
+        Without `kinds`, each ranker's top `max(8k, 40)` rows are taken and the sentence children
+        among them dropped; with `kinds`, each ranks every row of those kinds. Either way ranks are
+        positions among the rows kept, and the work is numpy over row ids (no record is parsed
+        but the k returned)."""
         if k <= 0:
             raise ValueError(f"k must be > 0, got {k}")
         mode = SearchMode.from_str(mode) if isinstance(mode, str) else mode
-        pool = len(self.records) if kinds else max(k * 8, 40)
+        n = len(self.records)
+        pool = n if kinds else max(k * 8, 40)
+        mask = self._mask(kinds)
 
-        def keep(ranking: list[tuple[int, float]]) -> list[tuple[int, float]]:
-            # Restrict before fusing, so ranks are positions among the wanted kinds. Sentence
-            # children are evidence for the bot, not citable units: only asked for by name.
-            return [(i, s) for i, s in ranking
-                    if (self.records[i].kind in kinds if kinds else self.records[i].kind != "sentence")]
+        def lexical() -> tuple[np.ndarray, np.ndarray]:
+            scores = self.bm25_scores(query)
+            if kinds:
+                ids = top_rows(scores, pool, (scores > 0) & mask)
+                return ids, scores[ids]
+            ids = top_rows(scores, pool, scores > 0)
+            keep = mask[ids]
+            return ids[keep], scores[ids[keep]]
+
+        def dense() -> tuple[np.ndarray, np.ndarray]:
+            if kinds:   # every row of those kinds, ranked: sort only them
+                scores = self._dense_scores(query)
+                ids = top_rows(scores, pool, mask & np.isfinite(scores))
+                return ids, scores[ids]
+            ids, scores = self._dense_ranking(query, pool)
+            keep = mask[ids]
+            return ids[keep], scores[keep]
 
         if mode is SearchMode.BM25:
-            ranked = keep(self.rank_bm25(query, pool))
+            ids, scores = lexical()
         elif mode is SearchMode.DENSE:
-            ranked = keep(self.rank_dense(query, pool))
+            ids, scores = dense()
         else:
-            lexical = keep(self.rank_bm25(query, pool))  # first: jieba loads while the encoder warms up
-            dense = keep(self.rank_dense(query, pool))
-            ranked = rrf([[i for i, _ in dense], [i for i, _ in lexical]], weights=[dense_weight, 1.0])
-        return [Hit(rank=n, score=s, record=self.records[i]) for n, (i, s) in enumerate(ranked[:k], 1)]
+            lex, _ = lexical()   # first: jieba loads while the encoder warms up
+            ids, fused = rrf_arrays([dense()[0], lex], n, weights=[dense_weight, 1.0], limit=k)
+            scores = fused[ids]
+        ranked = [(int(i), float(s)) for i, s in zip(ids[:k], scores[:k])]
+        return [Hit(rank=r, score=s, record=self.records[i]) for r, (i, s) in enumerate(ranked, 1)]
 
     # --- persistence ---------------------------------------------------------------------------
 
     @classmethod
     def build(cls, records: list[Record], path: Path | None = None, offices: OfficeTable | None = None,
               model_setting: str | None = None, corpus: Path = CORPUS, progress: bool = False,
-              embedder: Embedder | None = None) -> "Index":
+              embedder: Embedder | None = None, cache_dir: Path | None = None) -> "Index":
+        """Build the index of `records` (and their sentence children) into `path`, atomically.
+
+        Vectors come from the embedding cache at `cache_dir` (default: `<path>-embeddings` beside
+        the index) where it has them: only texts it has not seen are embedded, and they are
+        stored there as they are made. `progress` prints each stage, and a bar with an ETA while
+        embedding, on stderr."""
         import faiss
 
         path = Path(path) if path else index_dir()
+        say = Progress(progress)
         # Hashed before the slow part: a corpus edited during the build then shows as changed.
         hashed, files_now = corpus_hash(corpus), corpus_files(corpus)
         records = with_children(records)   # sentence-level evidence, each pointing to its item
@@ -440,31 +574,47 @@ class Index:
         embedder = embedder or Embedder(model_setting)
         tokenizer = Tokenizer(user_terms(records, offices))
         texts = [index_text(r, offices) for r in records]
-        tokens = [tokenizer.tokenize(t) for t in texts]
-        vectors = embedder.documents(texts, progress=progress)
+
+        lexical = Bm25Builder()
+        for text in say.bar(texts, "tokenising"):
+            lexical.add(tokenizer.tokenize(text))
+        bm25 = lexical.build()
+        say(f"BM25: {len(records):,} documents, {bm25.vocabulary_size:,} terms")
+        del lexical
+
+        cache = EmbeddingCache(cache_dir or embedding_cache_dir(path), embedder.vectors_fingerprint)
+        embedded = embed_missing(embedder, texts, cache, say)
+        del texts
+        dimension = cache.dimension or int(embedder.documents(["维度"]).shape[1])  # no records at all
         spec = faiss_type()
-        index = faiss.index_factory(vectors.shape[1], spec, faiss.METRIC_INNER_PRODUCT)
+        index = faiss.index_factory(dimension, spec, faiss.METRIC_INNER_PRODUCT)
         if not index.is_trained:
-            index.train(vectors)
-        index.add(vectors)
+            say(f"training FAISS {spec} …")
+            index.train(cache.vectors(list(embedded.keys)))
+        # Added in slices straight from the cache: the vectors are never all in memory twice.
+        for start in range(0, len(records), 16384):
+            index.add(cache.vectors(list(embedded.keys[start:start + 16384])))
 
         path.parent.mkdir(parents=True, exist_ok=True)
         tmp = path.parent / f".{path.name}.tmp-{os.getpid()}"
         shutil.rmtree(tmp, ignore_errors=True)
         tmp.mkdir()
-        write_jsonl(records, tmp / "records.jsonl")
-        with open(tmp / "tokens.jsonl", "w", encoding="utf-8") as f:
-            for t in tokens:
-                f.write(json.dumps(t, ensure_ascii=False) + "\n")
+        say("writing the index …")
+        offsets = write_records(records, tmp / "records.jsonl")
+        kinds = kind_codes(records)
+        np.save(tmp / "records.offsets.npy", offsets, allow_pickle=False)
+        np.save(tmp / "kinds.npy", kinds, allow_pickle=False)
         (tmp / "terms.txt").write_text("\n".join(tokenizer.terms) + "\n", encoding="utf-8")
+        bm25.save(tmp / "bm25")
         faiss.write_index(index, str(tmp / "dense.faiss"))
         manifest = {
             "schema_version": SCHEMA_VERSION,
             "model": embedder.name, "model_setting": model_setting,
-            "model_fingerprint": embedder.vectors_fingerprint, "dimension": int(vectors.shape[1]),
+            "model_fingerprint": embedder.vectors_fingerprint, "dimension": dimension,
             "normalized": True, "faiss_index": spec, "corpus_hash": hashed,
             "record_count": len(records), "records_hash": records_hash(records), "tokenizer": TOKENIZER_VERSION,
-            "dictionary_hash": tokenizer.dictionary_hash, "built_at": time.strftime("%Y-%m-%dT%H:%M:%S"),
+            "dictionary_hash": tokenizer.dictionary_hash, "bm25": BM25_FORMAT,
+            "built_at": time.strftime("%Y-%m-%dT%H:%M:%S"),
             **embedder.describe(),
             "files": {name: {"size": (tmp / name).stat().st_size, "sha256": _sha256(tmp / name)}
                       for name in DATA_FILES},
@@ -477,7 +627,13 @@ class Index:
             os.replace(path, old)
         os.replace(tmp, path)
         shutil.rmtree(old, ignore_errors=True)
-        return cls(path, records, tokens, tokenizer, index, manifest, embedder)
+        cache.prune(set(embedded.keys))
+        say(f"built {path}: {len(records):,} records, {embedded.new:,} texts embedded, "
+            f"{embedded.cached:,} from the cache")
+        built = cls(path, records, bm25, tokenizer, index, manifest, embedder, kinds)
+        built.embedded = embedded
+        return built
+
 
     @staticmethod
     def check(path: Path | None = None, corpus: Path = CORPUS, model_setting: str | None = None,
@@ -508,6 +664,8 @@ class Index:
         problems = []
         if manifest["schema_version"] != SCHEMA_VERSION:
             problems.append(f"schema version {manifest['schema_version']} != {SCHEMA_VERSION}")
+        if manifest["bm25"] != BM25_FORMAT:
+            problems.append(f"BM25 weights were stored as {manifest['bm25']!r}, this code reads {BM25_FORMAT!r}")
         if manifest["tokenizer"] != TOKENIZER_VERSION:
             problems.append(f"BM25 tokens were made by tokenizer {manifest['tokenizer']!r}, "
                             f"this code tokenizes as {TOKENIZER_VERSION!r}")
@@ -562,22 +720,42 @@ class Index:
         # jieba's dictionary loads on the first BM25 query.
         embedder = Embedder(manifest.get("model_setting"))
         embedder.warm_up()
-        records = read_records(path)
-        tokens = []
-        for n, line in enumerate(_read_text(path / "tokens.jsonl").splitlines(), 1):
-            try:
-                tokens.append(_TOKEN_LINE.validate_json(line))
-            except ValidationError:
-                raise IndexMismatch([f"tokens.jsonl line {n} is not a JSON list of strings"], path) from None
+        n = manifest["record_count"]
+        offsets = _read_array(path, "records.offsets.npy", np.int64, (n + 1,))
+        kinds = _read_array(path, "kinds.npy", np.uint8, (n,))
+        size = (path / "records.jsonl").stat().st_size
+        if n and (offsets[0] != 0 or offsets[-1] != size or np.any(np.diff(offsets) <= 0)):
+            raise IndexMismatch([f"records.offsets.npy does not describe records.jsonl ({size} bytes)"], path)
+        if n and kinds.max() >= len(KINDS):
+            raise IndexMismatch([f"kinds.npy holds kind code {int(kinds.max())}; codes go up to {len(KINDS) - 1}"], path)
+        records = RecordRows(path / "records.jsonl", offsets)
         terms = _read_text(path / "terms.txt").split("\n")
         tokenizer = Tokenizer([t for t in terms if t])
         if tokenizer.dictionary_hash != manifest["dictionary_hash"]:
             raise IndexMismatch(["terms.txt does not match the manifest's dictionary hash"], path)
         try:
+            bm25 = Bm25Matrix.load(path / "bm25", n)
+        except (ValueError, KeyError) as e:
+            raise IndexMismatch([f"bm25/ cannot be read ({e})"], path) from None
+        try:
             dense = faiss.read_index(str(path / "dense.faiss"))
         except RuntimeError as e:   # faiss raises RuntimeError for a file it cannot parse
             raise IndexMismatch([f"dense.faiss cannot be read by FAISS ({str(e).splitlines()[0]})"], path) from None
-        return cls(path, records, tokens, tokenizer, dense, manifest, embedder)
+        return cls(path, records, bm25, tokenizer, dense, manifest, embedder, kinds)
+
+
+def _read_array(path: Path, name: str, dtype, shape: tuple[int, ...]) -> np.ndarray:
+    """A .npy file of the index, checked against the type and shape the manifest implies."""
+    try:
+        array = np.load(path / name, allow_pickle=False)
+    except PermissionError as e:
+        raise IndexUnreadable(path / name, e) from None
+    except (OSError, ValueError) as e:
+        raise IndexMismatch([f"{name} cannot be read ({e})"], path) from None
+    if array.dtype != dtype or array.shape != shape:
+        raise IndexMismatch([f"{name} holds {array.dtype} {array.shape}, expected {np.dtype(dtype)} {shape}"],
+                            path)
+    return array
 
 
 def read_records(path: Path) -> list[Record]:

@@ -33,7 +33,7 @@ BAD_MANIFESTS = {
     "files as a list": None,        # the real manifest with "files": []
     "a missing key": None,          # the real manifest without "corpus_hash"
     "a wrong type": None,           # the real manifest with "record_count": "117"
-    "not JSON": "{\"schema_version\": 3,",
+    "not JSON": "{\"schema_version\": 4,",
 }
 
 
@@ -89,7 +89,7 @@ def test_malformed_manifest_is_rebuilt(index_copy, corpus, capsys):
     assert any(h.record.item == 18 for h in rebuilt.search("持续增加教育资源供给", k=3, mode="bm25"))
 
 
-@pytest.mark.parametrize("name", ["manifest.json", "dense.faiss", "tokens.jsonl"])
+@pytest.mark.parametrize("name", ["manifest.json", "dense.faiss", "bm25/data.csc.index.npy", "records.offsets.npy"])
 def test_unreadable_index_file_names_path_and_fix(index_copy, corpus, monkeypatch, name):
     real_open = builtins.open
     target = index_copy / name
@@ -127,13 +127,13 @@ def test_file_over_size_limit_is_skipped_and_the_rest_indexed(corpus, monkeypatc
 
 
 def test_zero_readable_documents_keeps_and_serves_the_last_good_index(index_copy, corpus, capsys):
-    before = {p.name: _sha(p) for p in index_copy.iterdir()}
+    before = {p.name: _sha(p) for p in index_copy.rglob("*") if p.is_file()}
     notice_copy = corpus / NOTICE.name
     notice_copy.write_bytes(b"%PDF-1.4 not really\x00\x01")      # the only notice is now junk
     with pytest.raises(NoDocumentsError, match="no readable document") as err:
         rebuild(index_copy, corpus)
     assert NOTICE.name in str(err.value)
-    assert {p.name: _sha(p) for p in index_copy.iterdir()} == before   # the old index untouched
+    assert {p.name: _sha(p) for p in index_copy.rglob("*") if p.is_file()} == before   # the old index untouched
 
     # The bot still answers from it, with a one-line warning saying why it is stale.
     bot = Bot.load(corpus, index_copy)

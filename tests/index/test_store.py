@@ -56,9 +56,12 @@ def test_save_load_roundtrip(built_index):
         a = [(h.record.id, round(h.score, 5)) for h in built_index.search("基教处 6月", k=5, mode=mode)]
         b = [(h.record.id, round(h.score, 5)) for h in loaded.search("基教处 6月", k=5, mode=mode)]
         assert a == b
-    files = sorted(p.name for p in built_index.path.iterdir())
-    assert files == ["dense.faiss", "manifest.json", "records.jsonl", "terms.txt", "tokens.jsonl"]
+    files = sorted(p.relative_to(built_index.path).as_posix() for p in built_index.path.rglob("*") if p.is_file())
+    assert files == ["bm25/data.csc.index.npy", "bm25/indices.csc.index.npy", "bm25/indptr.csc.index.npy",
+                     "bm25/params.index.json", "bm25/vocab.index.json", "dense.faiss", "kinds.npy",
+                     "manifest.json", "records.jsonl", "records.offsets.npy", "terms.txt"]
     manifest = json.loads((built_index.path / "manifest.json").read_text())
+    assert sorted(manifest["files"]) == sorted(set(files) - {"manifest.json"})   # every file checked
     assert manifest["record_count"] == len(built_index.records) == built_index.faiss.ntotal
     assert manifest["dimension"] == 384 and manifest["faiss_index"] == "Flat"
     assert not list(built_index.path.parent.glob(".*tmp*"))  # no temp folder left behind
