@@ -1044,8 +1044,9 @@ def build_demo(service: Service, log: FeedbackLog, limits: Limits = LIMITS,
         gr.api(feedback, api_name="feedback")
         gr.api(index_status, api_name="index_status", queue=False)
         gr.Timer(2).tick(service.status_markdown, None, status, queue=False, api_visibility="private")
-        # A page opened after a swap shows the new notice text.
-        demo.load(lambda: full_text(service.bot), None, fulltext, queue=False, api_visibility="private")
+        # A page opened after a swap shows the new notice text and schedule.
+        demo.load(lambda: (full_text(service.bot), *schedule_frame(service.bot)), None, [fulltext, table, total],
+                  queue=False, api_visibility="private")
 
         def refilter(ms, os_):
             return schedule_frame(service.bot, ms, os_)

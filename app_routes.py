@@ -87,7 +87,7 @@ h1 { font-size: 1.4em; margin: 0 0 .3em; }
 .answer { white-space: pre-wrap; border-left: 3px solid #999; padding-left: .8em; margin: .8em 0; }
 table { border-collapse: collapse; width: 100%; margin-top: 1em; }
 th, td { border: 1px solid #555; padding: 4px 6px; vertical-align: top; text-align: left; }
-th { background: #eee; }
+th { background: #eee; white-space: nowrap; }
 td.month { white-space: nowrap; }
 .cite { color: #333; white-space: nowrap; }
 .items { white-space: pre-line; }

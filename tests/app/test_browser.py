@@ -15,14 +15,16 @@ from pathlib import Path
 from urllib.parse import urlparse
 
 import pytest
-from PIL import Image
+from PIL import Image, ImageOps
 from selenium import webdriver
-from selenium.common.exceptions import ElementClickInterceptedException, NoAlertPresentException
+from selenium.common.exceptions import (ElementClickInterceptedException, NoAlertPresentException,
+                                        StaleElementReferenceException)
 from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.support.ui import WebDriverWait
 
+import app as app_module
 from ingest.offices import OfficeTable
 from ingest.parse import parse_file
 
@@ -58,7 +60,8 @@ def page(driver, app_url):
 
 
 def wait(d, timeout: float = WAIT) -> WebDriverWait:
-    return WebDriverWait(d, timeout, poll_frequency=0.2)
+    # A table the page refreshes (文件库) may be replaced while it is read: read it again.
+    return WebDriverWait(d, timeout, poll_frequency=0.2, ignored_exceptions=(StaleElementReferenceException,))
 
 
 def ask(d, question: str) -> None:
@@ -304,3 +307,112 @@ def test_export_menu_follows_the_filter(page, tmp_path):
     shot = ROOT / "docs" / "export-menu.png" if os.environ.get("POLICYQA_UPDATE_SCREENSHOT") else \
         tmp_path / "export-menu.png"
     assert menu.screenshot(str(shot))
+
+
+# --- print view, calendar address, one answer's rows, choices as buttons -----------------------------
+
+PRINT_SHOT = ROOT / "docs" / "print-view.png"
+
+
+def test_print_view_and_calendar_address_follow_the_filter(page, app_url, tmp_path):
+    d = page
+    expected = expected_rows(3, "基教处")   # several rows, with their items: the README picture
+    next(t for t in d.find_elements(By.CSS_SELECTOR, "button[role=tab]") if t.text == "配档表").click()
+    choose(d, "filter-months", "3月")
+    choose(d, "filter-offices", "基教处")
+    link = wait(d).until(lambda d: [a for a in d.find_elements(By.ID, "print-link")
+                                    if "months=3" in (a.get_attribute("href") or "")])[0]
+    feed = d.find_element(By.CSS_SELECTOR, "#schedule-links .subscribe-url").text
+    assert feed == f"{app_url}calendar/%E5%9F%BA%E6%95%99%E5%A4%84.ics"   # absolute: for a calendar client
+    d.get(link.get_attribute("href"))
+    rows = wait(d).until(lambda d: d.find_elements(By.CSS_SELECTOR, "#rows tbody tr"))
+    cells = [[c.text for c in r.find_elements(By.TAG_NAME, "td")] for r in rows]
+    assert [(c[0], c[1], c[2]) for c in cells] == expected
+    assert all(c[4].startswith("〔配档表·3月·") and "基教处" in c[4] for c in cells)   # citations kept
+    assert d.find_element(By.ID, "filter").text.startswith("筛选:月份:3月;责任单位:基教处")
+    assert "2024年工作要点" in d.find_element(By.CSS_SELECTOR, "h1.doc-title").text
+    assert not d.find_elements(By.CSS_SELECTOR, "gradio-app, script, button, textarea, input")   # no app chrome
+    shot = tmp_path / "print-view.png"
+    assert d.save_screenshot(str(shot))
+    colours, ink = distinct_colours(shot)
+    assert colours > 20 and ink > 0.01
+    if os.environ.get("POLICYQA_UPDATE_SCREENSHOT"):   # the README's picture, cut to the printed part
+        with Image.open(shot) as im:
+            box = ImageOps.invert(im.convert("RGB")).getbbox()
+            im.crop((0, 0, im.width, min(im.height, box[3] + 24))).save(PRINT_SHOT)
+
+
+def test_choices_are_buttons_and_a_schedule_answer_offers_its_rows(page, tmp_path):
+    d = page
+    d.execute_cdp_cmd("Page.setDownloadBehavior", {"behavior": "allow", "downloadPath": str(tmp_path)})
+    question = "我们处上半年有什么工作?"
+    asked = app_module.SERVICE.bot.ask(question)
+    assert asked.choices and "基教处" in asked.choices
+    ask(d, question)
+    button = wait(d).until(lambda d: [b for b in d.find_elements(By.CSS_SELECTOR, "#answer-choices button")
+                                      if b.text.strip() == "基教处"])[0]
+    assert len(d.find_elements(By.CSS_SELECTOR, "#answer-choices button")) >= len(asked.choices)
+    button.click()
+    wait(d).until(lambda d: [u.text for u in d.find_elements(By.CSS_SELECTOR, "#chatbot [data-testid=user]")]
+                  == [question, "基教处"])                     # the choice is sent as the next message
+    answer = app_module.SERVICE.bot.ask("基教处", [question])
+    rows = list(dict.fromkeys(c.record_id for c in answer.citations if c.kind == "schedule"))
+    assert rows
+    tools = wait(d).until(lambda d: [t for t in d.find_elements(By.ID, "answer-rows")
+                                     if f"引用配档表 {len(rows)} 项" in t.text])[0]
+    assert not [c for c in d.find_elements(By.ID, "answer-choices") if c.is_displayed()]   # answered: no more choices
+    assert any("·基教处〕" in m.text for m in d.find_elements(By.CSS_SELECTOR, "#chatbot [data-testid=bot]"))
+    tools.find_element(By.ID, "answer-csv").click()
+    got = wait(d).until(lambda d: list(tmp_path.glob("*.csv")))[0]
+    lines = got.read_text(encoding="utf-8-sig").splitlines()
+    assert len(lines) == 1 + len(rows)                       # exactly the rows the answer cited
+    assert "/print" in tools.find_element(By.ID, "answer-print").get_attribute("href")
+
+
+# --- 文件库: upload, ask, delete on a copy of the corpus (conftest `library_app`) -------------------
+
+def library_rows(d) -> list[tuple[str, ...]]:
+    rows = d.find_elements(By.CSS_SELECTOR, "#library-table [role=row].virtual-row")
+    return [tuple(c.text.strip() for c in r.find_elements(By.CSS_SELECTOR, "[role=gridcell]")) for r in rows]
+
+
+def open_tab(d, name: str) -> None:
+    next(t for t in d.find_elements(By.CSS_SELECTOR, "button[role=tab]") if t.text == name).click()
+
+
+def test_library_upload_ask_and_delete(driver, library_app, tmp_path):
+    from tests.app.conftest import hand_made_notice
+    from tests.app.test_library import REBUILD_WAIT
+
+    d = driver
+    notice = tmp_path / "qingdao-2031.txt"
+    notice.write_text(hand_made_notice("青岛", 2031), encoding="utf-8")
+    d.get(library_app.url)
+    wait(d).until(lambda d: d.find_elements(By.CSS_SELECTOR, "#question textarea"))
+    open_tab(d, "文件库")
+    wait(d).until(lambda d: [r[0] for r in library_rows(d)] == ["jinan-edu-2024-work-plan.txt"])
+    d.find_element(By.CSS_SELECTOR, "#library-upload input[type=file]").send_keys(str(notice))
+    wait(d).until(lambda d: "已加入“qingdao-2031.txt”" in d.find_element(By.ID, "library-message").text)
+    assert (library_app.corpus / notice.name).read_bytes() == notice.read_bytes()
+    row = wait(d, REBUILD_WAIT).until(lambda d: [r for r in library_rows(d)
+                                                 if r[0] == notice.name and r[-1] == "已建索引"])[0]
+    assert row[1:4] == ("txt", "青岛市教育局2031年工作要点", "2031") and row[5:7] == ("2", "2")
+    label = row[4]
+
+    open_tab(d, "政策问答")
+    ask(d, "2031年4月有什么工作?")
+    answer = wait(d, 60).until(lambda d: [m for m in d.find_elements(By.CSS_SELECTOR, "#chatbot [data-testid=bot]")
+                                          if f"〔{label}·配档表·4月·基教处〕" in m.text])[0]
+    assert "启动海洋教育实践基地遴选" in answer.text
+
+    open_tab(d, "文件库")
+    pick(d, "library-delete-choice", notice.name)
+    d.find_element(By.ID, "library-delete").click()
+    confirm = wait(d).until(lambda d: [b for b in d.find_elements(By.ID, "library-confirm-yes") if b.is_displayed()])[0]
+    assert f"确定将“{notice.name}”移到回收站" in d.find_element(By.ID, "library-confirm-text").text
+    assert (library_app.corpus / notice.name).exists()      # nothing happens before the confirmation
+    confirm.click()
+    wait(d).until(lambda d: "已将“qingdao-2031.txt”移到回收站" in d.find_element(By.ID, "library-message").text)
+    wait(d, REBUILD_WAIT).until(lambda d: [r[0] for r in library_rows(d)] == ["jinan-edu-2024-work-plan.txt"])
+    trashed = list((library_app.corpus / ".trash").glob(f"*-{notice.name}"))
+    assert len(trashed) == 1 and trashed[0].read_bytes() == notice.read_bytes()
