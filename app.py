@@ -685,6 +685,12 @@ def keep_last_turns(conv: dict, keep: int) -> dict:
     return {"messages": conv["messages"][cut:], "ids": conv["ids"][cut:], "turns": conv["turns"][-keep:]}
 
 
+def header_markdown(bot: Bot) -> str:
+    titles = [r.title for r in bot.records if r.kind == "preamble" and r.title] or ["通知"]
+    return (f"# 政策问答助手\n根据《{'》《'.join(titles)}》原文回答,每个回答都标注出处"
+            "(〔第N条〕、〔配档表·月份·处室〕);通知未涉及的问题会直接说明。")
+
+
 def answer_tools_html(served: Served | None) -> str:
     """Under a schedule answer: its print view and its rows as files (exactly the rows it cited)."""
     if served is None or not served.rows:
@@ -929,8 +935,7 @@ def build_demo(service: Service, log: FeedbackLog, limits: Limits = LIMITS,
 
     titles = [r.title for r in bot.records if r.kind == "preamble" and r.title] or ["通知"]
     with gr.Blocks(title=f"{titles[0]} · 政策问答") as demo:
-        gr.Markdown(f"# 政策问答助手\n根据《{'》《'.join(titles)}》原文回答,每个回答都标注出处"
-                    "(〔第N条〕、〔配档表·月份·处室〕);通知未涉及的问题会直接说明。")
+        header = gr.Markdown(header_markdown(bot), elem_id="page-header")
         status = gr.Markdown(service.status_markdown(), elem_id="index-status")
         conv = gr.State(new_conversation())
         with gr.Tabs():
@@ -1044,9 +1049,18 @@ def build_demo(service: Service, log: FeedbackLog, limits: Limits = LIMITS,
         gr.api(feedback, api_name="feedback")
         gr.api(index_status, api_name="index_status", queue=False)
         gr.Timer(2).tick(service.status_markdown, None, status, queue=False, api_visibility="private")
-        # A page opened after a swap shows the new notice text and schedule.
-        demo.load(lambda: (full_text(service.bot), *schedule_frame(service.bot)), None, [fulltext, table, total],
-                  queue=False, api_visibility="private")
+        # A page opened after a swap (a notice added or removed) shows the new notices, schedule and
+        # offices. Known limit: the 我的处室 list stays the one the app started with.
+        first_offices = schedule_offices(bot)
+
+        def current_page():
+            now = service.bot
+            names = schedule_offices(now)
+            return (full_text(now), *schedule_frame(now), header_markdown(now),
+                    gr.update(choices=names) if names != first_offices else gr.skip())
+
+        demo.load(current_page, None, [fulltext, table, total, header, offices], queue=False,
+                  api_visibility="private")
 
         def refilter(ms, os_):
             return schedule_frame(service.bot, ms, os_)

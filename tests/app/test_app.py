@@ -1,9 +1,11 @@
 """The app through its API (gradio_client against the real server) and its feedback log."""
 from __future__ import annotations
 
+import http.cookiejar
 import json
 import threading
 import urllib.error
+import urllib.parse
 import urllib.request
 from pathlib import Path
 
@@ -247,6 +249,16 @@ def test_login_when_user_and_password_set(tmp_path):
         history = Client(locked.url, auth=("editor", "s3cret-教育"), verbose=False).predict(
             "第18条讲什么?", [], api_name="/ask")
         assert "〔第18条〕" in answer_of(history)
+        # The plain routes (print view, calendars) need the same login: the page's session cookie.
+        for path in ("print?months=6", "calendar/all.ics"):
+            with pytest.raises(urllib.error.HTTPError) as err:
+                urllib.request.urlopen(locked.url + path, timeout=10)
+            assert err.value.code == 401
+        browser = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(http.cookiejar.CookieJar()))
+        form = urllib.parse.urlencode({"username": "editor", "password": "s3cret-教育"}).encode()
+        browser.open(locked.url + "login", data=form, timeout=10)
+        with browser.open(locked.url + "calendar/all.ics", timeout=10) as r:
+            assert r.status == 200 and r.headers["content-type"].startswith("text/calendar")
 
 
 def test_office_argument_is_what_our_office_means(client):

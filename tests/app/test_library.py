@@ -174,6 +174,14 @@ def test_upload_ask_and_delete_through_the_api(library_app, tmp_path):
     with pytest.raises(Exception, match="文件“notes.docx”无法作为通知读取,未保存"):
         client.predict(handle_file(str(bad)), api_name="/library_upload")
     assert not (library_app.corpus / "notes.docx").exists()
+    # A real notice may be far larger than a chat request (POLICYQA_MAX_REQUEST_BYTES): the upload
+    # itself gets through, and it is ingest that refuses this one.
+    long_junk = tmp_path / "long-minutes.txt"
+    long_junk.write_text("会议纪要,没有编号条目。\n" * 30000, encoding="utf-8")
+    assert long_junk.stat().st_size > 256 * 1024
+    with pytest.raises(Exception, match="文件“long-minutes.txt”无法作为通知读取,未保存"):
+        client.predict(handle_file(str(long_junk)), api_name="/library_upload")
+    assert not (library_app.corpus / "long-minutes.txt").exists()
 
     upload = tmp_path / "weihai-2032.txt"
     upload.write_text(hand_made_notice("威海", 2032), encoding="utf-8")
