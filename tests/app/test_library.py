@@ -203,3 +203,43 @@ def test_upload_ask_and_delete_through_the_api(library_app, tmp_path):
     wait_for(lambda: entry(client, "weihai-2032.txt") is None, "the deleted notice to leave the list")
     after = client.predict("2032年工作要点第2条讲什么?", [], api_name="/ask")[1]["content"]
     assert f"〔{built['label']}·第2条〕" not in after and "帆船体验课程" not in after
+
+
+# --- the list ----------------------------------------------------------------------------------------
+
+class ListedService(RecordingService):
+    """What `entries` reads of app.Service: the bot served, its index manifest and the rebuild state."""
+
+    def __init__(self, corpus: Path, bot, files: dict[str, str], status=("ready", "")):
+        super().__init__(corpus)
+        self.bot, self.manifest, self.status = bot, {"corpus_files": files}, status
+
+
+def test_the_list_says_what_the_live_index_holds(corpus, notice):
+    from bot.core import Bot
+    from index.store import corpus_records
+    from ingest import OfficeTable
+
+    bot = Bot(corpus_records(corpus), OfficeTable.for_corpus(corpus))   # records only: no index needed
+    files = corpus_files(corpus)
+    [held] = L.entries(ListedService(corpus, bot, files))
+    doc = bot.corpus.documents[held.doc_id]
+    assert (held.file, held.format, held.status, held.title, held.year) == \
+        ("jinan-edu-2024-work-plan.txt", "txt", "built", doc.title, doc.year)
+    assert held.items == len([r for r in bot.records if r.kind == "item"])
+    assert held.rows == len(bot.schedule) and held.to_dict()["status_text"] == "已建索引"
+
+    shutil.copyfile(notice, corpus / notice.name)           # on disk, not yet in the live index
+    for state, expected in (("rebuilding", "rebuilding"), ("failed", "failed"), ("updated", "pending")):
+        new = L.entries(ListedService(corpus, bot, files, (state, "原因")))[-1]
+        assert (new.file, new.status, new.title) == (notice.name, expected, "")
+        assert new.note == ("原因" if state == "failed" else "")
+    (corpus / notice.name).unlink()
+
+    gone = L.entries(ListedService(corpus, bot, {**files, "old-plan.pdf": "0" * 64}, ("rebuilding", "")))
+    assert [(e.file, e.status) for e in gone] == [(held.file, "built"), ("old-plan.pdf", "removing")]
+    assert gone[-1].cells()[-1] == "已移到回收站,索引更新中"
+
+    shutil.copyfile(corpus / held.file, corpus / "same-plan.txt")   # read by the index, kept once
+    both = L.entries(ListedService(corpus, bot, corpus_files(corpus)))
+    assert [(e.file, e.status) for e in both] == [(held.file, "built"), ("same-plan.txt", "not_indexed")]
