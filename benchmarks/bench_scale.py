@@ -11,13 +11,15 @@ one otherwise: the vocabulary stays the real notice's, which makes BM25 posting 
 in a corpus of truly different notices (a pessimistic figure for BM25).
 
 Embedding is NOT done for the synthetic records: 250k texts would take hours on 2 cores. The real
-records (and their sentence children) are embedded once with the real model; each synthetic record
+records (and their sentence children) are embedded once with the real model; each synthetic text
 gets the vector of the real record it was made from (`CachedEmbedder`, passed to `Index.build`,
 which calls nothing else on the embedder). The embedding time reported is that measured rate times
-the record count: what a real build of that corpus would spend embedding.
+the texts embedded: what a real build of that corpus would spend embedding.
 
 Per size, three child processes (so peak memory is per size and per role): `build` (makes the
-corpus, `Index.build`), `search` (`Index.load`, queries through `Index.search`), `bot`
+corpus, `Index.build` with an empty embedding cache, then, into a second folder with the same
+cache, the corpus plus one more notice: what adding a notice costs), `search` (`Index.load`,
+queries through `Index.search`, a numpy brute-force dense search as the same-run baseline), `bot`
 (`bot.core.Bot(records, offices, index=idx)` and `Bot.ask`). A child that exceeds its timeout
 is reported as such with what it measured before.
 """
@@ -142,24 +144,37 @@ def synthetic(n_docs: int, real: list) -> tuple[list, list[int]]:
 
 class CachedEmbedder:
     """The real `Embedder` (name, fingerprint, query encoder, manifest description), except that
-    `documents` returns the cached vectors of the records' sources, in record order."""
+    `documents` returns, for each text, the vector of the real record it was made from."""
 
-    def __init__(self, vectors: np.ndarray):
+    def __init__(self, vectors: dict[str, np.ndarray]):
         from index.store import Embedder
 
         self._real = Embedder()
         self._vectors = vectors
-        self.calls = 0
+        self.texts = 0   # texts asked for, over all calls
 
     def documents(self, texts: list[str], progress: bool = False) -> np.ndarray:
-        if len(texts) != len(self._vectors):
-            raise ValueError(f"{len(texts)} texts, {len(self._vectors)} cached vectors: the positional "
-                             "contract of Index.build changed, fix benchmarks/bench_scale.py")
-        self.calls += 1
-        return self._vectors
+        unknown = [t for t in texts if t not in self._vectors]
+        if unknown:
+            raise ValueError(f"{len(unknown)} texts were not made by the benchmark's corpus, e.g. "
+                             f"{unknown[0][:40]!r}: index_text or with_children changed, fix "
+                             "benchmarks/bench_scale.py")
+        self.texts += len(texts)
+        return np.stack([self._vectors[t] for t in texts])
 
     def __getattr__(self, name):
         return getattr(self._real, name)
+
+
+def source_vectors(records: list, source: list[int], cache: np.ndarray, offices) -> dict[str, np.ndarray]:
+    """The text each record is indexed under -> the vector of its source (the first, when two
+    records share a text)."""
+    from index.text import index_text
+
+    out: dict[str, np.ndarray] = {}
+    for r, s in zip(records, source):
+        out.setdefault(index_text(r, offices), cache[s])
+    return out
 
 
 # --- the children ---------------------------------------------------------------------------------
@@ -171,23 +186,37 @@ def child_build(n: int, work: Path) -> None:
 
     real = real_records()
     cache = np.load(work / "real_vectors.npy")
+    offices = OfficeTable.for_corpus(CORPUS)
     t0 = time.perf_counter()
     records, source = synthetic(n, real)
     emit(generate_s=time.perf_counter() - t0, records=sum(r.kind != "sentence" for r in records),
          index_records=len(records))
-    vectors = np.ascontiguousarray(cache[np.array(source)])
-    embedder = CachedEmbedder(vectors)
+    # The same notices and one more (from 1 to 2 the real notice becomes a synthetic one as well).
+    more, more_source = synthetic(n + 1, real)
+    embedder = CachedEmbedder(source_vectors(records + more, source + more_source, cache, offices))
     path = work / f"index-{n}"
-    offices = OfficeTable.for_corpus(CORPUS)
+    cache_dir = work / f"embeddings-{n}"
     t0 = time.perf_counter()
-    idx = Index.build(records, path, offices, embedder=embedder)
+    idx = Index.build(records, path, offices, embedder=embedder, cache_dir=cache_dir)
     build = time.perf_counter() - t0
-    assert embedder.calls == 1 and len(idx.records) == len(records)
-    emit(build_s=build, disk_bytes=sum(p.stat().st_size for p in path.iterdir()), build_peak_mib=peak_mib())
+    assert len(idx.records) == len(records)
+    emit(build_s=build, embedded_texts=embedder.texts,
+         disk_bytes=sum(p.stat().st_size for p in path.rglob("*") if p.is_file()),
+         cache_bytes=sum(p.stat().st_size for p in cache_dir.rglob("*") if p.is_file()))
+    del idx
+    embedder.texts = 0
+    t0 = time.perf_counter()
+    Index.build(more, work / f"index-{n}-more", offices, embedder=embedder, cache_dir=cache_dir)
+    emit(rebuild_more_s=time.perf_counter() - t0, rebuild_more_texts=embedder.texts,
+         rebuild_more_records=len(more) - len(records), build_peak_mib=peak_mib())
+    shutil.rmtree(work / f"index-{n}-more")
+    shutil.rmtree(cache_dir)
 
 
 def child_search(n: int, work: Path) -> None:
-    from index.rank import Bm25
+    import faiss
+
+    from index.lexical import Bm25Matrix
     from index.store import Index, read_records
 
     path = work / f"index-{n}"
@@ -196,21 +225,20 @@ def child_search(n: int, work: Path) -> None:
     emit(load_s=time.perf_counter() - t0)
     for q in TOPIC + SCHEDULE:   # warm: encoder loaded, jieba's dictionary loaded
         idx.search(q, k=5, mode="hybrid")
-    # Parts of the load, timed again on their own: the checksums of every file, parsing the
-    # records, rebuilding BM25 from the tokens. After the warm-up, because the encoder loads in
-    # a background thread that holds the GIL.
+    # Parts of the load, timed again on their own: the checksums of every file, opening the BM25
+    # matrix, reading the FAISS file. After the warm-up, because the encoder loads in a background
+    # thread that holds the GIL. Parsing every record is no longer part of the load (the bot's
+    # start does it, through `idx.records`): timed at the end, after the peak memory was taken.
     t0 = time.perf_counter()
     Index.check(path, check_corpus=False)
     check = time.perf_counter() - t0
     t0 = time.perf_counter()
-    read_records(path)
-    parse = time.perf_counter() - t0
-    tokens = [json.loads(line) for line in (path / "tokens.jsonl").read_text(encoding="utf-8").splitlines()]
-    t0 = time.perf_counter()
-    Bm25(tokens)
+    Bm25Matrix.load(path / "bm25", len(idx.records))
     bm25 = time.perf_counter() - t0
-    del tokens
-    emit(load_check_s=check, load_records_s=parse, load_bm25_s=bm25)
+    t0 = time.perf_counter()
+    faiss.read_index(str(path / "dense.faiss"))
+    dense = time.perf_counter() - t0
+    emit(load_check_s=check, load_bm25_s=bm25, load_faiss_s=dense)
 
     reps = 5 if n >= 1000 else 10
 
@@ -228,6 +256,26 @@ def child_search(n: int, work: Path) -> None:
     for mode in ("bm25", "dense", "hybrid"):
         emit(**{f"q_{mode}": lat(TOPIC, mode=mode)})
     emit(search_peak_mib=peak_mib())
+    # Same-run baselines, after the peak was taken (the copy of the vectors is the baseline's):
+    # the query embedding alone, and dense top-5 by a numpy product over every vector.
+    out, base = [], []
+    vectors = idx.faiss.reconstruct_n(0, idx.faiss.ntotal)
+    for _ in range(reps):
+        for q in TOPIC:
+            idx.embedder.clear_cache()
+            t0 = time.perf_counter()
+            qv = idx.embedder.query(q)
+            t1 = time.perf_counter()
+            scores = vectors @ qv[0]
+            np.argpartition(-scores, 5)[:5]
+            t2 = time.perf_counter()
+            out.append((t1 - t0) * 1000)
+            base.append((t2 - t0) * 1000)
+    emit(q_embed=quantiles(out), q_numpy_dense=quantiles(base))
+    del vectors
+    t0 = time.perf_counter()
+    read_records(path)
+    emit(parse_records_s=time.perf_counter() - t0)
 
 
 def child_bot(n: int, work: Path) -> None:
@@ -316,20 +364,25 @@ def table(results: dict[int, dict], rate: float) -> str:
         ("notices", None, None),
         ("records (index records, with sentence children)", "records",
          lambda v: f"{v:,}"),
-        ("build, cached vectors (s)", "build_s", lambda v: f"{v:.1f}"),
-        ("build per 1,000 index records, cached vectors (s)", "build_per_k", lambda v: f"{v:.2f}"),
-        (f"embedding with the real model, projected ({rate * 1000:.0f} s per 1,000 index records)",
+        ("build, empty embedding cache, vectors supplied (s)", "build_s", lambda v: f"{v:.1f}"),
+        ("build per 1,000 index records, vectors supplied (s)", "build_per_k", lambda v: f"{v:.2f}"),
+        (f"embedding with the real model, projected ({rate * 1000:.0f} s per 1,000 texts)",
          "embed_s", lambda v: f"{v / 60:.1f} min" if v >= 120 else f"{v:.0f} s"),
-        ("index size on disk", "disk_bytes",
+        ("add one notice, rebuild with the cache: index records added / texts embedded",
+         "rebuild_more", None),
+        ("  that rebuild, vectors supplied (s) + its embedding, projected (s)", "rebuild_more_s", None),
+        ("index size on disk / embedding cache", "disk_bytes",
          lambda v: f"{v / 2**20:.1f} MiB" if v >= 2**20 else f"{v / 1024:.0f} KiB"),
         ("load, `Index.load` (s)", "load_s", lambda v: f"{v:.2f}"),
         ("  parts, timed again alone: file checksums, manifest, model check (s)", "load_check_s", lambda v: f"{v:.2f}"),
-        ("  parts: parse records.jsonl (s)", "load_records_s", lambda v: f"{v:.2f}"),
-        ("  parts: rebuild BM25 from tokens (s)", "load_bm25_s", lambda v: f"{v:.2f}"),
+        ("  parts: open the BM25 matrix (mmap) / read dense.faiss (s)", "load_parts", None),
+        ("  not in the load: parse all of records.jsonl (s)", "parse_records_s", lambda v: f"{v:.2f}"),
         ("schedule query, hybrid with kinds=schedule, median / p95 (ms)", "q_schedule", ms),
         ("bm25 query, median / p95 (ms)", "q_bm25", ms),
         ("dense query, median / p95 (ms)", "q_dense", ms),
         ("hybrid query, median / p95 (ms)", "q_hybrid", ms),
+        ("  baseline: query embedding alone, median / p95 (ms)", "q_embed", ms),
+        ("  baseline: embedding + numpy brute-force dense top-5, median / p95 (ms)", "q_numpy_dense", ms),
         ("bot start, `Bot(records, offices, index=idx)` (s)", "bot_start_s", lambda v: f"{v:.2f}"),
         ("bot schedule answer, median / p95 (ms)", "bot_schedule", ms),
         ("bot topic answer, median / p95 (ms)", "bot_topic", ms),
@@ -340,13 +393,26 @@ def table(results: dict[int, dict], rate: float) -> str:
         d = results[n]
         if "build_s" in d:
             d["build_per_k"] = d["build_s"] / d["index_records"] * 1000
+        if "embedded_texts" in d:
+            d["embed_s"] = rate * d["embedded_texts"]
         if "index_records" in d:
-            d["embed_s"] = rate * d["index_records"]
             d["records"] = f"{d['records']:,} ({d['index_records']:,})"
     lines = ["| | " + " | ".join(f"{n:,}" for n in sizes) + " |", "|---" * (len(sizes) + 1) + "|"]
     for label, key, fmt in rows[1:]:
         if key == "records":
             cells = [results[n].get("records", "–") for n in sizes]
+        elif key == "rebuild_more":
+            cells = [f"{results[n]['rebuild_more_records']:,} / {results[n]['rebuild_more_texts']:,}"
+                     if "rebuild_more_texts" in results[n] else cell(n, "rebuild_more_s", str) for n in sizes]
+        elif key == "rebuild_more_s":
+            cells = [f"{results[n]['rebuild_more_s']:.1f} + {rate * results[n]['rebuild_more_texts']:.0f}"
+                     if "rebuild_more_texts" in results[n] else cell(n, key, str) for n in sizes]
+        elif key == "disk_bytes":
+            cells = [" / ".join(fmt(results[n][k]) for k in ("disk_bytes", "cache_bytes"))
+                     if "cache_bytes" in results[n] else cell(n, key, fmt) for n in sizes]
+        elif key == "load_parts":
+            cells = [f"{results[n]['load_bm25_s']:.2f} / {results[n]['load_faiss_s']:.2f}"
+                     if "load_faiss_s" in results[n] else cell(n, "load_check_s", str) for n in sizes]
         elif key == "peaks":
             cells = [" / ".join(f"{results[n][k]:.0f}" if k in results[n] else "–"
                                 for k in ("build_peak_mib", "search_peak_mib", "bot_peak_mib")) for n in sizes]
@@ -357,13 +423,13 @@ def table(results: dict[int, dict], rate: float) -> str:
 
 
 KEYS_OF = {
-    "build": {"records", "build_s", "build_per_k", "embed_s", "disk_bytes"},
-    "search": {"load_s", "load_check_s", "load_records_s", "load_bm25_s", "q_schedule", "q_bm25", "q_dense",
-               "q_hybrid"},
+    "build": {"records", "build_s", "build_per_k", "embed_s", "disk_bytes", "rebuild_more_s"},
+    "search": {"load_s", "load_check_s", "load_parts", "parse_records_s", "q_schedule", "q_bm25", "q_dense",
+               "q_hybrid", "q_embed", "q_numpy_dense"},
     "bot": {"bot_start_s", "bot_schedule", "bot_topic"},
 }
-ORDER_OF = {"build": ["records", "build_s"], "search": ["load_s", "load_check_s", "q_schedule", "q_bm25",
-                                                     "q_dense", "q_hybrid"],
+ORDER_OF = {"build": ["records", "build_s", "rebuild_more_s"],
+            "search": ["load_s", "load_check_s", "q_schedule", "q_bm25", "q_dense", "q_hybrid", "q_embed"],
             "bot": ["bot_start_s", "bot_schedule", "bot_topic"]}
 
 
@@ -394,10 +460,10 @@ def main() -> None:
             if "build_s" in results[n]:
                 results[n].update(run_child("search", n, work, args.timeout))
                 results[n].update(run_child("bot", n, work, args.timeout))
-                shutil.rmtree(work / f"index-{n}", ignore_errors=True)   # 0.6 GB at 1,000 notices
+            shutil.rmtree(work / f"index-{n}", ignore_errors=True)   # 0.6 GB at 1,000 notices
     print(f"Synthetic corpora recombined from the real notice's records. Dense vectors are the real "
-          f"records' vectors reused (cached), not embedded: build times exclude embedding, whose "
-          f"projected cost is the measured rate ({rate * 1000:.1f} ms per record) times the index records.")
+          f"records' vectors reused, not embedded: build times exclude embedding, whose projected cost "
+          f"is the measured rate ({rate * 1000:.1f} ms per text) times the texts embedded.")
     print(table(results, rate))
     print(json.dumps(results, ensure_ascii=False), file=sys.stderr)
 

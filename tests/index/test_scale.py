@@ -217,3 +217,24 @@ def test_faiss_threads_setting_is_checked(built_index, monkeypatch):
     monkeypatch.delenv("POLICYQA_FAISS_THREADS")
     Index.load(built_index.path)
     assert faiss.omp_get_max_threads() == 1
+
+
+def test_large_corpora_get_sq8_with_exact_refinement_and_answer_as_flat(built_index, tmp_path, monkeypatch):
+    """`auto` switches to SQ8 codes + exact rescoring above FLAT_MAX_ROWS (lowered here to 10)."""
+    import index.store
+
+    monkeypatch.setattr(index.store, "FLAT_MAX_ROWS", 10)
+    embedder = CountingEmbedder(built_index.embedder)
+    big = Index.build(corpus_records(), tmp_path / "idx", embedder=embedder,
+                      cache_dir=embedding_cache_dir(built_index.path))
+    assert embedder.embedded == []   # every vector from the flat build's cache
+    assert big.manifest["faiss_index"] == "SQ8,RFlat"
+    loaded = Index.load(big.path)
+    for idx in (big, loaded):
+        ids, scores = _answers(idx)
+        flat_ids, flat_scores = _answers(built_index)
+        assert ids == flat_ids
+        np.testing.assert_allclose(scores, flat_scores, atol=1e-6)
+        for kinds in (("schedule",), ("sentence",)):
+            assert [h.record.id for h in idx.search("基教处 6月", k=5, kinds=kinds)] == \
+                [h.record.id for h in built_index.search("基教处 6月", k=5, kinds=kinds)]
