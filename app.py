@@ -1,8 +1,12 @@
 """The Gradio chat page: wires the UI to `bot/` (no retrieval logic here).
 
-Tabs: 政策问答 (streamed, cited answers with a collapsible 来源 block, 👍/👎 feedback), 配档表 (the
-schedule, filterable by month and office through `Bot.filter_rows`) and 全文 (the notice's items by
-section, so any citation can be checked in context).
+Tabs: 政策问答 (streamed, cited answers with a collapsible 来源 block, 👍/👎 feedback; under a
+schedule answer its print view and its cited rows as files; when the bot asks back, its choices as
+buttons), 配档表 (the schedule, filterable by month and office through `Bot.filter_rows`, with
+exports, a print view and calendar addresses), 全文 (the notice's items by section, so any citation
+can be checked in context) and 文件库 (the notices held, upload and delete: `app_library.py`).
+Plain HTTP routes beside the page (print views, calendar feeds, one answer's rows) are in
+`app_routes.py`.
 
 The chat is also an API: `Client(url).predict(message, history, api_name="/ask")` returns only the
 new messages (question, answer, and a "来源 (N)" block when anything is cited); the answer message
@@ -57,7 +61,6 @@ from bot.core import Answer, Bot, Citation, sentences  # noqa: E402
 from bot.export import FORMATS, export  # noqa: E402
 from bot.llm import maybe_rewrite  # noqa: E402
 from bot.settings import SETTINGS  # noqa: E402
-from gradio.data_classes import FileData  # noqa: E402
 from ingest import CORPUS, IngestError  # noqa: E402
 from ingest import Limits as IngestLimits  # noqa: E402
 from index.store import CorpusChanges, IndexError_, corpus_files, corpus_hash, index_dir  # noqa: E402
@@ -844,80 +847,6 @@ def build_demo(service: Service, log: FeedbackLog, limits: Limits = LIMITS,
         "shown" (the line on the page), "built_at", "records"}."""
         return service.status_dict()
 
-    def library_view() -> tuple[list[list], list[str]]:
-        shelf = app_library.entries(service)
-        return [e.cells() for e in shelf], [e.file for e in shelf if e.status != "removing"]
-
-    def library() -> list[dict]:
-        """The document library: one dict per notice file (file, format, doc_id, title, year, label,
-        items, rows, status: built | rebuilding | pending | failed | not_indexed | removing, status_text,
-        note) as the bot being served knows it."""
-        return [e.to_dict() for e in app_library.entries(service)]
-
-    def add_file(path: str, name: str) -> dict:
-        try:
-            return app_library.add(service, Path(path), name)
-        except app_library.LibraryError as e:
-            raise gr.Error(str(e), print_exception=False) from None
-
-    def library_upload(file: FileData) -> dict:
-        """Add a notice (.txt .md .html .htm .docx .pdf) to the library: it is read as `python -m ingest`
-        reads it before it is saved; a file that is refused is not saved and the error says why.
-        Returns ingest's report of the file (title, items, rows …); the index rebuild starts at once
-        (`/library` says when the document is built)."""
-        data = file if isinstance(file, dict) else file.model_dump() if hasattr(file, "model_dump") else {}
-        path = data.get("path") or ""
-        if not path or not gr.utils.is_in_or_equal(Path(path).resolve(), Path(gr.utils.get_upload_folder()).resolve()):
-            raise gr.Error("file must be uploaded with the request (gradio_client.handle_file(path)), "
-                           f"got {str(path)[:80]!r}")
-        return add_file(path, data.get("orig_name") or Path(path).name)
-
-    def library_delete(name: str) -> dict:
-        """Move the notice `name` (a file name from /library) to the trash folder (<corpus>/.trash/)
-        and start the index rebuild. Returns {"file", "trash"}."""
-        try:
-            dest = app_library.remove(service, name if isinstance(name, str) else "")
-        except app_library.LibraryError as e:
-            raise gr.Error(str(e), print_exception=False) from None
-        return {"file": name, "trash": str(dest)}
-
-    def on_library_upload(path: str | None):
-        if not path:
-            return gr.skip(), gr.skip(), gr.skip(), gr.skip(), gr.skip()
-        name = Path(path).name   # Gradio keeps the uploaded file's own name
-        try:
-            info = app_library.add(service, Path(path), name)
-            note = "".join(f"\n- ⚠️ {w}" for w in info.get("warnings", []))
-            message = (f"✅ 已加入“{info['file']}”:{info.get('title') or '(无标题)'},"
-                       f"{info['items']} 条、配档表 {info['rows']} 项;索引正在重建,完成后即可提问。{note}")
-        except app_library.LibraryError as e:
-            message = f"❌ {e}"
-        frame, names = library_view()
-        return message, frame, gr.update(choices=names, value=None), {"frame": frame, "names": names}, None
-
-    def refresh_library(shown: dict):
-        """Every 2 s: the list and the delete choices, sent only when they changed."""
-        frame, names = library_view()
-        if shown and shown.get("frame") == frame:
-            return gr.skip(), gr.skip(), gr.skip()
-        names_changed = not shown or shown.get("names") != names
-        return frame, (gr.update(choices=names) if names_changed else gr.skip()), {"frame": frame, "names": names}
-
-    def ask_delete(name: str | None):
-        if not name:
-            return "请先选择要删除的文件。", gr.update(visible=False), ""
-        return "", gr.update(visible=True), f"确定将“{name}”移到回收站并重建索引吗?"
-
-    def do_delete(name: str | None):
-        try:
-            dest = app_library.remove(service, name or "")
-            message = f"🗑️ 已将“{name}”移到回收站:{dest.name};索引正在重建。"
-        except app_library.LibraryError as e:
-            message = f"❌ {e}"
-        frame, names = library_view()
-        return (message, gr.update(visible=False), frame, gr.update(choices=names, value=None),
-                {"frame": frame, "names": names})
-
     def answer_tools(conv: dict):
         ids = [i for i in (conv or new_conversation())["ids"] if i is not None]
         served = answers.get(ids[-1]) if ids else None
@@ -985,24 +914,7 @@ def build_demo(service: Service, log: FeedbackLog, limits: Limits = LIMITS,
             with gr.Tab("全文", id="fulltext"):
                 fulltext = gr.Markdown(full_text(bot), elem_id="full-text")
             with gr.Tab("文件库", id="library"):
-                gr.Markdown("文件库中的通知(索引状态“已建索引”即可提问)。上传的文件先按通知解析检查,"
-                            "通过后才存入并重建索引;删除的文件移到回收站(文件库目录下的 .trash/),不会丢失。")
-                shelf, shelf_names = library_view()
-                library_table = gr.Dataframe(shelf, headers=app_library.COLUMNS, interactive=False, wrap=True,
-                                             elem_id="library-table")
-                upload_box = gr.File(label=f"上传通知({' '.join(app_library.SUFFIXES)})",
-                                         file_types=list(app_library.SUFFIXES), type="filepath",
-                                         elem_id="library-upload")
-                library_message = gr.Markdown(elem_id="library-message")
-                with gr.Row():
-                    doomed = gr.Dropdown(shelf_names, value=None, label="要删除的文件",
-                                         elem_id="library-delete-choice", scale=4)
-                    delete = gr.Button("删除…", variant="secondary", scale=1, elem_id="library-delete")
-                with gr.Row(visible=False, elem_id="library-confirm") as confirm_row:
-                    confirm_text = gr.Markdown(elem_id="library-confirm-text")
-                    confirm = gr.Button("确认移到回收站", variant="stop", elem_id="library-confirm-yes")
-                    cancel = gr.Button("取消", elem_id="library-confirm-no")
-                shown_library = gr.State({"frame": shelf, "names": shelf_names})
+                app_library.tab(service)
 
         async def respond_typed(message: str, conv: dict, office: str | None = None
                                 ) -> AsyncIterator[tuple[list, dict, str]]:
@@ -1090,19 +1002,6 @@ def build_demo(service: Service, log: FeedbackLog, limits: Limits = LIMITS,
               api_visibility="private")
         gr.api(schedule_export, api_name="schedule_export")
 
-        upload_box.upload(on_library_upload, upload_box,
-                          [library_message, library_table, doomed, shown_library, upload_box],
-                          api_visibility="private", concurrency_id="library", concurrency_limit=1)
-        delete.click(ask_delete, doomed, [library_message, confirm_row, confirm_text], queue=False,
-                     api_visibility="private")
-        cancel.click(lambda: gr.update(visible=False), None, confirm_row, queue=False, api_visibility="private")
-        confirm.click(do_delete, doomed, [library_message, confirm_row, library_table, doomed, shown_library],
-                      api_visibility="private", concurrency_id="library", concurrency_limit=1)
-        gr.Timer(2).tick(refresh_library, shown_library, [library_table, doomed, shown_library], queue=False,
-                         api_visibility="private")
-        gr.api(library, api_name="library", queue=False)
-        gr.api(library_upload, api_name="library_upload", concurrency_id="library", concurrency_limit=1)
-        gr.api(library_delete, api_name="library_delete", concurrency_id="library", concurrency_limit=1)
     return demo
 
 
