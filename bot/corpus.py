@@ -142,9 +142,25 @@ class Corpus:
             if best[0] >= 3:
                 scored.append((best[0], item, best[1]))
         if not scored:
-            return []
+            return self._link_loosely(row)
         top = max(s for s, _, _ in scored)
         return [(item, sent) for s, item, sent in sorted(scored, key=lambda x: -x[0]) if s >= top * 0.8][:2]
+
+    def _link_loosely(self, row: Record) -> list[tuple[Record, str]]:
+        """A short task reworded from its item (举行庆祝教师节系列活动 for 做好第40个教师节系列庆祝
+        活动) shares too few 4-character runs: link it to the one sentence holding most of its
+        bigrams, if that is at least `link_min_bigram_share` of them and no other item ties."""
+        task = {g for g in grams(row.text) if not re.search(r"\d", g)}
+        if not task:
+            return []
+        scored = sorted(((len(task & grams(sent)) / len(task), item, sent)
+                         for item, sents in self._item_grams.get(row.doc_id, ()) for sent, _ in sents),
+                        key=lambda x: -x[0])
+        if not scored or scored[0][0] < self.settings.link_min_bigram_share:
+            return []
+        if len(scored) > 1 and scored[1][1].id != scored[0][1].id and scored[1][0] == scored[0][0]:
+            return []
+        return [(scored[0][1], scored[0][2])]
 
     def items_of_rows(self, row_ids) -> list[Record]:
         out = {}

@@ -20,7 +20,7 @@ import numpy as np
 
 from bot.corpus import Corpus, Evidence
 from bot.settings import calibration_path
-from bot.text import content_grams, grams, key_terms
+from bot.text import content_grams, grams, key_terms, mentions
 
 # The classifier's inputs, in order; the calibration file must list the same.
 FEATURES = ["dense_top", "dense_zscore", "sentence_top", "log_bm25_top", "bigram_overlap",
@@ -54,7 +54,10 @@ def place_words() -> frozenset[str]:
     import jieba
 
     with open(Path(jieba.__file__).parent / "dict.txt", encoding="utf-8") as f:
-        return frozenset(w for w, _, tag in (line.split() for line in f) if tag == "ns" and len(w) >= 2)
+        names = [w for w, _, tag in (line.split() for line in f) if tag == "ns" and len(w) >= 2]
+    # People drop the 市 / 省 / 县 (烟台 for 烟台市): the bare name is a place too.
+    stems = [w[:-1] for w in names if len(w) >= 3 and w[-1] in "省市县"]
+    return frozenset(names + stems)
 
 
 def foreign(q, corpus: Corpus, words: list[str] | None) -> str | None:
@@ -103,7 +106,7 @@ def holdings(corpus: Corpus) -> str:
 def absent_terms(q, corpus: Corpus) -> list[str]:
     """Key terms of the question that occur nowhere in the corpus (Chinese only: the notices are)."""
     words = corpus.index.tokenizer.words(q.text)
-    return [t for t in key_terms(words) if re.search(r"[\u4e00-\u9fff]", t) and t not in corpus.text]
+    return [t for t in key_terms(words) if re.search(r"[\u4e00-\u9fff]", t) and not mentions(corpus.text, t)]
 
 
 def _rarity(term: str, corpus: Corpus) -> float:
@@ -128,10 +131,10 @@ def features(q, corpus: Corpus, evidence: list[Evidence]) -> list[float]:
     qg = content_grams(q.text)
     overlap = len(qg & grams(ev_text)) / len(qg) if qg else 0.0
     terms = [t for t in key_terms(idx.tokenizer.words(q.text)) if re.search(r"[\u4e00-\u9fff]", t)]
-    in_corpus = sum(t in corpus.text for t in terms) / len(terms) if terms else 0.5
+    in_corpus = sum(mentions(corpus.text, t) for t in terms) / len(terms) if terms else 0.5
     item_text = best.record.text if best else ""
-    in_ev = sum(t in item_text for t in terms) / len(terms) if terms else 0.5
-    absent = [t for t in terms if t not in corpus.text]
+    in_ev = sum(mentions(item_text, t) for t in terms) / len(terms) if terms else 0.5
+    absent = [t for t in terms if not mentions(corpus.text, t)]
     rarity = max((_rarity(t, corpus) for t in absent), default=0.0)
     return [top, z, float(sent), bm25, overlap, in_corpus, in_ev, rarity]
 
@@ -150,7 +153,7 @@ def counted_missing(q, text: str, words) -> str | None:
         return None
     thing = re.sub(r"^(年|月|的|个)", "", re.sub(r"(吗|呢|啊|呀|了)$", "", m.group(1)))
     terms = key_terms(words(thing))
-    missing = [t for t in terms if t not in text]
+    missing = [t for t in terms if not mentions(text, t)]
     return thing if missing else None
 
 

@@ -48,6 +48,10 @@ class Settings:
     Lower lists more rows (recall), higher fewer (precision)."""
     max_rows_when: int = 3
     """At most this many rows answer a "when / who" question about one task."""
+    link_min_bigram_share: float = 0.5
+    """A schedule row that shares too few 4-character runs with any item is still linked to the one
+    sentence holding at least this share of its character pairs. Lower links more reworded rows,
+    and more wrongly."""
     # Understanding -------------------------------------------------------------------------------
     fuzzy_min_len: int = 4
     """Near-miss terms (one character off) are corrected only for vocabulary terms at least this

@@ -62,6 +62,23 @@ def best_sentences(text: str, question: str, limit: int = 2, keep_ratio: float =
     return sorted(keep, key=cands.index)
 
 
+def mentions(text: str, term: str, gap: int = 3) -> bool:
+    """`term` occurs in `text`, as written or as its abbreviation: a Chinese term of three or more
+    characters whose characters occur in order with at most `gap` others between each (普惠园 in
+    普惠性幼儿园, 市教研院 in 市教育科学研究院). Two-character terms must occur as written: with
+    gaps they match almost anything."""
+    if term in text:
+        return True
+    if len(term) < 3 or not all("\u4e00" <= ch <= "\u9fff" for ch in term):
+        return False
+    return _abbreviation(term, gap).search(text) is not None
+
+
+@functools.lru_cache(maxsize=4096)
+def _abbreviation(term: str, gap: int) -> re.Pattern:
+    return re.compile(f"[^\\s,。;;,]{{0,{gap}}}".join(map(re.escape, term)))
+
+
 def key_terms(words: list[str]) -> list[str]:
     """The words that carry a question's content: Chinese words of two or more characters and
     English words of three or more letters, without question words and fillers."""

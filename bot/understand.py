@@ -88,11 +88,13 @@ MY_OFFICE = re.compile(r"我们?处室?|本处室?|我们?科室|我们?部门|�
                        r"\bmy office\b|\bour office\b|\bwe\b.*\bdue\b", re.IGNORECASE)
 # Advice, opinions and predictions: the notice states plans, it does not advise or foresee.
 ADVICE = re.compile(r"(我|孩子|我家|我们家|家长).{0,12}(该|应该|要不要|还是)|该不该|要不要|建议|推荐|值不值|值得吗|"
-                    r"你觉得|你认为|怎么看|预测|明年|后年|将来|未来几年|以后会|会不会.{0,6}(取消|调整|变|涨|降)|"
+                    r"好还是.{1,10}好|(有没有|有什么|有啥)(用|效果|意义)[?？吗啊]*$|有用吗|"
+                    r"你(个人)?(觉得|认为|怎么看|的看法)|个人(觉得|认为|看法)|怎么看|预测|明年|后年|将来|未来几年|以后会|会不会.{0,6}(取消|调整|变|涨|降)|"
                     r"\bshould (i|we)\b|\brecommend|\bpredict|next year|in the future", re.IGNORECASE)
 # Markup and code: text, not a question, unless words remain around it.
 MARKUP = re.compile(r"<[a-z/!][^>]*>|\b(select|insert|update|delete|drop|union)\b.{0,40}\b(from|into|table|set|select)\b|"
-                    r";\s*--|\$\{|\{\{|\bjavascript:", re.IGNORECASE)
+                    r";\s*--|\$\{[^}]*\}?|\{\{.*?(\}\}|$)|\{%.*?(%\}|$)|\b(javascript|jndi|ldap|file|data):\S*",
+                    re.IGNORECASE)
 DOCUMENTS = re.compile(r"^(现在|目前|一共|总共)?(有|收录了?)(哪些|几份|什么)文件|收录了?哪些|文件列表|which documents|what documents|"
                        r"list (of )?(the )?documents", re.IGNORECASE)
 SECTION_WORD = re.compile(r"部分|大项|板块|方面|章节|section|part\b", re.IGNORECASE)
