@@ -117,8 +117,11 @@ class Bot:
         q = parse(text, c.offices, c.sections, c.vocabulary, c.text)
         if q.my_office and office:
             q = replace(q, offices=(office,))
-        q = q.inherit(prev_q)
+        # A pointer to the last answer (第几条? / 它谁负责?) is read before the last question's scope
+        # is inherited: inheriting 6月/基教处 first would make 第几条? a schedule question again.
         q = dialogue.resolve(q, prev_a)
+        if q.intent != "focus":
+            q = q.inherit(prev_q)
         if q.intent in ("topic", "figure", "when_who") and not (q.items or q.months or q.offices or q.sections
                                                                 or q.context or has_content(q.text)):
             q = replace(q, intent="refuse", refuse_reason="empty")   # hello / ??? / 123
@@ -219,11 +222,15 @@ class Bot:
             return content.item(replace(q, items=tuple(r.item for r in target),
                                         docs=tuple({r.doc_id for r in target})), c) if target else \
                 schedule.rows_of_focus(q, c, rows)
-        if not rows and items:
-            rows = c.rows_of_items(q.focus_items)
-            if not rows:
-                return schedule.no_rows_for_items(q, [r.item for r in items])
-        return schedule.rows_of_focus(q, c, rows)
+        if rows or not items:
+            return schedule.rows_of_focus(q, c, rows)
+        rows = c.rows_of_items(q.focus_items)      # 第18条讲什么? → 什么时候?: the rows carrying it out
+        if not rows:
+            return schedule.no_rows_for_items(q, [r.item for r in items])
+        a = schedule.rows_of_focus(q, c, rows)
+        cites = tuple(c.cite(i, i.title or "") for i in items)
+        return replace(a, answer=a.answer + say(q, "\n(落实", "\n(carrying out ") + "".join(x.label for x in cites) + ")",
+                       citations=a.citations + cites)
 
 
 def validate(question: object, max_chars: int = SETTINGS.max_question_chars) -> str | None:

@@ -69,6 +69,19 @@ def _documents(records: list[Record]) -> dict[str, Document]:
     return {d[0]: Document(*d, label=labels[d[0]]) for d in raw}
 
 
+def top_members(rank, text: str, keep, n: int) -> list[int]:
+    """The first `n` record positions of `rank(text, k)` that `keep` accepts. Asks for a few times
+    `n` and widens only when filtering left too few, so a question never ranks the whole corpus
+    (120k records at 1,000 notices) just to keep the best sixty."""
+    k = n * 4
+    while True:
+        ranked = rank(text, k)
+        kept = [i for i, _ in ranked if keep(i)]
+        if len(kept) >= n or len(ranked) < k:
+            return kept[:n]
+        k *= 4
+
+
 @dataclass(frozen=True)
 class Evidence:
     """An item (or the preamble) with the sentences of it that best match a question."""
@@ -90,8 +103,12 @@ class Corpus:
         self.schedule = [r for r in records if r.kind == "schedule"]
         self.documents = _documents([r for r in records if r.kind != "sentence"])
         self.newest = next(iter(self.documents), "")
-        # Section titles of the newest document: what a question's 第三部分 is read against.
-        self.sections = {r.section: r.text for r in records if r.kind == "section" and r.doc_id == self.newest}
+        # Section titles a question's 第三部分 is read against: every document's, the newest's
+        # title where numbers coincide (the handler then answers from the document asked about).
+        order = {d: i for i, d in enumerate(self.documents)}
+        self.sections: dict[str, str] = {}
+        for r in sorted((r for r in records if r.kind == "section"), key=lambda r: order.get(r.doc_id, 0)):
+            self.sections.setdefault(r.section, r.text)
         self.meta = [r for r in records if r.kind == "meta"]
         self.text = normalize("\n".join(r.text for r in records if r.kind != "sentence"))
         self.doc_years = {str(d.year) for d in self.documents.values() if d.year}
@@ -217,12 +234,12 @@ class Corpus:
                 return r.id
             return None
 
-        pool = len(idx.records)
-        dense = [i for i, _ in idx.rank_dense(text, pool) if member(idx.records[i])][:s.evidence_pool]
+        keep = lambda i: member(idx.records[i]) is not None   # noqa: E731
+        dense = top_members(idx.rank_dense, text, keep, s.evidence_pool)
         # BM25 can only match the notice's own (Chinese) words; an English question's lexical
         # ranking is noise, so it is ranked by meaning alone.
         lexical = [] if not re.search(r"[\u4e00-\u9fff]", text) else \
-            [i for i, _ in idx.rank_bm25(text, pool) if member(idx.records[i])][:s.evidence_pool]
+            top_members(idx.rank_bm25, text, keep, s.evidence_pool)
         fused = rrf([dense, lexical], k=s.rrf_k, weights=[s.dense_weight, 1.0])
         best: dict[str, tuple[float, list[str]]] = {}
         for i, score in fused:

@@ -16,8 +16,11 @@ from bot.understand import WHEN, WHO, Query, has_content
 POINTER = re.compile(r"它|这项|这个|这次|这场|这件|此项|该项|该工作|该会|这一?工作|上面那|上述|刚才|前面那|"
                      r"\bit\b|\bthis\b|\bthat\b", re.IGNORECASE)
 ASK_ITEM = re.compile(r"第几条|哪一?条|哪个条目|哪部分|出自|which item|what item", re.IGNORECASE)
-ASK_CONTENT = re.compile(r"具体内容|具体是|具体要|详细|讲了?什么|说了?什么|内容是|怎么做|details?|what does it say",
+ASK_CONTENT = re.compile(r"具体内容|具体是|具体要|详细(说说|讲讲|介绍)?|展开(说说|讲讲)?|讲了?什么|说了?什么|内容是|怎么做|details?|what does it say",
                          re.IGNORECASE)
+
+
+ASKING = re.compile("|".join(p.pattern for p in (ASK_ITEM, WHO, WHEN, ASK_CONTENT)), re.IGNORECASE)
 
 
 def aspect(text: str) -> str | None:
@@ -41,7 +44,7 @@ def resolve(q: Query, prev: Answer | None) -> Query:
         return q
     asked = aspect(q.text)
     pointer = bool(POINTER.search(q.text))
-    bare = not has_content(POINTER.sub("", q.text))
+    bare = not has_content(ASKING.sub("", POINTER.sub("", q.text)))   # 第几条? / 具体内容是什么?
     if asked is None or not (pointer or bare) or not (prev.rows or prev.items):
         return q
     items = tuple(dict.fromkeys(c.record_id for c in prev.citations if c.kind == "item"))

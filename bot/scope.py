@@ -14,6 +14,7 @@ import json
 import math
 import re
 import sys
+import weakref
 from pathlib import Path
 
 import numpy as np
@@ -116,13 +117,29 @@ def _rarity(term: str, corpus: Corpus) -> float:
     return math.log(cutter.total / freq) if freq > 0 else math.log(cutter.total)
 
 
+_MOMENTS: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+
+
+def _spread(idx, text: str) -> tuple[float, float]:
+    """Mean and standard deviation of the question's similarity to every record, from the
+    vectors' mean and second moment (computed once per index): q·μ and √(qᵀMq − (q·μ)²), the
+    same figures as scoring every record, at the cost of one 384×384 product."""
+    moments = _MOMENTS.get(idx)
+    if moments is None:
+        vectors = idx.faiss.reconstruct_n(0, idx.faiss.ntotal).astype(np.float64)
+        moments = _MOMENTS[idx] = (vectors.mean(axis=0), vectors.T @ vectors / len(vectors))
+    qv = np.asarray(idx.embedder.query(text), dtype=np.float64).reshape(-1)
+    mean = float(qv @ moments[0])
+    return mean, math.sqrt(max(float(qv @ moments[1] @ qv) - mean * mean, 0.0))
+
+
 def features(q, corpus: Corpus, evidence: list[Evidence]) -> list[float]:
     idx = corpus.index
     text = q.search_text
-    dense = idx.rank_dense(text, len(idx.records))
-    scores = np.array([s for _, s in dense]) if dense else np.zeros(1)
-    top = float(scores[0])
-    z = float((top - scores.mean()) / (scores.std() + 1e-9))
+    dense = idx.rank_dense(text, corpus.settings.evidence_pool)
+    top = dense[0][1] if dense else 0.0
+    mean, std = _spread(idx, text)
+    z = float((top - mean) / (std + 1e-9))
     sent = max((s for i, s in dense if idx.records[i].kind == "sentence"), default=0.0)
     lexical = idx.rank_bm25(text, 1)
     bm25 = math.log1p(lexical[0][1]) if lexical else 0.0

