@@ -71,7 +71,7 @@ class Bot:
         return bot
 
     # What the app and the eval read.
-    records = property(lambda self: [r for r in self.corpus.records if r.kind != "sentence"])
+    records = property(lambda self: self.corpus.own)
     items = property(lambda self: self.corpus.items)
     schedule = property(lambda self: self.corpus.schedule)
     sections = property(lambda self: self.corpus.sections)
@@ -188,11 +188,14 @@ class Bot:
         evidence = c.evidence(q.search_text, docs=q.docs)
         if q.intent == "advice":
             return content.advice(q, c, evidence)
-        if not self.scope.answerable(q, c, evidence):
+        rows = schedule.matching_rows(q, c) if q.intent == "when_who" else []
+        if not self.scope.answerable(q, c, evidence, tuple(r.text for r in rows)):
             missing = absent_terms(q, c)
-            return not_covered(q, "absent", "、".join(missing)) if missing else not_covered(q)
+            if missing:
+                return not_covered(q, "absent", "、".join(missing))
+            # Too weak to answer from, but the reader may find what they want nearby.
+            return not_covered(q, related=content.related(c, evidence))
         if q.intent == "when_who":
-            rows = schedule.matching_rows(q, c)
             return schedule.rows_with_items(q, c, rows) if rows else not_covered(q)
         if q.intent == "figure":
             a = content.figure(q, c, evidence, schedule.matching_rows(q, c))

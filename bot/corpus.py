@@ -101,7 +101,9 @@ class Corpus:
         self.by_id = {r.id: r for r in records}
         self.items = {(r.doc_id, r.item): r for r in records if r.kind == "item"}
         self.schedule = [r for r in records if r.kind == "schedule"]
-        self.documents = _documents([r for r in records if r.kind != "sentence"])
+        # The notices' own records; sentence children exist only for the search.
+        self.own = [r for r in records if r.kind != "sentence"]
+        self.documents = _documents(self.own)
         self.newest = next(iter(self.documents), "")
         # Section titles a question's 第三部分 is read against: every document's, the newest's
         # title where numbers coincide (the handler then answers from the document asked about).
@@ -110,7 +112,7 @@ class Corpus:
         for r in sorted((r for r in records if r.kind == "section"), key=lambda r: order.get(r.doc_id, 0)):
             self.sections.setdefault(r.section, r.text)
         self.meta = [r for r in records if r.kind == "meta"]
-        self.text = normalize("\n".join(r.text for r in records if r.kind != "sentence"))
+        self.text = normalize("\n".join(r.text for r in self.own))
         self.doc_years = {str(d.year) for d in self.documents.values() if d.year}
         # Each item's sentences with their 4-grams, per document: computed once, so linking every
         # row costs rows × (items of its own document), not rows × all items × re-gramming.
@@ -205,7 +207,7 @@ class Corpus:
         index tokenizer's user dictionary), which near-miss spellings are corrected to."""
         from index.text import user_terms
 
-        terms = user_terms([r for r in self.records if r.kind != "sentence"], self.offices)
+        terms = user_terms(self.own, self.offices)
         return frozenset(t.strip("《》") for t in terms if len(t.strip("《》")) >= 2)
 
     # --- evidence search -------------------------------------------------------------------------

@@ -2,8 +2,10 @@
 
 For each fit-part question the bot answers from evidence (topic, figure, when/who without an
 item reference, once the rules have not refused it), take the answerability features
-(`bot.scope.FEATURES`). Questions the notice answers are positives, `not_found` questions
-negatives. A small L2-regularised logistic regression is fitted (numpy, deterministic) and
+(`bot.scope.FEATURES`), except those the rarest-term rule already answers
+(`bot.scope.rarest_in_evidence`). Questions the notice answers are positives, `not_found` questions
+negatives. A small L2-regularised, class-balanced logistic regression is fitted (numpy,
+deterministic); accuracies are balanced (the mean recall of the two classes). It is
 written to the calibration file (`bot.settings.calibration_path()`), with its accuracy on the
 fit part, its leave-one-out accuracy there, and its accuracy on the held-out part.
 e5 similarities alone sit in a narrow band (~0.8–0.95) and do not separate the classes.
@@ -16,7 +18,7 @@ from pathlib import Path
 
 import numpy as np
 
-from bot.scope import FEATURES, absent_quoted, features, foreign
+from bot.scope import FEATURES, absent_quoted, features, foreign, rarest_in_evidence
 from bot.settings import calibration_path
 from eval.metrics import Question
 
@@ -35,7 +37,10 @@ def points(bot, questions: list[Question]) -> tuple[np.ndarray, np.ndarray, list
         covered = bool(q.gold_items or q.gold_rows or q.expect.get("answer_contains"))
         if not q.expect.get("not_found") and not covered:
             continue
-        xs.append(features(parsed, c, c.evidence(parsed.search_text)))
+        evidence = c.evidence(parsed.search_text)
+        if rarest_in_evidence(parsed, c, evidence):
+            continue     # answered by that rule: the model decides only the rest
+        xs.append(features(parsed, c, evidence))
         ys.append(0.0 if q.expect.get("not_found") else 1.0)
         ids.append(q.id)
     return np.array(xs, dtype=np.float64), np.array(ys), ids
@@ -43,16 +48,27 @@ def points(bot, questions: list[Question]) -> tuple[np.ndarray, np.ndarray, list
 
 def fit_logistic(x: np.ndarray, y: np.ndarray, l2: float = 0.01, steps: int = 3000,
                  lr: float = 0.5) -> dict:
-    """Gradient descent on the mean log-loss + l2/2·|w|², features standardised first."""
+    """Gradient descent on the class-balanced mean log-loss + l2/2·|w|², features standardised
+    first. Balanced: the set holds about four answerable questions per unanswerable one, and an
+    unweighted fit learns "always answer"; a wrong refusal and a wrong answer cost the same."""
     mean, std = x.mean(axis=0), x.std(axis=0) + 1e-9
     z = (x - mean) / std
+    pos = max(float(y.sum()), 1.0)
+    neg = max(float(len(y) - y.sum()), 1.0)
+    weight = np.where(y == 1, len(y) / (2 * pos), len(y) / (2 * neg))
     w, b = np.zeros(x.shape[1]), 0.0
     for _ in range(steps):
         p = 1 / (1 + np.exp(-(z @ w + b)))
-        g = p - y
+        g = (p - y) * weight
         w -= lr * (z.T @ g / len(y) + l2 * w)
         b -= lr * g.mean()
     return {"weights": w.tolist(), "bias": float(b), "mean": mean.tolist(), "std": std.tolist()}
+
+
+def balanced_accuracy(predicted: np.ndarray, y: np.ndarray) -> float:
+    """Mean of the answerable and the unanswerable questions' recall."""
+    truth = y == 1
+    return float(np.mean([(predicted[truth] == 1).mean(), (predicted[~truth] == 0).mean()]))
 
 
 def predict(model: dict, x: np.ndarray) -> np.ndarray:
@@ -66,19 +82,19 @@ def calibrate(bot, fit: list[Question], heldout: list[Question]) -> dict:
         raise ValueError(f"the fit part has {len(y)} retrieval questions of one class only: "
                          "add not_found and answerable questions to eval/questions.jsonl")
     model = fit_logistic(x, y)
-    fit_acc = float((predict(model, x) == (y == 1)).mean())
-    loo_correct, wrong = 0, []
+    fit_acc = balanced_accuracy(predict(model, x), y)
+    loo, wrong = [], []
     for i in range(len(y)):
         keep = np.arange(len(y)) != i
-        ok = bool(predict(fit_logistic(x[keep], y[keep]), x[i:i + 1])[0] == (y[i] == 1))
-        loo_correct += ok
-        if not ok:
+        loo.append(bool(predict(fit_logistic(x[keep], y[keep]), x[i:i + 1])[0]))
+        if loo[-1] != (y[i] == 1):
             wrong.append(ids[i])
     hx, hy, _ = points(bot, heldout)
-    held_acc = float((predict(model, hx) == (hy == 1)).mean()) if len(hy) else None
+    held_acc = balanced_accuracy(predict(model, hx), hy) if len(hy) else None
     return {"logistic": model, "features": FEATURES, "covered_n": int(y.sum()),
             "not_covered_n": int(len(y) - y.sum()), "accuracy_on_fit": round(fit_acc, 4),
-            "accuracy_leave_one_out": round(loo_correct / len(y), 4), "loo_misclassified": wrong,
+            "accuracy_leave_one_out": round(balanced_accuracy(np.array(loo), y), 4),
+            "accuracy": "balanced: the mean of the recall of each class", "loo_misclassified": wrong,
             "accuracy_heldout": None if held_acc is None else round(held_acc, 4), "heldout_n": int(len(hy)),
             "model_fingerprint": bot.index.manifest["model_fingerprint"]}
 

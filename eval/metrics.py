@@ -96,7 +96,9 @@ def grade(q: Question, response: dict) -> list[str]:
             failures.append(f"answer lacks '{s}'")
     if q.expect.get("not_found") and response.get("found"):
         failures.append("answered, but the notice does not cover this")
-    if q.expect.get("not_found") is False and not response.get("found"):
+    # A question the notice answers is not answered by a refusal, even one naming the right item.
+    if (q.expect.get("not_found") is False or q.gold_items or q.gold_rows) and not q.expect.get("not_found") \
+            and not response.get("found"):
         failures.append("said not found, but the notice covers this")
     return failures
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from bot.answer import Answer, say
+from bot.answer import Answer, Citation, say
 from bot.corpus import Corpus, Evidence
 from bot.handlers.refusal import not_covered
 from bot.handlers.schedule import rows_with_items
@@ -200,7 +200,11 @@ def figure(q, corpus: Corpus, evidence: list[Evidence], rows=()) -> Answer:
     return quote(q, corpus, [(rec, sent)])
 
 
+def related(corpus: Corpus, evidence: list[Evidence], n: int = 2) -> tuple[Citation, ...]:
+    """The items nearest a question the notice does not answer, named (not quoted) in a refusal."""
+    return tuple(corpus.cite(e.record, e.record.title or "") for e in evidence[:n] if e.record.kind == "item")
+
+
 def advice(q, corpus: Corpus, evidence: list[Evidence]) -> Answer:
     """Advice, opinions and predictions are declined, pointing to the items on the topic."""
-    related = tuple(corpus.cite(e.record, e.record.title or "") for e in evidence[:2] if e.record.kind == "item")
-    return not_covered(q, "advice", related=related)
+    return not_covered(q, "advice", related=related(corpus, evidence))

@@ -24,7 +24,7 @@ MESSAGES: dict[str | None, tuple[str, str]] = {
     "chitchat": ("我根据已收录的通知原文回答问题,{eg}。", "I answer questions from the notices held, {eg}."),
     "advice": ("通知只写明今年的工作安排,不提供个人建议、评价或预测,这个问题需要您结合实际情况判断。",
                "The notice states this year's plans; it gives no advice, opinions or predictions."),
-    None: ("通知中没有涉及这个问题,无法从原文给出答案。可以问通知里的工作安排,"
+    None: ("通知中没有直接回答这个问题的内容,无法从原文给出答案。可以问通知里的工作安排,"
            "例如某月某处室的重点工作、某项工作的责任单位或某条的内容。",
            "The notice does not cover this question, so there is no answer from its text. "
            "You can ask about its schedule, responsible offices or numbered items."),
