@@ -43,7 +43,8 @@ class BadRow(ValueError):
 
     def __init__(self, line: int, reason: str):
         self.line = line
-        super().__init__(f"records.jsonl line {line} is not a record ({reason})")
+        super().__init__(f"records.jsonl line {line} is not a record ({reason}); "
+                         "rebuild the index: python -m index build")
 
 
 class RecordRows(Sequence[Record]):

@@ -55,7 +55,7 @@ from index.lexical import BM25_FORMAT, Bm25Builder, Bm25Matrix
 from index.lexical import FILES as BM25_FILES
 from index.progress import Progress
 from index.rank import SearchMode, rrf_arrays, top_rows
-from index.rows import BadRow, RecordRows, kind_codes, write_records
+from index.rows import RecordRows, kind_codes, write_records
 from index.text import TOKENIZER_VERSION, Tokenizer, index_text, user_terms
 from ingest.records import KINDS
 
