@@ -185,7 +185,10 @@ def search_threads() -> int:
 
     FAISS splits one query's flat scan across its threads; on 2 cores shared with the app and the
     encoder, their spin-waits cost more than they bring: 1 thread searched 25,000 vectors in
-    1.6 ms median against 11.4 ms with 2, and 250,000 in 43 ms against 96 ms (loaded machine)."""
+    1.6 ms median against 11.4 ms with 2, and 250,000 in 43 ms against 96 ms (loaded machine).
+    FAISS and torch share one OpenMP runtime here (setting one sets the other, checked), so this
+    also caps torch in a process that loaded an index (the app's background rebuild): under load
+    that embedded faster (bench_index build 10 s against 31 s); on an idle machine set 2."""
     value = os.environ.get("POLICYQA_FAISS_THREADS", "1")
     if not value.isdigit() or int(value) < 1:
         raise ValueError(f"POLICYQA_FAISS_THREADS must be a whole number >= 1, got {value!r}")
