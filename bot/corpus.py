@@ -9,6 +9,7 @@ from __future__ import annotations
 import functools
 import re
 import threading
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 from bot.answer import Citation
@@ -82,6 +83,28 @@ def top_members(rank, text: str, keep, n: int) -> list[int]:
         k *= 4
 
 
+class _Links(Mapping):
+    """Schedule row id → [(item, matching sentence)], each row linked when first asked for."""
+
+    def __init__(self, rows: dict[str, Record], link):
+        self._rows, self._link, self._done = rows, link, {}
+        self._lock = threading.Lock()
+
+    def __getitem__(self, row_id: str) -> list[tuple[Record, str]]:
+        found = self._done.get(row_id)
+        if found is None:
+            row = self._rows[row_id]          # KeyError for an id that is not a schedule row
+            with self._lock:
+                found = self._done[row_id] = self._link(row)
+        return found
+
+    def __iter__(self):
+        return iter(self._rows)
+
+    def __len__(self) -> int:
+        return len(self._rows)
+
+
 @dataclass(frozen=True)
 class Evidence:
     """An item (or the preamble) with the sentences of it that best match a question."""
@@ -114,13 +137,12 @@ class Corpus:
         self.meta = [r for r in records if r.kind == "meta"]
         self.text = normalize("\n".join(r.text for r in self.own))
         self.doc_years = {str(d.year) for d in self.documents.values() if d.year}
-        # Each item's sentences with their 4-grams, per document: computed once, so linking every
-        # row costs rows × (items of its own document), not rows × all items × re-gramming.
-        self._item_grams: dict[str, list[tuple[Record, list[tuple[str, set[str]]]]]] = {}
-        for item in self.items.values():
-            self._item_grams.setdefault(item.doc_id, []).append(
-                (item, [(sent, grams(sent, 4)) for sent in sentences(item.text)]))
-        self.links = {r.id: self._link(r) for r in self.schedule}
+        # Per document, its items' sentences with their 4-grams and bigrams (`_grams_of`): a row is
+        # compared with the items of its own document only, each sentence grammed once.
+        self._item_grams: dict[str, list[tuple[Record, list[tuple[str, set[str], set[str]]]]]] = {}
+        # Row → items, computed on first use per row: linking every row of 1,000 notices up front
+        # would cost a minute at start.
+        self.links = _Links({r.id: r for r in self.schedule}, self._link)
 
     @property
     def index(self):
@@ -152,12 +174,21 @@ class Corpus:
                 and (not offices or any(self.offices.canonical(o) in offices for o in r.offices))]
         return sorted(rows, key=lambda r: r.month or 0)  # stable: keeps table order within a month
 
+    def _grams_of(self, doc_id: str) -> list[tuple[Record, list[tuple[str, set[str], set[str]]]]]:
+        """The document's items with each sentence's 4-grams and bigrams (made on first use)."""
+        found = self._item_grams.get(doc_id)
+        if found is None:
+            found = self._item_grams[doc_id] = [
+                (item, [(sent, grams(sent, 4), grams(sent)) for sent in sentences(item.text)])
+                for item in self.items.values() if item.doc_id == doc_id]
+        return found
+
     def _link(self, row: Record) -> list[tuple[Record, str]]:
         """Items a schedule row carries out, by shared 4-character runs; with the matching sentence."""
         task = {g for g in grams(row.text, 4) if not re.search(r"\d", g)}
         scored = []
-        for item, sents in self._item_grams.get(row.doc_id, ()):
-            best = max(((len(task & g), s) for s, g in sents), default=(0, ""))
+        for item, sents in self._grams_of(row.doc_id):
+            best = max(((len(task & g), s) for s, g, _ in sents), default=(0, ""))
             if best[0] >= 3:
                 scored.append((best[0], item, best[1]))
         if not scored:
@@ -172,8 +203,8 @@ class Corpus:
         task = {g for g in grams(row.text) if not re.search(r"\d", g)}
         if not task:
             return []
-        scored = sorted(((len(task & grams(sent)) / len(task), item, sent)
-                         for item, sents in self._item_grams.get(row.doc_id, ()) for sent, _ in sents),
+        scored = sorted(((len(task & pairs) / len(task), item, sent)
+                         for item, sents in self._grams_of(row.doc_id) for sent, _, pairs in sents),
                         key=lambda x: -x[0])
         if not scored or scored[0][0] < self.settings.link_min_bigram_share:
             return []
@@ -190,7 +221,9 @@ class Corpus:
 
     def rows_of_items(self, item_ids) -> list[Record]:
         """The schedule rows that carry out the items with these record ids."""
-        return [r for r in self.schedule if any(i.id in item_ids for i, _ in self.links[r.id])]
+        docs = {self.by_id[i].doc_id for i in item_ids if i in self.by_id}
+        return [r for r in self.schedule
+                if r.doc_id in docs and any(i.id in item_ids for i, _ in self.links[r.id])]
 
     def find_items(self, nos, docs: tuple[str, ...] = ()) -> list[Record]:
         order = list(self.documents)

@@ -226,3 +226,14 @@ def test_the_not_found_spread_equals_scoring_every_record(bot):
     scores = np.array([s for _, s in idx.rank_dense(text, len(idx.records))])
     mean, std = _spread(idx, text)
     assert mean == pytest.approx(scores.mean(), abs=1e-5) and std == pytest.approx(scores.std(), abs=1e-5)
+
+
+def test_rows_are_linked_on_first_use_only(bot):
+    """A corpus of many notices starts without linking every row to its items."""
+    from bot.corpus import Corpus
+
+    c = Corpus(list(bot.corpus.records), bot.corpus.offices)
+    assert not c.links._done and not c._item_grams
+    row = c.schedule[0]
+    assert c.links[row.id] == bot.corpus.links[row.id]
+    assert set(c.links._done) == {row.id} and set(c._item_grams) == {row.doc_id}
