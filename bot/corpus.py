@@ -139,6 +139,7 @@ class Corpus:
         self.doc_years = {str(d.year) for d in self.documents.values() if d.year}
         # Per document, its items' sentences with their 4-grams and bigrams (`_grams_of`): a row is
         # compared with the items of its own document only, each sentence grammed once.
+        self._masks: dict = {}     # (kinds, docs) → rows that may be evidence (`_eligible`)
         self._item_grams: dict[str, list[tuple[Record, list[tuple[str, set[str], set[str]]]]]] = {}
         # Row → items, computed on first use per row: linking every row of 1,000 notices up front
         # would cost a minute at start.
@@ -245,6 +246,22 @@ class Corpus:
 
     # --- evidence search -------------------------------------------------------------------------
 
+    def _eligible(self, member, kinds: set[str], docs: tuple[str, ...]):
+        """A boolean mask over the index's rows that may be evidence for `docs`, made once per
+        (kinds, docs) from this corpus's own records; None when those are not the index's rows
+        (same length and the same ids at sampled positions), so rows cannot be told apart here."""
+        import numpy as np
+
+        idx = self.index
+        key = (tuple(sorted(kinds)), tuple(sorted(docs)))
+        if key not in self._masks:
+            n = len(self.records)
+            aligned = n == len(idx.records) and all(
+                self.records[i].id == idx.records[i].id for i in {0, n // 3, n // 2, 2 * n // 3, n - 1} if n)
+            self._masks[key] = np.fromiter((member(r) is not None for r in self.records), bool, n) \
+                if aligned else None
+        return self._masks[key]
+
     def evidence(self, text: str, kinds: tuple[str, ...] = ("item", "preamble"),
                  docs: tuple[str, ...] = ()) -> list[Evidence]:
         """Items (and preamble) ranked by their best matching sentences and their own text.
@@ -269,16 +286,28 @@ class Corpus:
                 return r.id
             return None
 
-        keep = lambda i: member(idx.records[i]) is not None   # noqa: E731
-        dense = top_members(idx.rank_dense, text, keep, s.evidence_pool)
-        # BM25 can only match the notice's own (Chinese) words; an English question's lexical
-        # ranking is noise, so it is ranked by meaning alone.
-        lexical = [] if not re.search(r"[\u4e00-\u9fff]", text) else \
-            top_members(idx.rank_bm25, text, keep, s.evidence_pool)
+        chinese = re.search(r"[\u4e00-\u9fff]", text)
+        mask = self._eligible(member, wanted, docs) if docs and len(self.documents) > 1 else None
+        if mask is not None:
+            # One notice of many: rank only its rows (a mask over every row), rather than widen a
+            # pool over all notices until enough of its rows are in it.
+            from index.rank import top_rows
+
+            row = self.records.__getitem__
+            dense = top_rows(idx.dense_scores(text), s.evidence_pool, mask).tolist()
+            bm25 = idx.bm25_scores(text) if chinese else None
+            lexical = [] if bm25 is None else top_rows(bm25, s.evidence_pool, mask & (bm25 > 0)).tolist()
+        else:
+            row = idx.records.__getitem__
+            keep = lambda i: member(idx.records[i]) is not None   # noqa: E731
+            dense = top_members(idx.rank_dense, text, keep, s.evidence_pool)
+            # BM25 can only match the notice's own (Chinese) words; an English question's lexical
+            # ranking is noise, so it is ranked by meaning alone.
+            lexical = top_members(idx.rank_bm25, text, keep, s.evidence_pool) if chinese else []
         fused = rrf([dense, lexical], k=s.rrf_k, weights=[s.dense_weight, 1.0])
         best: dict[str, tuple[float, list[str]]] = {}
         for i, score in fused:
-            r = idx.records[i]
+            r = row(i)
             pid = member(r)
             score_, sents = best.get(pid, (0.0, []))
             if r.kind == "sentence":

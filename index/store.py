@@ -498,6 +498,11 @@ class Index:
         n, d = index.ntotal, index.d
         return faiss.rev_swig_ptr(index.get_xb(), n * d).reshape(n, d)
 
+    def dense_scores(self, query: str) -> np.ndarray:
+        """The similarity of every row to `query` (float32, row order; -inf where an approximate
+        FAISS index gives none): for a caller that filters rows its own way before ranking."""
+        return self._dense_scores(query)
+
     def _dense_scores(self, query: str) -> np.ndarray:
         """The similarity of every row (-inf where an approximate FAISS index returns no score)."""
         q = self.embedder.query(query)

@@ -109,3 +109,17 @@ def test_rows_over_several_months_filter_by_every_month_and_cite_their_time(tmp_
     a = b.ask("3月有什么工作?")
     assert [c.task for c in a.citations] == ["完成甲项工作", "完成乙项工作"]
     assert "〔配档表·3—4月·基教处〕" in a.answer and "〔配档表·上半年·督导室〕" in a.answer
+
+
+@pytest.mark.parametrize("question", ["集团化办学有什么安排", "学生资助", "What about school safety?"])
+def test_evidence_from_one_notice_of_several_ranks_its_rows_alone(multi, monkeypatch, question):
+    """With several notices, evidence for one is ranked over that notice's rows only (a mask over
+    the index), and lists what widening a pool over every notice lists."""
+    c = multi.corpus
+    for doc in c.documents:
+        masked = c.evidence(question, docs=(doc,))
+        assert any(v is not None for v in c._masks.values()) and all(e.record.doc_id == doc for e in masked)
+        with monkeypatch.context() as m:
+            m.setattr(type(c), "_eligible", lambda self, *a: None)
+            widened = c.evidence(question, docs=(doc,))
+        assert [e.record.id for e in masked] == [e.record.id for e in widened]
