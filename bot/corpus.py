@@ -124,6 +124,9 @@ class Corpus:
         self.by_id = {r.id: r for r in records}
         self.items = {(r.doc_id, r.item): r for r in records if r.kind == "item"}
         self.schedule = [r for r in records if r.kind == "schedule"]
+        self._rows_by_doc: dict[str, list[Record]] = {}
+        for r in self.schedule:
+            self._rows_by_doc.setdefault(r.doc_id, []).append(r)
         # The notices' own records; sentence children exist only for the search.
         self.own = [r for r in records if r.kind != "sentence"]
         self.documents = _documents(self.own)
@@ -169,9 +172,12 @@ class Corpus:
 
     def filter_rows(self, months: tuple[int, ...] = (), offices: tuple[str, ...] = (),
                     docs: tuple[str, ...] = ()) -> list[Record]:
-        rows = [r for r in self.schedule
-                if (not docs or r.doc_id in docs)
-                and (not months or any(m in months for m in r.months))
+        if len(docs) == 1:      # the usual case: one notice's rows, not a scan of every notice's
+            pool = self._rows_by_doc.get(docs[0], [])
+        else:
+            pool = [r for r in self.schedule if not docs or r.doc_id in docs]
+        rows = [r for r in pool
+                if (not months or any(m in months for m in r.months))
                 and (not offices or any(self.offices.canonical(o) in offices for o in r.offices))]
         return sorted(rows, key=lambda r: r.month or 0)  # stable: keeps table order within a month
 
