@@ -105,10 +105,14 @@ def holdings(corpus: Corpus) -> str:
 
 # --- evidence signals --------------------------------------------------------------------------------
 
+def chinese_terms(q, corpus: Corpus) -> list[str]:
+    """The question's key terms that can occur in the notices: the Chinese ones."""
+    return [t for t in key_terms(corpus.index.tokenizer.words(q.text)) if re.search(r"[\u4e00-\u9fff]", t)]
+
+
 def absent_terms(q, corpus: Corpus) -> list[str]:
     """Key terms of the question that occur nowhere in the corpus (Chinese only: the notices are)."""
-    words = corpus.index.tokenizer.words(q.text)
-    return [t for t in key_terms(words) if re.search(r"[\u4e00-\u9fff]", t) and not mentions(corpus.text, t)]
+    return [t for t in chinese_terms(q, corpus) if not mentions(corpus.text, t)]
 
 
 def _rarity(term: str, corpus: Corpus) -> float:
@@ -127,8 +131,14 @@ def _spread(idx, text: str) -> tuple[float, float]:
     same figures as scoring every record, at the cost of one 384×384 product."""
     moments = _MOMENTS.get(idx)
     if moments is None:
-        vectors = idx.faiss.reconstruct_n(0, idx.faiss.ntotal).astype(np.float64)
-        moments = _MOMENTS[idx] = (vectors.mean(axis=0), vectors.T @ vectors / len(vectors))
+        # In float64, a block of rows at a time: a float64 copy of 254k vectors would be 0.8 GB.
+        n, d = idx.faiss.ntotal, idx.faiss.d
+        total, second = np.zeros(d), np.zeros((d, d))
+        for start in range(0, n, 16384):
+            block = idx.faiss.reconstruct_n(start, min(16384, n - start)).astype(np.float64)
+            total += block.sum(axis=0)
+            second += block.T @ block
+        moments = _MOMENTS[idx] = (total / n, second / n)
     qv = np.asarray(idx.embedder.query(text), dtype=np.float64).reshape(-1)
     mean = float(qv @ moments[0])
     return mean, math.sqrt(max(float(qv @ moments[1] @ qv) - mean * mean, 0.0))
@@ -148,7 +158,7 @@ def features(q, corpus: Corpus, evidence: list[Evidence]) -> list[float]:
     ev_text = " ".join(best.sentences) if best and best.sentences else (best.record.text if best else "")
     qg = content_grams(q.text)
     overlap = len(qg & grams(ev_text)) / len(qg) if qg else 0.0
-    terms = [t for t in key_terms(idx.tokenizer.words(q.text)) if re.search(r"[\u4e00-\u9fff]", t)]
+    terms = chinese_terms(q, corpus)
     in_corpus = sum(mentions(corpus.text, t) for t in terms) / len(terms) if terms else 0.5
     item_text = best.record.text if best else ""
     in_ev = sum(mentions(item_text, t) for t in terms) / len(terms) if terms else 0.5
@@ -163,7 +173,7 @@ def rarest_in_evidence(q, corpus: Corpus, evidence: list[Evidence], also: tuple[
     similarity scores say. On the fit part 31 of the 32 such questions are answerable; the
     logistic model, linear in its signals, cannot express this. `also`: other texts that answer
     (the 配档表 rows a when / who question matched)."""
-    terms = [t for t in key_terms(corpus.index.tokenizer.words(q.text)) if re.search(r"[\u4e00-\u9fff]", t)]
+    terms = chinese_terms(q, corpus)
     texts = ([evidence[0].record.text] if evidence else []) + list(also)
     if not terms or not texts:
         return False

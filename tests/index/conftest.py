@@ -1,6 +1,8 @@
 """Fixtures shared by the index tests: the converted default model, loaded once per session."""
 from __future__ import annotations
 
+import json
+import shutil
 from pathlib import Path
 
 import pytest
@@ -21,3 +23,12 @@ def model(default_model_dir: Path):
         mp.delenv("POLICYQA_MODEL", raising=False)
         loaded = load_embedder()
     return loaded
+
+
+def copy_with_manifest(index: Path, dest: Path, edit) -> Path:
+    """A copy of the index folder `index` at `dest`, its manifest changed in place by `edit(dict)`."""
+    shutil.copytree(index, dest)
+    manifest = json.loads((dest / "manifest.json").read_text(encoding="utf-8"))
+    edit(manifest)
+    (dest / "manifest.json").write_text(json.dumps(manifest), encoding="utf-8")
+    return dest

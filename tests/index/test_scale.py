@@ -7,7 +7,6 @@ rankings; an index written in an older format asks for a rebuild.
 """
 from __future__ import annotations
 
-import json
 import shutil
 
 import numpy as np
@@ -20,6 +19,7 @@ from index.text import index_text
 from ingest.offices import OfficeTable
 from ingest.records import Record
 from tests.conftest import NOTICE, ROOT
+from tests.index.conftest import copy_with_manifest
 
 pytestmark = pytest.mark.slow
 
@@ -186,23 +186,19 @@ def test_long_dense_ranking_equals_faiss(built_index):
 
 
 def test_index_in_an_older_format_asks_for_a_rebuild(built_index, tmp_path):
-    copy = tmp_path / "idx"
-    shutil.copytree(built_index.path, copy)
-    manifest = json.loads((copy / "manifest.json").read_text(encoding="utf-8"))
-    manifest["schema_version"] = 3
-    manifest["files"].pop("kinds.npy")   # a format-3 index lacks the new files: the version is named first
-    (copy / "manifest.json").write_text(json.dumps(manifest), encoding="utf-8")
+    def as_format_3(manifest):
+        manifest["schema_version"] = 3
+        manifest["files"].pop("kinds.npy")   # a format-3 index lacks the new files: the version is named first
+
+    copy = copy_with_manifest(built_index.path, tmp_path / "idx", as_format_3)
     with pytest.raises(IndexMismatch, match="schema version 3 != 4") as e:
         Index.load(copy)
     assert "python -m index build" in str(e.value)
 
 
 def test_other_bm25_format_asks_for_a_rebuild(built_index, tmp_path):
-    copy = tmp_path / "idx"
-    shutil.copytree(built_index.path, copy)
-    manifest = json.loads((copy / "manifest.json").read_text(encoding="utf-8"))
-    manifest["bm25"] = "bm25s-0.2 eager CSC, robertson"
-    (copy / "manifest.json").write_text(json.dumps(manifest), encoding="utf-8")
+    copy = copy_with_manifest(built_index.path, tmp_path / "idx",
+                              lambda m: m.update(bm25="bm25s-0.2 eager CSC, robertson"))
     with pytest.raises(IndexMismatch, match="BM25 weights were stored as") as e:
         Index.check(copy)
     assert "python -m index build" in str(e.value)

@@ -11,6 +11,7 @@ import pytest
 
 from index.store import Index, IndexMismatch, IndexMissing
 from tests.conftest import ROOT
+from tests.index.conftest import copy_with_manifest
 
 pytestmark = pytest.mark.slow
 
@@ -119,11 +120,8 @@ def test_cli_search_reports_stale_index(tmp_path):
 
 
 def test_tokenizer_change_is_detected(built_index, tmp_path):
-    copy = tmp_path / "idx"
-    shutil.copytree(built_index.path, copy)
-    manifest = json.loads((copy / "manifest.json").read_text(encoding="utf-8"))
-    manifest["tokenizer"] = "jieba-cut_for_search-0"
-    (copy / "manifest.json").write_text(json.dumps(manifest), encoding="utf-8")
+    copy = copy_with_manifest(built_index.path, tmp_path / "idx",
+                              lambda m: m.update(tokenizer="jieba-cut_for_search-0"))
     with pytest.raises(IndexMismatch, match="tokenizer"):
         Index.check(copy)
 
