@@ -23,6 +23,7 @@ import numpy as np
 from bot.corpus import Corpus, Evidence
 from bot.settings import calibration_path
 from bot.text import content_grams, grams, key_terms, mentions
+from index.jieba_table import words_tagged
 
 # The classifier's inputs, in order; the calibration file must list the same.
 FEATURES = ["dense_top", "dense_zscore", "sentence_top", "log_bm25_top", "bigram_overlap",
@@ -51,12 +52,8 @@ _QUOTED = re.compile(r"“([^”]{2,30})”|\"([^\"]{2,30})\"|《([^》]{2,60})�
 
 @functools.lru_cache(maxsize=1)
 def place_words() -> frozenset[str]:
-    """Words jieba's own dictionary tags as place names (ns). Read once, ~0.2 s; cheaper than
-    jieba.posseg, which loads a second copy of the dictionary and an HMM."""
-    import jieba
-
-    with open(Path(jieba.__file__).parent / "dict.txt", encoding="utf-8") as f:
-        names = [w for w, _, tag in (line.split() for line in f) if tag == "ns" and len(w) >= 2]
+    """Words jieba's own dictionary tags as place names (ns), of two characters or more."""
+    names = [w for w in words_tagged("ns") if len(w) >= 2]
     # People drop the 市 / 省 / 县 (烟台 for 烟台市): the bare name is a place too.
     stems = [w[:-1] for w in names if len(w) >= 3 and w[-1] in "省市县"]
     return frozenset(names + stems)

@@ -59,15 +59,28 @@ class Bm25Builder:
         # documents that have no term to score, harmlessly.
         with np.errstate(invalid="ignore", divide="ignore"):
             model.index((docs, vocab), create_empty_token=False, show_progress=False)
-        return Bm25Matrix(model, len(self.docs))
+        return Bm25Matrix._of(model, len(self.docs))
 
 
 class Bm25Matrix:
-    """BM25 scores of documents 0..n-1 (document i = record i of the index)."""
+    """BM25 scores of documents 0..n-1 (document i = record i of the index).
 
-    def __init__(self, model, n: int):
-        self._bm25 = model
-        self.n = n
+    Built by bm25s; read back without it. Importing bm25s costs ~0.4 s (it pulls in scipy.sparse
+    and tqdm), a quarter of a cold `python -m bot ask`, while a query only sums a few columns of
+    the saved matrix: `load` memory-maps bm25s' arrays and `scores` adds them up in float32, in
+    the order bm25s' own numpy backend does, so both give the same bits (tests/index/test_lexical.py).
+    """
+
+    def __init__(self, vocab: dict[str, int], data: np.ndarray, indices: np.ndarray, indptr: np.ndarray,
+                 n: int, model=None):
+        self.vocab, self.n = vocab, n
+        self._data, self._indices, self._indptr = data, indices, indptr
+        self._bm25 = model   # the bm25s model that built it, for `save`; None once loaded
+
+    @classmethod
+    def _of(cls, model, n: int) -> "Bm25Matrix":
+        s = model.scores
+        return cls(model.vocab_dict, s["data"], s["indices"], s["indptr"], n, model)
 
     @classmethod
     def build(cls, docs: list[list[str]], k1: float = K1, b: float = B) -> "Bm25Matrix":
@@ -77,28 +90,37 @@ class Bm25Matrix:
         return builder.build(k1, b)
 
     def save(self, folder: Path) -> None:
+        if self._bm25 is None:
+            raise RuntimeError("only a freshly built BM25 matrix is saved; a loaded one is already on disk")
         self._bm25.save(str(folder), show_progress=False, allow_pickle=False)
 
     @classmethod
     def load(cls, folder: Path, n: int) -> "Bm25Matrix":
         """Memory-mapped; `n` is the record count the index's manifest states (checked here)."""
-        import bm25s
-
         params = json.loads((folder / "params.index.json").read_text(encoding="utf-8"))
         if params.get("num_docs") != n and n:
             raise ValueError(f"the BM25 matrix holds {params.get('num_docs')} documents, the index {n} records")
-        model = bm25s.BM25.load(str(folder), mmap=True, allow_pickle=False, show_progress=False)
-        return cls(model, n)
+        # `atire` never stores a non-occurrence array; a file of one means another method wrote it.
+        if (folder / "nonoccurrence_array.index.npy").exists() or params.get("dtype") != "float32":
+            raise ValueError(f"{folder} holds BM25 weights of another kind ({params.get('method')}, "
+                             f"{params.get('dtype')}): rebuild the index with `python -m index build`")
+        vocab = json.loads((folder / "vocab.index.json").read_text(encoding="utf-8"))
+        data, indices, indptr = (np.load(folder / f"{name}.csc.index.npy", mmap_mode="r", allow_pickle=False)
+                                 for name in ("data", "indices", "indptr"))
+        return cls(vocab, data, indices, indptr, n)
 
     @property
     def vocabulary_size(self) -> int:
-        return len(self._bm25.vocab_dict)
+        return len(self.vocab)
 
     def scores(self, query: list[str]) -> np.ndarray:
         """float32 score per document; each distinct query term counts once (as in `rank.Bm25`)."""
-        vocab = self._bm25.vocab_dict
-        ids = sorted({vocab[t] for t in query if t and t in vocab})
+        ids = sorted({self.vocab[t] for t in query if t and t in self.vocab})
+        scores = np.zeros(self.n, dtype=np.float32)
         if not ids or not self.n:
-            return np.zeros(self.n, dtype=np.float32)
-        s = self._bm25.get_scores_from_ids(ids)
-        return s[: self.n] if len(s) != self.n else s
+            return scores
+        spans = [(int(self._indptr[i]), int(self._indptr[i + 1])) for i in ids]
+        rows = np.concatenate([self._indices[a:b] for a, b in spans])
+        weights = np.concatenate([self._data[a:b] for a, b in spans])
+        np.add.at(scores, rows, weights)
+        return scores

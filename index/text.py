@@ -50,13 +50,15 @@ class Tokenizer:
         self._jieba = None
 
     def _cutter(self):
-        # Built on first use: loading jieba's dictionary takes ~1 s, and a schedule question
-        # answered by exact filtering never tokenises anything.
+        # Built on first use (a schedule question answered by exact filtering never tokenises
+        # anything), over jieba's table read piece by piece (index/jieba_table.py).
         if self._jieba is None:
             import jieba
 
+            from index.jieba_table import lazy_tokenizer
+
             jieba.setLogLevel(logging.WARNING)
-            cutter = jieba.Tokenizer()
+            cutter = lazy_tokenizer()
             for term in self.terms:
                 if not term.startswith("《"):
                     cutter.add_word(term, freq=2_000_000)

@@ -130,7 +130,7 @@ def test_load_neither_rebuilds_bm25_nor_parses_records(built_index, monkeypatch)
     hits = loaded.search("学前教育普惠", k=3)
     assert len(parsed) == 3 and parsed == [h.record.id for h in hits]   # only the hits are parsed
     assert isinstance(loaded.bm25.scores(["学前教育"]), np.ndarray)
-    assert loaded.bm25._bm25.scores["data"].__class__ is np.memmap   # mapped, not read
+    assert loaded.bm25._data.__class__ is np.memmap   # mapped, not read
 
 
 def test_loaded_index_rows_line_up(built_index):
