@@ -18,9 +18,9 @@ from bot.answer import Answer, Citation, say
 from bot.corpus import Corpus
 from bot.handlers import content, schedule
 from bot.handlers.refusal import not_covered
-from bot.scope import Answerability, absent_quoted, absent_terms, counted_missing, foreign, holdings
+from bot.scope import Answerability, absent_name, absent_terms, counted_missing, foreign, holdings
 from bot.settings import SETTINGS, Settings
-from bot.text import sentences
+from bot.text import mentions, sentences
 from bot.understand import RELATIVE, Query, has_content, parse, today
 from ingest import CORPUS
 from ingest.offices import OfficeTable
@@ -182,7 +182,7 @@ class Bot:
             return schedule.rows_with_items(q, c, rows) if rows else schedule.no_rows_for_items(q, q.items)
         if q.items:
             return content.figure(q, c, []) if q.intent == "figure" else content.item(q, c)
-        name = absent_quoted(q, c)
+        name = absent_name(q, c)
         if name:
             return not_covered(q, "absent", name)
         evidence = c.evidence(q.search_text, docs=q.docs)
@@ -201,7 +201,12 @@ class Bot:
             a = content.figure(q, c, evidence, schedule.matching_rows(q, c))
             quoted = "".join(c.by_id[x.record_id].text for x in a.citations if x.record_id in c.by_id)
             thing = counted_missing(q, quoted, c.index.tokenizer.words) if a.found and not q.english else None
-            return not_covered(q, "absent", thing) if thing else a
+            if not thing:
+                return a
+            # The notice may speak of the thing (课后服务) without the figure asked (its fee): then
+            # it is not "not mentioned", only not answered; the nearest items are named instead.
+            return not_covered(q, related=content.related(c, evidence)) if mentions(c.text, thing) \
+                else not_covered(q, "absent", thing)
         return content.topic(q, c, evidence)
 
     def _which_office(self, q: Query) -> Answer:

@@ -11,6 +11,7 @@
 from __future__ import annotations
 
 import functools
+import itertools
 import json
 import math
 import re
@@ -22,8 +23,9 @@ import numpy as np
 
 from bot.corpus import Corpus, Evidence
 from bot.settings import calibration_path
-from bot.text import content_grams, grams, key_terms, mentions
+from bot.text import QUESTION_WORDS, content_grams, grams, key_terms, mentions
 from index.jieba_table import words_tagged
+from index.text import STOPWORDS
 
 # The classifier's inputs, in order; the calibration file must list the same.
 FEATURES = ["dense_top", "dense_zscore", "sentence_top", "log_bm25_top", "bigram_overlap",
@@ -86,12 +88,35 @@ def foreign(q, corpus: Corpus, words: list[str] | None) -> str | None:
     return None
 
 
-def absent_quoted(q, corpus: Corpus) -> str | None:
-    """A quoted name (“齐鲁名师”, 《…办法》) that the corpus never mentions."""
+# Words that make what comes before them the name of a programme, project or body.
+_NAME_HEADS = frozenset("计划 工程 行动 项目 工作室 联盟 品牌 基地 共同体 平台 专项".split())
+
+
+def absent_name(q, corpus: Corpus) -> str | None:
+    """A name the corpus never mentions: quoted (“齐鲁名师”, 《…办法》), or a coined programme
+    name, a word jieba's dictionary does not know right before a programme word (泉优计划,
+    强师工程). A coined name is one the notices would have to contain to answer; a common word
+    before the same head (阅读推广工程) is left to retrieval, since it may paraphrase one."""
     for m in _QUOTED.finditer(q.text):
         name = next(g for g in m.groups() if g)
         if name not in corpus.text:
             return name
+    if q.english:
+        return None
+    tok = corpus.index.tokenizer
+    words = tok.words(q.text)
+    for i, head in enumerate(words):
+        if head not in _NAME_HEADS or not i:
+            continue
+        # The modifier: a word the dictionary does not know (泉优), or a run of single characters
+        # jieba could not join into a word (泉 芯, 岱 青).
+        if len(words[i - 1]) >= 2:
+            name = words[i - 1] if not tok.known(words[i - 1]) else ""
+        else:
+            run = list(itertools.takewhile(lambda w: len(w) == 1 and w not in STOPWORDS, reversed(words[:i])))
+            name = "".join(reversed(run[:4]))
+        if len(name) >= 2 and re.fullmatch(r"[\u4e00-\u9fff]+", name) and not mentions(corpus.text, name):
+            return name + head
     return None
 
 
@@ -107,9 +132,18 @@ def chinese_terms(q, corpus: Corpus) -> list[str]:
     return [t for t in key_terms(corpus.index.tokenizer.words(q.text)) if re.search(r"[\u4e00-\u9fff]", t)]
 
 
+# Parts of speech that name nothing, as jieba's dictionary tags them: pronouns (这期, 那个),
+# numerals and classifiers (几个, 几所), prepositions, conjunctions, particles, modal words,
+# interjections and adverbs (大概). A refusal never says the notice lacks one of these.
+FUNCTION_TAGS = ("r", "rr", "rz", "m", "mq", "q", "p", "c", "u", "uj", "ul", "uz", "ud", "ug", "uv",
+                 "y", "e", "o", "d", "ad", "df")
+
+
 def absent_terms(q, corpus: Corpus) -> list[str]:
-    """Key terms of the question that occur nowhere in the corpus (Chinese only: the notices are)."""
-    return [t for t in chinese_terms(q, corpus) if not mentions(corpus.text, t)]
+    """Key terms of the question that occur nowhere in the corpus (Chinese only: the notices
+    are), function words left out: the subjects a refusal can name."""
+    function = words_tagged(*FUNCTION_TAGS)
+    return [t for t in chinese_terms(q, corpus) if not mentions(corpus.text, t) and t not in function]
 
 
 def _rarity(term: str, corpus: Corpus) -> float:
@@ -191,9 +225,22 @@ def counted_missing(q, text: str, words) -> str | None:
     if not m:
         return None
     thing = re.sub(r"^(年|月|的|个)", "", re.sub(r"(吗|呢|啊|呀|了)$", "", m.group(1)))
-    terms = key_terms(words(thing))
-    missing = [t for t in terms if not mentions(text, t)]
-    return thing if missing else None
+    parts = words(thing)
+    missing = [t for t in key_terms(parts) if not mentions(text, t)]
+    if not missing:
+        return None
+    # Named without the words around it that name nothing (今年, 每月, 大概, 选): 班主任津贴每月 →
+    # 班主任津贴, 齐鲁名师培养计划今年选 → 齐鲁名师培养计划; as asked when only such a word is
+    # missing (课后服务每个月收: the notice does speak of 课后服务).
+    function = words_tagged(*FUNCTION_TAGS)
+    if all(t in function for t in missing):
+        return thing
+    idle = lambda w: len(w) < 2 or w in function or w in QUESTION_WORDS   # noqa: E731
+    while parts and idle(parts[-1]):
+        parts.pop()
+    while parts and idle(parts[0]):
+        parts.pop(0)
+    return "".join(parts) or thing
 
 
 class Answerability:

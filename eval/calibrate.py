@@ -18,7 +18,7 @@ from pathlib import Path
 
 import numpy as np
 
-from bot.scope import FEATURES, absent_quoted, features, foreign, rarest_in_evidence
+from bot.scope import FEATURES, absent_name, features, foreign, rarest_in_evidence
 from bot.settings import calibration_path
 from eval.metrics import Question
 
@@ -32,7 +32,7 @@ def points(bot, questions: list[Question]) -> tuple[np.ndarray, np.ndarray, list
         parsed = bot.understand(q.turns[-1], q.turns[:-1])
         if parsed.intent not in RETRIEVAL_INTENTS or parsed.items:
             continue
-        if foreign(parsed, c, c.index.tokenizer.words(parsed.text)) or absent_quoted(parsed, c):
+        if foreign(parsed, c, c.index.tokenizer.words(parsed.text)) or absent_name(parsed, c):
             continue
         covered = bool(q.gold_items or q.gold_rows or q.expect.get("answer_contains"))
         if not q.expect.get("not_found") and not covered:

@@ -69,6 +69,10 @@ class Tokenizer:
         """Plain jieba words (with the user dictionary), no filtering: for callers that need words."""
         return self._cutter().lcut(unicodedata.normalize("NFKC", text))
 
+    def known(self, word: str) -> bool:
+        """`word` is in jieba's dictionary or the user dictionary, not a guess of jieba's HMM."""
+        return bool(self._cutter().FREQ.get(word))
+
     def tokenize(self, text: str) -> list[str]:
         text = unicodedata.normalize("NFKC", text).lower()
         tokens: list[str] = []

@@ -237,3 +237,39 @@ def test_rows_are_linked_on_first_use_only(bot):
     row = c.schedule[0]
     assert c.links[row.id] == bot.corpus.links[row.id]
     assert set(c.links._done) == {row.id} and set(c._item_grams) == {row.doc_id}
+
+
+@pytest.mark.parametrize("question,name", [
+    ("泉优计划是什么", "泉优计划"), ("鲁苗工程今年怎么推进?", "鲁苗工程"),
+    ("泉芯行动有哪些安排", "泉芯行动"), ("岱青工作室什么时候成立", "岱青工作室"),
+])
+def test_a_coined_programme_name_the_notice_lacks_is_refused_by_name(bot, question, name):
+    a = bot.ask(question)
+    assert not a.found and f"“{name}”" in a.answer and not a.citations
+
+
+@pytest.mark.parametrize("question,item", [
+    ("阅读推广工程有什么安排", 5),          # common words before the head: may paraphrase a programme
+    ("泉悦读工程是什么", 5),                # the notice's own name
+    ("名师建设工程遴选多少人", 19),
+])
+def test_a_programme_the_notice_names_or_paraphrases_is_answered(bot, question, item):
+    a = bot.ask(question)
+    assert a.found and item in items(a)
+
+
+@pytest.mark.parametrize("question,named,not_named", [
+    ("班主任津贴每月多少", "“班主任津贴”", "每月"),
+    ("齐鲁名师培养计划今年选多少人?", "“齐鲁名师培养计划”", "今年选"),
+    ("泉城名校长工程这期选几个校长?", "", "几个"),        # words that name nothing are never "missing"
+])
+def test_a_refusal_names_the_subject_not_the_words_around_it(bot, question, named, not_named):
+    a = bot.ask(question)
+    assert not a.found and named in a.answer and not_named not in a.answer
+
+
+def test_a_subject_the_notice_speaks_of_is_not_called_unmentioned(bot):
+    """课后服务 is in the notice; its fee is not: the refusal must not claim the notice never
+    mentions 课后服务."""
+    a = bot.ask("课后服务每个月收多少钱")
+    assert not a.found and "课后服务" not in a.answer
