@@ -31,6 +31,10 @@ import os
 # Gradio phones home (version check, telemetry) unless told not to; this app makes no outside calls.
 os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
 
+from app_startup import skip_gradio_stub_writing  # noqa: E402
+
+skip_gradio_stub_writing()   # before gradio is imported: ~2.4 s of its import (app_startup.py)
+
 import argparse  # noqa: E402
 import asyncio  # noqa: E402
 import html  # noqa: E402
