@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -80,21 +81,35 @@ def test_padded_batches_and_documents_match(model, encoder) -> None:
         assert float((want * got).sum(axis=1).min()) >= 0.9999, name
 
 
-def test_common_tokenizer_gives_the_full_tokenizers_ids(encoder) -> None:
-    # The trimmed tokenizer (ASCII + CJK pieces) is what loads at start; on every eval question and
-    # every line of the notice it must give exactly the full tokenizer's ids. Other scripts fall
+def test_trimmed_tokenizers_give_the_full_tokenizers_ids(encoder) -> None:
+    # The trimmed tokenizers (CJK + the prompts' letters; + all of ASCII) must give exactly the
+    # full tokenizer's ids on every eval question and every line of the notice. Other scripts fall
     # back to the full tokenizer, loaded then.
     notice = (ROOT / "corpus" / "jinan-edu-2024-work-plan.txt").read_text(encoding="utf-8").splitlines()
     texts = [p + t for t in _questions() + [line for line in notice if line.strip()]
              for p in ("query: ", "passage: ")]
-    assert encoder._common is not None
-    covered = [t for t in texts if encoder._covered.fullmatch(encoder._common.normalizer.normalize_str(t))]
-    assert len(covered) == len(texts)  # nothing in this corpus needs the fallback
+    cjk, common = encoder._tiers
+    normal = [cjk.tokenizer.normalizer.normalize_str(t) for t in texts]
+    in_cjk = [t for t, n in zip(texts, normal) if cjk.covered.fullmatch(n)]
+    latin = [t for t in texts if re.search(r"[A-Za-z]", t.split(": ", 1)[1])]
+    assert len(in_cjk) == len(texts) - len(latin) and latin   # only texts with other letters need more
+    assert all(common.covered.fullmatch(n) for n in normal)    # nothing in this corpus needs the full one
     full = encoder.tokenizer
     assert [encoder.token_ids(t) for t in texts] == [full.encode(t).ids for t in texts]
     for other in ("query: Ελληνικά café", "query: Привет 你好", "query: 😀 emoji"):
-        assert not encoder._covered.fullmatch(encoder._common.normalizer.normalize_str(other))
+        n = cjk.tokenizer.normalizer.normalize_str(other)
+        assert not cjk.covered.fullmatch(n) and not common.covered.fullmatch(n)
         assert encoder.token_ids(other) == full.encode(other).ids
+
+
+def test_a_chinese_question_loads_only_the_smallest_tokenizer(onnx_folder: Path) -> None:
+    encoder = OnnxEncoder(onnx_folder)
+    cjk, common = encoder._tiers
+    assert cjk.loaded and not common.loaded and encoder._full is None
+    encoder.encode(["穷人家的孩子上学有补助吗", "6月份基教处要完成哪些工作?"], "query")
+    assert not common.loaded and encoder._full is None
+    encoder.encode(["What is due in June from 基教处?"], "query")
+    assert common.loaded and encoder._full is None
 
 
 def test_prompt_name_is_checked(encoder) -> None:
