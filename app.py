@@ -31,9 +31,10 @@ import os
 # Gradio phones home (version check, telemetry) unless told not to; this app makes no outside calls.
 os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
 
-from app_startup import skip_gradio_stub_writing  # noqa: E402
+from app_startup import Preload, corpus_dir, skip_gradio_stub_writing  # noqa: E402
 
 skip_gradio_stub_writing()   # before gradio is imported: ~2.4 s of its import (app_startup.py)
+PRELOAD = Preload()          # the bot loads and warms up while gradio is imported
 
 import argparse  # noqa: E402
 import asyncio  # noqa: E402
@@ -65,7 +66,7 @@ from bot.core import Answer, Bot, Citation, sentences  # noqa: E402
 from bot.export import FORMATS, export  # noqa: E402
 from bot.llm import maybe_rewrite  # noqa: E402
 from bot.settings import SETTINGS  # noqa: E402
-from ingest import CORPUS, IngestError  # noqa: E402
+from ingest import IngestError  # noqa: E402
 from ingest import Limits as IngestLimits  # noqa: E402
 from index.store import CorpusChanges, IndexError_, corpus_files, corpus_hash, index_dir  # noqa: E402
 
@@ -253,11 +254,6 @@ class AnswerStore:
 
 
 # --- the bot being served, and its background rebuild ---------------------------------------------
-
-def corpus_dir() -> Path:
-    """The notices the app serves (POLICYQA_CORPUS, default corpus/)."""
-    return Path(os.environ.get("POLICYQA_CORPUS") or CORPUS).expanduser()
-
 
 def _signature(corpus: Path) -> tuple:
     """Cheap change detector: names, sizes and mtimes of the corpus files."""
@@ -1012,9 +1008,10 @@ def build_demo(service: Service, log: FeedbackLog, limits: Limits = LIMITS,
 def load_service(corpus: Path | None = None, path: Path | None = None) -> Service:
     """The bot on the last good index (built first only when there is none); a clear exit, not a
     traceback, when there is none and no notice is readable."""
+    preloaded = corpus is None and path is None
     corpus, path = corpus or corpus_dir(), path or index_dir()
     try:
-        return Service(Bot.load(corpus, path), corpus, path)
+        return Service(PRELOAD.bot() if preloaded else Bot.load(corpus, path), corpus, path)
     except (IngestError, IndexError_) as e:
         print(f"error: {e}", file=sys.stderr)
         sys.exit(2)   # as `python -m index build` and `python -m bot ask`

@@ -36,3 +36,32 @@ def test_the_function_it_replaces_is_still_gradios():
 
 def test_too_late_once_gradio_is_imported():
     assert _fresh("import gradio, app_startup\nprint(app_startup.skip_gradio_stub_writing())") == ["False"]
+
+
+def test_preload_hands_over_a_warm_bot(built_index):
+    """The bot the page will use is loaded, and its query encoder warm, by the time gradio is."""
+    code = (
+        "import os, sys\n"
+        f"os.environ['POLICYQA_INDEX'] = {str(built_index.path)!r}\n"
+        "from app_startup import Preload\n"
+        "bot = Preload().bot()\n"
+        "print(type(bot).__name__, bot.index._embedder._onnx is not None, 'gradio' in sys.modules)\n"
+    )
+    assert _fresh(code) == ["Bot", "True", "False"]
+
+
+def test_preload_hands_over_the_failure(tmp_path):
+    (tmp_path / "corpus").mkdir()
+    code = (
+        "import os\n"
+        f"os.environ['POLICYQA_INDEX'] = {str(tmp_path / 'index')!r}\n"
+        f"os.environ['POLICYQA_CORPUS'] = {str(tmp_path / 'corpus')!r}\n"
+        "from app_startup import Preload\n"
+        "from ingest import IngestError\n"
+        "from index.store import IndexError_\n"
+        "try:\n"
+        "    Preload().bot()\n"
+        "except (IngestError, IndexError_) as e:\n"
+        "    print('raised', type(e).__name__)\n"
+    )
+    assert _fresh(code)[0] == "raised"
