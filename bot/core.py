@@ -200,7 +200,7 @@ class Bot:
         if q.intent == "figure":
             a = content.figure(q, c, evidence, schedule.matching_rows(q, c))
             quoted = "".join(c.by_id[x.record_id].text for x in a.citations if x.record_id in c.by_id)
-            thing = counted_missing(q, quoted, c.index.tokenizer.words) if a.found and not q.english else None
+            thing = counted_missing(q, quoted, c.index.tokenizer.dictionary_words) if a.found and not q.english else None
             if not thing:
                 return a
             # The notice may speak of the thing (课后服务) without the figure asked (its fee): then

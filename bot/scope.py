@@ -127,9 +127,13 @@ def holdings(corpus: Corpus) -> str:
 
 # --- evidence signals --------------------------------------------------------------------------------
 
-def chinese_terms(q, corpus: Corpus) -> list[str]:
-    """The question's key terms that can occur in the notices: the Chinese ones."""
-    return [t for t in key_terms(corpus.index.tokenizer.words(q.text)) if re.search(r"[\u4e00-\u9fff]", t)]
+def chinese_terms(q, corpus: Corpus, dictionary_only: bool = False) -> list[str]:
+    """The question's key terms that can occur in the notices: the Chinese ones. `dictionary_only`:
+    without the words jieba's HMM guesses (校要), which name nothing (the fitted features keep them,
+    as they were fitted with them)."""
+    tok = corpus.index.tokenizer
+    words = tok.dictionary_words(q.text) if dictionary_only else tok.words(q.text)
+    return [t for t in key_terms(words) if re.search(r"[\u4e00-\u9fff]", t)]
 
 
 # Parts of speech that name nothing, as jieba's dictionary tags them: pronouns (这期, 那个),
@@ -143,7 +147,8 @@ def absent_terms(q, corpus: Corpus) -> list[str]:
     """Key terms of the question that occur nowhere in the corpus (Chinese only: the notices
     are), function words left out: the subjects a refusal can name."""
     function = words_tagged(*FUNCTION_TAGS)
-    return [t for t in chinese_terms(q, corpus) if not mentions(corpus.text, t) and t not in function]
+    return [t for t in chinese_terms(q, corpus, dictionary_only=True)
+            if not mentions(corpus.text, t) and t not in function]
 
 
 def _rarity(term: str, corpus: Corpus) -> float:
@@ -220,7 +225,9 @@ _ASKED = re.compile(r"([\u4e00-\u9fff]{2,12}?)(?:是|有|为|能|要)?(?:达到|
 
 def counted_missing(q, text: str, words) -> str | None:
     """For "how many X" / "X是多少" questions: the X whose words the cited evidence `text` does
-    not contain (新建多少个校园食堂 answered from an item about 书香校园; 高考分数线), or None."""
+    not contain (新建多少个校园食堂 answered from an item about 书香校园; 高考分数线), or None.
+    `words` should cut dictionary words only: a word jieba's HMM guesses across a boundary
+    (实验校要遴选 → 校要) is in no evidence and would refuse every such question."""
     m = _COUNTED.search(q.text) or _ASKED.search(q.text)
     if not m:
         return None

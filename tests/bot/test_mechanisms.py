@@ -273,3 +273,14 @@ def test_a_subject_the_notice_speaks_of_is_not_called_unmentioned(bot):
     mentions 课后服务."""
     a = bot.ask("课后服务每个月收多少钱")
     assert not a.found and "课后服务" not in a.answer
+
+
+def test_a_word_jieba_guesses_across_a_boundary_is_not_a_missing_term(bot):
+    """实验校要遴选 is cut 实验/校要/遴选 by jieba's HMM; 校要 is in no evidence and names nothing."""
+    tok = bot.corpus.index.tokenizer
+    assert "校要" in tok.words("实验校要遴选几所") and "校要" not in tok.dictionary_words("实验校要遴选几所")
+    assert "".join(tok.dictionary_words("数实融合发展项目实验校要遴选")) == "数实融合发展项目实验校要遴选"
+    a = bot.ask("数实融合发展项目实验校要遴选几所?")
+    assert a.found and 16 in items(a) and "4所" in a.answer
+    a = bot.ask("实验校要遴选多少所")
+    assert "校要" not in a.answer
