@@ -186,6 +186,12 @@ def figure(q, corpus: Corpus, evidence: list[Evidence], rows=()) -> Answer:
     candidates = [(e.record, sentences(e.record.text)) for e in evidence[:3]] + [(r, [r.text]) for r in rows]
     if q.items:
         candidates = [(r, sentences(r.text)) for r in corpus.find_items(q.items, tuple(_docs(q, corpus)))]
+    elif q.english:
+        # Character pairs shared with an English question are only its digits (2024 picks any
+        # sentence dated 2024): the first retrieved sentence holding a number, in rank order.
+        ranked = [(e.record, sent) for e in evidence[:3] for sent in e.sentences if re.search(r"\d", sent)]
+        if ranked:
+            return quote(q, corpus, [ranked[0]])
     qg = content_grams(q.text)
     best = None
     for rec, sents in candidates:

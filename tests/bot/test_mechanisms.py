@@ -284,3 +284,13 @@ def test_a_word_jieba_guesses_across_a_boundary_is_not_a_missing_term(bot):
     assert a.found and 16 in items(a) and "4所" in a.answer
     a = bot.ask("实验校要遴选多少所")
     assert "校要" not in a.answer
+
+
+@pytest.mark.parametrize("question,item,figure", [
+    ("How many new school places (学位) will be added in 2024?", 18, "4万"),   # not any sentence dated 2024
+    ("How much is invested in the 义务教育薄弱环节 project?", 18, "2.88亿"),
+    ("How many 书香校园 will be built?", 5, "50所"),
+])
+def test_an_english_figure_question_quotes_the_retrieved_sentence(bot, question, item, figure):
+    a = bot.ask(question)
+    assert a.found and items(a) == [item] and figure in a.answer
