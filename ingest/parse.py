@@ -11,6 +11,7 @@ wording or the counts of any particular notice.
 """
 from __future__ import annotations
 
+import itertools
 import re
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -209,15 +210,17 @@ def parse_text(text: str, doc_id: str, path: str = "", encoding: str | None = "u
         i += 1
     body = lines[i:]
 
-    # 2. Split off the appendix table: it starts after the last table-title line.
+    # 2. Split off the appendix table: it starts after the last table-title line or, when the
+    # table is titled otherwise (2025年重点工作安排表, 附件:…), at its header row.
     table_at = None
     for j, ln in enumerate(body):
         if _TABLE_TITLE.search(ln) and not _ITEM.match(ln) and not _SECTION.match(ln) \
                 and not _APPENDIX_REF.match(ln) and len(ln) <= 40:
             table_at = j
-    if table_at is not None:
-        _parse_schedule(body[table_at + 1:], table, st)
-        body = body[:table_at]
+    span = (table_at, table_at + 1) if table_at is not None else _table_header_at(body)
+    if span is not None:
+        _parse_schedule(body[span[1]:], table, st)
+        body = body[:span[0]]
 
     # 3. Body: front matter, sections, items.
     _parse_body(body, table, st)
@@ -368,6 +371,24 @@ def _strip_inline_offices(text: str) -> tuple[str, list[str]]:
 
 _TIME_HEADS = {"时间", "月份", "时限", "完成时间", "完成时限", "时间节点", "推进时间", "时间安排"}
 _TASK_HEADS = {"重点工作", "工作任务", "主要任务", "工作内容", "具体任务", "任务"}
+
+
+def _table_header_at(body: list[str]) -> tuple[int, int] | None:
+    """An untitled (or otherwise titled) schedule table, found by its header row, which names a
+    time column and a task column (时间 / 重点工作 / 责任科室), one cell per line: (where the body
+    ends, where the table's lines begin). Title lines just before the header (…安排表, 附件:…)
+    are in neither, so they never join the last item; the header cells `_parse_schedule` skips."""
+    for j in range(len(body) - 1, -1, -1):
+        run = list(itertools.takewhile(lambda ln: ln in _TABLE_HEAD, body[j:j + 6]))
+        if len(run) >= 2 and _TIME_HEADS & set(run) and _TASK_HEADS & set(run) \
+                and (j == 0 or body[j - 1] not in _TABLE_HEAD):
+            end = j
+            while end > 0 and len(body[end - 1]) <= 40 and not _ITEM.match(body[end - 1]) \
+                    and not _SECTION.match(body[end - 1]) \
+                    and (_APPENDIX_REF.match(body[end - 1]) or body[end - 1].endswith("表")):
+                end -= 1
+            return end, j
+    return None
 
 
 def _parse_schedule(lines: list[str], table: OfficeTable, st: _State) -> None:

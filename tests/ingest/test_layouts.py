@@ -339,3 +339,40 @@ def test_row_without_a_time_cell_is_kept_with_a_warning():
     assert [(r.id, r.month, r.months) for r in rows] == [
         ("d:schedule:00-01", None, ()), ("d:schedule:09-01", 9, (9,))]
     assert doc.summary_json()["schedule"][0]["months"] == []
+
+
+_BODY = """\
+烟台市教育局2025年工作要点
+2025年全市教育工作的总体要求是:推动教育高质量发展。
+一、加强党的建设
+1.深化理论武装。全年组织集中学习不少于12次。
+二、办好人民满意的教育
+2.扩大学前教育资源。新建改扩建公办幼儿园15所。
+"""
+_TABLE = """\
+时间
+重点工作
+责任科室
+3月
+召开全市教育工作会议
+办公室
+5月
+公布新建改扩建公办幼儿园项目名单
+学前教育科
+"""
+
+
+@pytest.mark.parametrize("title", ["附件:2025年重点工作安排表\n", "附件\n2025年重点任务推进表\n", ""])
+def test_a_table_titled_otherwise_or_untitled_is_found_by_its_header(title):
+    """The table's title is not always 配档表 (安排表, 推进表, none at all): its header row, a time
+    column and a task column, says where it starts; its title never joins the last item."""
+    doc = parse(_BODY + title + _TABLE)
+    assert [(r.month, r.task, r.offices) for r in doc.schedule] == [
+        (3, "召开全市教育工作会议", ("办公室",)), (5, "公布新建改扩建公办幼儿园项目名单", ("学前教育科",))]
+    assert [i.text for i in doc.items][-1] == "扩大学前教育资源。新建改扩建公办幼儿园15所。"
+
+
+def test_a_lone_header_word_in_the_body_is_not_a_table():
+    """A table header names both a time and a task column; one such word alone is text."""
+    doc = parse(_BODY + "任务\n3.完善考核办法。按时间节点推进。\n")
+    assert len(doc.items) == 3 and not doc.schedule and doc.items[-1].text == "完善考核办法。按时间节点推进。"
