@@ -168,6 +168,8 @@ class Bot:
             return not_covered(q, "foreign", chosen.missing or say(q, "所问的文件", "the document asked about"),
                                holdings(c))
         q = replace(q, docs=chosen.docs)
+        if len(chosen.docs) > 1 and q.intent in ("topic", "figure") and not q.items:
+            return self._each(q)   # 两年的…分别是多少: one answer per notice, each from its own evidence
         a = self._handle(q)
         if chosen.note and a.found:
             a = replace(a, answer=f"({chosen.note})" + a.answer)
@@ -208,6 +210,14 @@ class Bot:
             return not_covered(q, related=content.related(c, evidence)) if mentions(c.text, thing) \
                 else not_covered(q, "absent", thing)
         return content.topic(q, c, evidence)
+
+    def _each(self, q: Query) -> Answer:
+        """A topic or figure asked of several notices: each answered (or refused) from its own
+        evidence, under its title."""
+        parts = [(d, self._handle(replace(q, docs=(d,)))) for d in q.docs]
+        text = "\n\n".join(f"**《{self.corpus.documents[d].title}》**\n{a.answer}" for d, a in parts)
+        return Answer(text, any(a.found for _, a in parts),
+                      tuple(c for _, a in parts for c in a.citations), q)
 
     def _which_office(self, q: Query) -> Answer:
         """我们处 with no office picked: ask which, offering the offices that have schedule rows."""

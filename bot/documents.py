@@ -27,21 +27,21 @@ class Selection:
 
 def select(q, corpus: Corpus) -> Selection:
     docs = list(corpus.documents.values())
-    newest_year = max((d.year for d in docs if d.year), default=None)
+    # A place first: 济南今年… is the newest 济南 notice, even when another city's is newer.
+    places = {d.place for d in docs if d.place and d.place in q.text} if len(docs) > 1 else set()
+    pool = [d for d in docs if d.place in places] if places else docs
+    newest_year = max((d.year for d in pool if d.year), default=None)
     years = set()
     for word, back in RELATIVE_YEARS.items():
         if word in q.text.lower() and newest_year:
             years.add(newest_year - back)
     if len(docs) > 1:   # with one document, explicit years are `scope.foreign`'s (2025届… is a phrase)
         years |= {int(y) for y in re.findall(r"(?<!\d)(20\d\d)\s*年", q.text)}
-    chosen = [d for d in docs if d.year in years] if years else docs
+    chosen = [d for d in pool if d.year in years] if years else pool
     if years and not chosen:
         return Selection((), missing="、".join(f"{y}年" for y in sorted(years)))
     if len(docs) <= 1:
         return Selection(tuple(d.doc_id for d in docs))
-    places = {d.place for d in docs if d.place and d.place in q.text}
-    if places:
-        chosen = [d for d in chosen if d.place in places]
     titled = [d for d in chosen if d.title and d.title in q.text]
     chosen = titled or chosen
     if not chosen:

@@ -63,6 +63,13 @@ class OfficeTable:
         own = Path(corpus) / DEFAULT_TABLE.name
         return cls.load(own if own.is_file() else DEFAULT_TABLE)
 
+    def with_names(self, names) -> "OfficeTable":
+        """This table plus an office of its own for each name it does not know (a notice's
+        责任科室 that the alias table does not list): staff can then ask about it by that name."""
+        extra = [Office(n, n, ()) for n in dict.fromkeys(n.strip() for n in names)
+                 if n and self.canonical(n) is None]
+        return OfficeTable(self.offices + extra) if extra else self
+
     def canonical(self, name: str) -> str | None:
         """The short name for any spelling, or None if the table does not know it."""
         return self._by_spelling.get(name.strip())

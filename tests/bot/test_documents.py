@@ -123,3 +123,39 @@ def test_evidence_from_one_notice_of_several_ranks_its_rows_alone(multi, monkeyp
             m.setattr(type(c), "_eligible", lambda self, *a: None)
             widened = c.evidence(question, docs=(doc,))
         assert [e.record.id for e in masked] == [e.record.id for e in widened]
+
+
+@pytest.fixture(scope="module")
+def two_cities(tmp_path_factory, built_index):
+    """Our notice and a newer one of another city, whose table is titled 安排表 and whose offices
+    (教师工作科, 学前教育科) the alias table does not list."""
+    from bot.core import Bot
+    from index.store import Index, corpus_records
+    from ingest.offices import OfficeTable
+
+    corpus = tmp_path_factory.mktemp("corpus2")
+    for f in (NOTICE, ROOT / "corpus" / "offices.tsv", DATA / "yantai-2025.txt"):
+        shutil.copy(f, corpus / f.name)
+    offices = OfficeTable.for_corpus(corpus)
+    idx = Index.build(corpus_records(corpus, offices), tmp_path_factory.mktemp("cindex") / "index", offices,
+                      corpus=corpus, embedder=built_index.embedder)
+    return Bot(idx.records, offices, index=idx)
+
+
+def test_a_place_and_this_year_mean_that_places_newest_notice(two_cities):
+    """济南今年… is the newest 济南 notice (2024), though another city's (2025) is newer."""
+    for q in ("济南今年普惠性幼儿园覆盖率目标是多少?", "济南今年6月基教处有什么工作?"):
+        a = two_cities.ask(q)
+        assert a.found and {c.doc_id for c in a.citations} == {"jinan-edu-2024-work-plan"}, q
+
+
+def test_an_office_the_alias_table_does_not_list_is_still_an_office(two_cities):
+    a = two_cities.ask("教师工作科全年有什么任务")
+    rows = [(c.month, c.offices) for c in a.citations if c.kind == "schedule"]
+    assert a.found and rows == [(7, ("教师工作科",)), (12, ("教师工作科",))]
+
+
+def test_a_figure_asked_of_both_notices_is_answered_from_each(two_cities):
+    a = two_cities.ask("两年的普惠性幼儿园覆盖率目标分别是多少")
+    assert a.found and "92%" in a.answer and "95%" in a.answer
+    assert [c.doc_id for c in a.citations if c.kind == "item"] == ["yantai-2025", "jinan-edu-2024-work-plan"]
