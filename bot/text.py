@@ -85,12 +85,24 @@ def key_terms(words: list[str]) -> list[str]:
     out = []
     for w in words:
         w = w.strip().lower()
-        if w in QUESTION_WORDS or w in EN_STOP:
+        if w in QUESTION_WORDS or w in EN_STOP or _of_question_words(w):
             continue
         if (len(w) >= 2 and all("\u4e00" <= ch <= "\u9fff" for ch in w)) or re.fullmatch(r"[a-z]{3,}", w):
             out.append(w)
     return list(dict.fromkeys(out))
 
+
+@functools.lru_cache(maxsize=4096)
+def _of_question_words(word: str) -> bool:
+    """`word` is made of question words of two characters or more alone (哪些方面 = 哪些 + 方面,
+    情况如何; jieba keeps some such runs whole). Single-character ones (干, 事) would also make
+    content words (干事)."""
+    if not word:
+        return True
+    return any(word.startswith(q) and _of_question_words(word[len(q):]) for q in _LONG_QUESTION_WORDS)
+
+
+_LONG_QUESTION_WORDS = frozenset(w for w in QUESTION_WORDS if len(w) >= 2)
 
 EN_STOP = frozenset("what which who when where how does did the and are this that with about from for "
                     "its there any tell please will would should can could have has been year plan "

@@ -131,3 +131,21 @@ def test_ordinary_words_next_to_an_office_word_are_not_corrected():
     vocab = frozenset(["各处室", "双减"])
     assert correct("这项工作是哪个处室的", vocab, "各处室 处室")[1] == ()
     assert correct("双剪政策", vocab, "双减")[1] == (("双剪", "双减"),)
+
+
+@pytest.mark.parametrize("text", ["通知有几个部分", "工作要点分哪几部分", "文件的结构是怎样的", "通知一共几大部分",
+                                  "How many sections does the notice have?"])
+def test_how_the_notice_is_organised_is_an_outline_question(text):
+    assert parse(text, OfficeTable.load(), SECTIONS).intent == "outline"
+
+
+@pytest.mark.parametrize("text,intent", [("在哪些方面加强教师队伍建设?", "topic"), ("第三部分讲什么", "section")])
+def test_other_questions_about_parts_are_not(text, intent):
+    assert parse(text, OfficeTable.load(), SECTIONS).intent == intent
+
+
+def test_a_word_made_of_question_words_is_not_a_key_term():
+    from bot.text import key_terms
+
+    assert key_terms(["哪些方面", "加强", "情况如何", "教师"]) == ["加强", "教师"]
+    assert key_terms(["干事", "有事"]) == ["干事", "有事"]   # single-character question words do not count
