@@ -34,6 +34,8 @@ ROUTES = {
     "outline": content.outline, "header": content.header, "item": content.item,
     "section": content.section, "office": content.office,
 }
+# Asked of several notices at once (两年, 分别, 济南和烟台), these are answered per notice.
+EACH = ("topic", "figure", "schedule", "count", "compare")
 # Questions answered from evidence search, after the answerability decision.
 RETRIEVAL = ("topic", "figure", "when_who", "advice")
 
@@ -168,8 +170,8 @@ class Bot:
             return not_covered(q, "foreign", chosen.missing or say(q, "所问的文件", "the document asked about"),
                                holdings(c))
         q = replace(q, docs=chosen.docs)
-        if len(chosen.docs) > 1 and q.intent in ("topic", "figure") and not q.items:
-            return self._each(q)   # 两年的…分别是多少: one answer per notice, each from its own evidence
+        if len(chosen.docs) > 1 and q.intent in EACH and not q.items:
+            return self._each(q)   # 两年的…分别是多少: one answer per notice, each from its own rows or evidence
         a = self._handle(q)
         if chosen.note and a.found:
             a = replace(a, answer=f"({chosen.note})" + a.answer)
@@ -212,7 +214,7 @@ class Bot:
         return content.topic(q, c, evidence)
 
     def _each(self, q: Query) -> Answer:
-        """A topic or figure asked of several notices: each answered (or refused) from its own
+        """A question asked of several notices: each answered (or refused) from its own rows or
         evidence, under its title."""
         parts = [(d, self._handle(replace(q, docs=(d,)))) for d in q.docs]
         text = "\n\n".join(f"**《{self.corpus.documents[d].title}》**\n{a.answer}" for d, a in parts)

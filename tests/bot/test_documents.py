@@ -159,3 +159,13 @@ def test_a_figure_asked_of_both_notices_is_answered_from_each(two_cities):
     a = two_cities.ask("两年的普惠性幼儿园覆盖率目标分别是多少")
     assert a.found and "92%" in a.answer and "95%" in a.answer
     assert [c.doc_id for c in a.citations if c.kind == "item"] == ["yantai-2025", "jinan-edu-2024-work-plan"]
+
+
+@pytest.mark.parametrize("question", ["烟台3月和济南3月分别有什么工作", "2024年和2025年分别有多少项工作"])
+def test_a_schedule_question_of_both_notices_is_answered_under_each_title(two_cities, question):
+    a = two_cities.ask(question)
+    titles = re.findall(r"\*\*《([^》]+)》\*\*", a.answer)
+    assert a.found and titles == [d.title for d in two_cities.corpus.documents.values()]
+    # each notice's part cites only its own rows
+    first, second = a.answer.split(f"**《{titles[1]}》**")
+    assert "2024工作要点" not in first and "2025工作要点" not in second
