@@ -123,7 +123,10 @@ class Bot:
         # is inherited: inheriting 6月/基教处 first would make 第几条? a schedule question again.
         q = dialogue.resolve(q, prev_a)
         if q.intent != "focus":
-            q = q.inherit(prev_q)
+            # 那济南呢: the last question, of another notice; else the usual inheritance.
+            moved = dialogue.other_document(q, prev_q, {d.place for d in c.documents.values() if d.place},
+                                            c.doc_years) if len(c.documents) > 1 else q
+            q = moved if moved is not q else q.inherit(prev_q)
         if q.intent in ("topic", "figure", "when_who") and not (q.items or q.months or q.offices or q.sections
                                                                 or q.context or has_content(q.text)):
             q = replace(q, intent="refuse", refuse_reason="empty")   # hello / ??? / 123

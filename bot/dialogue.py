@@ -49,3 +49,22 @@ def resolve(q: Query, prev: Answer | None) -> Query:
         return q
     items = tuple(dict.fromkeys(c.record_id for c in prev.citations if c.kind == "item"))
     return replace(q, intent="focus", refers=asked, focus_rows=prev.rows, focus_items=items)
+
+
+def other_document(q: Query, prev: Query | None, places: set[str], years: set[str]) -> Query:
+    """那济南呢 / 2024年的呢 after a question about one notice: the same question of the notice the
+    follow-up names (by its place or year), when it says nothing else."""
+    if prev is None or prev.intent in ("refuse", "advice", "focus", "documents") or q.items or q.sections:
+        return q
+    named = [w for w in sorted(places | {f"{y}年" for y in years} | years, key=len, reverse=True) if w in q.text]
+    if not named:
+        return q
+    rest = q.text
+    for w in named:
+        rest = rest.replace(w, "")
+    if has_content(rest) or q.months or q.offices:
+        return q
+    earlier = prev.text
+    for w in sorted(places | {f"{y}年" for y in years} | years, key=len, reverse=True):
+        earlier = earlier.replace(w, "")
+    return replace(prev, text=f"{''.join(dict.fromkeys(named))} {earlier}".strip(), follow_up=True)

@@ -169,3 +169,13 @@ def test_a_schedule_question_of_both_notices_is_answered_under_each_title(two_ci
     # each notice's part cites only its own rows
     first, second = a.answer.split(f"**《{titles[1]}》**")
     assert "2024工作要点" not in first and "2025工作要点" not in second
+
+
+@pytest.mark.parametrize("turns,doc,needle", [
+    (["烟台5月有什么工作", "那济南呢"], "jinan-edu-2024-work-plan", "5月"),
+    (["济南普惠性幼儿园覆盖率目标是多少", "烟台的呢"], "yantai-2025", "92%"),
+    (["2024年6月基教处有什么工作", "2025年的呢"], "yantai-2025", "6月"),
+])
+def test_a_follow_up_naming_only_another_notice_asks_the_same_of_it(two_cities, turns, doc, needle):
+    a = two_cities.ask(turns[-1], turns[:-1])
+    assert a.found and {c.doc_id for c in a.citations} == {doc} and needle in a.answer
