@@ -173,6 +173,8 @@ class Bot:
             return not_covered(q, "foreign", chosen.missing or say(q, "所问的文件", "the document asked about"),
                                holdings(c))
         q = replace(q, docs=chosen.docs)
+        if q.intent in RETRIEVAL:
+            q = replace(q, text=documents.without_selectors(q.text, c) or q.text)
         if len(chosen.docs) > 1 and q.intent in EACH and not q.items:
             return self._each(q)   # 两年的…分别是多少: one answer per notice, each from its own rows or evidence
         a = self._handle(q)

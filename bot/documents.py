@@ -50,3 +50,16 @@ def select(q, corpus: Corpus) -> Selection:
         newest = chosen[0]                      # documents are ordered newest first
         return Selection((newest.doc_id,), f"按《{newest.title}》回答")
     return Selection(tuple(d.doc_id for d in chosen))
+
+
+def without_selectors(text: str, corpus: Corpus) -> str:
+    """`text` without what chose its document (济南的, 2024年的, 烟台市): once the notice is chosen,
+    its place and year say nothing about which item answers, and 济南, written in most of a
+    济南 notice's items, would pull the search towards the items that repeat it."""
+    places = {d.place for d in corpus.documents.values() if d.place}
+    years = {str(d.year) for d in corpus.documents.values() if d.year}
+    for word in sorted(places, key=len, reverse=True):
+        text = re.sub(re.escape(word) + r"(?:市|区|县)?(?:的)?", "", text)
+    for year in years:
+        text = re.sub(year + r"\s*年?(?:度)?(?:的)?", "", text)
+    return text.strip() or text

@@ -294,3 +294,11 @@ def test_a_word_jieba_guesses_across_a_boundary_is_not_a_missing_term(bot):
 def test_an_english_figure_question_quotes_the_retrieved_sentence(bot, question, item, figure):
     a = bot.ask(question)
     assert a.found and items(a) == [item] and figure in a.answer
+
+
+@pytest.mark.parametrize("question", ["济南的学前教育有什么安排", "济南市学前教育有啥安排", "2024年学前教育有什么安排"])
+def test_the_notices_own_place_and_year_do_not_steer_the_search(bot, question):
+    """济南 is written in most of a 济南 notice's items: once it has chosen the notice, it is left out
+    of the search (and of the answerability signals)."""
+    a = bot.ask(question)
+    assert a.found and items(a)[0] == 8
