@@ -18,7 +18,8 @@ from bot.answer import Answer, Citation, say
 from bot.corpus import Corpus
 from bot.handlers import content, schedule
 from bot.handlers.refusal import not_covered
-from bot.scope import Answerability, absent_name, absent_terms, counted_missing, foreign, holdings
+from bot.scope import (Answerability, absent_name, absent_terms, counted_missing, foreign, holdings,
+                       rows_naming)
 from bot.settings import SETTINGS, Settings
 from bot.text import mentions, sentences
 from bot.understand import RELATIVE, Query, has_content, parse, today
@@ -197,7 +198,7 @@ class Bot:
         evidence = c.evidence(q.search_text, docs=q.docs)
         if q.intent == "advice":
             return content.advice(q, c, evidence)
-        rows = schedule.matching_rows(q, c) if q.intent == "when_who" else []
+        rows = rows_naming(q, c, schedule.matching_rows(q, c)) if q.intent == "when_who" else []
         if not self.scope.answerable(q, c, evidence, tuple(r.text for r in rows)):
             missing = absent_terms(q, c)
             if missing:
@@ -205,7 +206,7 @@ class Bot:
             # Too weak to answer from, but the reader may find what they want nearby.
             return not_covered(q, related=content.related(c, evidence))
         if q.intent == "when_who":
-            return schedule.rows_with_items(q, c, rows) if rows else not_covered(q)
+            return schedule.rows_with_items(q, c, rows) if rows else schedule.no_row_for_task(q, c, evidence)
         if q.intent == "figure":
             a = content.figure(q, c, evidence, schedule.matching_rows(q, c))
             quoted = "".join(c.by_id[x.record_id].text for x in a.citations if x.record_id in c.by_id)

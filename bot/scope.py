@@ -152,8 +152,13 @@ def absent_terms(q, corpus: Corpus) -> list[str]:
 
 
 def _rarity(term: str, corpus: Corpus) -> float:
-    """-log of the term's relative frequency in jieba's general dictionary; unknown words are rarest."""
-    cutter = corpus.index.tokenizer._cutter()
+    """-log of the term's relative frequency in jieba's general dictionary; unknown words are rarest,
+    and so are the notices' own names (泉悦读, offices: the user dictionary gives them a huge
+    frequency only to keep them whole)."""
+    tok = corpus.index.tokenizer
+    cutter = tok._cutter()
+    if term in tok.term_set:
+        return math.log(cutter.total)
     freq = cutter.FREQ.get(term) or 0
     return math.log(cutter.total / freq) if freq > 0 else math.log(cutter.total)
 
@@ -201,6 +206,19 @@ def features(q, corpus: Corpus, evidence: list[Evidence]) -> list[float]:
     absent = [t for t in terms if not mentions(corpus.text, t)]
     rarity = max((_rarity(t, corpus) for t in absent), default=0.0)
     return [top, z, float(sent), bm25, overlap, in_corpus, in_ev, rarity]
+
+
+def rows_naming(q, corpus: Corpus, rows: list) -> list:
+    """Of the 配档表 rows matched to a when / who question, those that name its most specific
+    term (泉悦读 in 泉悦读读书工程归哪个处管), when the notice uses that term: a row sharing only
+    工程 with the question is another task. None, when no matched row names it."""
+    terms = chinese_terms(q, corpus, dictionary_only=True)
+    if not terms or not rows:
+        return rows
+    rarest = max(terms, key=lambda t: _rarity(t, corpus))
+    if not mentions(corpus.text, rarest):
+        return rows
+    return [r for r in rows if mentions(r.text, rarest)]
 
 
 def rarest_in_evidence(q, corpus: Corpus, evidence: list[Evidence], also: tuple[str, ...] = ()) -> bool:

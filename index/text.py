@@ -46,6 +46,7 @@ class Tokenizer:
 
     def __init__(self, terms: list[str]):
         self.terms = sorted(set(terms))
+        self.term_set = frozenset(self.terms)
         self.dictionary_hash = hashlib.sha256("\n".join(self.terms).encode()).hexdigest()[:16]
         self._jieba = None
 

@@ -136,6 +136,18 @@ def _common_run(a: str, b: str) -> int:
     return SequenceMatcher(None, a, b, autojunk=False).find_longest_match(0, len(a), 0, len(b)).size
 
 
+def no_row_for_task(q, corpus: Corpus, evidence) -> Answer:
+    """A when / who question about a task an item speaks of but no 配档表 row lists: said so,
+    naming the item (the notice gives no month or office for it), not answered."""
+    best = evidence[0].record if evidence else None
+    if best is None or best.kind != "item":
+        return Answer(say(q, "配档表中没有找到这项工作的安排。", "No 配档表 row lists this task."), False, (), q)
+    c = corpus.cite(best, best.title or "")
+    return Answer(say(q, f"配档表中没有列出这项工作的时间和责任单位;通知中讲到它的是第{best.item}条“{best.title}”{c.label}。",
+                      f"No 配档表 row lists this task's month or office; the notice speaks of it in item "
+                      f"{best.item}, “{best.title}”{c.label}."), False, (c,), q)
+
+
 def no_rows_for_items(q, item_nos) -> Answer:
     """The answer when no 配档表 row carries out the items numbered `item_nos`."""
     nos = "、".join(map(str, item_nos))

@@ -302,3 +302,13 @@ def test_the_notices_own_place_and_year_do_not_steer_the_search(bot, question):
     of the search (and of the answerability signals)."""
     a = bot.ask(question)
     assert a.found and items(a)[0] == 8
+
+
+@pytest.mark.parametrize("question,item", [
+    ("泉悦读读书工程归哪个处管", 5), ("泉悦读工程谁负责", 5), ("近视防控归谁管", 6),
+])
+def test_who_of_a_task_no_row_lists_names_its_item_not_another_row(bot, question, item):
+    """A row sharing only 工程 with the question is another task: no row is cited, and the item
+    that speaks of the task is named, the question not answered."""
+    a = bot.ask(question)
+    assert not a.found and rows(a) == [] and items(a) == [item] and "配档表中没有列出" in a.answer
