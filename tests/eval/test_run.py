@@ -15,12 +15,12 @@ from tests.conftest import ROOT
 
 pytestmark = pytest.mark.slow
 
-# Floors on the held-out part of the split (eval/split.json), a little below what `python -m eval run`
-# measured there on 2026-11-29 (see README, Evaluation); nothing was fitted on these questions.
-# The not-found model is fitted class-balanced: it refuses every unanswerable held-out question and
-# too many paraphrases (refusal precision 68.6%), so recall has the high floor and precision the low.
-FLOORS = {"pass_rate": 0.84, "schedule_recall": 1.0, "schedule_precision": 0.90,
-          "refusal_precision": 0.62, "refusal_recall": 0.93}
+# Floors on the held-out part of the split (eval/split.json), a little below what `make eval`
+# measured there on 2026-11-30 (see README, Evaluation: pass 88.3%, refusal precision 67.3%,
+# recall 94.3%); nothing was fitted on these questions. The not-found model is fitted
+# class-balanced: it refuses too many paraphrases, so recall has the high floor, precision the low.
+FLOORS = {"pass_rate": 0.87, "schedule_recall": 1.0, "schedule_precision": 0.90,
+          "refusal_precision": 0.65, "refusal_recall": 0.93}
 
 
 def test_heldout_meets_floors_and_beats_baseline(bot):
