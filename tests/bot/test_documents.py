@@ -16,19 +16,24 @@ pytestmark = pytest.mark.slow
 DATA = ROOT / "tests" / "bot" / "data"
 
 
-@pytest.fixture(scope="module")
-def multi(tmp_path_factory, built_index):
+def _bot_over(tmp_path_factory, built_index, *notices):
+    """A bot over our notice, the office table and `notices`, indexed for real (the real model)."""
     from bot.core import Bot
     from index.store import Index, corpus_records
     from ingest.offices import OfficeTable
 
     corpus = tmp_path_factory.mktemp("corpus")
-    for f in (NOTICE, ROOT / "corpus" / "offices.tsv", DATA / "jinan-2023.txt", DATA / "zibo-2024.txt"):
+    for f in (NOTICE, ROOT / "corpus" / "offices.tsv", *notices):
         shutil.copy(f, corpus / f.name)
     offices = OfficeTable.for_corpus(corpus)
-    idx = Index.build(corpus_records(corpus, offices), tmp_path_factory.mktemp("mindex") / "index", offices,
+    idx = Index.build(corpus_records(corpus, offices), tmp_path_factory.mktemp("index") / "index", offices,
                       corpus=corpus, embedder=built_index.embedder)
     return Bot(idx.records, offices, index=idx)
+
+
+@pytest.fixture(scope="module")
+def multi(tmp_path_factory, built_index):
+    return _bot_over(tmp_path_factory, built_index, DATA / "jinan-2023.txt", DATA / "zibo-2024.txt")
 
 
 def labels(a):
@@ -129,17 +134,7 @@ def test_evidence_from_one_notice_of_several_ranks_its_rows_alone(multi, monkeyp
 def two_cities(tmp_path_factory, built_index):
     """Our notice and a newer one of another city, whose table is titled 安排表 and whose offices
     (教师工作科, 学前教育科) the alias table does not list."""
-    from bot.core import Bot
-    from index.store import Index, corpus_records
-    from ingest.offices import OfficeTable
-
-    corpus = tmp_path_factory.mktemp("corpus2")
-    for f in (NOTICE, ROOT / "corpus" / "offices.tsv", DATA / "yantai-2025.txt"):
-        shutil.copy(f, corpus / f.name)
-    offices = OfficeTable.for_corpus(corpus)
-    idx = Index.build(corpus_records(corpus, offices), tmp_path_factory.mktemp("cindex") / "index", offices,
-                      corpus=corpus, embedder=built_index.embedder)
-    return Bot(idx.records, offices, index=idx)
+    return _bot_over(tmp_path_factory, built_index, DATA / "yantai-2025.txt")
 
 
 def test_a_place_and_this_year_mean_that_places_newest_notice(two_cities):
