@@ -906,7 +906,9 @@ def build_demo(service: Service, log: FeedbackLog, limits: Limits = LIMITS,
                                           elem_id="filter-offices", scale=1)
                 total = gr.Markdown(count, elem_id="row-count")
                 with gr.Row(elem_id="export-menu"):
-                    downloads = [gr.DownloadButton(f"导出 .{fmt}", value=export_file(bot, (), (), fmt), size="sm",
+                    # Filled when the page loads (and on every filter change), not here: writing
+                    # the three files imports openpyxl and icalendar, ~0.7 s of app start.
+                    downloads = [gr.DownloadButton(f"导出 .{fmt}", value=None, size="sm",
                                                    elem_id=f"export-{fmt}") for fmt in FORMATS]
                 links = gr.HTML(schedule_links_html(), elem_id="schedule-links-box")
                 table = gr.Dataframe(frame, headers=SCHEDULE_COLUMNS, interactive=False, wrap=True,
@@ -998,6 +1000,7 @@ def build_demo(service: Service, log: FeedbackLog, limits: Limits = LIMITS,
             return schedule_links_html((), (), page_base(request))
 
         demo.load(initial_links, None, links, queue=False, api_visibility="private")
+        demo.load(refresh_downloads, [months, offices], downloads, api_visibility="private")
         gr.on([months.change, offices.change], refresh_downloads, [months, offices], downloads,
               api_visibility="private")
         gr.api(schedule_export, api_name="schedule_export")
