@@ -367,9 +367,10 @@ def correct(text: str, vocabulary: frozenset[str], known: str) -> tuple[str, tup
         return text, ()
     by_len, by_char = _shapes(vocabulary)
     # A slip keeps all but one character of the term in place (双剪 for 双减); without such a
-    # window there is nothing to correct, and pypinyin (0.7 s to import) is never loaded.
-    if not any(window not in known and window not in vocabulary and sum((size, i, ch) in by_char for i, ch in enumerate(window)) >= size - 1
-               and any(one_off(window, t) for t in by_len[size])
+    # window there is nothing to correct, and pypinyin (0.7 s to import) is never loaded. The
+    # search of the whole corpus text (`known`, megabytes with many notices) comes last.
+    if not any(window not in vocabulary and sum((size, i, ch) in by_char for i, ch in enumerate(window)) >= size - 1
+               and any(one_off(window, t) for t in by_len[size]) and window not in known
                for run in re.findall(r"[\u4e00-\u9fff]{2,}", text)
                for size in by_len for start in range(len(run) - size + 1)
                for window in (run[start:start + size],)):
