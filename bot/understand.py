@@ -100,7 +100,8 @@ MARKUP = re.compile(r"<[a-z/!][^>]*>|\b(select|insert|update|delete|drop|union)\
                     r";\s*--|\$\{[^}]*\}?|\{\{.*?(\}\}|$)|\{%.*?(%\}|$)|\b(javascript|jndi|ldap|file|data):\S*",
                     re.IGNORECASE)
 DOCUMENTS = re.compile(r"^(现在|目前|一共|总共)?(有|收录了?)(哪些|几份|什么)文件|收录了?哪些|文件列表|which documents|what documents|"
-                       r"list (of )?(the )?documents", re.IGNORECASE)
+                       r"(最新|最近|最早)的?(一份)?(文件|通知|工作要点|要点)?(是)?哪一?份|哪一?份(文件|通知)?(是)?(最新|最近|最早)|"
+                       r"list (of )?(the )?documents|(newest|latest) (document|notice)", re.IGNORECASE)
 SECTION_WORD = re.compile(r"部分|大项|板块|方面|章节|section|part\b", re.IGNORECASE)
 
 

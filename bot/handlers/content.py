@@ -60,9 +60,11 @@ def outline(q, corpus: Corpus) -> Answer:
                 cites.append(c)
                 n_sections, n_items = n_sections + 1, n_items + len(items)
         total += n_items
+        summary = say(q, f"通知共 {n_items} 条,分 {n_sections} 个部分:", f"The notice has {n_items} items in {n_sections} sections:")
         if len(docs) == 1:
-            parts.insert(0, say(q, f"通知共 {n_items} 条,分 {n_sections} 个部分:",
-                                f"The notice has {n_items} items in {n_sections} sections:"))
+            parts.insert(0, summary)
+        else:   # under the notice's title, before its sections
+            parts.insert(len(parts) - n_sections, summary)
     return Answer("\n".join(parts), bool(total), tuple(cites), q)
 
 

@@ -174,3 +174,14 @@ def test_a_schedule_question_of_both_notices_is_answered_under_each_title(two_ci
 def test_a_follow_up_naming_only_another_notice_asks_the_same_of_it(two_cities, turns, doc, needle):
     a = two_cities.ask(turns[-1], turns[:-1])
     assert a.found and {c.doc_id for c in a.citations} == {doc} and needle in a.answer
+
+
+def test_which_notice_is_newest_lists_the_notices_newest_first(two_cities):
+    for q in ("最新的工作要点是哪一份", "哪份文件最新"):
+        a = two_cities.ask(q)
+        assert a.found and a.answer.index("烟台市教育局2025年工作要点") < a.answer.index("2024年工作要点"), q
+
+
+def test_how_many_items_each_notice_has(two_cities):
+    a = two_cities.ask("济南和烟台分别有多少条")
+    assert a.found and "通知共 8 条,分 3 个部分" in a.answer and "通知共 20 条,分 5 个部分" in a.answer
