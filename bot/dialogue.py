@@ -56,15 +56,14 @@ def other_document(q: Query, prev: Query | None, places: set[str], years: set[st
     follow-up names (by its place or year), when it says nothing else."""
     if prev is None or prev.intent in ("refuse", "advice", "focus", "documents") or q.items or q.sections:
         return q
-    named = [w for w in sorted(places | {f"{y}年" for y in years} | years, key=len, reverse=True) if w in q.text]
-    if not named:
+    selectors = sorted(places | {f"{y}年" for y in years} | years, key=len, reverse=True)   # 2024年 before 2024
+    named = [w for w in selectors if w in q.text]
+    if not named or q.months or q.offices or has_content(_without(q.text, named)):
         return q
-    rest = q.text
-    for w in named:
-        rest = rest.replace(w, "")
-    if has_content(rest) or q.months or q.offices:
-        return q
-    earlier = prev.text
-    for w in sorted(places | {f"{y}年" for y in years} | years, key=len, reverse=True):
-        earlier = earlier.replace(w, "")
-    return replace(prev, text=f"{''.join(dict.fromkeys(named))} {earlier}".strip(), follow_up=True)
+    return replace(prev, text=f"{''.join(named)} {_without(prev.text, selectors)}".strip(), follow_up=True)
+
+
+def _without(text: str, words: list[str]) -> str:
+    for w in words:
+        text = text.replace(w, "")
+    return text

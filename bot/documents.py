@@ -62,4 +62,4 @@ def without_selectors(text: str, corpus: Corpus) -> str:
         text = re.sub(re.escape(word) + r"(?:市|区|县)?(?:的)?", "", text)
     for year in years:
         text = re.sub(year + r"\s*年?(?:度)?(?:的)?", "", text)
-    return text.strip() or text
+    return text.strip()

@@ -74,8 +74,9 @@ WHEN = re.compile(r"什么时候|何时|几月|哪个月|哪月|时间|啥时候
 WHO = re.compile(r"谁|哪个处室?|哪个部门|哪个单位|哪些处室?|哪些部门|哪些单位|哪个科室?|责任单位|负责|牵头|主办|承办|"
                  r"who\b|"
                  r"which office|responsible", re.IGNORECASE)
-# How the notice is organised: 分几个部分, 有哪几部分, 结构/框架/目录, how many sections.
-OUTLINE = re.compile(r"(?:一共|总共|共|多少|(?<!第)几|哪几|哪些)\s*(?:个|大)?\s*(?:部分|板块|章)|"
+# How the notice is organised: 一共多少条, 分几个部分, 有哪几部分, 结构/框架/目录, how many sections.
+OUTLINE = re.compile(r"(?:一共|总共|共|多少|(?<!第)几)\s*条|how many items|"
+                     r"(?:一共|总共|共|多少|(?<!第)几|哪几|哪些)\s*(?:个|大)?\s*(?:部分|板块|章)|"
                      r"(?:通知|文件|要点)的?(?:结构|框架|目录|大纲|提纲)|"
                      r"how many (?:sections|parts)|\b(?:outline|structure) of the", re.IGNORECASE)
 COUNT = re.compile(r"几项|多少项|几个任务|多少个任务|多少件|几件|一共|总共|共有|共多少|共几|how many tasks|"
@@ -452,7 +453,7 @@ def parse(text: str, offices: OfficeTable, section_titles: dict[str, str],
     if MOST.search(text) and (months or found_offices or LIST_SCHEDULE.search(text) or "月" in text
                               or "处室" in text or "month" in low or "office" in low):
         return replace(base, intent="compare")
-    if re.search(r"(一共|总共|共|多少|(?<!第)几)\s*条|how many items", low) or OUTLINE.search(low):
+    if OUTLINE.search(low):
         return replace(base, intent="outline")
     if COUNT.search(text) and (months or found_offices or re.search(r"配档表|全年|工作|任务|tasks", low)
                                or follow):
