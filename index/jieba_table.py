@@ -71,8 +71,16 @@ class FreqTable:
         return len(self._loaded)
 
 
-def _write(path: Path) -> tuple[dict[str, bytes], int]:
-    """Split jieba's own table by first character and store it at `path` (atomically)."""
+def _replace(path: Path, data: bytes) -> None:
+    """Write `data` to `path` atomically (a reader never sees half a file); OSError if it cannot."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{path.name}.tmp-{os.getpid()}")
+    tmp.write_bytes(data)
+    os.replace(tmp, path)
+
+
+def _write(path: Path, key: str) -> tuple[dict[str, bytes], int]:
+    """Split jieba's own table by first character and store it at `path`."""
     import jieba
 
     full = jieba.Tokenizer()
@@ -81,19 +89,17 @@ def _write(path: Path) -> tuple[dict[str, bytes], int]:
     for word, freq in full.FREQ.items():
         by_first.setdefault(word[:1], {})[word] = freq
     pieces = {first: marshal.dumps(words) for first, words in by_first.items()}
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.tmp-{os.getpid()}")
-    tmp.write_bytes(marshal.dumps((FORMAT, _jieba_key(), full.total, pieces)))
-    os.replace(tmp, path)
+    _replace(path, marshal.dumps((FORMAT, key, full.total, pieces)))
     return pieces, full.total
 
 
 @functools.lru_cache(maxsize=1)
 def _load() -> tuple[dict[str, bytes], int] | None:
-    path = cache_dir() / f"jieba-freq-{_jieba_key()}.bin"
+    key = _jieba_key()
+    path = cache_dir() / f"jieba-freq-{key}.bin"
     try:
-        fmt, key, total, pieces = marshal.loads(path.read_bytes())
-        if fmt == FORMAT and key == _jieba_key():
+        fmt, stored, total, pieces = marshal.loads(path.read_bytes())
+        if fmt == FORMAT and stored == key:
             return pieces, total
         log.warning("%s is of another format or jieba; making it again", path)
     except OSError:   # not there (yet), or not readable: made below
@@ -101,7 +107,7 @@ def _load() -> tuple[dict[str, bytes], int] | None:
     except (ValueError, EOFError, TypeError) as e:
         log.warning("%s is damaged (%s); making it again", path, e)
     try:
-        return _write(path)
+        return _write(path, key)
     except OSError as e:
         log.warning("cannot write jieba's split dictionary to %s (%s): every process loads jieba's whole "
                     "dictionary (~1 s) instead; set POLICYQA_CACHE to a writable folder", path, e)
@@ -136,10 +142,7 @@ def words_tagged(*tags: str) -> frozenset[str]:
     with open(Path(jieba.__file__).parent / "dict.txt", encoding="utf-8") as f:
         words = sorted(w for w, _, t in (line.split() for line in f) if t in wanted)
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_name(f".{path.name}.tmp-{os.getpid()}")
-        tmp.write_text("\n".join(words) + "\n", encoding="utf-8")
-        os.replace(tmp, path)
+        _replace(path, ("\n".join(words) + "\n").encode("utf-8"))
     except OSError as e:
         log.warning("cannot cache jieba's %s words in %s (%s)", "/".join(wanted), path, e)
     return frozenset(words)

@@ -202,13 +202,20 @@ def ensure_onnx_model(model_path: Path, fingerprint: str | None = None, int8: bo
             _install(tmp, target)
         finally:
             shutil.rmtree(tmp, ignore_errors=True)
-    if not (target / COMMON_MAP_FILE).is_file():
-        _write_trimmed_tokenizer(target, COMMON_TOKENIZER_FILE, COMMON_MAP_FILE, COMMON_CHARS)
-    if not (target / CJK_MAP_FILE).is_file():
-        _write_trimmed_tokenizer(target, CJK_TOKENIZER_FILE, CJK_MAP_FILE, cjk_chars(read_marker(target)["prompts"]))
+    _write_trimmed_tokenizers(target)
     if int8 and not (target / ENCODER_INT8_FILE).is_file():
         _quantize(target)
     return target
+
+
+def _write_trimmed_tokenizers(folder: Path, prompts: dict | None = None) -> None:
+    """Each trimmed tokenizer (see the module docstring) the folder does not hold yet; `prompts`
+    default to the export's marker."""
+    if not (folder / COMMON_MAP_FILE).is_file():
+        _write_trimmed_tokenizer(folder, COMMON_TOKENIZER_FILE, COMMON_MAP_FILE, COMMON_CHARS)
+    if not (folder / CJK_MAP_FILE).is_file():
+        prompts = read_marker(folder)["prompts"] if prompts is None else prompts
+        _write_trimmed_tokenizer(folder, CJK_TOKENIZER_FILE, CJK_MAP_FILE, cjk_chars(prompts))
 
 
 def _write_trimmed_tokenizer(folder: Path, name: str, map_name: str, chars: str) -> None:
@@ -326,8 +333,7 @@ def _export(model_path: Path, fingerprint: str, out: Path) -> None:
     words = bert.get_input_embeddings().weight.detach().float().numpy()
     np.save(out / EMBEDDINGS_FILE, np.ascontiguousarray(words, dtype=np.float32))
     tokenizer.save(str(out / TOKENIZER_FILE))
-    _write_trimmed_tokenizer(out, COMMON_TOKENIZER_FILE, COMMON_MAP_FILE, COMMON_CHARS)
-    _write_trimmed_tokenizer(out, CJK_TOKENIZER_FILE, CJK_MAP_FILE, cjk_chars(layout["prompts"]))
+    _write_trimmed_tokenizers(out, layout["prompts"])
     # Traced on a padded batch of two, so the attention-mask path is in the graph.
     long, short = (e.ids for e in tokenizer.encode_batch(["query: 穷人家的孩子上学有补助吗", "query: 补助"]))
     ids = np.zeros((2, len(long)), dtype=np.int64)
