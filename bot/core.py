@@ -19,7 +19,7 @@ from bot.corpus import Corpus
 from bot.handlers import content, schedule
 from bot.handlers.refusal import not_covered
 from bot.scope import (Answerability, absent_name, absent_terms, counted_missing, foreign, holdings,
-                       rows_naming)
+                       rows_naming, with_bridges)
 from bot.settings import SETTINGS, Settings
 from bot.text import mentions, sentences
 from bot.understand import RELATIVE, Query, has_content, parse, today
@@ -195,7 +195,8 @@ class Bot:
         name = absent_name(q, c)
         if name:
             return not_covered(q, "absent", name)
-        evidence = c.evidence(q.search_text, docs=q.docs)
+        q = with_bridges(q, c)
+        evidence = c.evidence(q.search_text, docs=q.docs, also=q.bridges)
         if q.intent == "advice":
             return content.advice(q, c, evidence)
         rows = rows_naming(q, c, schedule.matching_rows(q, c)) if q.intent == "when_who" else []

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 from bot.answer import Citation
 from bot.settings import SETTINGS, Settings
-from bot.text import grams, normalize, sentences
+from bot.text import grams, mentions, normalize, sentences
 from ingest.offices import OfficeTable
 from ingest.records import Record
 
@@ -148,6 +148,24 @@ class Corpus:
         # Row → items, computed on first use per row: linking every row of 1,000 notices up front
         # would cost a minute at start.
         self.links = _Links({r.id: r for r in self.schedule}, self._link)
+        self._bridges: dict[str, tuple[str, ...]] = {}
+
+    def bridges(self, term: str) -> tuple[str, ...]:
+        """The notices' own words for a term they never use: its synonyms (`bot.thesaurus`) that
+        are words of the notices, as the search cuts them (大夫 → 医生; not 学学 of 大学学科).
+        Empty for a term they use."""
+        out = self._bridges.get(term)
+        if out is None:
+            from bot.thesaurus import bridges
+
+            vocab = self.index.bm25.vocab
+            out = () if mentions(self.text, term) else tuple(b for b in bridges(term, self.text) if b in vocab)
+            self._bridges[term] = out
+        return out
+
+    def says(self, text: str, term: str) -> bool:
+        """`text` speaks of `term`: names it (`mentions`) or one of its `bridges`."""
+        return mentions(text, term) or any(b in text for b in self.bridges(term))
 
     @property
     def index(self):
@@ -270,7 +288,7 @@ class Corpus:
         return self._masks[key]
 
     def evidence(self, text: str, kinds: tuple[str, ...] = ("item", "preamble"),
-                 docs: tuple[str, ...] = ()) -> list[Evidence]:
+                 docs: tuple[str, ...] = (), also: tuple[str, ...] = ()) -> list[Evidence]:
         """Items (and preamble) ranked by their best matching sentences and their own text.
 
         Sentences and whole records are ranked together by dense similarity and by BM25, fused by
@@ -294,6 +312,9 @@ class Corpus:
             return None
 
         chinese = re.search(r"[\u4e00-\u9fff]", text)
+        # `also` (the notices' words for the question's own) is matched by words, by BM25: the
+        # dense side already places synonyms near each other, and noisy ones would pull it away.
+        words = " ".join((text, *also))
         mask = self._eligible(member, wanted, docs) if docs and len(self.documents) > 1 else None
         if mask is not None:
             # One notice of many: rank only its rows (a mask over every row), rather than widen a
@@ -302,7 +323,7 @@ class Corpus:
 
             row = self.records.__getitem__
             dense = top_rows(idx.dense_scores(text), s.evidence_pool, mask).tolist()
-            bm25 = idx.bm25_scores(text) if chinese else None
+            bm25 = idx.bm25_scores(words) if chinese else None
             lexical = [] if bm25 is None else top_rows(bm25, s.evidence_pool, mask & (bm25 > 0)).tolist()
         else:
             row = idx.records.__getitem__
@@ -310,7 +331,7 @@ class Corpus:
             dense = top_members(idx.rank_dense, text, keep, s.evidence_pool)
             # BM25 can only match the notice's own (Chinese) words; an English question's lexical
             # ranking is noise, so it is ranked by meaning alone.
-            lexical = top_members(idx.rank_bm25, text, keep, s.evidence_pool) if chinese else []
+            lexical = top_members(idx.rank_bm25, words, keep, s.evidence_pool) if chinese else []
         fused = rrf([dense, lexical], k=s.rrf_k, weights=[s.dense_weight, 1.0])
         best: dict[str, tuple[float, list[str]]] = {}
         for i, score in fused:

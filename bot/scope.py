@@ -17,6 +17,7 @@ import math
 import re
 import sys
 import weakref
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -144,11 +145,20 @@ FUNCTION_TAGS = ("r", "rr", "rz", "m", "mq", "q", "p", "c", "u", "uj", "ul", "uz
 
 
 def absent_terms(q, corpus: Corpus) -> list[str]:
-    """Key terms of the question that occur nowhere in the corpus (Chinese only: the notices
-    are), function words left out: the subjects a refusal can name."""
+    """Key terms of the question that occur nowhere in the corpus, not even as a synonym (Chinese
+    only: the notices are), function words left out: the subjects a refusal can name."""
     function = words_tagged(*FUNCTION_TAGS)
     return [t for t in chinese_terms(q, corpus, dictionary_only=True)
-            if not mentions(corpus.text, t) and t not in function]
+            if not corpus.says(corpus.text, t) and t not in function]
+
+
+def with_bridges(q, corpus: Corpus):
+    """The question, searched with the notices' own words for the terms it uses and they do not
+    (学校医务室的大夫 → also 医生; `Corpus.bridges`)."""
+    if q.english:
+        return q
+    found = [b for t in chinese_terms(q, corpus, dictionary_only=True) for b in corpus.bridges(t)]
+    return replace(q, bridges=tuple(dict.fromkeys(found))) if found else q
 
 
 def _rarity(term: str, corpus: Corpus) -> float:
@@ -198,17 +208,17 @@ def features(q, corpus: Corpus, evidence: list[Evidence]) -> list[float]:
     mean, std = _spread(idx, text)
     z = float((top - mean) / (std + 1e-9))
     sent = max((s for i, s in dense if idx.records[i].kind == "sentence"), default=0.0)
-    lexical = idx.rank_bm25(text, 1)
+    lexical = idx.rank_bm25(" ".join((text, *q.bridges)), 1)
     bm25 = math.log1p(lexical[0][1]) if lexical else 0.0
     best = evidence[0] if evidence else None
     ev_text = " ".join(best.sentences) if best and best.sentences else (best.record.text if best else "")
     qg = content_grams(q.text)
     overlap = len(qg & grams(ev_text)) / len(qg) if qg else 0.0
     terms = chinese_terms(q, corpus)
-    in_corpus = sum(mentions(corpus.text, t) for t in terms) / len(terms) if terms else 0.5
+    in_corpus = sum(corpus.says(corpus.text, t) for t in terms) / len(terms) if terms else 0.5
     item_text = best.record.text if best else ""
-    in_ev = sum(mentions(item_text, t) for t in terms) / len(terms) if terms else 0.5
-    absent = [t for t in terms if not mentions(corpus.text, t)]
+    in_ev = sum(corpus.says(item_text, t) for t in terms) / len(terms) if terms else 0.5
+    absent = [t for t in terms if not corpus.says(corpus.text, t)]
     rarity = max((_rarity(t, corpus) for t in absent), default=0.0)
     return [top, z, float(sent), bm25, overlap, in_corpus, in_ev, rarity]
 
@@ -237,7 +247,7 @@ def rarest_in_evidence(q, corpus: Corpus, evidence: list[Evidence], also: tuple[
     if not terms or not texts:
         return False
     rarest = _rarest(terms, corpus)
-    return any(mentions(text, rarest) for text in texts)
+    return any(corpus.says(text, rarest) for text in texts)
 
 
 _COUNTED = re.compile(r"(?:多少|几)\s*(?:个|所|名|人|项|家|万|亿|台|间|座|批|次|场|支|套)?\s*([\u4e00-\u9fff]{2,12})")

@@ -134,6 +134,7 @@ class Query:
     focus_items: tuple[str, ...] = ()   # record ids of the items the conversation is on
     my_office: bool = False             # 我们处 / 本处室: the asker's own office (filled in by the bot)
     docs: tuple[str, ...] = ()          # the documents the question is about (filled in by the bot)
+    bridges: tuple[str, ...] = ()       # the notices' words for terms they never use (大夫 → 医生; by the bot)
 
     @property
     def search_text(self) -> str:

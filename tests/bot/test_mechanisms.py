@@ -312,3 +312,42 @@ def test_who_of_a_task_no_row_lists_names_its_item_not_another_row(bot, question
     that speaks of the task is named, the question not answered."""
     a = bot.ask(question)
     assert not a.found and rows(a) == [] and items(a) == [item] and "配档表中没有列出" in a.answer
+
+
+# --- synonyms: the words staff type for the notice's own --------------------------------------------
+
+def test_the_synonym_table_holds_true_synonyms_of_two_characters_or_more():
+    from bot.thesaurus import synonyms
+
+    table = synonyms()
+    assert "医生" in table["大夫"] and "教师" in table["教员"]
+    assert all(len(w) >= 2 for w in table["大夫"])
+    assert "大夫" not in table["大夫"]
+
+
+def test_bridges_are_the_notice_s_own_words_for_a_term_it_never_uses(bot):
+    corpus = bot.corpus
+    assert "教师" in corpus.bridges("教员")              # the notice says 教师, never 教员
+    assert corpus.bridges("教师") == ()                  # a word it uses needs no bridge
+    assert all(b in corpus.text for b in corpus.bridges("讲课"))
+
+
+@pytest.mark.parametrize("question", ["给教员搞培训吗", "教员的职业道德怎么抓"])
+def test_a_question_in_synonyms_of_the_notice_s_words_is_answered(bot, question):
+    a = bot.ask(question)
+    assert a.found and 19 in items(a)
+
+
+def test_a_refusal_does_not_name_a_word_the_notice_says_otherwise(bot):
+    a = bot.ask("教书的老师待遇怎么样")
+    assert not a.found
+    assert "待遇" in a.answer and "老师" not in a.answer
+
+
+def test_a_question_in_the_notice_s_own_words_never_reads_the_synonym_table(bot):
+    from bot.thesaurus import synonyms
+
+    synonyms.cache_clear()
+    bot.corpus._bridges.clear()
+    assert bot.ask("普惠性幼儿园覆盖率目标是多少?").found
+    assert synonyms.cache_info().currsize == 0

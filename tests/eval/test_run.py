@@ -19,8 +19,8 @@ pytestmark = pytest.mark.slow
 # measured there on 2026-11-30 (see README, Evaluation: pass 88.3%, refusal precision 67.3%,
 # recall 94.3%); nothing was fitted on these questions. The not-found model is fitted
 # class-balanced: it refuses too many paraphrases, so recall has the high floor, precision the low.
-FLOORS = {"pass_rate": 0.87, "schedule_recall": 1.0, "schedule_precision": 0.90,
-          "refusal_precision": 0.65, "refusal_recall": 0.93}
+FLOORS = {"pass_rate": 0.89, "schedule_recall": 1.0, "schedule_precision": 0.90,
+          "refusal_precision": 0.75, "refusal_recall": 0.93}
 
 
 def test_heldout_meets_floors_and_beats_baseline(bot):
