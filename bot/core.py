@@ -195,8 +195,7 @@ class Bot:
         name = absent_name(q, c)
         if name:
             return not_covered(q, "absent", name)
-        q = with_bridges(q, c)
-        evidence = c.evidence(q.search_text, docs=q.docs, also=q.bridges)
+        q, evidence = self.evidence(q)
         if q.intent == "advice":
             return content.advice(q, c, evidence)
         rows = rows_naming(q, c, schedule.matching_rows(q, c)) if q.intent == "when_who" else []
@@ -219,6 +218,12 @@ class Bot:
             return not_covered(q, related=content.related(c, evidence)) if mentions(c.text, thing) \
                 else not_covered(q, "absent", thing)
         return content.topic(q, c, evidence)
+
+    def evidence(self, q: Query) -> tuple[Query, list]:
+        """The question with the notices' words for its own (`with_bridges`), and the items that
+        answer it, best first. The not-found model is fitted on exactly this (`eval calibrate`)."""
+        q = with_bridges(q, self.corpus)
+        return q, self.corpus.evidence(q.search_text, docs=q.docs, also=q.bridges)
 
     def _each(self, q: Query) -> Answer:
         """A question asked of several notices: each answered (or refused) from its own rows or

@@ -69,8 +69,14 @@ def main(argv: list[str] | None = None) -> int:
 
     bot = Bot.load(rebuild=True)   # figures on a stale index would mislead
     if args.cmd == "calibrate":
+        from bot.scope import FEATURES, Answerability
         from eval.calibrate import calibrate, save
         from eval.split import part
+
+        if bot.scope.calibration.get("features") != FEATURES:
+            # A model fitted on other features cannot decide the earlier turns of a multi-turn
+            # question while this one is fitted: those are answered by the rules alone.
+            bot.scope = Answerability({})
 
         result = calibrate(bot, part(questions, "fit"), part(questions, "heldout"))
         path = save(result, args.questions)

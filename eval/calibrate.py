@@ -37,7 +37,7 @@ def points(bot, questions: list[Question]) -> tuple[np.ndarray, np.ndarray, list
         covered = bool(q.gold_items or q.gold_rows or q.expect.get("answer_contains"))
         if not q.expect.get("not_found") and not covered:
             continue
-        evidence = c.evidence(parsed.search_text)
+        parsed, evidence = bot.evidence(parsed)
         if rarest_in_evidence(parsed, c, evidence):
             continue     # answered by that rule: the model decides only the rest
         xs.append(features(parsed, c, evidence))
