@@ -62,6 +62,14 @@ def skip_gradio_stub_writing() -> bool:
     return True
 
 
+def name_matplotlib_backend() -> None:
+    """Gradio runs every event inside `gradio.utils.MatplotlibBackendMananger`, which imports
+    matplotlib and asks for its backend. With none named, matplotlib imports pyplot to pick one:
+    the first question waited ~0.8 s for it here, ~0.3 s with the backend named. A server draws no
+    windows: "agg", unless the environment names another."""
+    os.environ.setdefault("MPLBACKEND", "agg")
+
+
 def corpus_dir() -> Path:
     """The notices the app serves (POLICYQA_CORPUS, default corpus/)."""
     from ingest import CORPUS

@@ -1,6 +1,7 @@
 """app_startup: gradio's import-time stub writer is skipped, and nothing else about gradio changes."""
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -8,8 +9,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[2]
 
 
-def _fresh(code: str) -> list[str]:
-    out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=300)
+def _fresh(code: str, env: dict | None = None) -> list[str]:
+    out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=300,
+                         env=env)
     assert out.returncode == 0, out.stderr[-2000:]
     return out.stdout.split()
 
@@ -65,3 +67,24 @@ def test_preload_hands_over_the_failure(tmp_path):
         "    print('raised', type(e).__name__)\n"
     )
     assert _fresh(code)[0] == "raised"
+
+
+def _first_event_imports(name_backend: bool) -> list[str]:
+    """What gradio's per-event matplotlib switch imports, in a fresh process with no MPLBACKEND."""
+    env = {k: v for k, v in os.environ.items() if k != "MPLBACKEND"}
+    code = ("import app_startup, sys\n"
+            + ("app_startup.name_matplotlib_backend()\n" if name_backend else "")
+            + "from gradio.utils import MatplotlibBackendMananger\n"
+              "with MatplotlibBackendMananger():\n    pass\n"
+              "print('matplotlib' in sys.modules, 'matplotlib.pyplot' in sys.modules)")
+    return _fresh(code, env)
+
+
+def test_the_first_question_does_not_import_pyplot():
+    assert _first_event_imports(name_backend=True) == ["True", "False"]
+
+
+def test_without_a_named_backend_gradio_s_switch_imports_pyplot():
+    """The cost `name_matplotlib_backend` avoids; if a Gradio or matplotlib release stops paying it,
+    this says the setting can go."""
+    assert _first_event_imports(name_backend=False) == ["True", "True"]
