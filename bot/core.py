@@ -209,7 +209,9 @@ class Bot:
             return schedule.rows_with_items(q, c, rows) if rows else schedule.no_row_for_task(q, c, evidence)
         if q.intent == "figure":
             a = content.figure(q, c, evidence, schedule.matching_rows(q, c))
-            quoted = "".join(c.by_id[x.record_id].text for x in a.citations if x.record_id in c.by_id)
+            # What the answer shows: the quoted sentence (a row's own text), not its whole item.
+            quoted = "".join(x.quote or (c.by_id[x.record_id].text if x.record_id in c.by_id else "")
+                             for x in a.citations)
             thing = counted_missing(q, quoted, c.index.tokenizer.dictionary_words) if a.found and not q.english else None
             if not thing:
                 return a
