@@ -259,6 +259,13 @@ class Bot:
         if rows or not items:
             return schedule.rows_of_focus(q, c, rows)
         rows = c.rows_of_items(q.focus_items)      # 第18条讲什么? → 什么时候?: the rows carrying it out
+        if q.months or q.offices:                  # → 其中下半年的?: those of the months / offices asked
+            wanted = {r.id for r in c.filter_rows(q.months, q.offices)}
+            rows = [r for r in rows if r.id in wanted]
+            if not rows:
+                named = "、".join(f"第{r.item}条" for r in items)
+                return Answer(say(q, f"配档表中没有{named}在{schedule.scope_label(q)}的工作安排。",
+                                  f"The 配档表 has no task of {named} for {schedule.scope_label(q)}."), False, (), q)
         if not rows:
             return schedule.no_rows_for_items(q, [r.item for r in items])
         a = schedule.rows_of_focus(q, c, rows)

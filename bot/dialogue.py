@@ -13,23 +13,31 @@ from dataclasses import replace
 from bot.answer import Answer
 from bot.understand import WHEN, WHO, Query, has_content
 
-POINTER = re.compile(r"它|这项|这个|这次|这场|这件|此项|该项|该工作|该会|这一?工作|上面那|上述|刚才|前面那|"
+POINTER = re.compile(r"它|这项|这个|这些|这几[个项条]?|这次|这场|这件|此项|该项|该工作|该会|这一?工作|上面那|上述|刚才|前面那|"
                      r"\bit\b|\bthis\b|\bthat\b", re.IGNORECASE)
 ASK_ITEM = re.compile(r"第几条|哪一?条|哪个条目|哪部分|出自|which item|what item", re.IGNORECASE)
-ASK_CONTENT = re.compile(r"具体内容|具体是|具体要|详细(说说|讲讲|介绍)?|展开(说说|讲讲)?|讲了?什么|说了?什么|内容是|怎么做|details?|what does it say",
+ASK_CONTENT = re.compile(r"具体内容|具体是|具体要求|具体要|详细(说说|讲讲|介绍)?|展开(说说|讲讲)?|讲了?什么|说了?什么|内容是|怎么做|details?|what does it say",
                          re.IGNORECASE)
 
 
-ASKING = re.compile("|".join(p.pattern for p in (ASK_ITEM, WHO, WHEN, ASK_CONTENT)), re.IGNORECASE)
+# Who else takes part (还有别的处参与吗): asked of a task already named, so only as a follow-up.
+ASK_WHO = re.compile(WHO.pattern + r"|别的处|其他处室?|其他单位|其他部门|还有哪些?处|还有谁|参与|配合|协办", re.IGNORECASE)
+# Which months (配档表里对应哪几个月): a follow-up's way to ask when.
+ASK_WHEN = re.compile(WHEN.pattern + r"|哪几个月|哪些月份?|几个月份", re.IGNORECASE)
+ASKING = re.compile("|".join(p.pattern for p in (ASK_ITEM, ASK_WHO, ASK_WHEN, ASK_CONTENT)), re.IGNORECASE)
+# Where in the notice a thing is written (配档表里对应哪几个月, 要求写在第几条): no topic of its own.
+WHERE = re.compile(r"配档表|附件|附表|安排表|通知|文件|原文|对应|写在|放在|列在|出现在|属于|里面?|中|哪几个")
+# Among what the last answer was about (其中哪些放在下半年, 这些里基教处的).
+AMONG = re.compile(r"其中|这些|里面|上述|这几[个项条]?|among them|of these", re.IGNORECASE)
 
 
 def aspect(text: str) -> str | None:
     """What a follow-up asks of the focus: item, who, when or content."""
     if ASK_ITEM.search(text):
         return "item"
-    if WHO.search(text):
+    if ASK_WHO.search(text):
         return "who"
-    if WHEN.search(text):
+    if ASK_WHEN.search(text):
         return "when"
     if ASK_CONTENT.search(text):
         return "content"
@@ -40,14 +48,20 @@ def resolve(q: Query, prev: Answer | None) -> Query:
     """`q` with the focus it refers to, when it points back to the previous answer."""
     if prev is None or not prev.found or q.intent in ("refuse", "advice", "office", "header"):
         return q
-    if q.months or q.offices or q.items or q.sections:
+    items = tuple(dict.fromkeys(c.record_id for c in prev.citations if c.kind == "item"))
+    if q.items or q.sections:
+        return q
+    if q.months or q.offices:
+        # 职业教育有什么安排 → 其中哪些放在下半年: the rows carrying out the items just quoted, in
+        # those months or of those offices (a schedule answer's own rows are narrowed by `inherit`).
+        if items and not prev.rows and AMONG.search(q.text):
+            return replace(q, intent="focus", refers="when", focus_items=items)
         return q
     asked = aspect(q.text)
     pointer = bool(POINTER.search(q.text))
-    bare = not has_content(ASKING.sub("", POINTER.sub("", q.text)))   # 第几条? / 具体内容是什么?
+    bare = not has_content(WHERE.sub("", ASKING.sub("", POINTER.sub("", q.text))))   # 第几条? / 具体内容是什么?
     if asked is None or not (pointer or bare) or not (prev.rows or prev.items):
         return q
-    items = tuple(dict.fromkeys(c.record_id for c in prev.citations if c.kind == "item"))
     return replace(q, intent="focus", refers=asked, focus_rows=prev.rows, focus_items=items)
 
 

@@ -51,6 +51,10 @@ HEADER_FIELDS: list[tuple[str, str]] = [
     (r"发给|主送|下发给|印发给|发送给|addressed to|sent to", "addressees"),
     (r"标题|题目|文件名|文件名称|title", "title"),
 ]
+# The whole year: no month filter, and a follow-up saying it drops the months the last turn had
+# (体卫艺处3月有啥 → 4月呢 → 那全年一共几项). Not a range of 1–12: rows dated 全年 have no month.
+WHOLE_YEAR = re.compile(r"全年|整年|一整年|全年度|all year|whole year|full year|entire year", re.IGNORECASE)
+
 # A header question is about the document itself: it names it, or has nothing left but header words.
 DOC_REF = re.compile(r"通知|文件|本文|公文|这份|该文|工作要点|notice|document", re.IGNORECASE)
 FILLER = re.compile(r"这个|这份|该|本|的|是|什么|哪天|哪个|哪些|哪|多少|几|谁|呢|吗|请问|一下|由|在|有|要|会|"
@@ -149,8 +153,10 @@ class Query:
         bare = not has_content(q.text)               # nothing left but pointers and question words
         pointer = bool(POINTER.search(q.text))
         if prev.intent in ("schedule", "count", "compare"):
-            merged = dict(months=q.months or prev.months,
-                          month_label=q.month_label if q.months else prev.month_label,
+            whole_year = not q.months and bool(WHOLE_YEAR.search(q.text))
+            own_scope = own_scope or whole_year
+            merged = dict(months=q.months or (() if whole_year else prev.months),
+                          month_label=q.month_label if q.months or whole_year else prev.month_label,
                           offices=q.offices or prev.offices)
             if q.intent in ("count", "compare"):
                 return replace(q, **merged)

@@ -116,6 +116,54 @@ def test_scope_follow_ups_keep_working(bot):
     assert rows(a) and all(m <= 6 for m, _ in rows(a)) and all("督导室" in o for _, o in rows(a))
 
 
+@pytest.mark.parametrize("earlier,follow_up,office", [
+    (["体卫艺处3月份有啥活", "4月呢"], "那全年一共几项", "体卫艺处"),
+    (["组织人事处5月有什么"], "全年的呢", "组织人事处"),
+])
+def test_the_whole_year_drops_the_months_of_the_last_turn(bot, earlier, follow_up, office):
+    a = bot.ask(follow_up, earlier)
+    everything = bot.corpus.filter_rows((), (office,))
+    assert a.found and len(rows(a)) == len(everything) > 1
+    assert len({m for m, _ in rows(a)}) > 1
+
+
+@pytest.mark.parametrize("follow_up", ["具体要求写在第几条", "配档表里对应的是第几条", "这个在通知哪一条"])
+def test_where_in_the_notice_a_task_is_written(bot, follow_up):
+    first_q = "校园食品安全专项整治是哪个月的事"
+    first = bot.ask(first_q)
+    linked = {r.item for r in bot.corpus.items_of_rows(first.rows)}
+    a = bot.ask(follow_up, [first_q])
+    assert a.found and linked and set(items(a)) == linked and not rows(a)
+
+
+@pytest.mark.parametrize("follow_up", ["配档表里对应哪几个月", "在配档表中是哪些月份"])
+def test_which_months_carry_out_the_item_just_read(bot, follow_up):
+    a = bot.ask(follow_up, ["第18条讲的啥"])
+    item = next(r for r in bot.corpus.items.values() if r.item == 18)
+    want = {r.id for r in bot.corpus.rows_of_items([item.id])}
+    assert a.found and want and set(a.rows) == want
+
+
+@pytest.mark.parametrize("follow_up,half", [("其中哪些放在下半年", range(7, 13)), ("其中上半年的呢", range(1, 7))])
+def test_among_the_items_just_quoted_by_period(bot, follow_up, half):
+    first_q = "职业教育有什么新安排"
+    first = bot.ask(first_q)
+    assert first.found and first.items and not first.rows
+    item_ids = [c.record_id for c in first.citations if c.kind == "item"]
+    carrying = {r.id for r in bot.corpus.rows_of_items(item_ids)}
+    a = bot.ask(follow_up, [first_q])
+    assert a.found and a.rows and set(a.rows) <= carrying
+    assert all(m in half for m, _ in rows(a))
+
+
+@pytest.mark.parametrize("follow_up", ["还有别的处参与吗", "这些由谁负责", "其他处室配合吗"])
+def test_who_else_takes_part_in_the_task_just_named(bot, follow_up):
+    earlier = ["教师节的活动几月搞"]
+    first = bot.ask(earlier[0])
+    a = bot.ask(follow_up, earlier)
+    assert a.found and a.rows == first.rows and "负责" in a.answer
+
+
 def test_a_new_topic_starts_fresh(bot):
     a = bot.ask("普惠性幼儿园覆盖率目标是多少?", ["全市教育工作会议是几月开?"])
     assert items(a) == [8] and not rows(a)
