@@ -250,7 +250,7 @@ def rarest_in_evidence(q, corpus: Corpus, evidence: list[Evidence], also: tuple[
     return any(corpus.says(text, rarest) for text in texts)
 
 
-_COUNTED = re.compile(r"(?:多少|几)\s*(?:个|所|名|人|项|家|万|亿|台|间|座|批|次|场|支|套)?\s*([\u4e00-\u9fff]{2,12})")
+_COUNTED = re.compile(r"(?:多少|几)\s*(个|所|名|人|项|家|万|亿|台|间|座|批|次|场|支|套)?\s*([\u4e00-\u9fff]{2,12})")
 
 
 _ASKED = re.compile(r"([\u4e00-\u9fff]{2,12}?)(?:是|有|为|能|要)?(?:达到|到)?(?:多少|几)")
@@ -261,10 +261,16 @@ def counted_missing(q, text: str, words) -> str | None:
     not contain (新建多少个校园食堂 answered from an item about 书香校园; 高考分数线), or None.
     `words` should cut dictionary words only: a word jieba's HMM guesses across a boundary
     (实验校要遴选 → 校要) is in no evidence and would refuse every such question."""
-    m = _COUNTED.search(q.text) or _ASKED.search(q.text)
+    counted = _COUNTED.search(q.text)
+    m = counted or _ASKED.search(q.text)
     if not m:
         return None
-    thing = re.sub(r"^(年|月|的|个)", "", re.sub(r"(吗|呢|啊|呀|了)$", "", m.group(1)))
+    # 多少所学校 answered by 新建…中小学、幼儿园60所: a figure in the very classifier asked (所, 名,
+    # 项 …) counts the thing asked, named otherwise. 个 counts anything, so it proves nothing.
+    unit = counted.group(1) if counted else None
+    if unit and unit != "个" and re.search(rf"\d\s*[万亿]?\s*{unit}", text):
+        return None
+    thing = re.sub(r"^(年|月|的|个)", "", re.sub(r"(吗|呢|啊|呀|了)$", "", m.group(m.lastindex)))
     parts = words(thing)
     function = words_tagged(*FUNCTION_TAGS)
     # Adverbs, numerals, conjunctions… (分别, 两年) are never what is missing. Pronouns may be:
