@@ -105,6 +105,9 @@ def _of_question_words(word: str) -> bool:
 
 _LONG_QUESTION_WORDS = frozenset(w for w in QUESTION_WORDS if len(w) >= 2)
 
+# A question about offices as such (哪个处最多, 各处室, which office).
+OFFICE_WORD = re.compile(r"[哪各每]一?个?处|处室|部门|单位|科室|office", re.IGNORECASE)
+
 EN_STOP = frozenset("what which who when where how does did the and are this that with about from for "
                     "its there any tell please will would should can could have has been year plan "
                     "notice item items task tasks due".split())

@@ -16,7 +16,7 @@ from dataclasses import dataclass, replace
 from datetime import date
 
 from bot.settings import SETTINGS
-from bot.text import normalize
+from bot.text import OFFICE_WORD, normalize
 from ingest.offices import OfficeTable
 from ingest.parse import cn_to_int
 
@@ -59,7 +59,9 @@ WHOLE_YEAR = re.compile(r"全年|整年|一整年|全年度|all year|whole year|
 DOC_REF = re.compile(r"通知|文件|本文|公文|这份|该文|工作要点|notice|document", re.IGNORECASE)
 FILLER = re.compile(r"这个|这份|该|本|的|是|什么|哪天|哪个|哪些|哪|多少|几|谁|呢|吗|请问|一下|由|在|有|要|会|"
                     r"那么|那|其中|里面|这条|该条|它|分别|具体|负责|处室|单位|部门|时候|时间|月份|"
-                    r"完成|开展|进行|安排|落实|工作|任务|内容|情况|[?？!！,，。.、\s]")
+                    r"完成|开展|进行|安排|落实|工作|任务|内容|情况|"
+                    # Asking to lay the last answer out again (按月份排一下, 列个清单) says no topic.
+                    r"按|排序|排列|排|列出|列个|列|清单|汇总|整理|归纳|[?？!！,，。.、\s]")
 POINTER = re.compile(r"其中|里面|这条|该条|这一条|上述|上面|它|这项|in it\b|this item|of them\b", re.IGNORECASE)
 OFFICE_NAME = re.compile(r"全称|全名|完整名称|full name|stand for", re.IGNORECASE)
 
@@ -458,7 +460,7 @@ def parse(text: str, offices: OfficeTable, section_titles: dict[str, str],
     if sections:
         return replace(base, intent="section")
     if MOST.search(text) and (months or found_offices or LIST_SCHEDULE.search(text) or "月" in text
-                              or "处室" in text or "month" in low or "office" in low):
+                              or OFFICE_WORD.search(text) or "month" in low):
         return replace(base, intent="compare")
     if OUTLINE.search(low):
         return replace(base, intent="outline")

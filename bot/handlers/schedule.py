@@ -8,7 +8,7 @@ from collections import Counter
 
 from bot.answer import Answer, Citation, say, when_label
 from bot.corpus import Corpus
-from bot.text import content_grams, grams
+from bot.text import OFFICE_WORD, content_grams, grams
 from ingest.records import Record
 
 
@@ -85,8 +85,7 @@ def count(q, corpus: Corpus) -> Answer:
 
 def compare(q, corpus: Corpus) -> Answer:
     fewest = bool(re.search(r"最少|最闲|fewest|least", q.text, re.IGNORECASE))
-    by_office = len(q.offices) >= 2 or (
-        bool(re.search(r"处室|部门|单位|office", q.text, re.IGNORECASE)) and not q.offices)
+    by_office = len(q.offices) >= 2 or (bool(OFFICE_WORD.search(q.text)) and not q.offices)
     rows = corpus.filter_rows(q.months, q.offices, q.docs)
     canon = corpus.offices.canonical
     if by_office:

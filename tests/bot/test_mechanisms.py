@@ -3,6 +3,8 @@ evidence, answerability from the evidence, the dialogue state, and normalisation
 type. Several phrasings per mechanism, including the failing examples quoted in issue 9."""
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from bot.understand import correct, parse
@@ -164,6 +166,21 @@ def test_who_else_takes_part_in_the_task_just_named(bot, follow_up):
     assert a.found and a.rows == first.rows and "负责" in a.answer
 
 
+@pytest.mark.parametrize("earlier,follow_up", [
+    (["市教研院下半年有啥任务"], "按月份排一下"), (["督导室有哪些工作"], "列个清单"),
+])
+def test_asking_to_lay_the_last_answer_out_again_repeats_its_rows(bot, earlier, follow_up):
+    first = bot.ask(earlier[0])
+    a = bot.ask(follow_up, earlier)
+    assert first.rows and a.rows == first.rows
+
+
+@pytest.mark.parametrize("earlier,follow_up", [(["五月有几项"], "哪个处最多"), ([], "哪个处室全年任务最多")])
+def test_which_office_has_most_compares_offices_not_months(bot, earlier, follow_up):
+    a = bot.ask(follow_up, earlier)
+    assert a.found and "各处室" in a.answer and "各月" not in a.answer
+
+
 def test_a_new_topic_starts_fresh(bot):
     a = bot.ask("普惠性幼儿园覆盖率目标是多少?", ["全市教育工作会议是几月开?"])
     assert items(a) == [8] and not rows(a)
@@ -314,6 +331,14 @@ def test_a_programme_the_notice_names_or_paraphrases_is_answered(bot, question, 
 def test_a_refusal_names_the_subject_not_the_words_around_it(bot, question, named, not_named):
     a = bot.ask(question)
     assert not a.found and named in a.answer and not_named not in a.answer
+
+
+@pytest.mark.parametrize("question,unit", [("今年新建改扩建多少所学校", "所"), ("乡村骨干教师培训多少名", "名")])
+def test_a_figure_in_the_classifier_asked_answers_a_count_named_otherwise(bot, question, unit):
+    """学校 is not in 开工新建改扩建中小学、幼儿园60所, but 60所 counts what 多少所 asks."""
+    a = bot.ask(question)
+    quoted = "".join(c.quote for c in a.citations)
+    assert a.found and re.search(rf"\d\s*{unit}", quoted)
 
 
 def test_a_subject_the_notice_speaks_of_is_not_called_unmentioned(bot):
