@@ -149,6 +149,7 @@ class Corpus:
         # would cost a minute at start.
         self.links = _Links({r.id: r for r in self.schedule}, self._link)
         self._bridges: dict[str, tuple[str, ...]] = {}
+        self._own_tokenizer = None
 
     def bridges(self, term: str) -> tuple[str, ...]:
         """The notices' own words for a term they never use: its synonyms (`bot.thesaurus`) that
@@ -178,6 +179,18 @@ class Corpus:
     @property
     def index_loaded(self) -> bool:
         return self._index is not None
+
+    @property
+    def tokenizer(self):
+        """The index's word cutter; before the index is loaded (a schedule question), one made from
+        the same user terms, so that cutting words never loads the embedding model."""
+        if self._index is not None:
+            return self._index.tokenizer
+        if self._own_tokenizer is None:
+            from index.text import Tokenizer, user_terms
+
+            self._own_tokenizer = Tokenizer(user_terms(self.own, self.offices))
+        return self._own_tokenizer
 
     # --- schedule --------------------------------------------------------------------------------
 

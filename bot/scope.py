@@ -132,7 +132,7 @@ def chinese_terms(q, corpus: Corpus, dictionary_only: bool = False) -> list[str]
     """The question's key terms that can occur in the notices: the Chinese ones. `dictionary_only`:
     without the words jieba's HMM guesses (校要), which name nothing (the fitted features keep them,
     as they were fitted with them)."""
-    tok = corpus.index.tokenizer
+    tok = corpus.tokenizer
     words = tok.dictionary_words(q.text) if dictionary_only else tok.words(q.text)
     return [t for t in key_terms(words) if re.search(r"[\u4e00-\u9fff]", t)]
 
@@ -165,7 +165,7 @@ def _rarity(term: str, corpus: Corpus) -> float:
     """-log of the term's relative frequency in jieba's general dictionary; unknown words are rarest,
     and so are the notices' own names (泉悦读, offices: the user dictionary gives them a huge
     frequency only to keep them whole)."""
-    tok = corpus.index.tokenizer
+    tok = corpus.tokenizer
     cutter = tok._cutter()
     if term in tok.term_set:
         return math.log(cutter.total)
@@ -234,6 +234,20 @@ def rows_naming(q, corpus: Corpus, rows: list) -> list:
     if not mentions(corpus.text, rarest):
         return rows
     return [r for r in rows if mentions(r.text, rarest)]
+
+
+def topic_terms(q, corpus: Corpus) -> list[str]:
+    """The words of a schedule question that name a topic rather than work in general (体卫艺处负责
+    近视防控吗: 近视, 防控; not 重点 or 完成): key terms at least `topic_min_rarity` rare, other than
+    office names and the period asked (上半年)."""
+    label = q.month_label or ""
+    terms = chinese_terms(q, corpus, dictionary_only=True)
+    # Two common words the notices write as one name (科学 + 教育 → 科学教育) name a topic together.
+    pairs = [a + b for a, b in zip(terms, terms[1:]) if a + b in q.text and a + b in corpus.text]
+    parts = {w for p in pairs for w in terms if w in p}
+    return pairs + [t for t in terms if t not in parts
+                    and _rarity(t, corpus) >= corpus.settings.topic_min_rarity and not corpus.offices.canonical(t)
+                    and t not in label and not re.search(r"月|季度|半年|全年", t)]
 
 
 def rarest_in_evidence(q, corpus: Corpus, evidence: list[Evidence], also: tuple[str, ...] = ()) -> bool:

@@ -52,6 +52,11 @@ class Settings:
     """A schedule row that shares too few 4-character runs with any item is still linked to the one
     sentence holding at least this share of its character pairs. Lower links more reworded rows,
     and more wrongly."""
+    topic_min_rarity: float = 12.0
+    """A word of a schedule question names a topic (近视, 足球, 体质: the rows listed must speak of
+    it) when it is at least this rare in general Chinese, -ln(frequency) in jieba's dictionary;
+    commoner words (重点 10.3, 完成 10.0, 考试 10.8) describe work in general and filter nothing.
+    Lower filters rows by more words (precision), higher by fewer (recall)."""
     # Understanding -------------------------------------------------------------------------------
     fuzzy_min_len: int = 4
     """Near-miss terms (one character off) are corrected only for vocabulary terms at least this

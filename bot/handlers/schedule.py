@@ -8,6 +8,7 @@ from collections import Counter
 
 from bot.answer import Answer, Citation, say, when_label
 from bot.corpus import Corpus
+from bot.scope import _rarest, topic_terms
 from bot.text import OFFICE_WORD, content_grams, grams
 from ingest.records import Record
 
@@ -59,14 +60,40 @@ def empty(q, corpus: Corpus, scope: str) -> Answer:
     return Answer(text, False, (), q)
 
 
+def _phrase(text: str, terms: list[str]) -> str:
+    """The terms as the question writes them: 近视防控 for 近视 + 防控 when adjacent there."""
+    joined = "".join(terms)
+    return joined if joined in text else "、".join(terms)
+
+
+def not_in_rows(q, corpus: Corpus, scope: str, topics: list[str]) -> str:
+    """No row of the scope asked speaks of the topic: said so, naming the items that do, if any."""
+    phrase = _phrase(q.text, topics)
+    items = [r for r in corpus.items.values()
+             if (not q.docs or r.doc_id in q.docs) and all(corpus.says(r.text, t) for t in topics)]
+    text = say(q, f"配档表中{scope}的工作没有直接提到“{phrase}”", f"No 配档表 task for {scope} names “{phrase}”")
+    if items:
+        text += say(q, "(通知中提到它的:", " (the notice mentions it in: ") + "".join(
+            corpus.cite(r).label for r in items) + say(q, ",未写责任处室和月份)", ", with no office or month)")
+    return text + say(q, ";以下是全部工作。", "; all its tasks follow.")
+
+
 def schedule(q, corpus: Corpus) -> Answer:
     rows = corpus.filter_rows(q.months, q.offices, q.docs)
     scope = scope_label(q)
     if not rows:
         return empty(q, corpus, scope)
+    topics = topic_terms(q, corpus)
+    note = ""
+    if topics:   # 体卫艺处…体质健康抽查: the office's rows about 体质, not all of them
+        about = [r for r in rows if all(corpus.says(r.text, t) for t in topics)]
+        if about:
+            rows, scope = about, f"{scope} · {_phrase(q.text, topics)}"
+        else:    # the rows may say it otherwise (中考 / 初中学业水平考试): all of them, and said so
+            note = not_in_rows(q, corpus, scope, topics)
     lines, cites = row_lines(q, corpus, rows)
     head = say(q, f"**{scope}**:配档表中共 {len(rows)} 项工作:", f"**{scope}**: {len(rows)} task(s) in the 配档表:")
-    return Answer("\n".join([head, *lines]), True, tuple(cites), q)
+    return Answer("\n".join([note, head, *lines]).lstrip("\n"), True, tuple(cites), q)
 
 
 def count(q, corpus: Corpus) -> Answer:

@@ -181,6 +181,34 @@ def test_which_office_has_most_compares_offices_not_months(bot, earlier, follow_
     assert a.found and "各处室" in a.answer and "各月" not in a.answer
 
 
+@pytest.mark.parametrize("question,office,topic", [
+    ("which month does 体卫艺处 do the 体质健康 spot check", "体卫艺处", "体质"),
+    ("体卫艺处的体质健康抽查在几月", "体卫艺处", "体质"),
+    ("基教处科学教育有哪些安排", "基教处", "科学教育"),
+    ("基教处上半年跟科学教育有关的工作", "基教处", "科学教育"),
+])
+def test_an_office_s_rows_about_a_topic_are_only_those(bot, question, office, topic):
+    a = bot.ask(question)
+    everything = bot.corpus.filter_rows((), (office,))
+    got = [bot.corpus.by_id[r] for r in a.rows]
+    assert a.found and got and len(got) < len(everything)
+    assert all(topic in r.text for r in got)
+
+
+@pytest.mark.parametrize("question,office", [("体卫艺处负责近视防控吗", "体卫艺处"), ("体卫艺处负责校车吗", "体卫艺处")])
+def test_a_topic_no_row_of_the_office_names_is_said_and_all_its_rows_follow(bot, question, office):
+    a = bot.ask(question)
+    assert "没有直接提到" in a.answer
+    assert len(a.rows) == len(bot.corpus.filter_rows((), (office,)))
+
+
+@pytest.mark.parametrize("question,office", [("市教研院负责的重点工作有哪些？", "市教研院"),
+                                             ("职高教处要完成哪些工作", "职高教处")])
+def test_words_for_work_in_general_filter_no_rows(bot, question, office):
+    a = bot.ask(question)
+    assert len(a.rows) == len(bot.corpus.filter_rows((), (office,))) and "没有直接提到" not in a.answer
+
+
 def test_a_new_topic_starts_fresh(bot):
     a = bot.ask("普惠性幼儿园覆盖率目标是多少?", ["全市教育工作会议是几月开?"])
     assert items(a) == [8] and not rows(a)
