@@ -19,7 +19,7 @@ from bot.corpus import Corpus
 from bot.handlers import content, schedule
 from bot.handlers.refusal import not_covered
 from bot.scope import (Answerability, absent_name, absent_terms, counted_missing, foreign, holdings,
-                       rows_naming, with_bridges)
+                       rows_naming, topic_terms, with_bridges)
 from bot.settings import SETTINGS, Settings
 from bot.text import mentions, sentences
 from bot.understand import RELATIVE, Query, has_content, parse, today
@@ -268,6 +268,10 @@ class Bot:
                                   f"The 配档表 has no task of {named} for {schedule.scope_label(q)}."), False, (), q)
         if not rows:
             return schedule.no_rows_for_items(q, [r.item for r in items])
+        # 科学教育有什么安排 → 什么时候?: of item 15's rows, those about 科学教育 when any are (the
+        # item's other rows carry out its other sentences); else all of them.
+        topics = topic_terms(replace(q, text=q.context, month_label=None), c) if q.context else []
+        rows = [r for r in rows if all(c.says(r.text, t) for t in topics)] or rows
         a = schedule.rows_of_focus(q, c, rows)
         cites = tuple(c.cite(i, i.title or "") for i in items)
         return replace(a, answer=a.answer + say(q, "\n(落实", "\n(carrying out ") + "".join(x.label for x in cites) + ")",

@@ -55,14 +55,19 @@ def resolve(q: Query, prev: Answer | None) -> Query:
         # 职业教育有什么安排 → 其中哪些放在下半年: the rows carrying out the items just quoted, in
         # those months or of those offices (a schedule answer's own rows are narrowed by `inherit`).
         if items and not prev.rows and AMONG.search(q.text):
-            return replace(q, intent="focus", refers="when", focus_items=items)
+            return replace(q, intent="focus", refers="when", focus_items=items, context=_asked(prev))
         return q
     asked = aspect(q.text)
     pointer = bool(POINTER.search(q.text))
     bare = not has_content(WHERE.sub("", ASKING.sub("", POINTER.sub("", q.text))))   # 第几条? / 具体内容是什么?
     if asked is None or not (pointer or bare) or not (prev.rows or prev.items):
         return q
-    return replace(q, intent="focus", refers=asked, focus_rows=prev.rows, focus_items=items)
+    return replace(q, intent="focus", refers=asked, focus_rows=prev.rows, focus_items=items, context=_asked(prev))
+
+
+def _asked(prev: Answer) -> str:
+    """What the previous question said: its topic (校园足球) narrows the rows of the items it got."""
+    return getattr(prev.query, "text", "") or ""
 
 
 def other_document(q: Query, prev: Query | None, places: set[str], years: set[str]) -> Query:

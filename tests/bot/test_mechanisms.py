@@ -209,6 +209,18 @@ def test_words_for_work_in_general_filter_no_rows(bot, question, office):
     assert len(a.rows) == len(bot.corpus.filter_rows((), (office,))) and "没有直接提到" not in a.answer
 
 
+@pytest.mark.parametrize("first_q,follow_up,topic", [("学生体质健康有什么安排", "几月份", "体质"),
+                                                     ("教师节有什么安排", "几月份", "教师节"),
+                                                     ("教师节有什么安排", "谁负责", "教师节")])
+def test_when_of_a_topic_lists_the_item_s_rows_about_it(bot, first_q, follow_up, topic):
+    first = bot.ask(first_q)
+    item_ids = [c.record_id for c in first.citations if c.kind == "item"]
+    carrying = bot.corpus.rows_of_items(item_ids)
+    a = bot.ask(follow_up, [first_q])
+    got = [bot.corpus.by_id[r] for r in a.rows]
+    assert got and all(topic in r.text for r in got) and len(got) < len(carrying)
+
+
 def test_a_new_topic_starts_fresh(bot):
     a = bot.ask("普惠性幼儿园覆盖率目标是多少?", ["全市教育工作会议是几月开?"])
     assert items(a) == [8] and not rows(a)
