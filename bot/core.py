@@ -174,7 +174,7 @@ class Bot:
             return not_covered(q, "foreign", chosen.missing or say(q, "所问的文件", "the document asked about"),
                                holdings(c))
         q = replace(q, docs=chosen.docs)
-        if q.intent in RETRIEVAL:
+        if q.intent in RETRIEVAL + ("schedule",):   # 烟台…职称工作: 烟台 chose the notice, 职称 is the topic
             q = replace(q, text=documents.without_selectors(q.text, c) or q.text)
         if len(chosen.docs) > 1 and q.intent in EACH and not q.items:
             return self._each(q)   # 两年的…分别是多少: one answer per notice, each from its own rows or evidence

@@ -393,7 +393,13 @@ def correct(text: str, vocabulary: frozenset[str], known: str) -> tuple[str, tup
     fixes: list[tuple[str, str]] = []
     for run in re.findall(r"[\u4e00-\u9fff]{2,}", text):
         n = len(run)
+        # The corpus's own terms written right are left whole: 烟台教师工作科 holds the office
+        # 教师工作科, so 烟台教师 is not a slip of 烟台名师.
         taken = [False] * n
+        for size in by_len:
+            for start in range(n - size + 1):
+                if run[start:start + size] in vocabulary:
+                    taken[start:start + size] = [True] * size
         for size in range(min(n, 12), 1, -1):
             for start in range(n - size + 1):
                 window = run[start:start + size]

@@ -8,7 +8,7 @@ from collections import Counter
 
 from bot.answer import Answer, Citation, say, when_label
 from bot.corpus import Corpus
-from bot.scope import _rarest, topic_terms
+from bot.scope import _rarest, chinese_terms, topic_terms
 from bot.text import OFFICE_WORD, content_grams, grams
 from ingest.records import Record
 
@@ -165,8 +165,12 @@ def _common_run(a: str, b: str) -> int:
 def no_row_for_task(q, corpus: Corpus, evidence) -> Answer:
     """A when / who question about a task an item speaks of but no 配档表 row lists: said so,
     naming the item (the notice gives no month or office for it), not answered."""
-    best = evidence[0].record if evidence else None
-    if best is None or best.kind != "item":
+    # The item speaking of the most of the question's terms, first ranked on a tie: 近视防控 is in
+    # item 6, while item 3's 廉政风险防控 may rank first on 防控 alone.
+    terms = chinese_terms(q, corpus, dictionary_only=True)
+    ranked = [e.record for e in evidence[:5] if e.record.kind == "item"]
+    best = max(ranked, key=lambda r: sum(corpus.says(r.text, t) for t in terms), default=None)
+    if best is None:
         return Answer(say(q, "配档表中没有找到这项工作的安排。", "No 配档表 row lists this task."), False, (), q)
     c = corpus.cite(best, best.title or "")
     return Answer(say(q, f"配档表中没有列出这项工作的时间和责任单位;通知中讲到它的是第{best.item}条“{best.title}”{c.label}。",

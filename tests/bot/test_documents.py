@@ -185,3 +185,16 @@ def test_which_notice_is_newest_lists_the_notices_newest_first(two_cities):
 def test_how_many_items_each_notice_has(two_cities):
     a = two_cities.ask("济南和烟台分别有多少条")
     assert a.found and "通知共 8 条,分 3 个部分" in a.answer and "通知共 20 条,分 5 个部分" in a.answer
+
+
+def test_an_office_written_right_is_not_corrected_into_a_nearby_term(two_cities):
+    """烟台教师工作科: 烟台教师 is one character off 烟台名师, but 教师工作科 is an office of the notice."""
+    a = two_cities.ask("烟台教师工作科的职称工作几月")
+    assert "按“" not in a.answer and a.rows
+    assert all("教师工作科" in two_cities.corpus.by_id[r].offices for r in a.rows)
+
+
+@pytest.mark.parametrize("question", ["烟台教师工作科的职称工作几月", "烟台2025年教师工作科的职称工作有哪些"])
+def test_the_place_that_chose_the_notice_is_not_a_topic_of_its_rows(two_cities, question):
+    a = two_cities.ask(question)
+    assert a.found and a.rows and "烟台" not in a.answer.split("以下是")[0]

@@ -221,6 +221,15 @@ def test_when_of_a_topic_lists_the_item_s_rows_about_it(bot, first_q, follow_up,
     assert got and all(topic in r.text for r in got) and len(got) < len(carrying)
 
 
+@pytest.mark.parametrize("question", ["近视防控谁负责", "近视防控工作几月开展"])
+def test_a_task_no_row_lists_names_the_item_that_speaks_of_all_its_words(bot, question):
+    """Item 3's 廉政风险防控 shares 防控; the item to name is the one holding 近视 too."""
+    a = bot.ask(question)
+    cited = [bot.corpus.by_id[c.record_id] for c in a.citations if c.kind == "item"]
+    assert not a.found and not a.rows and len(cited) == 1
+    assert "近视" in cited[0].text and "防控" in cited[0].text
+
+
 def test_a_new_topic_starts_fresh(bot):
     a = bot.ask("普惠性幼儿园覆盖率目标是多少?", ["全市教育工作会议是几月开?"])
     assert items(a) == [8] and not rows(a)
