@@ -72,7 +72,9 @@ def foreign(q, corpus: Corpus, words: list[str] | None) -> str | None:
         if corpus.doc_years and year not in corpus.doc_years:
             # A year the notices mention only in passing (2025届…) is fine if the question is
             # about that very phrase.
-            if not any(year in r.text and len(grams(q.text) & grams(r.text)) >= 6 for r in corpus.records):
+            # The year's own characters (2023年) are not what the question shares with such a phrase.
+            rest = content_grams(re.sub(year + r"\s*年?", " ", q.text))
+            if not any(year in r.text and len(rest & grams(r.text)) >= 6 for r in corpus.records):
                 return f"{year}年"
     for org in _ORG.findall(q.text):
         # The match has no left boundary (谁负责组建市…委员会): held if any tail of it is.
