@@ -11,11 +11,11 @@ import re
 from dataclasses import replace
 
 from bot.answer import Answer
-from bot.understand import WHEN, WHO, Query, has_content
+from bot.understand import WHEN, WHO, Query, cn_to_int, has_content
 
 POINTER = re.compile(r"它|这项|这个|这些|这几[个项条]?|这次|这场|这件|此项|该项|该工作|该会|这一?工作|上面那|上述|刚才|前面那|"
                      r"\bit\b|\bthis\b|\bthat\b", re.IGNORECASE)
-ASK_ITEM = re.compile(r"第几条|哪一?条|哪个条目|哪部分|出自|which item|what item", re.IGNORECASE)
+ASK_ITEM = re.compile(r"第几条|哪[一几]?条|哪个条目|哪部分|出自|which item|what item", re.IGNORECASE)
 ASK_CONTENT = re.compile(r"具体内容|具体是|具体要求|具体要|详细(说说|讲讲|介绍)?|展开(说说|讲讲)?|讲了?什么|说了?什么|内容是|怎么做|details?|what does it say",
                          re.IGNORECASE)
 
@@ -27,6 +27,11 @@ ASK_WHEN = re.compile(WHEN.pattern + r"|哪几个月|哪些月份?|几个月份"
 ASKING = re.compile("|".join(p.pattern for p in (ASK_ITEM, ASK_WHO, ASK_WHEN, ASK_CONTENT)), re.IGNORECASE)
 # Where in the notice a thing is written (配档表里对应哪几个月, 要求写在第几条): no topic of its own.
 WHERE = re.compile(r"配档表|附件|附表|安排表|通知|文件|原文|对应|写在|放在|列在|出现在|属于|里面?|中|哪几个")
+# One task of the last list by its place in it (第一个是哪条里的, 最后一项谁负责, the second one).
+ORDINAL = re.compile(r"第\s*([一二三四五六七八九十\d]{1,3})\s*[个项件]|最后一[个项件]|"
+                     r"\b(first|second|third|last) (one|task|item)\b", re.IGNORECASE)
+_EN_ORDINALS = {"first": 1, "second": 2, "third": 3}
+
 # Among what the last answer was about (其中哪些放在下半年, 这些里基教处的).
 AMONG = re.compile(r"其中|这些|里面|上述|这几[个项条]?|among them|of these", re.IGNORECASE)
 
@@ -58,11 +63,26 @@ def resolve(q: Query, prev: Answer | None) -> Query:
             return replace(q, intent="focus", refers="when", focus_items=items, context=_asked(prev))
         return q
     asked = aspect(q.text)
+    picked = _ordinal(q.text, prev.rows)
+    if picked and asked:
+        return replace(q, intent="focus", refers=asked, focus_rows=(picked,), focus_items=(), context=_asked(prev))
     pointer = bool(POINTER.search(q.text))
     bare = not has_content(WHERE.sub("", ASKING.sub("", POINTER.sub("", q.text))))   # 第几条? / 具体内容是什么?
     if asked is None or not (pointer or bare) or not (prev.rows or prev.items):
         return q
     return replace(q, intent="focus", refers=asked, focus_rows=prev.rows, focus_items=items, context=_asked(prev))
+
+
+def _ordinal(text: str, rows: tuple[str, ...]) -> str | None:
+    """The row a 第N个 / 最后一个 of the question names in the last answer's list, if there is one."""
+    m = ORDINAL.search(text)
+    if not m or not rows:
+        return None
+    word = (m.group(1) or m.group(2) or "").lower()
+    if "最后" in m.group(0) or word == "last":
+        return rows[-1]
+    n = _EN_ORDINALS.get(word) or (int(word) if word.isdigit() else cn_to_int(word))
+    return rows[n - 1] if n and 1 <= n <= len(rows) else None
 
 
 def _asked(prev: Answer) -> str:

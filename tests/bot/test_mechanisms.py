@@ -481,3 +481,20 @@ def test_a_question_in_the_notice_s_own_words_never_reads_the_synonym_table(bot)
 def test_a_year_the_notice_writes_in_a_task_is_that_task_s_not_another_notice(bot, question):
     a = bot.ask(question)
     assert a.found and len(a.rows) == 1 and "2025" in bot.corpus.by_id[a.rows[0]].text
+
+
+@pytest.mark.parametrize("follow_up,index,refers", [
+    ("第一个是哪条里的", 0, "item"), ("第二项谁负责", 1, "who"), ("最后一个是几月", -1, "when"),
+    ("the second one: who is responsible?", 1, "who"),
+])
+def test_a_task_of_the_last_list_by_its_place_in_it(bot, follow_up, index, refers):
+    earlier = ["学前处都干啥"]
+    listed = bot.ask(earlier[0]).rows
+    assert len(listed) >= 3
+    a = bot.ask(follow_up, earlier)
+    row = bot.corpus.by_id[listed[index]]
+    assert a.found
+    if refers == "item":
+        assert set(items(a)) == {r.item for r in bot.corpus.items_of_rows([row.id])}
+    else:
+        assert a.rows == (row.id,)
