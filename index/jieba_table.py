@@ -71,7 +71,7 @@ class FreqTable:
         return len(self._loaded)
 
 
-def _replace(path: Path, data: bytes) -> None:
+def replace_file(path: Path, data: bytes) -> None:
     """Write `data` to `path` atomically (a reader never sees half a file); OSError if it cannot."""
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(f".{path.name}.tmp-{os.getpid()}")
@@ -89,7 +89,7 @@ def _write(path: Path, key: str) -> tuple[dict[str, bytes], int]:
     for word, freq in full.FREQ.items():
         by_first.setdefault(word[:1], {})[word] = freq
     pieces = {first: marshal.dumps(words) for first, words in by_first.items()}
-    _replace(path, marshal.dumps((FORMAT, key, full.total, pieces)))
+    replace_file(path, marshal.dumps((FORMAT, key, full.total, pieces)))
     return pieces, full.total
 
 
@@ -142,7 +142,7 @@ def words_tagged(*tags: str) -> frozenset[str]:
     with open(Path(jieba.__file__).parent / "dict.txt", encoding="utf-8") as f:
         words = sorted(w for w, _, t in (line.split() for line in f) if t in wanted)
     try:
-        _replace(path, ("\n".join(words) + "\n").encode("utf-8"))
+        replace_file(path, ("\n".join(words) + "\n").encode("utf-8"))
     except OSError as e:
         log.warning("cannot cache jieba's %s words in %s (%s)", "/".join(wanted), path, e)
     return frozenset(words)
