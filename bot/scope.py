@@ -146,6 +146,10 @@ FUNCTION_TAGS = ("r", "rr", "rz", "m", "mq", "q", "p", "c", "u", "uj", "ul", "uz
                  "y", "e", "o", "d", "ad", "df")
 
 
+# Parts of speech that name things, as jieba's dictionary tags them.
+NOUN_TAGS = ("n", "nz", "nt", "nr", "ns", "vn", "an")
+
+
 def absent_terms(q, corpus: Corpus) -> list[str]:
     """Key terms of the question that occur nowhere in the corpus, not even as a synonym (Chinese
     only: the notices are), function words left out: the subjects a refusal can name."""
@@ -247,7 +251,10 @@ def topic_terms(q, corpus: Corpus) -> list[str]:
     # Two common words the notices write as one name (科学 + 教育 → 科学教育) name a topic together.
     pairs = [a + b for a, b in zip(terms, terms[1:]) if a + b in q.text and a + b in corpus.text]
     parts = {w for p in pairs for w in terms if w in p}
-    return pairs + [t for t in terms if t not in parts
+    # A word the notices never write counts only if jieba's dictionary calls it a noun (校车): a
+    # colloquial verb or a typo (干嘛) is no topic.
+    nouns = words_tagged(*NOUN_TAGS)
+    return pairs + [t for t in terms if t not in parts and (mentions(corpus.text, t) or t in nouns)
                     and _rarity(t, corpus) >= corpus.settings.topic_min_rarity and not corpus.offices.canonical(t)
                     and t not in label and not re.search(r"月|季度|半年|全年", t)]
 

@@ -78,9 +78,17 @@ def not_in_rows(q, corpus: Corpus, scope: str, topics: list[str]) -> str:
     return text + say(q, ";以下是全部工作。", "; all its tasks follow.")
 
 
+# Offices named together as doing a task together (基教处跟市教研院一起负责的): rows of all of them.
+JOINT = re.compile(r"一起|共同|联合|一同|合作|同时负责|都负责|都参与|jointly|together", re.IGNORECASE)
+
+
 def schedule(q, corpus: Corpus) -> Answer:
     rows = corpus.filter_rows(q.months, q.offices, q.docs)
     scope = scope_label(q)
+    if len(q.offices) >= 2 and JOINT.search(q.text):
+        canon = corpus.offices.canonical
+        rows = [r for r in rows if set(q.offices) <= {canon(o) or o for o in r.offices}]
+        scope = say(q, f"{scope}(共同负责)", f"{scope} (together)")
     if not rows:
         return empty(q, corpus, scope)
     topics = topic_terms(q, corpus)

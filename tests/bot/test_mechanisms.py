@@ -205,7 +205,8 @@ def test_a_topic_no_row_of_the_office_names_is_said_and_all_its_rows_follow(bot,
 
 
 @pytest.mark.parametrize("question,office", [("市教研院负责的重点工作有哪些？", "市教研院"),
-                                             ("职高教处要完成哪些工作", "职高教处")])
+                                             ("职高教处要完成哪些工作", "职高教处"),
+                                             ("督导室全年要干嘛", "督导室"), ("督导室都在忙些什么", "督导室")])
 def test_words_for_work_in_general_filter_no_rows(bot, question, office):
     a = bot.ask(question)
     assert len(a.rows) == len(bot.corpus.filter_rows((), (office,))) and "没有直接提到" not in a.answer
@@ -230,6 +231,21 @@ def test_a_task_no_row_lists_names_the_item_that_speaks_of_all_its_words(bot, qu
     cited = [bot.corpus.by_id[c.record_id] for c in a.citations if c.kind == "item"]
     assert not a.found and not a.rows and len(cited) == 1
     assert "近视" in cited[0].text and "防控" in cited[0].text
+
+
+@pytest.mark.parametrize("question", ["基教处跟市教研院一起负责的工作有哪些", "基教处和市教研院共同负责哪些工作"])
+def test_offices_named_as_working_together_get_the_rows_of_both(bot, question):
+    a = bot.ask(question)
+    canon = bot.corpus.offices.canonical
+    got = [bot.corpus.by_id[r] for r in a.rows]
+    assert a.found and got
+    assert all({"基教处", "市教研院"} <= {canon(o) or o for o in r.offices} for r in got)
+
+
+@pytest.mark.parametrize("question", ["职高教处和产业处哪个活多", "职高教处和产业处谁的任务更多"])
+def test_which_of_two_offices_has_more_is_a_comparison(bot, question):
+    a = bot.ask(question)
+    assert a.found and "各处室" in a.answer and "职高教处" in a.answer and "产业处" in a.answer
 
 
 def test_a_new_topic_starts_fresh(bot):
