@@ -189,6 +189,9 @@ class Bot:
             return ROUTES[q.intent](q, c)
         if q.intent == "when_who" and q.items:   # 第18条 → 谁负责?: the rows that carry it out
             rows = c.rows_of_items({r.id for r in c.find_items(q.items, q.docs)})
+            # 第7条里提到的寄宿制培训机构管理办法谁来定: of its rows, those about what is named.
+            topics = topic_terms(q, c)
+            rows = [r for r in rows if all(c.says(r.text, t) for t in topics)] or rows
             return schedule.rows_with_items(q, c, rows) if rows else schedule.no_rows_for_items(q, q.items)
         if q.items:
             return content.figure(q, c, []) if q.intent == "figure" else content.item(q, c)

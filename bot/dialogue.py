@@ -54,6 +54,11 @@ def resolve(q: Query, prev: Answer | None) -> Query:
     if prev is None or not prev.found or q.intent in ("refuse", "advice", "office", "header"):
         return q
     items = tuple(dict.fromkeys(c.record_id for c in prev.citations if c.kind == "item"))
+    if len(q.items) == 1 and AMONG.search(q.text) and len(items) > 1 and not prev.rows:
+        # 第二部分讲什么 → 其中第一条呢: the first of the items just listed, not item 1.
+        listed = [c.item for c in prev.citations if c.kind == "item"]
+        n = q.items[0]
+        return replace(q, items=(listed[n - 1],)) if 1 <= n <= len(listed) else q
     if q.items or q.sections:
         return q
     if q.months or q.offices:

@@ -248,6 +248,22 @@ def test_which_of_two_offices_has_more_is_a_comparison(bot, question):
     assert a.found and "各处室" in a.answer and "职高教处" in a.answer and "产业处" in a.answer
 
 
+@pytest.mark.parametrize("follow_up,position", [("其中第一条呢", 0), ("其中第三条讲的啥", 2)])
+def test_the_nth_item_among_those_just_listed(bot, follow_up, position):
+    first = bot.ask("第二部分讲什么")
+    listed = items(first)
+    a = bot.ask(follow_up, ["第二部分讲什么"])
+    assert len(listed) >= 3 and items(a) == [listed[position]]
+
+
+@pytest.mark.parametrize("question,topic", [("第7条里提到的寄宿制培训机构管理办法谁来定", "寄宿制"),
+                                            ("第7条的寄宿制培训机构管理办法几月制定", "寄宿制")])
+def test_who_of_a_task_named_within_an_item_is_that_task_s_row(bot, question, topic):
+    a = bot.ask(question)
+    got = [bot.corpus.by_id[r] for r in a.rows]
+    assert a.found and got and all(topic in r.text for r in got)
+
+
 def test_a_new_topic_starts_fresh(bot):
     a = bot.ask("普惠性幼儿园覆盖率目标是多少?", ["全市教育工作会议是几月开?"])
     assert items(a) == [8] and not rows(a)
