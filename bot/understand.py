@@ -345,13 +345,19 @@ def _sound_index(vocabulary: frozenset[str]) -> dict[str, str]:
 
 def _edge_slip_of_known(window: str, term: str, known: str) -> bool:
     """The window differs from the term only in its first or last character, and the rest of it
-    already occurs in the corpus: it is more likely ordinary words than a slip of the term."""
+    occurs in the corpus other than within the term: it is more likely ordinary words than a slip
+    of the term (哪个处室 is not 哪各处室; but 校园天言 is a slip of 校园天眼: 校园天 occurs only
+    inside it). A rest of two characters counts wherever it occurs."""
     diff = [i for i, (x, y) in enumerate(zip(window, term)) if x != y]
     if diff == [0]:
-        return window[1:] in known
-    if diff == [len(window) - 1]:
-        return window[:-1] in known
-    return False
+        rest = window[1:]
+    elif diff == [len(window) - 1]:
+        rest = window[:-1]
+    else:
+        return False
+    if len(rest) < 3:   # two characters (处室 of 个处室 / 各处室) are an ordinary word wherever they occur
+        return rest in known
+    return known.count(rest) > known.count(term)
 
 
 def one_off(a: str, b: str) -> bool:

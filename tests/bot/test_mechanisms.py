@@ -282,6 +282,20 @@ def test_near_miss_programme_name_is_corrected_and_said(bot):
     assert items(a) == [7] and "按“双减”理解" in a.answer
 
 
+@pytest.mark.parametrize("question,typed,meant", [("校园天言工程是啥", "校园天言", "校园天眼"),
+                                                  ("校园天言工程有什么要求", "校园天言", "校园天眼")])
+def test_a_slip_in_the_last_character_of_a_programme_name_is_corrected(bot, question, typed, meant):
+    """校园天 occurs in the notice only inside 校园天眼, so 校园天言 is no ordinary text."""
+    q = bot.understand(question)
+    assert (typed, meant) in q.corrections
+    assert bot.ask(question).found
+
+
+@pytest.mark.parametrize("question", ["哪个处室负责教师节", "哪个处室牵头"])
+def test_an_ordinary_word_next_to_an_office_name_is_not_corrected(bot, question):
+    assert bot.understand(question).corrections == ()
+
+
 def test_correction_is_pure_and_leaves_known_words_alone():
     vocab = frozenset(["双减", "泉引桥", "全环境立德树人"])
     assert correct("双剪政策", vocab, "双减") == ("双减政策", (("双剪", "双减"),))
