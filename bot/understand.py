@@ -343,11 +343,12 @@ def _sound_index(vocabulary: frozenset[str]) -> dict[str, str]:
     return out
 
 
-def _edge_slip_of_known(window: str, term: str, known: str) -> bool:
+def _edge_slip_of_known(window: str, term: str, known: str, is_word=None) -> bool:
     """The window differs from the term only in its first or last character, and the rest of it
     occurs in the corpus other than within the term: it is more likely ordinary words than a slip
     of the term (哪个处室 is not 哪各处室; but 校园天言 is a slip of 校园天眼: 校园天 occurs only
-    inside it). A rest of two characters counts wherever it occurs."""
+    inside it). A rest of two characters that is a word (`is_word`: 处室, not 泉引 of 泉引桥) counts
+    wherever it occurs."""
     diff = [i for i, (x, y) in enumerate(zip(window, term)) if x != y]
     if diff == [0]:
         rest = window[1:]
@@ -355,8 +356,8 @@ def _edge_slip_of_known(window: str, term: str, known: str) -> bool:
         rest = window[:-1]
     else:
         return False
-    if len(rest) < 3:   # two characters (处室 of 个处室 / 各处室) are an ordinary word wherever they occur
-        return rest in known
+    if len(rest) < 3 and (is_word is None or is_word(rest)):
+        return rest in known   # a word of two characters (处室 of 个处室 / 各处室) is ordinary wherever it occurs
     return known.count(rest) > known.count(term)
 
 
@@ -375,7 +376,8 @@ def _shapes(vocabulary: frozenset[str]) -> tuple[dict[int, list[str]], set[tuple
     return by_len, {(len(t), i, ch) for ts in by_len.values() for t in ts for i, ch in enumerate(t)}
 
 
-def correct(text: str, vocabulary: frozenset[str], known: str) -> tuple[str, tuple[tuple[str, str], ...]]:
+def correct(text: str, vocabulary: frozenset[str], known: str,
+            is_word=None) -> tuple[str, tuple[tuple[str, str], ...]]:
     """Near-miss spellings of the corpus's own terms, corrected: a run of characters that does not
     occur in the corpus (`known`) but sounds like a vocabulary term (双剪 → 双减, an input-method
     slip), or, for terms of `fuzzy_min_len` or more characters, differs from one in one inner
@@ -412,7 +414,7 @@ def correct(text: str, vocabulary: frozenset[str], known: str) -> tuple[str, tup
                 if any(taken[start:start + size]) or window in known or window in vocabulary:
                     continue
                 term = sounds.get(" ".join(lazy_pinyin(window)))
-                if term and size >= 3 and _edge_slip_of_known(window, term, known):
+                if term and size >= 3 and _edge_slip_of_known(window, term, known, is_word):
                     term = None   # 哪个处室 is not 哪各处室: the rest of the window is ordinary text
                 if term is None and size >= SETTINGS.fuzzy_min_len:
                     term = next((t for t in by_len.get(size, ()) if Hamming.distance(window, t) == 1
@@ -426,11 +428,11 @@ def correct(text: str, vocabulary: frozenset[str], known: str) -> tuple[str, tup
 
 
 def parse(text: str, offices: OfficeTable, section_titles: dict[str, str],
-          vocabulary: frozenset[str] = frozenset(), known: str = "") -> Query:
+          vocabulary: frozenset[str] = frozenset(), known: str = "", is_word=None) -> Query:
     text = normalize(text)
     raw = text
     text = MARKUP.sub(" ", text).strip()
-    text, corrections = correct(text, vocabulary, known)
+    text, corrections = correct(text, vocabulary, known, is_word)
     low = text.lower()
     months, label = parse_months(text)
     found_offices = tuple(o for o in offices.find_all(text) if o != "各处室")

@@ -283,7 +283,10 @@ def test_near_miss_programme_name_is_corrected_and_said(bot):
 
 
 @pytest.mark.parametrize("question,typed,meant", [("校园天言工程是啥", "校园天言", "校园天眼"),
-                                                  ("校园天言工程有什么要求", "校园天言", "校园天眼")])
+                                                  ("校园天言工程有什么要求", "校园天言", "校园天眼"),
+                                                  # 泉引 and 泉悦 are no words: only parts of the names
+                                                  ("泉引乔工程啥时候开现场会", "泉引乔", "泉引桥"),
+                                                  ("泉悦毒读书工程怎么搞", "泉悦毒", "泉悦读")])
 def test_a_slip_in_the_last_character_of_a_programme_name_is_corrected(bot, question, typed, meant):
     """校园天 occurs in the notice only inside 校园天眼, so 校园天言 is no ordinary text."""
     q = bot.understand(question)
