@@ -76,6 +76,9 @@ FOLLOW_UP = re.compile(r"^(那|那么|还有|另外|其中|里面|这条|该条|
                        r"|呢[?？]?$|其中|里面|这条|该条|这一条|这几[个项条]|这些|上面|上述|它的|in it\b|of them\b|"
                        r"^[^的]{1,12}的(有哪些|是哪些|有什么|是什么)[?？]?$",
                        re.IGNORECASE)
+# The schedule table itself (配档表里一共多少条 counts rows, not the notice's items).
+SCHEDULE_TABLE = re.compile(r"配档表|附表|安排表|schedule table", re.IGNORECASE)
+QUARTER_WORD = re.compile(r"季度|quarter", re.IGNORECASE)
 WHEN = re.compile(r"什么时候|何时|几月|哪个月|哪月|时间|啥时候|when\b|which month|what month", re.IGNORECASE)
 WHO = re.compile(r"谁|哪个处室?|哪个部门|哪个单位|哪些处室?|哪些部门|哪些单位|哪个科室?|责任单位|负责|牵头|主办|承办|"
                  r"who\b|"
@@ -474,9 +477,9 @@ def parse(text: str, offices: OfficeTable, section_titles: dict[str, str],
     if sections:
         return replace(base, intent="section")
     if MOST.search(text) and (months or found_offices or LIST_SCHEDULE.search(text) or "月" in text
-                              or OFFICE_WORD.search(text) or "month" in low):
+                              or OFFICE_WORD.search(text) or QUARTER_WORD.search(text) or "month" in low):
         return replace(base, intent="compare")
-    if OUTLINE.search(low):
+    if OUTLINE.search(low) and not SCHEDULE_TABLE.search(text):   # 配档表里一共多少条 counts its rows
         return replace(base, intent="outline")
     if COUNT.search(text) and (months or found_offices or re.search(r"配档表|全年|工作|任务|tasks", low)
                                or follow):

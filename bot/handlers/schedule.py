@@ -123,21 +123,27 @@ def compare(q, corpus: Corpus) -> Answer:
     by_office = len(q.offices) >= 2 or (bool(OFFICE_WORD.search(q.text)) and not q.offices)
     rows = corpus.filter_rows(q.months, q.offices, q.docs)
     canon = corpus.offices.canonical
+    by_quarter = not by_office and bool(re.search(r"季度|quarter", q.text, re.IGNORECASE))
+    quarter = lambda m: (m - 1) // 3 + 1   # noqa: E731
     if by_office:
         counts = Counter(canon(o) or o for r in rows for o in r.offices
                          if o != "各处室" and (not q.offices or canon(o) in q.offices))
+    elif by_quarter:
+        counts = Counter(quarter(r.month) for r in rows if r.month)
     else:
         counts = Counter(r.month for r in rows if r.month)
     if not counts:
         return empty(q, corpus, scope_label(q))
+    name = (lambda k: str(k)) if by_office else (lambda k: f"第{k}季度") if by_quarter else (lambda k: f"{k}月")
+    unit = "处室" if by_office else "季度" if by_quarter else "月"
     target = min(counts.values()) if fewest else max(counts.values())
     winners = sorted(k for k, v in counts.items() if v == target)
-    label = "、".join(str(w) if by_office else f"{w}月" for w in winners)
-    ranking = "、".join(f"{k if by_office else f'{k}月'}{v}项" for k, v in sorted(counts.items(), key=lambda kv: -kv[1]))
+    label = "、".join(name(w) for w in winners)
+    ranking = "、".join(f"{name(k)}{v}项" for k, v in sorted(counts.items(), key=lambda kv: -kv[1]))
     chosen = [r for r in rows if (any((canon(o) or o) in winners for o in r.offices) if by_office
-                                  else r.month in winners)]
+                                  else r.month and quarter(r.month) in winners if by_quarter else r.month in winners)]
     lines, cites = row_lines(q, corpus, chosen)
-    head = say(q, f"{'最少' if fewest else '最多'}的是 **{label}**,共 {target} 项。各{'处室' if by_office else '月'}:{ranking}。",
+    head = say(q, f"{'最少' if fewest else '最多'}的是 **{label}**,共 {target} 项。各{unit}:{ranking}。",
                f"{'Fewest' if fewest else 'Most'}: **{label}**, {target} tasks. All: {ranking}.")
     return Answer("\n".join([head, *lines]), True, tuple(cites), q)
 

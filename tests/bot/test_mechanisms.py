@@ -264,6 +264,22 @@ def test_who_of_a_task_named_within_an_item_is_that_task_s_row(bot, question, to
     assert a.found and got and all(topic in r.text for r in got)
 
 
+@pytest.mark.parametrize("question", ["配档表里一共多少条", "附表一共有几项"])
+def test_how_many_the_schedule_table_holds_counts_its_rows_not_the_items(bot, question):
+    a = bot.ask(question)
+    assert a.found and f"共 {len(bot.corpus.schedule)} 项" in a.answer
+
+
+@pytest.mark.parametrize("question,earlier", [("哪个季度最多", []), ("哪个季度任务最少", []),
+                                              ("哪个季度最多", ["上半年一共几项"])])
+def test_which_quarter_has_most_compares_quarters(bot, question, earlier):
+    a = bot.ask(question, earlier)
+    counts = [int(n) for n in re.findall(r"第\d季度(\d+)项", a.answer)]
+    months = range(1, 7) if earlier else range(1, 13)
+    assert a.found and "各季度" in a.answer
+    assert sum(counts) == len([r for r in bot.corpus.schedule if r.month in months])
+
+
 def test_a_new_topic_starts_fresh(bot):
     a = bot.ask("普惠性幼儿园覆盖率目标是多少?", ["全市教育工作会议是几月开?"])
     assert items(a) == [8] and not rows(a)
