@@ -394,8 +394,10 @@ def test_library_upload_ask_and_delete(driver, library_app, tmp_path):
     d.find_element(By.CSS_SELECTOR, "#library-upload input[type=file]").send_keys(str(notice))
     wait(d).until(lambda d: "已加入“qingdao-2031.txt”" in d.find_element(By.ID, "library-message").text)
     assert (library_app.corpus / notice.name).read_bytes() == notice.read_bytes()
+    # The table's cells are redrawn one by one: wait for the whole row (status and title), not only
+    # its status cell, or a row caught mid-redraw reads 已建索引 beside the pending row's "—".
     row = wait(d, REBUILD_WAIT).until(lambda d: [r for r in library_rows(d)
-                                                 if r[0] == notice.name and r[-1] == "已建索引"])[0]
+                                                 if r[0] == notice.name and r[-1] == "已建索引" and r[2] != "—"])[0]
     assert row[1:4] == ("txt", "青岛市教育局2031年工作要点", "2031") and row[5:7] == ("2", "2")
     label = row[4]
 
