@@ -191,7 +191,7 @@ class Bot:
             rows = c.rows_of_items({r.id for r in c.find_items(q.items, q.docs)})
             # 第7条里提到的寄宿制培训机构管理办法谁来定: of its rows, those about what is named.
             topics = topic_terms(q, c)
-            rows = [r for r in rows if all(c.says(r.text, t) for t in topics)] or rows
+            rows = c.speaking_of(rows, topics) or rows
             return schedule.rows_with_items(q, c, rows) if rows else schedule.no_rows_for_items(q, q.items)
         if q.items:
             return content.figure(q, c, []) if q.intent == "figure" else content.item(q, c)
@@ -274,7 +274,7 @@ class Bot:
         # 科学教育有什么安排 → 什么时候?: of item 15's rows, those about 科学教育 when any are (the
         # item's other rows carry out its other sentences); else all of them.
         topics = topic_terms(replace(q, text=q.context, month_label=None), c) if q.context else []
-        rows = [r for r in rows if all(c.says(r.text, t) for t in topics)] or rows
+        rows = c.speaking_of(rows, topics) or rows
         a = schedule.rows_of_focus(q, c, rows)
         cites = tuple(c.cite(i, i.title or "") for i in items)
         return replace(a, answer=a.answer + say(q, "\n(落实", "\n(carrying out ") + "".join(x.label for x in cites) + ")",

@@ -168,6 +168,10 @@ class Corpus:
         """`text` speaks of `term`: names it (`mentions`) or one of its `bridges`."""
         return mentions(text, term) or any(b in text for b in self.bridges(term))
 
+    def speaking_of(self, records: list[Record], terms: list[str]) -> list[Record]:
+        """Those of `records` that speak of every one of `terms` (`says`)."""
+        return [r for r in records if all(self.says(r.text, t) for t in terms)]
+
     @property
     def index(self):
         if self._index is None:

@@ -8,7 +8,7 @@ from collections import Counter
 
 from bot.answer import Answer, Citation, say, when_label
 from bot.corpus import Corpus
-from bot.scope import _rarest, chinese_terms, topic_terms
+from bot.scope import chinese_terms, topic_terms
 from bot.text import OFFICE_WORD, content_grams, grams
 from ingest.records import Record
 
@@ -69,8 +69,7 @@ def _phrase(text: str, terms: list[str]) -> str:
 def not_in_rows(q, corpus: Corpus, scope: str, topics: list[str]) -> str:
     """No row of the scope asked speaks of the topic: said so, naming the items that do, if any."""
     phrase = _phrase(q.text, topics)
-    items = [r for r in corpus.items.values()
-             if (not q.docs or r.doc_id in q.docs) and all(corpus.says(r.text, t) for t in topics)]
+    items = corpus.speaking_of([r for r in corpus.items.values() if not q.docs or r.doc_id in q.docs], topics)
     text = say(q, f"配档表中{scope}的工作没有直接提到“{phrase}”", f"No 配档表 task for {scope} names “{phrase}”")
     if items:
         text += say(q, "(通知中提到它的:", " (the notice mentions it in: ") + "".join(
@@ -94,7 +93,7 @@ def schedule(q, corpus: Corpus) -> Answer:
     topics = topic_terms(q, corpus)
     note = ""
     if topics:   # 体卫艺处…体质健康抽查: the office's rows about 体质, not all of them
-        about = [r for r in rows if all(corpus.says(r.text, t) for t in topics)]
+        about = corpus.speaking_of(rows, topics)
         if about:
             rows, scope = about, f"{scope} · {_phrase(q.text, topics)}"
         else:    # the rows may say it otherwise (中考 / 初中学业水平考试): all of them, and said so
@@ -124,14 +123,13 @@ def compare(q, corpus: Corpus) -> Answer:
     rows = corpus.filter_rows(q.months, q.offices, q.docs)
     canon = corpus.offices.canonical
     by_quarter = not by_office and bool(re.search(r"季度|quarter", q.text, re.IGNORECASE))
-    quarter = lambda m: (m - 1) // 3 + 1   # noqa: E731
+    # A row's month counted as itself or as its quarter.
+    bucket = (lambda m: (m - 1) // 3 + 1) if by_quarter else (lambda m: m)   # noqa: E731
     if by_office:
         counts = Counter(canon(o) or o for r in rows for o in r.offices
                          if o != "各处室" and (not q.offices or canon(o) in q.offices))
-    elif by_quarter:
-        counts = Counter(quarter(r.month) for r in rows if r.month)
     else:
-        counts = Counter(r.month for r in rows if r.month)
+        counts = Counter(bucket(r.month) for r in rows if r.month)
     if not counts:
         return empty(q, corpus, scope_label(q))
     name = (lambda k: str(k)) if by_office else (lambda k: f"第{k}季度") if by_quarter else (lambda k: f"{k}月")
@@ -141,7 +139,7 @@ def compare(q, corpus: Corpus) -> Answer:
     label = "、".join(name(w) for w in winners)
     ranking = "、".join(f"{name(k)}{v}项" for k, v in sorted(counts.items(), key=lambda kv: -kv[1]))
     chosen = [r for r in rows if (any((canon(o) or o) in winners for o in r.offices) if by_office
-                                  else r.month and quarter(r.month) in winners if by_quarter else r.month in winners)]
+                                  else r.month and bucket(r.month) in winners)]
     lines, cites = row_lines(q, corpus, chosen)
     head = say(q, f"{'最少' if fewest else '最多'}的是 **{label}**,共 {target} 项。各{unit}:{ranking}。",
                f"{'Fewest' if fewest else 'Most'}: **{label}**, {target} tasks. All: {ranking}.")
