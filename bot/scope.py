@@ -221,10 +221,11 @@ def features(q, corpus: Corpus, evidence: list[Evidence]) -> list[float]:
     qg = content_grams(q.text)
     overlap = len(qg & grams(ev_text)) / len(qg) if qg else 0.0
     terms = chinese_terms(q, corpus)
-    in_corpus = sum(corpus.says(corpus.text, t) for t in terms) / len(terms) if terms else 0.5
+    held = [corpus.says(corpus.text, t) for t in terms]   # one search of the whole corpus per term
+    in_corpus = sum(held) / len(terms) if terms else 0.5
     item_text = best.record.text if best else ""
     in_ev = sum(corpus.says(item_text, t) for t in terms) / len(terms) if terms else 0.5
-    absent = [t for t in terms if not corpus.says(corpus.text, t)]
+    absent = [t for t, h in zip(terms, held) if not h]
     rarity = max((_rarity(t, corpus) for t in absent), default=0.0)
     return [top, z, float(sent), bm25, overlap, in_corpus, in_ev, rarity]
 

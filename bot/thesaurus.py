@@ -39,7 +39,7 @@ FORMAT = 1   # bump when the cached table's layout changes
 def synonyms() -> dict[str, tuple[str, ...]]:
     """Word -> the other words of every synonym group it is in (two characters or more). Read from
     a cache file in the model cache (setting POLICYQA_CACHE) made from the package's table the first
-    time (~0.6 s to parse and group; the cached table loads in ~50 ms)."""
+    time (~0.6 s to parse and group; the cached table loads in ~0.1 s)."""
     from index.embedder import default_cache_dir
     from index.jieba_table import replace_file
 
