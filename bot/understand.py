@@ -168,7 +168,11 @@ class Query:
             if q.intent == "when_who" and not own_scope:       # 民继处有什么任务? → 分别在几月?
                 return replace(prev, text=q.text, follow_up=True, intent="schedule")
             if own_scope or bare:                              # 那7月呢? / 其中基教处负责的呢?
-                return replace(q, **merged, intent="count" if prev.intent == "count" else "schedule")
+                # A short one keeps the earlier turn's topic (…科学教育的工作 → 那下半年呢: still
+                # 科学教育, if the new period has rows about it).
+                short = bare or len(q.text) <= 8
+                return replace(q, **merged, intent="count" if prev.intent == "count" else "schedule",
+                               context=prev.search_text if short else "")
             return q
         if prev.items and not (own_scope or q.items or q.sections) and (pointer or bare):
             if q.intent == "when_who":                         # 第18条 → 谁负责? / 什么时候?
@@ -486,8 +490,8 @@ def parse(text: str, offices: OfficeTable, section_titles: dict[str, str],
         return replace(base, intent="count")
     if (WHEN.search(text) or WHO.search(text)) and not months and not found_offices:
         return replace(base, intent="when_who")
-    if months or found_offices or mine:
-        return replace(base, intent="schedule")
+    if months or found_offices or mine or (WHOLE_YEAR.search(text) and not FIGURE.search(text)):
+        return replace(base, intent="schedule")   # 全年有哪些会议: the whole 配档表
     if FIGURE.search(text):
         return replace(base, intent="figure")
     return base

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from dataclasses import replace
 
 from bot.answer import Answer, Citation, say, when_label
 from bot.corpus import Corpus
@@ -77,27 +78,36 @@ def not_in_rows(q, corpus: Corpus, scope: str, topics: list[str]) -> str:
     return text + say(q, ";以下是全部工作。", "; all its tasks follow.")
 
 
+def narrowed(q, corpus: Corpus, rows: list[Record], scope: str) -> tuple[list[Record], str, str]:
+    """The rows of a period / office that the question's topic picks (体卫艺处…体质健康抽查: rows
+    about 体质), the scope's label saying so; when none does, all rows, with a note saying that (the
+    rows may say it otherwise: 中考 / 初中学业水平考试). A short follow-up keeps the earlier turn's
+    topic (体卫艺处的体质健康抽查在几月 → 那9月呢)."""
+    topics = topic_terms(q, corpus)
+    if not topics and q.context:
+        topics = topic_terms(replace(q, text=q.context, month_label=None), corpus)
+    if not topics:
+        return rows, scope, ""
+    about = corpus.speaking_of(rows, topics)
+    if about:
+        return about, f"{scope} · {_phrase(q.text if all(t in q.text for t in topics) else q.context, topics)}", ""
+    return rows, scope, not_in_rows(q, corpus, scope, topics)
+
+
 # Offices named together as doing a task together (基教处跟市教研院一起负责的): rows of all of them.
 JOINT = re.compile(r"一起|共同|联合|一同|合作|同时负责|都负责|都参与|jointly|together", re.IGNORECASE)
 
 
 def schedule(q, corpus: Corpus) -> Answer:
     rows = corpus.filter_rows(q.months, q.offices, q.docs)
-    scope = scope_label(q)
+    scope = scope_label(q) or say(q, "全年", "the whole year")
     if len(q.offices) >= 2 and JOINT.search(q.text):
         canon = corpus.offices.canonical
         rows = [r for r in rows if set(q.offices) <= {canon(o) or o for o in r.offices}]
         scope = say(q, f"{scope}(共同负责)", f"{scope} (together)")
     if not rows:
         return empty(q, corpus, scope)
-    topics = topic_terms(q, corpus)
-    note = ""
-    if topics:   # 体卫艺处…体质健康抽查: the office's rows about 体质, not all of them
-        about = corpus.speaking_of(rows, topics)
-        if about:
-            rows, scope = about, f"{scope} · {_phrase(q.text, topics)}"
-        else:    # the rows may say it otherwise (中考 / 初中学业水平考试): all of them, and said so
-            note = not_in_rows(q, corpus, scope, topics)
+    rows, scope, note = narrowed(q, corpus, rows, scope)
     lines, cites = row_lines(q, corpus, rows)
     head = say(q, f"**{scope}**:配档表中共 {len(rows)} 项工作:", f"**{scope}**: {len(rows)} task(s) in the 配档表:")
     return Answer("\n".join([note, head, *lines]).lstrip("\n"), True, tuple(cites), q)
@@ -108,13 +118,14 @@ def count(q, corpus: Corpus) -> Answer:
     scope = scope_label(q) or say(q, "全年", "the whole year")
     if not rows:
         return empty(q, corpus, scope)
+    rows, scope, note = narrowed(q, corpus, rows, scope)
     by_month = Counter(r.month for r in rows)
     detail = "、".join(f"{m}月{n}项" if m else f"未注明月份{n}项"
                       for m, n in sorted(by_month.items(), key=lambda kv: kv[0] or 13))
     lines, cites = row_lines(q, corpus, rows)
     head = say(q, f"**{scope}**:配档表中共 {len(rows)} 项工作({detail})。",
                f"**{scope}**: {len(rows)} tasks in the 配档表 ({detail}).")
-    return Answer("\n".join([head, *lines]), True, tuple(cites), q)
+    return Answer("\n".join([note, head, *lines]).lstrip("\n"), True, tuple(cites), q)
 
 
 def compare(q, corpus: Corpus) -> Answer:

@@ -212,6 +212,34 @@ def test_words_for_work_in_general_filter_no_rows(bot, question, office):
     assert len(a.rows) == len(bot.corpus.filter_rows((), (office,))) and "没有直接提到" not in a.answer
 
 
+def test_a_bare_follow_up_keeps_the_topic_of_the_schedule_question_before(bot):
+    """体卫艺处的体质健康抽查在几月 → 那9月呢: the 9月 rows about 体质健康, or, when there are
+    none, all of them with a note saying so."""
+    first = bot.ask("基教处上半年跟科学教育有关的工作")
+    a = bot.ask("那下半年呢", ["基教处上半年跟科学教育有关的工作"])
+    everything = bot.corpus.filter_rows(tuple(range(7, 13)), ("基教处",))
+    got = [bot.corpus.by_id[r] for r in a.rows]
+    assert first.found and a.found and got
+    assert all(r.month >= 7 for r in got)
+    if any("科学教育" in r.text for r in everything):
+        assert all("科学教育" in r.text for r in got)
+    else:
+        assert "没有直接提到" in a.answer and len(got) == len(everything)
+
+
+@pytest.mark.parametrize("question", ["全年有哪些工作", "全年都要干啥"])
+def test_the_whole_year_is_the_whole_schedule(bot, question):
+    a = bot.ask(question)
+    assert a.found and "全年" in a.answer and len(a.rows) == len(bot.corpus.schedule)
+
+
+@pytest.mark.parametrize("question,office", [("6月职高教处有啥活儿", "职高教处"), ("基教处有哪些事项", "基教处")])
+def test_colloquial_words_for_work_are_no_topic(bot, question, office):
+    a = bot.ask(question)
+    assert a.found and "没有直接提到" not in a.answer
+    assert set(a.rows) == {r.id for r in bot.corpus.filter_rows(a.query.months, (office,))}
+
+
 @pytest.mark.parametrize("first_q,follow_up,topic", [("学生体质健康有什么安排", "几月份", "体质"),
                                                      ("教师节有什么安排", "几月份", "教师节"),
                                                      ("教师节有什么安排", "谁负责", "教师节")])
