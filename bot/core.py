@@ -127,7 +127,7 @@ class Bot:
             # 那济南呢: the last question, of another notice; else the usual inheritance.
             moved = dialogue.other_document(q, prev_q, {d.place for d in c.documents.values() if d.place},
                                             c.doc_years) if len(c.documents) > 1 else q
-            q = moved if moved is not q else q.inherit(prev_q)
+            q = moved if moved is not q else documents.carried(q.inherit(prev_q), prev_q, c)
         if q.intent in ("topic", "figure", "when_who") and not (q.items or q.months or q.offices or q.sections
                                                                 or q.context or has_content(q.text)):
             q = replace(q, intent="refuse", refuse_reason="empty")   # hello / ??? / 123
@@ -175,7 +175,8 @@ class Bot:
                                holdings(c))
         q = replace(q, docs=chosen.docs)
         if q.intent in RETRIEVAL + ("schedule",):   # 烟台…职称工作: 烟台 chose the notice, 职称 is the topic
-            q = replace(q, text=documents.without_selectors(q.text, c) or q.text)
+            q = replace(q, text=documents.without_selectors(q.text, c) or q.text,
+                        context=documents.without_selectors(q.context, c))
         if len(chosen.docs) > 1 and q.intent in EACH and not q.items:
             return self._each(q)   # 两年的…分别是多少: one answer per notice, each from its own rows or evidence
         a = self._handle(q)

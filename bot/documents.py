@@ -9,7 +9,7 @@ each labelled. Years and places the corpus does not hold are refused by `bot.sco
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from bot.corpus import Corpus
 
@@ -46,10 +46,28 @@ def select(q, corpus: Corpus) -> Selection:
     chosen = titled or chosen
     if not chosen:
         return Selection(())
+    if q.docs and not (places or years or titled):
+        return Selection(q.docs)                # a follow-up stays with the notice of the turn before
     if len(chosen) > 1 and not (BOTH.search(q.text) or len(years) > 1 or len(places) > 1):
-        newest = chosen[0]                      # documents are ordered newest first
+        # Documents are ordered newest first. A schedule question goes to the newest that has rows
+        # for what it asks (民继处有什么任务: not a newer notice without a 配档表 or without 民继处).
+        if q.intent in SCHEDULE_INTENTS or (q.intent == "when_who" and (q.months or q.offices)):
+            chosen = [d for d in chosen if corpus.filter_rows(q.months, q.offices, (d.doc_id,))] or chosen
+        newest = chosen[0]
         return Selection((newest.doc_id,), f"按《{newest.title}》回答")
     return Selection(tuple(d.doc_id for d in chosen))
+
+
+SCHEDULE_INTENTS = ("schedule", "count", "compare")
+
+
+def carried(q, prev, corpus: Corpus):
+    """A follow-up (那8月呢) about the notice the turn before was about, unless it names another:
+    `q` with `docs` set to that notice (`select` keeps them when the follow-up names none)."""
+    if prev is None or not q.follow_up or q.docs or len(corpus.documents) <= 1:
+        return q
+    docs = prev.docs or select(prev, corpus).docs
+    return replace(q, docs=docs) if docs else q
 
 
 def without_selectors(text: str, corpus: Corpus) -> str:

@@ -198,3 +198,24 @@ def test_an_office_written_right_is_not_corrected_into_a_nearby_term(two_cities)
 def test_the_place_that_chose_the_notice_is_not_a_topic_of_its_rows(two_cities, question):
     a = two_cities.ask(question)
     assert a.found and a.rows and "烟台" not in a.answer.split("以下是")[0]
+
+
+@pytest.mark.parametrize("turns,doc", [
+    (["济南6月份有什么工作", "那7月呢"], "jinan-edu-2024-work-plan"),   # the newest (烟台 2025) has 7月 rows too
+    (["烟台3月有什么工作", "那6月呢"], "yantai-2025"),
+    (["济南2024年3月份的工作", "那下半年呢"], "jinan-edu-2024-work-plan"),
+])
+def test_a_follow_up_stays_with_the_notice_of_the_turn_before(two_cities, turns, doc):
+    a = two_cities.ask(turns[-1], turns[:-1])
+    assert a.found and a.rows and {c.doc_id for c in a.citations} == {doc}
+    # the place that chose the notice is no topic of the follow-up's rows
+    assert "没有直接提到" not in a.answer
+
+
+@pytest.mark.parametrize("question", ["民继处有什么任务?", "7月份民继处有什么任务?"])
+def test_a_schedule_question_naming_no_notice_goes_to_the_newest_with_rows_for_it(two_cities, question):
+    """The newest notice (烟台 2025) has no 民继处: the rows come from the one that has (济南 2024),
+    and the answer says which notice it used."""
+    a = two_cities.ask(question)
+    assert a.found and a.rows and {c.doc_id for c in a.citations} == {"jinan-edu-2024-work-plan"}
+    assert "按《" in a.answer
