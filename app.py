@@ -64,6 +64,7 @@ import pandas as pd  # noqa: E402
 import app_library  # noqa: E402
 from app_routes import (answer_path, calendar_path, filter_text, print_url, routes,  # noqa: E402
                         schedule_offices)
+from bot.answer import item_name  # noqa: E402
 from bot.core import Answer, Bot, Citation, sentences  # noqa: E402
 from bot.export import FORMATS, export  # noqa: E402
 from bot.llm import maybe_rewrite  # noqa: E402
@@ -600,7 +601,7 @@ def render_citation(bot: Bot, c: Citation) -> str:
         return f"**{c.label}**\n\n{_quote_block(html.escape(c.quote, quote=False))}"
     if rec.kind == "item":
         section = f" · {rec.section}、{rec.section_title}" if rec.section_title else ""
-        return (f"**{c.label} 第{rec.item}条 {html.escape(rec.title or '', quote=False)}**{section}\n\n"
+        return (f"**{c.label} {item_name(rec)} {html.escape(rec.title or '', quote=False)}**{section}\n\n"
                 f"{_quote_block(_mark(rec.text, c.quote))}")
     if rec.kind == "schedule":
         return (f"**{c.label} 配档表 · {rec.month}月**:{html.escape(rec.text, quote=False)}"
@@ -667,7 +668,7 @@ def full_text(bot: Bot) -> str:
             elif r.kind == "item":
                 rest = r.text[len(r.title):] if r.title and r.text.startswith(r.title) else r.text
                 head = html.escape(r.title or "", quote=False)
-                parts.append(f"**〔第{r.item}条〕{head}**{html.escape(rest, quote=False)}")
+                parts.append(f"**〔{item_name(r)}〕{head}**{html.escape(rest, quote=False)}")
             elif r.kind == "paragraph":
                 parts.append(esc)
         parts.append("共 {} 条;配档表 {} 项见“配档表”页。".format(

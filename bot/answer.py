@@ -10,6 +10,20 @@ from dataclasses import asdict, dataclass, field
 from ingest.records import Record
 
 
+def item_part(r: Record) -> str:
+    """The section an item's number belongs to (一, 二(一)) when its notice numbers items afresh in
+    each section (its id is then <doc>:item:1.3, ingest's section.item), else ""."""
+    if "." not in r.id.rsplit(":", 1)[-1]:
+        return ""
+    return (r.section or "") + (f"({r.subsection})" if r.subsection else "")
+
+
+def item_name(r: Record) -> str:
+    """第3条, or 二·第3条 when item numbers start again in each section."""
+    part = item_part(r)
+    return f"{part}·第{r.item}条" if part else f"第{r.item}条"
+
+
 @dataclass(frozen=True)
 class Citation:
     kind: str
@@ -23,6 +37,7 @@ class Citation:
     quote: str = ""
     doc_label: str = ""     # the document's short name, set when the corpus holds several
     when: str = ""          # a schedule row's time cell as written (上半年, 6月底前), if not one month
+    part: str = ""          # an item's section (二, 二(一)) when its notice numbers items afresh in each
 
     def to_dict(self) -> dict:
         d = asdict(self)
@@ -32,7 +47,7 @@ class Citation:
     @property
     def label(self) -> str:
         if self.kind == "item":
-            inner = f"第{self.item}条"
+            inner = f"{self.part}·第{self.item}条" if self.part else f"第{self.item}条"
         elif self.kind == "schedule":
             inner = f"配档表·{self.when or f'{self.month}月'}·{'、'.join(self.offices)}"
         elif self.kind == "section":
@@ -49,7 +64,8 @@ class Citation:
             return cls("schedule", r.doc_id, r.id, month=r.month, task=r.text, offices=r.offices, quote=quote,
                        doc_label=doc_label, when=when_label(r))
         if r.kind == "item":
-            return cls("item", r.doc_id, r.id, item=r.item, section=r.section, quote=quote, doc_label=doc_label)
+            return cls("item", r.doc_id, r.id, item=r.item, section=r.section, quote=quote, doc_label=doc_label,
+                       part=item_part(r))
         if r.kind == "section":
             return cls("section", r.doc_id, r.id, section=r.section, quote=quote, doc_label=doc_label)
         return cls(r.kind, r.doc_id, r.id, quote=quote, doc_label=doc_label)

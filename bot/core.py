@@ -14,7 +14,7 @@ from dataclasses import replace
 from pathlib import Path
 
 from bot import dialogue, documents
-from bot.answer import Answer, Citation, say
+from bot.answer import Answer, Citation, item_name, say
 from bot.corpus import Corpus
 from bot.handlers import content, schedule
 from bot.handlers.refusal import not_covered
@@ -267,7 +267,7 @@ class Bot:
             wanted = {r.id for r in c.filter_rows(q.months, q.offices)}
             rows = [r for r in rows if r.id in wanted]
             if not rows:
-                named = "、".join(f"第{r.item}条" for r in items)
+                named = "、".join(item_name(r) for r in items)
                 return Answer(say(q, f"配档表中没有{named}在{schedule.scope_label(q)}的工作安排。",
                                   f"The 配档表 has no task of {named} for {schedule.scope_label(q)}."), False, (), q)
         if not rows:

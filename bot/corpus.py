@@ -123,7 +123,7 @@ class Corpus:
         self._index, self._index_loader = index, index_loader
         self._lock = threading.Lock()
         self.by_id = {r.id: r for r in records}
-        self.items = {(r.doc_id, r.item): r for r in records if r.kind == "item"}
+        self.items = {r.id: r for r in records if r.kind == "item"}
         self.schedule = [r for r in records if r.kind == "schedule"]
         self._rows_by_doc: dict[str, list[Record]] = {}
         for r in self.schedule:
@@ -204,7 +204,9 @@ class Corpus:
         return Citation.of(r, quote, doc.label if doc else "")
 
     def sections_of(self, doc_id: str) -> dict[str, str]:
-        return {r.section: r.text for r in self.records if r.kind == "section" and r.doc_id == doc_id}
+        """The document's sections (一, 二 …: not their (一) parts), number → title."""
+        return {r.section: r.text for r in self.records
+                if r.kind == "section" and r.doc_id == doc_id and not r.subsection}
 
     def filter_rows(self, months: tuple[int, ...] = (), offices: tuple[str, ...] = (),
                     docs: tuple[str, ...] = ()) -> list[Record]:
@@ -268,12 +270,14 @@ class Corpus:
         return [r for r in self.schedule
                 if r.doc_id in docs and any(i.id in item_ids for i, _ in self.links[r.id])]
 
-    def find_items(self, nos, docs: tuple[str, ...] = ()) -> list[Record]:
-        order = list(self.documents)
-        return [r for (doc, no), r in sorted(self.items.items(),
-                                             key=lambda kv: (order.index(kv[0][0]) if kv[0][0] in order else 0,
-                                                             kv[0][1] or 0))
-                if no in nos and (not docs or doc in docs)]
+    def find_items(self, nos, docs: tuple[str, ...] = (), sections: tuple[str, ...] = ()) -> list[Record]:
+        """The items numbered `nos` in `docs` (all documents if none), documents newest first, each
+        in its own order. A notice that numbers items afresh in each section has several of one
+        number: all of them, or those of `sections` (第二部分第2条) when it names any."""
+        order = {d: i for i, d in enumerate(self.documents)}
+        found = [r for r in self.items.values() if r.item in nos and (not docs or r.doc_id in docs)]
+        found = [r for r in found if r.section in sections] or found if sections else found
+        return sorted(found, key=lambda r: order.get(r.doc_id, 0))   # stable: record order within each
 
     # --- vocabulary ------------------------------------------------------------------------------
 

@@ -312,7 +312,7 @@ def parse_items(text: str) -> tuple[int, ...]:
     return tuple(dict.fromkeys(found))
 
 
-def parse_sections(text: str, section_titles: dict[str, str]) -> tuple[str, ...]:
+def parse_sections(text: str, section_titles: dict[str, str], guess: bool = True) -> tuple[str, ...]:
     found = []
     for m in re.finditer(rf"第\s*([{CN_NUM}]{{1,3}}|\d{{1,2}})\s*(?:部分|大项|大点|方面|板块|章)|"
                          r"\b(?:section|part)\s*(\d{1,2})\b", text, re.IGNORECASE):
@@ -320,7 +320,7 @@ def parse_sections(text: str, section_titles: dict[str, str]) -> tuple[str, ...]
         # A number the notice has no section for (第九部分 of five) is kept as asked: the section
         # handler says the notice has no such part rather than searching for the words.
         found.append(next((no for no in section_titles if cn_to_int(no) == v), m.group(1) or m.group(2)))
-    if not found and SECTION_WORD.search(text):
+    if not found and guess and SECTION_WORD.search(text):
         best = _best_section(text, section_titles)
         if best:
             found.append(best)
@@ -444,7 +444,8 @@ def parse(text: str, offices: OfficeTable, section_titles: dict[str, str],
     months, label = parse_months(text)
     found_offices = tuple(o for o in offices.find_all(text) if o != "各处室")
     items = parse_items(text)
-    sections = () if items else parse_sections(text, section_titles)
+    # With an item, only a section named by number (第二部分第2条, where numbers restart in each).
+    sections = parse_sections(text, section_titles, guess=not items)
     english = is_english(text)
     follow = bool(FOLLOW_UP.search(text)) or (len(text) <= 8 and not items and not sections)
     mine = bool(MY_OFFICE.search(text)) and not found_offices

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from bot.answer import Answer, Citation, say
+from bot.answer import Answer, Citation, item_name, say
 from bot.corpus import Corpus, Evidence
 from bot.handlers.refusal import not_covered
 from bot.handlers.schedule import rows_with_items
@@ -32,7 +32,7 @@ def documents(q, corpus: Corpus) -> Answer:
     for doc in corpus.documents.values():
         meta = next((r for r in corpus.meta if r.doc_id == doc.doc_id), None)
         fields_ = dict(meta.meta) if meta else {}
-        n_items = sum(1 for (d, _) in corpus.items if d == doc.doc_id)
+        n_items = sum(r.doc_id == doc.doc_id for r in corpus.items.values())
         n_rows = sum(r.doc_id == doc.doc_id for r in corpus.schedule)
         extra = "、".join(v for v in (fields_.get("doc_no"), fields_.get("written_date") or fields_.get("published_date")) if v)
         label = corpus.cite(meta).label if meta else ""
@@ -89,16 +89,16 @@ def header(q, corpus: Corpus) -> Answer:
 
 
 def item(q, corpus: Corpus) -> Answer:
-    found = corpus.find_items(q.items, tuple(_docs(q, corpus)))
+    found = corpus.find_items(q.items, tuple(_docs(q, corpus)), q.sections)
     if not found:
-        top = max((no for (d, no) in corpus.items if d in _docs(q, corpus)), default=0)
+        top = sum(r.doc_id in _docs(q, corpus) for r in corpus.items.values())
         return Answer(say(q, f"通知中没有第{'、'.join(map(str, q.items))}条(共 {top} 条)。",
                           f"The notice has no item {', '.join(map(str, q.items))} (it has {top})."), False, (), q)
     parts, cites = [], []
     for r in found:
         c = corpus.cite(r)
         sect = f"({r.section}、{r.section_title})" if r.section_title else ""
-        parts.append(f"**第{r.item}条 {r.title}**{sect}{c.label}\n{r.text}")
+        parts.append(f"**{item_name(r)} {r.title}**{sect}{c.label}\n{r.text}")
         cites.append(c)
     return Answer("\n\n".join(parts), True, tuple(cites), q)
 
@@ -108,7 +108,7 @@ def item_numbers(q, corpus: Corpus, items: list) -> Answer:
     if not items:
         return Answer(say(q, "上一个回答涉及的工作在通知正文中没有直接对应的条目。",
                           "The task discussed has no directly matching item in the notice."), False, (), q)
-    lines = [say(q, f"属于第{r.item}条“{r.title}”{corpus.cite(r).label}", f"Item {r.item}, “{r.title}”{corpus.cite(r).label}")
+    lines = [say(q, f"属于{item_name(r)}“{r.title}”{corpus.cite(r).label}", f"Item {r.item}, “{r.title}”{corpus.cite(r).label}")
              for r in items]
     return Answer("\n".join(lines), True, tuple(corpus.cite(r, r.title or "") for r in items), q)
 
@@ -129,7 +129,7 @@ def section(q, corpus: Corpus) -> Answer:
         label = corpus.cite(sec).label if sec else f"〔第{no}部分〕"
         parts.append(say(q, f"**{no}、{title}**{label}共 {len(items)} 条:",
                          f"**Section {no}、{title}**{label}has {len(items)} items:"))
-        parts.extend(f"- 第{r.item}条 {r.title}{corpus.cite(r).label}" for r in items)
+        parts.extend(f"- {item_name(r)} {r.title}{corpus.cite(r).label}" for r in items)
         if sec is not None:
             cites.append(corpus.cite(sec, title))
         cites.extend(corpus.cite(r, r.title or "") for r in items)
@@ -187,7 +187,7 @@ def figure(q, corpus: Corpus, evidence: list[Evidence], rows=()) -> Answer:
     with the question (earlier-ranked wins ties)."""
     candidates = [(e.record, sentences(e.record.text)) for e in evidence[:3]] + [(r, [r.text]) for r in rows]
     if q.items:
-        candidates = [(r, sentences(r.text)) for r in corpus.find_items(q.items, tuple(_docs(q, corpus)))]
+        candidates = [(r, sentences(r.text)) for r in corpus.find_items(q.items, tuple(_docs(q, corpus)), q.sections)]
     elif q.english:
         # Character pairs shared with an English question are only its digits (2024 picks any
         # sentence dated 2024): the first retrieved sentence holding a number, in rank order.

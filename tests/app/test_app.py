@@ -66,7 +66,7 @@ def test_question_gets_cited_answer(client):
         if c.kind == "schedule":
             assert f"配档表 · {c.month}月" in sources and f"责任单位:{'、'.join(c.offices)}" in sources
         if c.kind == "item":
-            item = app_module.SERVICE.bot.items[(c.doc_id, c.item)]
+            item = app_module.SERVICE.bot.items[c.record_id]
             # The item's number, section and full text, with the quoted sentence highlighted.
             assert f"第{c.item}条" in sources and f"{item.section}、{item.section_title}" in sources
             assert item.text.split("。")[0] in sources

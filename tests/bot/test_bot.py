@@ -77,7 +77,7 @@ def test_figures_quote_the_sentence(bot, question, item, figure):
     a = bot.ask(question)
     assert a.found and items(a)[0] == item and figure in a.answer
     quote = a.citations[0].quote
-    assert figure in quote and len(quote) < len(bot.items[(a.citations[0].doc_id, item)].text)
+    assert figure in quote and len(quote) < len(bot.items[a.citations[0].record_id].text)
 
 
 @pytest.mark.parametrize("question", ["第4条讲什么?", "第四条的内容", "item 4"])
@@ -150,7 +150,7 @@ def test_bad_input_gets_polite_message(bot, question):
 def test_json_contract(bot):
     d = bot.ask("7月民继处有什么工作?").to_dict()
     assert set(d) == {"answer", "found", "citations"}
-    assert set(d["citations"][0]) == {"kind", "doc_id", "record_id", "item", "section", "month", "task", "offices", "quote", "doc_label", "when"}
+    assert set(d["citations"][0]) == {"kind", "doc_id", "record_id", "item", "section", "month", "task", "offices", "quote", "doc_label", "when", "part"}
     json.dumps(d, ensure_ascii=False)
 
 

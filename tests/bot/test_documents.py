@@ -219,3 +219,39 @@ def test_a_schedule_question_naming_no_notice_goes_to_the_newest_with_rows_for_i
     a = two_cities.ask(question)
     assert a.found and a.rows and {c.doc_id for c in a.citations} == {"jinan-edu-2024-work-plan"}
     assert "按《" in a.answer
+
+
+@pytest.fixture(scope="module")
+def restarting(tmp_path_factory, built_index):
+    """Our notice and one that numbers its items afresh in each section (一、1 … 二、1 …)."""
+    return _bot_over(tmp_path_factory, built_index, DATA / "qingdao-2025.txt")
+
+
+def _items_numbered(bot, doc, no):
+    return [r for r in bot.corpus.items.values() if r.doc_id == doc and r.item == no]
+
+
+def test_items_numbered_afresh_in_each_section_are_all_kept(restarting):
+    items = [r for r in restarting.corpus.items.values() if r.doc_id == "qingdao-2025"]
+    assert len(items) == len({r.id for r in items}) > len({r.item for r in items})
+
+
+def test_an_item_number_of_several_sections_answers_with_each_labelled_by_its_section(restarting):
+    a = restarting.ask("青岛的第3条讲什么?")
+    expected = _items_numbered(restarting, "qingdao-2025", 3)
+    assert len(expected) > 1 and a.found
+    assert [c.record_id for c in a.citations] == [r.id for r in expected]
+    assert [c.label for c in a.citations] == [f"〔2025工作要点·{r.section}·第3条〕" for r in expected]
+
+
+def test_a_section_and_an_item_number_name_one_item(restarting):
+    a = restarting.ask("青岛工作要点第二部分第2条是什么?")
+    (item,) = [r for r in _items_numbered(restarting, "qingdao-2025", 2) if r.section == "二"]
+    assert a.found and [c.record_id for c in a.citations] == [item.id] and item.title in a.answer
+
+
+def test_a_notice_numbered_straight_through_keeps_its_plain_labels(restarting):
+    a = restarting.ask("济南2024年第7条讲什么?")
+    (c,) = a.citations
+    assert a.found and c.doc_id == "jinan-edu-2024-work-plan" and c.part == ""
+    assert c.label == f"〔{restarting.corpus.documents[c.doc_id].label}·第7条〕"
