@@ -77,6 +77,10 @@ _CLUTTER = re.compile(
 _SECTION = re.compile(r"^([一二三四五六七八九十百]+)\s*[、.．]\s*(\S.*)$")
 _SUBSECTION = re.compile(r"^[(（]\s*([一二三四五六七八九十百]+)\s*[)）]\s*[、.．]?\s*(\S.*)$")
 _ITEM = re.compile(r"^(\d{1,3})\s*[.．、](?!\d)\s*(\S.*)$")
+# Headings and items numbered the less usual ways (`_usual_numbering`): 第一部分 / 第一篇 for 一、,
+# and (1) for 1. in a notice with no 1. items.
+_PART = re.compile(r"^第\s*([一二三四五六七八九十百]+)\s*(?:部分|篇)\s*[、.．:：]?\s*(\S.*)$")
+_PAREN_ITEM = re.compile(r"^[(（]\s*(\d{1,3})\s*[)）]\s*[、.．]?\s*(\S.*)$")
 # An item number alone on its line (01 / 02 …, 1. …); the item's title is the next line.
 _BARE_ITEM = re.compile(r"^(\d{1,3})\s*[.．、]?$")
 _DATE = re.compile(r"^\d{4}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日$")
@@ -114,12 +118,18 @@ def split_offices(text: str) -> list[str]:
 
 
 def is_office_list(line: str, table: OfficeTable) -> bool:
-    """True when every part of the line names an office (known, or shaped like one)."""
+    """True when every part of the line names an office (known, or shaped like one: 基础教育科,
+    各学校)."""
     if len(line) > 80 or "《" in line:
         return False
     parts = split_offices(line)
-    return bool(parts) and all(
-        table.canonical(p) is not None or (len(p) <= 16 and _OFFICE_SUFFIX.search(p)) for p in parts)
+
+    def office(k: int, p: str) -> bool:
+        # 各学校, 各中小学、幼儿园: the units of a kind, named with 各 (which reaches on to a short
+        # name after it).
+        every = p.startswith("各") or (len(p) <= 6 and any(x.startswith("各") for x in parts[:k]))
+        return table.canonical(p) is not None or (len(p) <= 16 and bool(_OFFICE_SUFFIX.search(p) or every))
+    return bool(parts) and all(office(k, p) for k, p in enumerate(parts))
 
 
 def first_sentence(text: str) -> str:
@@ -190,7 +200,7 @@ def parse_text(text: str, doc_id: str, path: str = "", encoding: str | None = "u
     table = offices or OfficeTable.load()
     st = _State()
     lines = [clean_line(raw) for raw in text.replace("\r\n", "\n").replace("\r", "\n").split("\n")]
-    lines = [ln for ln in lines if ln and not _CLUTTER.match(ln)]
+    lines = _usual_numbering([ln for ln in lines if ln and not _CLUTTER.match(ln)])
 
     # 1. Header block: the first run of `label: value` lines before any section or item. On a
     #    saved or printed web page the lines above it are site chrome (logo, navigation) and are
@@ -288,6 +298,15 @@ def _starts_item(no: int, next_line: str, st: _State) -> bool:
         and not (_SECTION.match(next_line) or _SUBSECTION.match(next_line) or _ITEM.match(next_line)
                  or _BARE_ITEM.match(next_line))
     return no in (last + 1, 1) and heading
+
+
+def _usual_numbering(lines: list[str]) -> list[str]:
+    """`lines` with 第一部分 X read as 一、X, and (1) X as 1. X when no line is a 1. item (where
+    there are 1. items, (1) numbers points within one)."""
+    lines = [_PART.sub(r"\1、\2", ln) for ln in lines]
+    if any(_ITEM.match(ln) for ln in lines):
+        return lines
+    return [_PAREN_ITEM.sub(r"\1. \2", ln) for ln in lines]
 
 
 def _parse_body(body: list[str], table: OfficeTable, st: _State) -> None:
@@ -403,9 +422,14 @@ def _parse_schedule(lines: list[str], table: OfficeTable, st: _State) -> None:
     held = when   # time-last tables: a time cell read before its row's offices
     pending_task: str | None = None
     continues = False  # last office list ended with 、: the next line carries on
-    for ln in lines:
+    for k, ln in enumerate(lines):
         if ln in _TABLE_HEAD or re.fullmatch(r"\d{1,3}", ln):   # header cells, 序号 cells
             continue
+        if _DATE.match(ln) and k >= len(lines) - 2:
+            # Signed and dated after the table (…教育和体育局 / 2024年2月28日): no row.
+            if pending_task is not None and len(pending_task) <= 30:
+                pending_task = None
+            break
         if ln.startswith("备注") or ln.startswith("注:") or ln.startswith("注："):
             st.tail.append(ln)
             continue

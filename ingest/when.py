@@ -13,19 +13,21 @@ _CN = {"一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "�
        "十一": 11, "十二": 12, "元": 1}
 _M = r"(\d{1,2}|十[一二]?|[一二三四五六七八九元])"          # one month numeral
 _DASH = r"\s*(?:[—–\-~～至到]+|－)\s*"
-_PART = r"(?:上旬|中旬|下旬|初|中|底|末|份)?"
+_PART = r"(?:上旬|中旬|下旬|初|中|底|末|份|\d{1,2}\s*[日号])?"
 _BEFORE = r"(?:前|之前|以前|前后|内)?"
 
 _ONE = re.compile(rf"^{_M}\s*月{_PART}{_BEFORE}$")
 _RANGE = re.compile(rf"^{_M}\s*(?:月{_PART})?{_DASH}{_M}\s*月{_PART}{_BEFORE}$")
 _LIST = re.compile(rf"^{_M}\s*月(?:\s*[、,，和及]\s*{_M}\s*月)+$")
-_DEADLINE = re.compile(rf"^{_M}\s*月(?:底|末|中旬|下旬|上旬|份)?\s*(?:前|之前|以前)$")
+_DEADLINE = re.compile(rf"^{_M}\s*月(?:底|末|中旬|下旬|上旬|份|\d{{1,2}}\s*[日号])?\s*(?:前|之前|以前)$")
 _QUARTER = re.compile(r"^(?:第\s*)?([一二三四1-4])\s*季度(?:末|底)?(前|之前)?$")
 _SPANS: dict[str, tuple[int, int]] = {
     "上半年": (1, 6), "下半年": (7, 12), "全年": (1, 12), "全年度": (1, 12), "年内": (1, 12),
     "全年持续": (1, 12), "持续推进": (1, 12), "常态化": (1, 12), "长期": (1, 12),
     "年底前": (1, 12), "年底": (12, 12), "年末": (12, 12), "年初": (1, 1),
     "春季": (3, 5), "秋季": (9, 11), "暑假": (7, 8), "寒假": (1, 2), "暑期": (7, 8),
+    "每月": (1, 12), "每个月": (1, 12), "按月": (1, 12), "每季度": (1, 12), "长期坚持": (1, 12),
+    "持续开展": (1, 12), "常年": (1, 12),
 }
 
 
@@ -37,10 +39,12 @@ def _month(token: str) -> int | None:
 def read_when(cell: str) -> tuple[int, ...] | None:
     """The months a time cell covers, in order; None when the cell is not a time.
 
-    >>> read_when("3—4月"), read_when("第二季度"), read_when("6月底前")
-    ((3, 4), (4, 5, 6), (1, 2, 3, 4, 5, 6))
+    >>> read_when("3—4月"), read_when("第二季度"), read_when("6月底前"), read_when("2025年3月31日前")
+    ((3, 4), (4, 5, 6), (1, 2, 3, 4, 5, 6), (1, 2, 3))
     """
     cell = re.sub(r"\s+", "", cell).rstrip("。.")
+    # The year, when written (2025年8月31日前, 2024年8月底): the months are read after it.
+    cell = re.sub(r"^(?:19|20)\d{2}年(?=.)", "", cell)
     if cell in _SPANS:
         a, b = _SPANS[cell]
         return tuple(range(a, b + 1))

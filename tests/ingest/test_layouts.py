@@ -240,6 +240,9 @@ def test_time_column_after_the_task():
     ("3月至5月", (3, 4, 5)), ("3月、9月", (3, 9)), ("上半年", (1, 2, 3, 4, 5, 6)),
     ("下半年", (7, 8, 9, 10, 11, 12)), ("全年", tuple(range(1, 13))), ("第二季度", (4, 5, 6)),
     ("四季度", (10, 11, 12)), ("年底前", tuple(range(1, 13))),
+    # the year and the day written too, and cells for every month
+    ("2025年8月31日前", tuple(range(1, 9))), ("2024年8月底", (8,)), ("7月5日前", tuple(range(1, 8))),
+    ("每月", tuple(range(1, 13))), ("长期坚持", tuple(range(1, 13))), ("2024年", None),
     ("13月", None), ("5—3月", None), ("全年重点工作", None), ("召开会议", None),
 ])
 def test_read_when(cell, months):
@@ -376,3 +379,28 @@ def test_a_lone_header_word_in_the_body_is_not_a_table():
     """A table header names both a time and a task column; one such word alone is text."""
     doc = parse(_BODY + "任务\n3.完善考核办法。按时间节点推进。\n")
     assert len(doc.items) == 3 and not doc.schedule and doc.items[-1].text == "完善考核办法。按时间节点推进。"
+
+
+def test_parts_headed_di_yi_bu_fen_are_sections():
+    doc = parse("某区教育局2025年工作要点\n2025年要稳中求进。\n第一部分 党的建设\n1. 深化理论学习。\n"
+                "第二部分:教育质量\n2. 提高课后服务水平。\n")
+    assert [(s.key, s.title) for s in doc.sections] == [("一", "党的建设"), ("二", "教育质量")]
+    assert [(i.section, i.no) for i in doc.items] == [("一", 1), ("二", 2)]
+    assert doc.preamble == "2025年要稳中求进。"
+
+
+def test_items_numbered_in_brackets_are_items_unless_the_notice_has_1_dot_items():
+    doc = parse("某区教体局2024年工作要点\n一、硬件建设\n(1)新建学校2所。\n（2）改造运动场。\n二、队伍\n(1)培训教师。\n")
+    assert [(i.section, i.no, i.text) for i in doc.items] == [
+        ("一", 1, "新建学校2所。"), ("一", 2, "改造运动场。"), ("二", 1, "培训教师。")]
+    # Beside 1. items, (1) numbers points within one.
+    doc = parse("某局2024年工作要点\n一、甲\n1.建设学校。\n(1)新建2所。\n(2)改扩建3所。\n")
+    assert [i.no for i in doc.items] == [1] and "(1)新建2所" in doc.items[0].text
+
+
+def test_office_cells_naming_every_unit_of_a_kind_and_a_sign_off_after_the_table():
+    doc = parse("某区教育局2025年工作要点\n一、甲\n1.乙。\n任务分工表\n序号\n工作任务\n完成时限\n责任科室\n"
+                "1\n开展校园安全隐患排查\n每月\n安全稳定科、各学校\n2\n推行明厨亮灶\n全年\n各中小学、幼儿园\n"
+                "某区教育局\n2025年2月28日\n")
+    assert [(r.task, r.offices, r.when) for r in doc.schedule] == [
+        ("开展校园安全隐患排查", ("安全稳定科", "各学校"), "每月"), ("推行明厨亮灶", ("各中小学", "幼儿园"), "全年")]
