@@ -209,8 +209,9 @@ class Bot:
                 return not_covered(q, "absent", "、".join(missing))
             # Too weak to answer from, but the reader may find what they want nearby.
             return not_covered(q, related=content.related(c, evidence))
-        if q.intent == "when_who":
+        if q.intent == "when_who" and (rows or c.filter_rows(docs=q.docs)):
             return schedule.rows_with_items(q, c, rows) if rows else schedule.no_row_for_task(q, c, evidence)
+        # A notice with no 配档表 says when and who in its text, if anywhere (每天上午8:30至11:30).
         if q.intent == "figure":
             a = content.figure(q, c, evidence, schedule.matching_rows(q, c))
             # What the answer shows: the quoted sentence (a row's own text), not its whole item.

@@ -32,13 +32,21 @@ class Document:
 
 
 def _place(title: str, issuer: str) -> str:
-    m = re.search(r"([\u4e00-\u9fff]{2,3}?)(?:市|区|县)", issuer or title)
-    return m.group(1) if m else ""
+    """The most specific place the issuer (or title) names: 莱山 of 烟台市莱山区教育和体育局, 济南 of
+    济南市教育局; never words like 全市 or 各区 (2025年全市… is no place 年全)."""
+    text = issuer or title
+    # Two characters before 市 / 区 / 县 (济南, 莱山); three where the name starts the text or follows
+    # 省 (石家庄市…, 河北省石家庄市), so 中共济南市委 is 济南, not 共济南.
+    found = [(m.start(1), m.group(1)) for pattern in (r"(?:^|(?<=省))([\u4e00-\u9fff]{2,3}?)(?:市|区|县)",
+                                                      r"(?=([\u4e00-\u9fff]{2})(?:市|区|县))")
+             for m in re.finditer(pattern, text) if not re.search(r"[全各本该年度我省]", m.group(1))]
+    return max(found, key=lambda f: (f[0] + len(f[1]), len(f[1])))[1] if found else ""   # the last
 
 
 def _documents(records: list[Record]) -> dict[str, Document]:
     """The corpus's documents, newest first, each with a short unique label derived from its
-    year and kind (2024工作要点), then its place or issuer (济南2024工作要点), then its id."""
+    year and kind (2024工作要点), its place when the corpus holds several places' notices
+    (济南2024工作要点), then its id."""
     raw = []
     by_doc: dict[str, list[Record]] = {}
     for r in records:
@@ -58,10 +66,14 @@ def _documents(records: list[Record]) -> dict[str, Document]:
 
     def kind(title: str) -> str:
         inner = re.findall(r"《([^》]+)》", title)
-        name = re.sub(r"^.*?(20\d\d)\s*年?", "", inner[-1] if inner else title)
-        return (re.sub(r"[\s《》〔〕()()]", "", name) or title)[-6:]
+        name = re.sub(r"^.*?(20\d\d)\s*年?度?", "", inner[-1] if inner else title)
+        name = re.sub(r"[\s《》〔〕()()]|的|^(?:关于)?(?:做好|印发|开展|加强)?", "", name) or title
+        # Its start and its end (暑期学生安全工作的通知 → 暑期学生工作通知), not a cut through a word.
+        return name if len(name) <= 8 else name[:4] + name[-4:]
 
     labels = {d[0]: f"{d[2] or ''}{kind(d[1])}" for d in raw}
+    if len({d[4] for d in raw if d[4]}) > 1:   # notices of several places: each label names its place
+        labels = {d[0]: d[4] + labels[d[0]] for d in raw}
     for step in (lambda d: d[4] + labels[d[0]], lambda d: f"{labels[d[0]]}({d[0]})"):
         counts: dict[str, int] = {}
         for v in labels.values():

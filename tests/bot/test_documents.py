@@ -43,12 +43,12 @@ def labels(a):
 def test_every_document_gets_a_unique_short_label(multi):
     docs = multi.corpus.documents
     assert len(docs) == 3 and len({d.label for d in docs.values()}) == 3
-    assert {d.label for d in docs.values()} == {"济南2024工作要点", "淄博2024工作要点", "2023工作要点"}
+    assert {d.label for d in docs.values()} == {"济南2024工作要点", "淄博2024工作要点", "济南2023工作要点"}
 
 
 def test_a_year_selects_its_document_and_labels_name_it(multi):
     a = multi.ask("2023年工作要点第1条讲什么?")
-    assert a.found and labels(a) == ["〔2023工作要点·第1条〕"] and "强化理论武装" in a.answer
+    assert a.found and labels(a) == ["〔济南2023工作要点·第1条〕"] and "强化理论武装" in a.answer
 
 
 def test_no_document_named_goes_to_the_newest_and_says_which(multi):
@@ -60,7 +60,7 @@ def test_no_document_named_goes_to_the_newest_and_says_which(multi):
 def test_last_year_is_relative_to_the_newest_document(multi):
     a = multi.ask("去年3月有什么工作?")
     assert a.found and all(c.doc_id == "jinan-2023" for c in a.citations)
-    assert "〔2023工作要点·配档表·3月·办公室〕" in a.answer
+    assert "〔济南2023工作要点·配档表·3月·办公室〕" in a.answer
 
 
 def test_a_place_selects_its_document(multi):
@@ -241,7 +241,7 @@ def test_an_item_number_of_several_sections_answers_with_each_labelled_by_its_se
     expected = _items_numbered(restarting, "qingdao-2025", 3)
     assert len(expected) > 1 and a.found
     assert [c.record_id for c in a.citations] == [r.id for r in expected]
-    assert [c.label for c in a.citations] == [f"〔2025工作要点·{r.section}·第3条〕" for r in expected]
+    assert [c.label for c in a.citations] == [f"〔青岛2025工作要点·{r.section}·第3条〕" for r in expected]
 
 
 def test_a_section_and_an_item_number_name_one_item(restarting):
@@ -255,3 +255,32 @@ def test_a_notice_numbered_straight_through_keeps_its_plain_labels(restarting):
     (c,) = a.citations
     assert a.found and c.doc_id == "jinan-edu-2024-work-plan" and c.part == ""
     assert c.label == f"〔{restarting.corpus.documents[c.doc_id].label}·第7条〕"
+
+
+@pytest.mark.parametrize("issuer,title,place", [
+    ("烟台市莱山区教育和体育局", "", "莱山"),           # a district: the most specific place
+    ("山东省济南市教育局", "", "济南"), ("中共济南市委教育工作委员会", "", "济南"),
+    ("", "石家庄市教育局2025年工作要点", "石家庄"), ("", "2025年全市教育工作要点", ""),
+])
+def test_a_notice_s_place_is_the_most_specific_its_issuer_names(issuer, title, place):
+    from bot.corpus import _place
+
+    assert _place(title, issuer) == place
+
+
+@pytest.fixture(scope="module")
+def no_table(tmp_path_factory, built_index):
+    """Our notice and a newer one of the same city with no 配档表, its items numbered (一)(二)…"""
+    return _bot_over(tmp_path_factory, built_index, DATA / "jinan-summer-safety-2025.txt")
+
+
+def test_when_a_notice_without_a_schedule_says_something_happens_is_answered_from_its_text(no_table):
+    a = no_table.ask("暑期托管时间是几点到几点?")
+    assert a.found and "8:30" in a.answer
+    assert {c.doc_id for c in a.citations} == {"jinan-summer-safety-2025"} and not a.rows
+
+
+def test_labels_of_one_place_s_notices_stay_short_and_mangle_no_word(no_table):
+    labels_ = {d.doc_id: d.label for d in no_table.corpus.documents.values()}
+    assert labels_ == {"jinan-summer-safety-2025": "2025暑期学生工作通知",
+                       "jinan-edu-2024-work-plan": "2024工作要点"}

@@ -621,3 +621,11 @@ def test_a_task_of_the_last_list_by_its_place_in_it(bot, follow_up, index, refer
         assert set(items(a)) == {r.item for r in bot.corpus.items_of_rows([row.id])}
     else:
         assert a.rows == (row.id,)
+
+
+@pytest.mark.parametrize("question,item", [("工作要点里新增学位目标是多少?", 18), ("文件中新增学位多少个", 18),
+                                           ("通知里普惠性幼儿园覆盖率目标是多少", 8)])
+def test_words_naming_the_notice_itself_are_not_what_is_asked(bot, question, item):
+    """通知 / 工作要点 / 文件里 point at the notice: never "the notice does not mention 要点里新增学位"."""
+    a = bot.ask(question)
+    assert a.found and items(a)[0] == item
