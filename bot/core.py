@@ -125,7 +125,7 @@ class Bot:
         q = dialogue.resolve(q, prev_a)
         if q.intent != "focus":
             # 那济南呢: the last question, of another notice; else the usual inheritance.
-            moved = dialogue.other_document(q, prev_q, {d.place for d in c.documents.values() if d.place},
+            moved = dialogue.other_document(q, prev_q, {p for d in c.documents.values() for p in (d.place, d.within) if p},
                                             c.doc_years) if len(c.documents) > 1 else q
             q = moved if moved is not q else documents.carried(q.inherit(prev_q), prev_q, c)
         if q.intent in ("topic", "figure", "when_who") and not (q.items or q.months or q.offices or q.sections

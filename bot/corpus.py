@@ -27,20 +27,32 @@ class Document:
     title: str
     year: int | None
     issuer: str
-    place: str = ""         # the city or district its issuer (or title) names: 济南, 淄博
+    place: str = ""         # the city or district its issuer (or title) names: 济南, 淄博, 莱山
     label: str = ""
+    within: str = ""        # the city a district's notice is of (烟台 for 烟台市莱山区…)
 
 
 def _place(title: str, issuer: str) -> str:
     """The most specific place the issuer (or title) names: 莱山 of 烟台市莱山区教育和体育局, 济南 of
     济南市教育局; never words like 全市 or 各区 (2025年全市… is no place 年全)."""
+    places = _places(title, issuer)
+    return places[-1] if places else ""
+
+
+def _places(title: str, issuer: str) -> list[str]:
+    """Every place the issuer (or title) names, the widest first (烟台, 莱山)."""
     text = issuer or title
     # Two characters before 市 / 区 / 县 (济南, 莱山); three where the name starts the text or follows
     # 省 (石家庄市…, 河北省石家庄市), so 中共济南市委 is 济南, not 共济南.
     found = [(m.start(1), m.group(1)) for pattern in (r"(?:^|(?<=省))([\u4e00-\u9fff]{2,3}?)(?:市|区|县)",
                                                       r"(?=([\u4e00-\u9fff]{2})(?:市|区|县))")
              for m in re.finditer(pattern, text) if not re.search(r"[全各本该年度我省]", m.group(1))]
-    return max(found, key=lambda f: (f[0] + len(f[1]), len(f[1])))[1] if found else ""   # the last
+    by_end: dict[int, tuple[int, str]] = {}
+    for start, name in found:   # one name per 市 / 区 / 县: the longer (石家庄 over 家庄)
+        end = start + len(name)
+        if end not in by_end or len(name) > len(by_end[end][1]):
+            by_end[end] = (start, name)
+    return [name for _, (_, name) in sorted(by_end.items())]
 
 
 def _documents(records: list[Record]) -> dict[str, Document]:
@@ -59,10 +71,12 @@ def _documents(records: list[Record]) -> dict[str, Document]:
         meta = dict(next((r.meta for r in recs if r.kind == "meta"), ()))
         years = re.findall(r"(20\d\d)\s*年", title) or re.findall(r"(20\d\d)", meta.get("written_date") or "")
         issuer = meta.get("issuer") or ""
-        raw.append((doc_id, title, int(years[0]) if years else None, issuer, _place(title, issuer)))
+        places = _places(title, issuer)
+        raw.append((doc_id, title, int(years[0]) if years else None, issuer, places[-1] if places else "",
+                    places[-2] if len(places) > 1 else ""))
     raw.sort(key=lambda d: -(d[2] or 0))
     if len(raw) <= 1:
-        return {d[0]: Document(*d) for d in raw}
+        return {d[0]: Document(*d[:5], within=d[5]) for d in raw}
 
     def kind(title: str) -> str:
         inner = re.findall(r"《([^》]+)》", title)
@@ -79,7 +93,7 @@ def _documents(records: list[Record]) -> dict[str, Document]:
         for v in labels.values():
             counts[v] = counts.get(v, 0) + 1
         labels = {d[0]: step(d) if counts[labels[d[0]]] > 1 else labels[d[0]] for d in raw}
-    return {d[0]: Document(*d, label=labels[d[0]]) for d in raw}
+    return {d[0]: Document(*d[:5], label=labels[d[0]], within=d[5]) for d in raw}
 
 
 def top_members(rank, text: str, keep, n: int) -> list[int]:

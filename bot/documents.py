@@ -28,8 +28,11 @@ class Selection:
 def select(q, corpus: Corpus) -> Selection:
     docs = list(corpus.documents.values())
     # A place first: 济南今年… is the newest 济南 notice, even when another city's is newer.
-    places = {d.place for d in docs if d.place and d.place in q.text} if len(docs) > 1 else set()
-    pool = [d for d in docs if d.place in places] if places else docs
+    named = [d for d in docs if d.place and d.place in q.text] if len(docs) > 1 else []
+    # 烟台… with no notice of 烟台's own: its districts' (烟台市莱山区…).
+    named = named or ([d for d in docs if d.within and d.within in q.text] if len(docs) > 1 else [])
+    places = {d.place for d in named}
+    pool = named or docs
     newest_year = max((d.year for d in pool if d.year), default=None)
     years = set()
     for word, back in RELATIVE_YEARS.items():
@@ -74,8 +77,12 @@ def without_selectors(text: str, corpus: Corpus) -> str:
     """`text` without what chose its document (济南的, 2024年的, 烟台市): once the notice is chosen,
     its place and year say nothing about which item answers, and 济南, written in most of a
     济南 notice's items, would pull the search towards the items that repeat it."""
-    places = {d.place for d in corpus.documents.values() if d.place}
+    places = {p for d in corpus.documents.values() for p in (d.place, d.within) if p}
     years = {str(d.year) for d in corpus.documents.values() if d.year}
+    # The issuer, after its place (青岛市教育局 → 教育局, 教育和体育局): it names the notice, too.
+    issuers = {re.sub(r"^.*?[市区县]", "", d.issuer) for d in corpus.documents.values() if d.issuer}
+    for word in sorted(i for i in issuers if len(i) >= 2):
+        text = re.sub(r"(?<=[市区县])" + re.escape(word) + r"(?:的)?", "", text)
     for word in sorted(places, key=len, reverse=True):
         text = re.sub(re.escape(word) + r"(?:市|区|县)?(?:的)?", "", text)
     for year in years:

@@ -248,7 +248,8 @@ def topic_terms(q, corpus: Corpus) -> list[str]:
     近视防控吗: 近视, 防控; not 重点 or 完成): key terms at least `topic_min_rarity` rare, other than
     office names and the period asked (上半年)."""
     label = q.month_label or ""
-    terms = chinese_terms(q, corpus, dictionary_only=True)
+    # An office named is the scope, not a topic, nor is any word of its name (安全管理科: 管理科).
+    terms = chinese_terms(replace(q, text=corpus.offices.without(q.text)), corpus, dictionary_only=True)
     # Two common words the notices write as one name (科学 + 教育 → 科学教育) name a topic together.
     pairs = [a + b for a, b in zip(terms, terms[1:]) if a + b in q.text and a + b in corpus.text]
     parts = {w for p in pairs for w in terms if w in p}

@@ -87,6 +87,10 @@ class OfficeTable:
         found = [self._by_spelling[m.group(0)] for m in self._pattern.finditer(text)]
         return list(dict.fromkeys(found))
 
+    def without(self, text: str) -> str:
+        """`text` with every office it names blanked out (安全管理科 whole, not its 管理科)."""
+        return self._pattern.sub(" ", text) if self._pattern is not None else text
+
     @property
     def spellings(self) -> list[str]:
         return list(self._by_spelling)

@@ -153,7 +153,7 @@ def quote(q, corpus: Corpus, quotes: list[tuple]) -> Answer:
     lines, cites = [], []
     for rec, text in quotes:
         c = corpus.cite(rec, text)
-        where = f"第{rec.item}条 {rec.title}" if rec.kind == "item" else say(q, "总体思路", "overall approach")
+        where = f"{item_name(rec)} {rec.title}" if rec.kind == "item" else say(q, "总体思路", "overall approach")
         lines.append(say(q, f"据通知{where}:“{text}”{c.label}", f"Per the notice ({where}): “{text}”{c.label}"))
         cites.append(c)
     return Answer("\n".join(lines), True, tuple(cites), q)

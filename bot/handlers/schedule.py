@@ -7,7 +7,7 @@ import re
 from collections import Counter
 from dataclasses import replace
 
-from bot.answer import Answer, Citation, say, when_label
+from bot.answer import Answer, Citation, item_name, say, when_label
 from bot.corpus import Corpus
 from bot.scope import chinese_terms, topic_terms
 from bot.text import OFFICE_WORD, content_grams, grams
@@ -38,7 +38,7 @@ def rows_with_items(q, corpus: Corpus, rows: list[Record]) -> Answer:
     for r in rows:
         for item, sent in corpus.links[r.id]:
             label = corpus.cite(item).label
-            lines.append(say(q, f"对应第{item.item}条:“{sent}”{label}", f"Carries out item {item.item}: “{sent}”{label}"))
+            lines.append(say(q, f"对应{item_name(item)}:“{sent}”{label}", f"Carries out item {item.item}: “{sent}”{label}"))
     return Answer("\n".join([head, *lines]), True, tuple(cites), q)
 
 
@@ -196,7 +196,7 @@ def no_row_for_task(q, corpus: Corpus, evidence) -> Answer:
     if best is None:
         return Answer(say(q, "配档表中没有找到这项工作的安排。", "No 配档表 row lists this task."), False, (), q)
     c = corpus.cite(best, best.title or "")
-    return Answer(say(q, f"配档表中没有列出这项工作的时间和责任单位;通知中讲到它的是第{best.item}条“{best.title}”{c.label}。",
+    return Answer(say(q, f"配档表中没有列出这项工作的时间和责任单位;通知中讲到它的是{item_name(best)}“{best.title}”{c.label}。",
                       f"No 配档表 row lists this task's month or office; the notice speaks of it in item "
                       f"{best.item}, “{best.title}”{c.label}."), False, (c,), q)
 

@@ -223,8 +223,9 @@ def test_a_schedule_question_naming_no_notice_goes_to_the_newest_with_rows_for_i
 
 @pytest.fixture(scope="module")
 def restarting(tmp_path_factory, built_index):
-    """Our notice and one that numbers its items afresh in each section (一、1 … 二、1 …)."""
-    return _bot_over(tmp_path_factory, built_index, DATA / "qingdao-2025.txt")
+    """Our notice, one that numbers its items afresh in each section (一、1 … 二、1 …) and one, a
+    saved web page, afresh in each (一) part, its rows' offices written 安全管理科, 学前教育科."""
+    return _bot_over(tmp_path_factory, built_index, DATA / "qingdao-2025.txt", DATA / "zibo-2023.html")
 
 
 def _items_numbered(bot, doc, no):
@@ -284,3 +285,22 @@ def test_labels_of_one_place_s_notices_stay_short_and_mangle_no_word(no_table):
     labels_ = {d.doc_id: d.label for d in no_table.corpus.documents.values()}
     assert labels_ == {"jinan-summer-safety-2025": "2025暑期学生工作通知",
                        "jinan-edu-2024-work-plan": "2024工作要点"}
+
+
+@pytest.mark.parametrize("question,doc,office", [
+    ("青岛市教育局6月份有什么任务?", "qingdao-2025", None),   # its issuer names the notice: no topic
+    ("淄博安全管理科负责哪些工作?", "zibo-2023", "安全管理科"),   # a word of an office's name: no topic
+])
+def test_words_that_choose_the_notice_or_the_office_are_no_topic_of_its_rows(restarting, question, doc, office):
+    a = restarting.ask(question)
+    q = a.query
+    expected = restarting.corpus.filter_rows(q.months, q.offices, (doc,))
+    assert a.found and expected and "没有直接提到" not in a.answer
+    assert set(a.rows) == {r.id for r in expected}
+    assert office is None or all(office in r.offices for r in expected)
+
+
+def test_a_district_s_notice_is_chosen_by_its_city_too(restarting):
+    from bot.corpus import _places
+
+    assert _places("", "烟台市莱山区教育和体育局") == ["烟台", "莱山"]
