@@ -21,7 +21,7 @@ from bot.handlers.refusal import not_covered
 from bot.scope import (Answerability, absent_name, absent_terms, counted_missing, foreign, holdings,
                        rows_naming, topic_terms, with_bridges)
 from bot.settings import SETTINGS, Settings
-from bot.text import mentions, sentences
+from bot.text import content_grams, grams, mentions, sentences
 from bot.understand import RELATIVE, Query, has_content, parse, today
 from ingest import CORPUS
 from ingest.offices import OfficeTable
@@ -262,7 +262,7 @@ class Bot:
                                         docs=tuple({r.doc_id for r in target})), c) if target else \
                 schedule.rows_of_focus(q, c, rows)
         if rows or not items:
-            return schedule.rows_of_focus(q, c, rows)
+            return schedule.rows_of_focus(q, c, _named_by(q, rows))
         rows = c.rows_of_items(q.focus_items)      # 第18条讲什么? → 什么时候?: the rows carrying it out
         if q.months or q.offices:                  # → 其中下半年的?: those of the months / offices asked
             wanted = {r.id for r in c.filter_rows(q.months, q.offices)}
@@ -276,11 +276,22 @@ class Bot:
         # 科学教育有什么安排 → 什么时候?: of item 15's rows, those about 科学教育 when any are (the
         # item's other rows carry out its other sentences); else all of them.
         topics = topic_terms(replace(q, text=q.context, month_label=None), c) if q.context else []
-        rows = c.speaking_of(rows, topics) or rows
+        rows = _named_by(q, c.speaking_of(rows, topics) or rows)
         a = schedule.rows_of_focus(q, c, rows)
         cites = tuple(c.cite(i, i.title or "") for i in items)
         return replace(a, answer=a.answer + say(q, "\n(落实", "\n(carrying out ") + "".join(x.label for x in cites) + ")",
                        citations=a.citations + cites)
+
+
+def _named_by(q: Query, rows: list) -> list:
+    """Of the rows a follow-up points at, those its own words name best (新课堂 → 它第二期什么时候
+    启动: 启动第二期“新课堂”项目, not the 新课堂 book series), when they share at least two
+    character pairs with it and not every row does equally; else all of them."""
+    words = content_grams(q.text)
+    scored = [(len(words & grams(r.text)), r) for r in rows]
+    best = max((n for n, _ in scored), default=0)
+    named = [r for n, r in scored if n == best]
+    return named if best >= 2 and len(named) < len(rows) else rows
 
 
 def validate(question: object, max_chars: int = SETTINGS.max_question_chars) -> str | None:

@@ -629,3 +629,12 @@ def test_words_naming_the_notice_itself_are_not_what_is_asked(bot, question, ite
     """通知 / 工作要点 / 文件里 point at the notice: never "the notice does not mention 要点里新增学位"."""
     a = bot.ask(question)
     assert a.found and items(a)[0] == item
+
+
+def test_a_follow_up_s_own_words_pick_among_the_rows_it_points_at(bot):
+    """新课堂 has two rows (启动第二期 in one month, a book series in another): 它第二期什么时候启动
+    asks about the first only."""
+    rows_ = [r for r in bot.corpus.schedule if "新课堂" in r.text]
+    assert len(rows_) > 1
+    a = bot.ask("它第二期什么时候启动", ["新课堂项目是怎么安排的"])
+    assert a.found and [bot.corpus.by_id[r].text for r in a.rows] == [r.text for r in rows_ if "第二期" in r.text]
