@@ -179,7 +179,7 @@ def _rarity(term: str, corpus: Corpus) -> float:
     return math.log(cutter.total / freq) if freq > 0 else math.log(cutter.total)
 
 
-def _rarest(terms: list[str], corpus: Corpus) -> str:
+def rarest_term(terms: list[str], corpus: Corpus) -> str:
     """The most specific of the question's terms: the rarest (`_rarity`), the first on a tie."""
     return max(terms, key=lambda t: _rarity(t, corpus))
 
@@ -237,7 +237,7 @@ def rows_naming(q, corpus: Corpus, rows: list) -> list:
     terms = chinese_terms(q, corpus, dictionary_only=True)
     if not terms or not rows:
         return rows
-    rarest = _rarest(terms, corpus)
+    rarest = rarest_term(terms, corpus)
     if not mentions(corpus.text, rarest):
         return rows
     return [r for r in rows if mentions(r.text, rarest)]
@@ -272,7 +272,7 @@ def rarest_in_evidence(q, corpus: Corpus, evidence: list[Evidence], also: tuple[
     texts = ([evidence[0].record.text] if evidence else []) + list(also)
     if not terms or not texts:
         return False
-    rarest = _rarest(terms, corpus)
+    rarest = rarest_term(terms, corpus)
     return any(corpus.says(text, rarest) for text in texts)
 
 

@@ -638,3 +638,9 @@ def test_a_follow_up_s_own_words_pick_among_the_rows_it_points_at(bot):
     assert len(rows_) > 1
     a = bot.ask("它第二期什么时候启动", ["新课堂项目是怎么安排的"])
     assert a.found and [bot.corpus.by_id[r].text for r in a.rows] == [r.text for r in rows_ if "第二期" in r.text]
+
+
+@pytest.mark.parametrize("question,item,term", [("孩子近视了学校管不管", 6, "近视"), ("学校保安有什么比赛", 20, "保安")])
+def test_of_two_close_items_the_one_naming_the_question_s_most_specific_term_answers(bot, question, item, term):
+    a = bot.ask(question)
+    assert a.found and items(a) == [item] and term in bot.items[a.citations[0].record_id].text
