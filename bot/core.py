@@ -22,7 +22,7 @@ from bot.scope import (Answerability, absent_name, absent_terms, counted_missing
                        rows_naming, topic_terms, with_bridges)
 from bot.settings import SETTINGS, Settings
 from bot.text import content_grams, grams, mentions, sentences
-from bot.understand import RELATIVE, Query, has_content, parse, today
+from bot.understand import FIGURE, RELATIVE, Query, has_content, parse, today
 from ingest import CORPUS
 from ingest.offices import OfficeTable
 from ingest.records import Record, read_jsonl
@@ -186,6 +186,12 @@ class Bot:
 
     def _handle(self, q: Query) -> Answer:
         c = self.corpus
+        if q.intent == "schedule" and not q.months and (FIGURE.search(q.text) or "谁" in q.text):
+            # 基教处的电话是多少, 体卫艺处处长是谁: a value of the office the notices never name,
+            # not its list of tasks.
+            missing = absent_terms(q, c)
+            if missing:
+                return not_covered(q, "absent", "、".join(missing))
         if q.intent in ROUTES:
             return ROUTES[q.intent](q, c)
         if q.intent == "when_who" and q.items:   # 第18条 → 谁负责?: the rows that carry it out

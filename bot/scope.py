@@ -154,6 +154,8 @@ def absent_terms(q, corpus: Corpus) -> list[str]:
     """Key terms of the question that occur nowhere in the corpus, not even as a synonym (Chinese
     only: the notices are), function words left out: the subjects a refusal can name."""
     function = words_tagged(*FUNCTION_TAGS)
+    # Offices are named in the rows' office cells, not their text: never "not mentioned".
+    q = replace(q, text=corpus.offices.without(q.text))
     return [t for t in chinese_terms(q, corpus, dictionary_only=True)
             if not corpus.says(corpus.text, t) and t not in function]
 

@@ -644,3 +644,16 @@ def test_a_follow_up_s_own_words_pick_among_the_rows_it_points_at(bot):
 def test_of_two_close_items_the_one_naming_the_question_s_most_specific_term_answers(bot, question, item, term):
     a = bot.ask(question)
     assert a.found and items(a) == [item] and term in bot.items[a.citations[0].record_id].text
+
+
+@pytest.mark.parametrize("question,term", [("基教处的电话是多少", "电话"), ("体卫艺处处长是谁", "处长")])
+def test_a_value_of_an_office_the_notice_never_names_is_refused_not_its_task_list(bot, question, term):
+    a = bot.ask(question)
+    assert not a.found and not a.rows and f"“{term}”" in a.answer
+
+
+@pytest.mark.parametrize("question,office", [("基教处负责什么", "基教处"), ("职高教处负责哪些", "职高教处"),
+                                             ("市教研院一共牵头多少工作", "市教研院")])
+def test_an_office_s_tasks_asked_with_who_or_how_many_words_are_still_listed(bot, question, office):
+    a = bot.ask(question)
+    assert a.found and set(a.rows) == {r.id for r in bot.corpus.filter_rows((), (office,))}
