@@ -16,6 +16,15 @@ class OfficeTableError(ValueError):
     """The alias table file is malformed."""
 
 
+OFFICE_SUFFIX = re.compile(r"(处|室|院|馆|中心|办|委|局|科|部|党委|处室|组|站|委员会|队|所)$")
+
+
+def office_shaped(name: str) -> bool:
+    """`name` reads as an office by itself: ends like one (基础教育科, 办公室) or names every unit of a
+    kind (各学校). 幼儿园 after 各中小学、 is one of a list, not an office to ask about alone."""
+    return bool(OFFICE_SUFFIX.search(name)) or name.startswith("各")
+
+
 @dataclass(frozen=True)
 class Office:
     short: str
@@ -65,9 +74,10 @@ class OfficeTable:
 
     def with_names(self, names) -> "OfficeTable":
         """This table plus an office of its own for each name it does not know (a notice's
-        责任科室 that the alias table does not list): staff can then ask about it by that name."""
+        责任科室 that the alias table does not list): staff can then ask about it by that name.
+        Only names shaped like an office (`office_shaped`): 幼儿园 of 各中小学、幼儿园 is none."""
         extra = [Office(n, n, ()) for n in dict.fromkeys(n.strip() for n in names)
-                 if n and self.canonical(n) is None]
+                 if n and self.canonical(n) is None and office_shaped(n)]
         return OfficeTable(self.offices + extra) if extra else self
 
     def canonical(self, name: str) -> str | None:

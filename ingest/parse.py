@@ -18,7 +18,7 @@ from pathlib import Path
 
 from ingest.errors import IngestError
 from ingest.formats import FORMATS, decode, read_text  # decode: re-exported for eval and tests
-from ingest.offices import OfficeTable
+from ingest.offices import OFFICE_SUFFIX, OfficeTable
 from ingest.records import META_KEYS, Document, Item, ScheduleRow, Section
 from ingest.when import read_when
 
@@ -108,7 +108,6 @@ _INLINE_OFFICES = re.compile(
 _TRAILING_OFFICES = re.compile(r"(?<=[。;；])\s*" + _OFFICE_LABEL + r"\s*[:：]\s*(.+?)\s*[。.]?$")
 _OFFICES_LINE = re.compile(r"^" + _OFFICE_LABEL + r"\s*[:：]\s*(.+)$")
 _LABEL_IN_OFFICES = re.compile(r"[;；,，]?\s*" + _OFFICE_LABEL + r"\s*[:：]\s*")
-_OFFICE_SUFFIX = re.compile(r"(处|室|院|馆|中心|办|委|局|科|部|党委|处室|组|站|委员会|队|所)$")
 _SENTENCE_END = re.compile(r"[。!！?？;；]")
 
 
@@ -128,7 +127,7 @@ def is_office_list(line: str, table: OfficeTable) -> bool:
         # 各学校, 各中小学、幼儿园: the units of a kind, named with 各 (which reaches on to a short
         # name after it).
         every = p.startswith("各") or (len(p) <= 6 and any(x.startswith("各") for x in parts[:k]))
-        return table.canonical(p) is not None or (len(p) <= 16 and bool(_OFFICE_SUFFIX.search(p) or every))
+        return table.canonical(p) is not None or (len(p) <= 16 and bool(OFFICE_SUFFIX.search(p) or every))
     return bool(parts) and all(office(k, p) for k, p in enumerate(parts))
 
 

@@ -404,3 +404,10 @@ def test_office_cells_naming_every_unit_of_a_kind_and_a_sign_off_after_the_table
                 "某区教育局\n2025年2月28日\n")
     assert [(r.task, r.offices, r.when) for r in doc.schedule] == [
         ("开展校园安全隐患排查", ("安全稳定科", "各学校"), "每月"), ("推行明厨亮灶", ("各中小学", "幼儿园"), "全年")]
+
+
+def test_only_office_shaped_names_of_a_row_become_offices_to_ask_about():
+    """幼儿园 of 各中小学、幼儿园 is one of a list: never an office of its own (else every question
+    naming 幼儿园 would become a schedule question)."""
+    table = OfficeTable.load().with_names(["安全稳定科", "各中小学", "幼儿园"])
+    assert table.canonical("安全稳定科") and table.canonical("各中小学") and table.canonical("幼儿园") is None
