@@ -177,6 +177,14 @@ class Bot:
         if q.intent in RETRIEVAL + ("schedule",):   # 烟台…职称工作: 烟台 chose the notice, 职称 is the topic
             q = replace(q, text=documents.without_selectors(q.text, c) or q.text,
                         context=documents.without_selectors(q.context, c))
+        if chosen.candidates and q.intent in RETRIEVAL and not q.items:
+            # Several notices could answer and the question names none: the one whose text answers
+            # it best (济南中考招生什么时候启动: the work plan, not a newer safety notice).
+            _, evidence = self.evidence(replace(q, docs=chosen.candidates))
+            if evidence and evidence[0].record.doc_id != chosen.docs[0]:
+                doc = c.documents[evidence[0].record.doc_id]
+                q = replace(q, docs=(doc.doc_id,))
+                chosen = replace(chosen, docs=q.docs, note=documents.note(doc))
         if len(chosen.docs) > 1 and q.intent in EACH and not q.items:
             return self._each(q)   # 两年的…分别是多少: one answer per notice, each from its own rows or evidence
         a = self._handle(q)

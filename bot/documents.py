@@ -23,6 +23,7 @@ class Selection:
     docs: tuple[str, ...]
     note: str = ""          # which document was assumed, when several could answer
     missing: str = ""       # what the question named that no document is (2023年)
+    candidates: tuple[str, ...] = ()   # when one was assumed: all that could answer, newest first
 
 
 def select(q, corpus: Corpus) -> Selection:
@@ -57,11 +58,16 @@ def select(q, corpus: Corpus) -> Selection:
         if q.intent in SCHEDULE_INTENTS or (q.intent == "when_who" and (q.months or q.offices)):
             chosen = [d for d in chosen if corpus.filter_rows(q.months, q.offices, (d.doc_id,))] or chosen
         newest = chosen[0]
-        return Selection((newest.doc_id,), f"按《{newest.title}》回答")
+        return Selection((newest.doc_id,), note(newest), candidates=tuple(d.doc_id for d in chosen))
     return Selection(tuple(d.doc_id for d in chosen))
 
 
 SCHEDULE_INTENTS = ("schedule", "count", "compare")
+
+
+def note(doc) -> str:
+    """Which notice an answer assumed, when the question named none of several."""
+    return f"按《{doc.title}》回答"
 
 
 def carried(q, prev, corpus: Corpus):

@@ -304,3 +304,11 @@ def test_a_district_s_notice_is_chosen_by_its_city_too(restarting):
     from bot.corpus import _places
 
     assert _places("", "烟台市莱山区教育和体育局") == ["烟台", "莱山"]
+
+
+def test_a_question_naming_no_notice_is_answered_from_the_notice_whose_text_answers_it(no_table):
+    """The newest notice (a summer-safety notice) says nothing of 中考招生; the 2024 work plan does."""
+    a = no_table.ask("中考招生什么时候启动?")
+    assert a.found and {c.doc_id for c in a.citations} == {"jinan-edu-2024-work-plan"} and "按《" in a.answer
+    b = no_table.ask("暑期托管时间是几点到几点?")
+    assert b.found and {c.doc_id for c in b.citations} == {"jinan-summer-safety-2025"}
