@@ -7,7 +7,7 @@ import re
 from collections import Counter
 from dataclasses import replace
 
-from bot.answer import Answer, Citation, item_name, say, when_label
+from bot.answer import Answer, Citation, item_name, say, time_of
 from bot.corpus import Corpus
 from bot.scope import chinese_terms, topic_terms
 from bot.text import OFFICE_WORD, content_grams, grams
@@ -27,7 +27,7 @@ def row_lines(q, corpus: Corpus, rows: list[Record]) -> tuple[list[str], list[Ci
                 seen.add(item.id)
                 cites.append(ic)
         offices = "、".join(r.offices)
-        lines.append(f"{n}. {when_label(r) or f'{r.month}月'} · {r.text}({say(q, '责任单位', 'offices')}:{offices})"
+        lines.append(f"{n}. {time_of(r)} · {r.text}({say(q, '责任单位', 'offices')}:{offices})"
                      f"{c.label}{extra}")
     return lines, cites
 
@@ -219,11 +219,12 @@ def rows_of_focus(q, corpus: Corpus, rows: list[Record]) -> Answer:
         for r in rows:
             c = corpus.cite(r)
             cites.append(c)
+            when = time_of(r)
             if q.refers == "who":
-                lines.append(say(q, f"“{r.text}”由 **{'、'.join(r.offices)}** 负责({r.month}月){c.label}",
-                                 f"“{r.text}”: **{'、'.join(r.offices)}** ({r.month}月){c.label}"))
+                lines.append(say(q, f"“{r.text}”由 **{'、'.join(r.offices)}** 负责({when}){c.label}",
+                                 f"“{r.text}”: **{'、'.join(r.offices)}** ({when}){c.label}"))
             else:
-                lines.append(say(q, f"“{r.text}”安排在 **{r.month}月**(责任单位:{'、'.join(r.offices)}){c.label}",
-                                 f"“{r.text}” is scheduled for **{r.month}月** ({'、'.join(r.offices)}){c.label}"))
+                lines.append(say(q, f"“{r.text}”安排在 **{when}**(责任单位:{'、'.join(r.offices)}){c.label}",
+                                 f"“{r.text}” is scheduled for **{when}** ({'、'.join(r.offices)}){c.label}"))
         return Answer("\n".join(lines), True, tuple(cites), q)
     return rows_with_items(q, corpus, rows)

@@ -312,3 +312,12 @@ def test_a_question_naming_no_notice_is_answered_from_the_notice_whose_text_answ
     assert a.found and {c.doc_id for c in a.citations} == {"jinan-edu-2024-work-plan"} and "按《" in a.answer
     b = no_table.ask("暑期托管时间是几点到几点?")
     assert b.found and {c.doc_id for c in b.citations} == {"jinan-summer-safety-2025"}
+
+
+def test_a_follow_up_about_a_row_gives_its_time_as_the_table_writes_it(restarting):
+    """A row dated 全年 is due 全年 (its month is kept as 12 only to sort it), not 12月."""
+    office = restarting.corpus.offices.canonical("学前教育处")
+    rows_ = [r for r in restarting.corpus.filter_rows((), (office,), ("qingdao-2025",)) if r.when == "全年"]
+    assert rows_
+    a = restarting.ask("这个谁负责", ["青岛学前教育处有哪些工作"])
+    assert a.found and "(全年)" in a.answer and "12月" not in a.answer
