@@ -81,6 +81,7 @@ _ITEM = re.compile(r"^(\d{1,3})\s*[.．、](?!\d)\s*(\S.*)$")
 # and (1) for 1. in a notice with no 1. items.
 _PART = re.compile(r"^第\s*([一二三四五六七八九十百]+)\s*(?:部分|篇)\s*[、.．:：]?\s*(\S.*)$")
 _PAREN_ITEM = re.compile(r"^[(（]\s*(\d{1,3})\s*[)）]\s*[、.．]?\s*(\S.*)$")
+_ARTICLE = re.compile(r"^第\s*([一二三四五六七八九十百]+)\s*条\s*[、.．:：]?\s*(\S.*)$")
 # An item number alone on its line (01 / 02 …, 1. …); the item's title is the next line.
 _BARE_ITEM = re.compile(r"^(\d{1,3})\s*[.．、]?$")
 _DATE = re.compile(r"^\d{4}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日$")
@@ -300,9 +301,13 @@ def _starts_item(no: int, next_line: str, st: _State) -> bool:
 
 
 def _usual_numbering(lines: list[str]) -> list[str]:
-    """`lines` with 第一部分 X read as 一、X, and (1) X as 1. X when no line is a 1. item (where
-    there are 1. items, (1) numbers points within one)."""
+    """`lines` with 第一部分 X read as 一、X, and, when no line is a 1. item, 第一条 X or else (1) X
+    as 1. X (where there are 1. items, (1) numbers points within one)."""
     lines = [_PART.sub(r"\1、\2", ln) for ln in lines]
+    if any(_ITEM.match(ln) for ln in lines):
+        return lines
+    # 第一条 X, as in a 办法's articles: item 1.
+    lines = [_ARTICLE.sub(lambda m: f"{cn_to_int(m.group(1)) or m.group(1)}. {m.group(2)}", ln) for ln in lines]
     if any(_ITEM.match(ln) for ln in lines):
         return lines
     return [_PAREN_ITEM.sub(r"\1. \2", ln) for ln in lines]

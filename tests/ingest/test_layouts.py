@@ -411,3 +411,10 @@ def test_only_office_shaped_names_of_a_row_become_offices_to_ask_about():
     naming 幼儿园 would become a schedule question)."""
     table = OfficeTable.load().with_names(["安全稳定科", "各中小学", "幼儿园"])
     assert table.canonical("安全稳定科") and table.canonical("各中小学") and table.canonical("幼儿园") is None
+
+
+def test_articles_numbered_di_yi_tiao_are_items():
+    doc = parse("某县教育和体育局2023年工作要点\n2023年要稳中求进。\n第一条 加强党建。压实责任。\n"
+                "第二条:扩大学位供给。新增学位800个。\n第十二条 保障安全。\n")
+    assert [(i.no, i.text) for i in doc.items] == [
+        (1, "加强党建。压实责任。"), (2, "扩大学位供给。新增学位800个。"), (12, "保障安全。")]
