@@ -99,7 +99,8 @@ _APPENDIX_REF = re.compile(r"^附件\s*\d*\s*[:：]?")
 _TABLE_TITLE = re.compile(r"(配档表|任务分工|责任分工|工作分工|任务清单)")
 _TABLE_HEAD = {"时间", "月份", "时限", "完成时间", "完成时限", "时间节点", "推进时间", "时间安排",
                "重点工作", "工作任务", "主要任务", "工作内容", "具体任务", "任务", "责任单位",
-               "责任处室", "责任科室", "牵头单位", "牵头处室", "配合单位", "责任部门", "序号"}
+               "责任处室", "责任科室", "牵头单位", "牵头处室", "配合单位", "责任部门", "序号",
+               "协办单位", "配合处室", "配合科室"}
 _MONTH = re.compile(r"^(\d{1,2}|[一二三四五六七八九十]{1,3})\s*月份?$")
 # Who does an item: 责任处室 / 责任单位 / 责任科室 / 牵头单位 / 配合单位 …, in brackets at the end
 # of the item, after its last sentence, or on a line of its own.
@@ -392,6 +393,8 @@ def _strip_inline_offices(text: str) -> tuple[str, list[str]]:
     return text[: m.start()].rstrip(), split_offices(m.group(1))
 
 
+_OFFICE_HEADS = {"责任单位", "责任处室", "责任科室", "牵头单位", "牵头处室", "配合单位", "责任部门", "协办单位",
+                 "配合处室", "配合科室"}
 _TIME_HEADS = {"时间", "月份", "时限", "完成时间", "完成时限", "时间节点", "推进时间", "时间安排"}
 _TASK_HEADS = {"重点工作", "工作任务", "主要任务", "工作内容", "具体任务", "任务"}
 
@@ -422,6 +425,9 @@ def _parse_schedule(lines: list[str], table: OfficeTable, st: _State) -> None:
     time_at = next((k for k, h in enumerate(heads) if h in _TIME_HEADS), None)
     task_at = next((k for k, h in enumerate(heads) if h in _TASK_HEADS), None)
     time_last = time_at is not None and task_at is not None and time_at > task_at
+    # 牵头单位 and 配合单位: a row has two office cells; the second's offices join the first's.
+    office_cells = sum(h in _OFFICE_HEADS for h in heads)
+    second_cell = False
     when: tuple[int | None, str | None, tuple[int, ...]] = (None, None, ())
     held = when   # time-last tables: a time cell read before its row's offices
     pending_task: str | None = None
@@ -461,14 +467,16 @@ def _parse_schedule(lines: list[str], table: OfficeTable, st: _State) -> None:
             st.warnings.append(f"schedule: line before any month kept as a note: {ln!r}")
             st.tail.append(ln)
             continue
-        if continues and st.schedule and is_office_list(ln, table):
+        if (continues or second_cell) and st.schedule and is_office_list(ln, table):
             st.schedule[-1]["offices"].extend(split_offices(ln))
-            continues = ln.endswith(("、", ",", "，"))
+            continues, second_cell = ln.endswith(("、", ",", "，")), False
             continue
+        second_cell = False
         if pending_task is not None and is_office_list(ln, table):
             _add_row(st, held if time_last else when, pending_task, split_offices(ln))
             pending_task, held = None, (None, None, ())
             continues = ln.endswith(("、", ",", "，"))
+            second_cell = office_cells >= 2
             continue
         if pending_task is not None:
             pending_task += ln  # a task cell wrapped onto the next line

@@ -418,3 +418,13 @@ def test_articles_numbered_di_yi_tiao_are_items():
                 "第二条:扩大学位供给。新增学位800个。\n第十二条 保障安全。\n")
     assert [(i.no, i.text) for i in doc.items] == [
         (1, "加强党建。压实责任。"), (2, "扩大学位供给。新增学位800个。"), (12, "保障安全。")]
+
+
+def test_a_table_with_lead_and_supporting_office_columns_keeps_both_on_the_row():
+    doc = parse("某县教育和体育局2025年工作要点\n一、甲\n1.乙。\n重点工作任务分工表\n序号\n工作任务\n牵头单位\n配合单位\n完成时间\n"
+                "1\n召开全县教育工作会议\n办公室\n各股室\n2月—3月\n2\n启动公办幼儿园新建项目\n学前教育股\n计划财务股、基建办\n"
+                "3月中旬\n3\n组织应急疏散演练\n安全股\n每学期\n")
+    assert [(r.task, r.offices, r.when, r.months) for r in doc.schedule] == [
+        ("召开全县教育工作会议", ("办公室", "各股室"), "2月—3月", (2, 3)),
+        ("启动公办幼儿园新建项目", ("学前教育股", "计划财务股", "基建办"), "3月中旬", (3,)),
+        ("组织应急疏散演练", ("安全股",), "每学期", tuple(range(1, 13)))]
