@@ -89,8 +89,33 @@ def read_text(path: Path) -> Text:
         out = _read_pdf(raw, path)
     else:
         text, encoding = decode(raw, str(path))
-        out = Text(text, fmt, encoding)
+        out = Text(_plain_markdown(text) if fmt == "md" else text, fmt, encoding)
     return Text(normalise(out.text), out.format, out.encoding, out.warnings)
+
+
+# --- markdown ---------------------------------------------------------------------------------------
+
+_MD_RULES = ((re.compile(r"^\s{0,3}(?:#{1,6}|>)\s*"), ""),          # ## 一、… / > 发布机构:…
+             (re.compile(r"^\s*[-*+]\s+"), ""),                       # - bullet
+             (re.compile(r"(\*\*|__)(.+?)\1"), r"\2"),                 # **bold**
+             (re.compile(r"\[([^\]]+)\]\([^)]*\)"), r"\1"))             # [text](url)
+_MD_TABLE_RULE = re.compile(r"^\s*\|?\s*:?-{3,}:?\s*(\|\s*:?-{3,}:?\s*)*\|?\s*$")
+
+
+def _plain_markdown(text: str) -> str:
+    """A notice written in Markdown as the lines of a scraped one: heading marks, quote marks and
+    emphasis dropped, each table cell on its own line (as tables read from .html and .docx are)."""
+    out = []
+    for line in text.split("\n"):
+        if _MD_TABLE_RULE.match(line):
+            continue
+        if line.strip().startswith("|"):
+            out.extend(cell.strip() for cell in line.strip().strip("|").split("|"))
+            continue
+        for pattern, repl in _MD_RULES:
+            line = pattern.sub(repl, line)
+        out.append(line)
+    return "\n".join(out)
 
 
 # --- plain text -------------------------------------------------------------------------------------

@@ -208,7 +208,7 @@ def parse_text(text: str, doc_id: str, path: str = "", encoding: str | None = "u
     #    dropped. An empty value stays empty.
     first_body = next((k for k, ln in enumerate(lines) if _SECTION.match(ln) or _ITEM.match(ln)),
                       len(lines))
-    i = next((k for k in range(first_body) if parse_header(lines[k]) is not None), 0)
+    i = start = next((k for k in range(first_body) if parse_header(lines[k]) is not None), 0)
     while i < len(lines):
         fields_ = parse_header(lines[i])
         if fields_ is None:
@@ -219,7 +219,9 @@ def parse_text(text: str, doc_id: str, path: str = "", encoding: str | None = "u
             else:
                 st.meta[key] = value
         i += 1
-    body = lines[i:]
+    # Above the header, a line shaped like a title (# 泰安市教育局2024年工作要点 of a Markdown file) is
+    # the title, not site chrome.
+    body = [ln for ln in lines[:start] if _TITLE_LIKE.search(ln)][-1:] + lines[i:]
 
     # 2. Split off the appendix table: it starts after the last table-title line or, when the
     # table is titled otherwise (2025年重点工作安排表, 附件:…), at its header row.

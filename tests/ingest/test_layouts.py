@@ -428,3 +428,19 @@ def test_a_table_with_lead_and_supporting_office_columns_keeps_both_on_the_row()
         ("召开全县教育工作会议", ("办公室", "各股室"), "2月—3月", (2, 3)),
         ("启动公办幼儿园新建项目", ("学前教育股", "计划财务股", "基建办"), "3月中旬", (3,)),
         ("组织应急疏散演练", ("安全股",), "每学期", tuple(range(1, 13)))]
+
+
+def test_a_markdown_notice_reads_like_a_scraped_one(tmp_path):
+    md = tmp_path / "taian.md"
+    md.write_text("# 泰安市教育局2024年工作要点\n\n> 发布机构:泰安市教育局  发布日期:2024-03-05\n\n"
+                  "2024年,全市教育工作要稳中求进。\n\n## 一、扩容提质\n\n1. **推进学校建设**。新增学位1.5万个。\n"
+                  "2. **发展普惠学前教育**。新建公办幼儿园10所。\n\n## 二、育人质量\n\n1. **加强劳动教育**。认定基地20个。\n\n"
+                  "附件:2024年重点工作配档表\n\n| 序号 | 工作任务 | 责任科室 | 完成时限 |\n| --- | --- | --- | --- |\n"
+                  "| 1 | 召开全市教育工作会议 | 办公室 | 2月—3月 |\n| 2 | 启动名师评选 | 教师工作科 | 5月 |\n", encoding="utf-8")
+    doc = parse_file(md, OfficeTable.load())
+    assert doc.title == "泰安市教育局2024年工作要点" and doc.meta["issuer"] == "泰安市教育局"
+    assert [(s.key, s.title) for s in doc.sections] == [("一", "扩容提质"), ("二", "育人质量")]
+    assert [(i.section, i.no, i.title) for i in doc.items] == [
+        ("一", 1, "推进学校建设"), ("一", 2, "发展普惠学前教育"), ("二", 1, "加强劳动教育")]
+    assert [(r.task, r.offices, r.when) for r in doc.schedule] == [
+        ("召开全市教育工作会议", ("办公室",), "2月—3月"), ("启动名师评选", ("教师工作科",), "5月")]
