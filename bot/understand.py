@@ -282,6 +282,11 @@ def parse_months(text: str) -> tuple[tuple[int, ...], str | None]:
             return tuple(range(a, b + 1)), f"{a}–{b}月"
         if a and b and 1 <= b < a <= 12:      # 11月到2月: across the turn of the year
             return tuple(range(a, 13)) + tuple(range(1, b + 1)), f"{a}–{b}月"
+    # A deadline (6月底前必须完成的, 7月以前): every month up to it.
+    m = re.search(rf"{_NUM}\s*月(?:份|底|末|中旬|下旬|上旬)?\s*(?:以前|之前|前)(?!后)", text)
+    if m and _num(m.group(1)) and 1 <= _num(m.group(1)) <= 12 and text[max(0, m.start() - 1):m.start()] != "个":
+        last = _num(m.group(1))
+        return tuple(range(1, last + 1)), f"{m.group(0)}(1–{last}月)"
     found: list[int] = []
     # 6月 / 六月 / 七八月 / 7、8月 / 3、4、5月 / 6月15日 (a date keeps its month)
     num = rf"(?:\d{{1,2}}|[{CN_NUM}]{{1,3}})"

@@ -149,3 +149,12 @@ def test_a_word_made_of_question_words_is_not_a_key_term():
 
     assert key_terms(["哪些方面", "加强", "情况如何", "教师"]) == ["加强", "教师"]
     assert key_terms(["干事", "有事"]) == ["干事", "有事"]   # single-character question words do not count
+
+
+@pytest.mark.parametrize("text,months", [("6月底前必须完成的有哪些", tuple(range(1, 7))),
+                                         ("3月底之前基教处有哪些工作", (1, 2, 3)), ("6月前后有什么", (6,)),
+                                         ("6个月前的工作", ())])
+def test_a_deadline_asks_for_every_month_up_to_it(text, months):
+    from bot.understand import parse_months
+
+    assert parse_months(text)[0] == months
