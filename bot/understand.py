@@ -105,6 +105,8 @@ ADVICE = re.compile(r"(我|孩子|我家|我们家|家长).{0,12}(该|应该|要
                     r"好还是.{1,10}好|(有没有|有什么|有啥)(用|效果|意义)[?？吗啊]*$|有用吗|"
                     r"你(个人)?(觉得|认为|怎么看|的看法)|个人(觉得|认为|看法)|怎么看|预测|明年|后年|将来|未来几年|以后会|会不会.{0,6}(取消|调整|变|涨|降)|"
                     r"\bshould (i|we)\b|\brecommend|\bpredict|next year|in the future", re.IGNORECASE)
+# The personal part of ADVICE (我…该, 要不要): advice only when nothing else is asked beside it.
+PERSONAL = re.compile(r"(我|孩子|我家|我们家|家长).{0,12}(该|应该|要不要|还是)|要不要")
 # Markup and code: text, not a question, unless words remain around it.
 MARKUP = re.compile(r"<[a-z/!][^>]*>|\b(select|insert|update|delete|drop|union)\b.{0,40}\b(from|into|table|set|select)\b|"
                     r";\s*--|\$\{[^}]*\}?|\{\{.*?(\}\}|$)|\{%.*?(%\}|$)|\b(javascript|jndi|ldap|file|data):\S*",
@@ -439,9 +441,18 @@ def correct(text: str, vocabulary: frozenset[str], known: str,
     return text, tuple(dict.fromkeys(fixes))
 
 
+def without_hesitation(text: str) -> str:
+    """`text` without its clauses of hesitation or of what to do (我也不确定该问谁, 我们学校要不要
+    对接) when another clause asks something the notice can answer (…覆盖率目标是多少)."""
+    clauses = [c for c in re.split(r"(?<=[,，。;；!！?？])", text) if c.strip()]
+    kept = "".join(c for c in clauses if not PERSONAL.search(c))
+    asks = FIGURE.search(kept) or WHEN.search(kept) or WHO.search(kept)
+    return kept.strip() if kept and len(kept) < len(text) and asks and has_content(kept) else text
+
+
 def parse(text: str, offices: OfficeTable, section_titles: dict[str, str],
           vocabulary: frozenset[str] = frozenset(), known: str = "", is_word=None) -> Query:
-    text = normalize(text)
+    text = without_hesitation(normalize(text))
     raw = text
     text = MARKUP.sub(" ", text).strip()
     text, corrections = correct(text, vocabulary, known, is_word)

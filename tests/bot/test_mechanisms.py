@@ -657,3 +657,17 @@ def test_a_value_of_an_office_the_notice_never_names_is_refused_not_its_task_lis
 def test_an_office_s_tasks_asked_with_who_or_how_many_words_are_still_listed(bot, question, office):
     a = bot.ask(question)
     assert a.found and set(a.rows) == {r.id for r in bot.corpus.filter_rows((), (office,))}
+
+
+@pytest.mark.parametrize("question,item", [("我也不是很确定该问谁,就是想知道普惠性幼儿园覆盖率目标是多少", 8),
+                                           ("资源智作中心是哪个月、谁牵头成立的,我们学校要不要对接", 16)])
+def test_a_question_asked_around_a_hesitation_is_answered_not_declined_as_advice(bot, question, item):
+    a = bot.ask(question)
+    assert a.found and item in [c.item for c in a.citations if c.item] + [
+        i.item for r in a.rows for i, _ in bot.corpus.links[r]]
+
+
+@pytest.mark.parametrize("question", ["我家孩子该上民办还是公办初中?", "孩子该不该报名课外班"])
+def test_advice_alone_is_still_declined(bot, question):
+    a = bot.ask(question)
+    assert not a.found and "不提供个人建议" in a.answer
