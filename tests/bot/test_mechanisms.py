@@ -671,3 +671,11 @@ def test_a_question_asked_around_a_hesitation_is_answered_not_declined_as_advice
 def test_advice_alone_is_still_declined(bot, question):
     a = bot.ask(question)
     assert not a.found and "不提供个人建议" in a.answer
+
+
+@pytest.mark.parametrize("question,term", [("今年还搞泉城最美教师评选吗", "最美教师"), ("写字节有什么安排", "写字节")])
+def test_a_task_only_the_schedule_names_is_answered_with_its_rows(bot, question, term):
+    assert not any(term in r.text for r in bot.corpus.items.values())
+    a = bot.ask(question)
+    got = [bot.corpus.by_id[r] for r in a.rows]
+    assert a.found and got and all(term in r.text for r in got)
