@@ -24,7 +24,10 @@ ASK_CONTENT = re.compile(r"具体内容|具体是|具体要求|具体要|详细(
 ASK_WHO = re.compile(WHO.pattern + r"|别的处|其他处室?|其他单位|其他部门|还有哪些?处|还有谁|参与|配合|协办", re.IGNORECASE)
 # Which months (配档表里对应哪几个月): a follow-up's way to ask when.
 ASK_WHEN = re.compile(WHEN.pattern + r"|哪几个月|哪些月份?|几个月份", re.IGNORECASE)
-ASKING = re.compile("|".join(p.pattern for p in (ASK_ITEM, ASK_WHO, ASK_WHEN, ASK_CONTENT)), re.IGNORECASE)
+# Which 配档表 rows carry it out (配档表里对应的有哪些, 对应哪些工作): its rows, listed.
+ASK_ROWS = re.compile(r"(配档表|附表|安排表)(里|中)?.{0,4}(对应|安排|哪些|什么|有没有)|对应(的|哪些|哪几)", re.IGNORECASE)
+ASKING = re.compile("|".join(p.pattern for p in (ASK_ITEM, ASK_WHO, ASK_WHEN, ASK_ROWS, ASK_CONTENT)),
+                    re.IGNORECASE)
 # Where in the notice a thing is written (配档表里对应哪几个月, 要求写在第几条): no topic of its own.
 WHERE = re.compile(r"配档表|附件|附表|安排表|通知|文件|原文|对应|写在|放在|列在|出现在|属于|里面?|中|哪几个")
 # One task of the last list by its place in it (第一个是哪条里的, 最后一项谁负责, the second one).
@@ -37,13 +40,15 @@ AMONG = re.compile(r"其中|这些|里面|上述|这几[个项条]?|among them|o
 
 
 def aspect(text: str) -> str | None:
-    """What a follow-up asks of the focus: item, who, when or content."""
+    """What a follow-up asks of the focus: item, who, when, rows (its 配档表 rows, listed) or content."""
     if ASK_ITEM.search(text):
         return "item"
     if ASK_WHO.search(text):
         return "who"
     if ASK_WHEN.search(text):
         return "when"
+    if ASK_ROWS.search(text):
+        return "rows"
     if ASK_CONTENT.search(text):
         return "content"
     return None

@@ -679,3 +679,13 @@ def test_a_task_only_the_schedule_names_is_answered_with_its_rows(bot, question,
     a = bot.ask(question)
     got = [bot.corpus.by_id[r] for r in a.rows]
     assert a.found and got and all(term in r.text for r in got)
+
+
+@pytest.mark.parametrize("first,follow_up,item", [("第14条讲的是什么", "配档表里对应的有哪些", 14),
+                                                  ("第7条讲什么", "对应哪些配档表工作", 7)])
+def test_the_rows_carrying_out_the_items_just_quoted_are_listed(bot, first, follow_up, item):
+    a = bot.ask(follow_up, [first])
+    (rec,) = bot.corpus.find_items((item,))
+    assert a.found and set(a.rows) == {r.id for r in bot.corpus.rows_of_items({rec.id})}
+    last = bot.ask("最后一个是谁负责", [first, follow_up])
+    assert last.found and last.rows == (a.rows[-1],)
