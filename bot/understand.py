@@ -390,6 +390,19 @@ def _shapes(vocabulary: frozenset[str]) -> tuple[dict[int, list[str]], set[tuple
     return by_len, {(len(t), i, ch) for ts in by_len.values() for t in ts for i, ch in enumerate(t)}
 
 
+def _pinyin_spelled(text: str, vocabulary: frozenset[str]) -> tuple[str, tuple[tuple[str, str], ...]]:
+    """A term of the corpus typed as toneless pinyin in a Chinese question (shuangjian 的成果 →
+    双减), replaced; with the (typed, understood) pairs. English words match no term's pinyin."""
+    words = [w for w in re.findall(r"[A-Za-z]{4,}", text)]
+    if not words:
+        return text, ()
+    joined = {k.replace(" ", ""): v for k, v in _sound_index(vocabulary).items()}
+    fixes = tuple((w, joined[w.lower()]) for w in dict.fromkeys(words) if w.lower() in joined)
+    for typed, meant in fixes:
+        text = text.replace(typed, meant)
+    return text, fixes
+
+
 def correct(text: str, vocabulary: frozenset[str], known: str,
             is_word=None) -> tuple[str, tuple[tuple[str, str], ...]]:
     """Near-miss spellings of the corpus's own terms, corrected: a run of characters that does not
@@ -398,6 +411,10 @@ def correct(text: str, vocabulary: frozenset[str], known: str,
     character. Longest terms first; returns the text and the (typed, understood) pairs."""
     if not vocabulary or not re.search(r"[\u4e00-\u9fff]{2}", text):
         return text, ()
+    text, spelled = _pinyin_spelled(text, vocabulary)
+    if spelled:
+        fixed, more = correct(text, vocabulary, known, is_word)
+        return fixed, spelled + more
     by_len, by_char = _shapes(vocabulary)
     # A slip keeps all but one character of the term in place (双剪 for 双减); without such a
     # window there is nothing to correct, and pypinyin (0.7 s to import) is never loaded. The

@@ -640,7 +640,8 @@ def test_a_follow_up_s_own_words_pick_among_the_rows_it_points_at(bot):
     assert a.found and [bot.corpus.by_id[r].text for r in a.rows] == [r.text for r in rows_ if "第二期" in r.text]
 
 
-@pytest.mark.parametrize("question,item,term", [("孩子近视了学校管不管", 6, "近视"), ("学校保安有什么比赛", 20, "保安")])
+@pytest.mark.parametrize("question,item,term", [("孩子近视了学校管不管", 6, "近视"), ("学校保安有什么比赛", 20, "保安"),
+                                                ("双减的成果怎么巩固", 7, "双减")])   # 7 ranks below two others
 def test_of_two_close_items_the_one_naming_the_question_s_most_specific_term_answers(bot, question, item, term):
     a = bot.ask(question)
     assert a.found and items(a) == [item] and term in bot.items[a.citations[0].record_id].text
@@ -689,3 +690,10 @@ def test_the_rows_carrying_out_the_items_just_quoted_are_listed(bot, first, foll
     assert a.found and set(a.rows) == {r.id for r in bot.corpus.rows_of_items({rec.id})}
     last = bot.ask("最后一个是谁负责", [first, follow_up])
     assert last.found and last.rows == (a.rows[-1],)
+
+
+
+@pytest.mark.parametrize("question,term", [("shuangjian 的成果怎么巩固", "双减"), ("quanyuedu 工程是什么", "泉悦读")])
+def test_a_term_of_the_notice_typed_in_pinyin_is_understood_and_said_so(bot, question, term):
+    a = bot.ask(question)
+    assert a.found and f"按“{term}”理解" in a.answer
