@@ -18,8 +18,8 @@ from bot.answer import Answer, Citation, item_name, say
 from bot.corpus import Corpus
 from bot.handlers import content, schedule
 from bot.handlers.refusal import not_covered
-from bot.scope import (Answerability, absent_name, absent_terms, chinese_terms, counted_missing, foreign, holdings,
-                       rarest_term, rows_naming, topic_terms, with_bridges)
+from bot.scope import (Answerability, absent_name, absent_terms, counted_missing, foreign, holdings, rows_naming,
+                       specific_term, topic_terms, with_bridges)
 from bot.settings import SETTINGS, Settings
 from bot.text import content_grams, grams, mentions, sentences
 from bot.understand import FIGURE, RELATIVE, Query, has_content, parse, today
@@ -302,13 +302,11 @@ class Bot:
 
 
 def _rows_naming_what_no_item_does(q: Query, c: Corpus, evidence: list) -> list:
-    """The 配档表 rows that name the question's most specific term (the rarest the notices use)
-    when no item does, at most `max_rows_when` of them, if the notices name all its key terms;
+    """The 配档表 rows that name the question's most specific term (`specific_term`) when no item does, at most `max_rows_when` of them, if the notices name all its key terms;
     else none."""
-    terms = [t for t in chinese_terms(q, c, dictionary_only=True) if mentions(c.text, t)]
-    if not terms or absent_terms(q, c):   # 教书的老师待遇怎么样: 待遇 is named nowhere
+    rarest = specific_term(q, c)
+    if not rarest or absent_terms(q, c):   # 教书的老师待遇怎么样: 待遇 is named nowhere
         return []
-    rarest = rarest_term(terms, c)
     if any(c.says(r.text, rarest) for r in c.items.values() if not q.docs or r.doc_id in q.docs):
         return []
     rows = [r for r in c.filter_rows(docs=q.docs) if c.says(r.text, rarest)]

@@ -181,6 +181,14 @@ def _rarity(term: str, corpus: Corpus) -> float:
     return math.log(cutter.total / freq) if freq > 0 else math.log(cutter.total)
 
 
+def specific_term(q, corpus: Corpus) -> str | None:
+    """The question's most specific term the notices use (双减, 近视, 最美教师): its rarest key term
+    they mention, if at least `topic_min_rarity` rare (系统 or 教育 is no one thing); else None."""
+    terms = [t for t in chinese_terms(q, corpus, dictionary_only=True) if mentions(corpus.text, t)]
+    rarest = rarest_term(terms, corpus) if terms else None
+    return rarest if rarest and _rarity(rarest, corpus) >= corpus.settings.topic_min_rarity else None
+
+
 def rarest_term(terms: list[str], corpus: Corpus) -> str:
     """The most specific of the question's terms: the rarest (`_rarity`), the first on a tie."""
     return max(terms, key=lambda t: _rarity(t, corpus))

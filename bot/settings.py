@@ -40,6 +40,9 @@ class Settings:
     runner_up_ratio: float = 0.97
     """A second item is quoted when its fused score is within this ratio of the best: the question
     fits both and the reader decides. Lower shows more second items (recall over precision)."""
+    naming_pool: int = 5
+    """When neither of the best two items names the question's most specific term, the best of this
+    many that does answers instead. Larger reaches further down the ranking for the term."""
     sentence_keep_ratio: float = 0.6
     """A second sentence of the same item is quoted when it shares at least this share of the best
     sentence's word overlap with the question. Lower quotes more context."""

@@ -8,8 +8,8 @@ from bot.answer import Answer, Citation, item_name, say
 from bot.corpus import Corpus, Evidence
 from bot.handlers.refusal import not_covered
 from bot.handlers.schedule import rows_with_items
-from bot.scope import chinese_terms, rarest_term
-from bot.text import best_sentences, content_grams, grams, mentions, sentences
+from bot.scope import specific_term
+from bot.text import best_sentences, content_grams, grams, sentences
 
 HEADER_NAMES = {"addressees": ("主送单位", "addressed to"), "doc_no": ("发文字号", "document number"),
                 "index_no": ("索引号", "index number"), "category": ("组配分类", "category"),
@@ -179,13 +179,14 @@ def topic(q, corpus: Corpus, evidence: list[Evidence]) -> Answer:
         return not_covered(q)
     s = corpus.settings
     chosen = [e for e in evidence[:2] if e.score >= evidence[0].score * s.runner_up_ratio]
-    if len(chosen) == 2:
-        # Two items fit about as well; if only one names the question's most specific term
-        # (孩子近视了学校管不管: 近视), that one answers it.
-        terms = [t for t in chinese_terms(q, corpus, dictionary_only=True) if mentions(corpus.text, t)]
-        rarest = rarest_term(terms, corpus) if terms else None
-        naming = [e for e in chosen if rarest and corpus.says(e.record.text, rarest)]
-        chosen = naming if len(naming) == 1 else chosen
+    # The question's most specific term the notices use (近视 in 孩子近视了学校管不管, 双减 in
+    # 双减的成果怎么巩固): of two close items, the one naming it answers; if neither does, the best
+    # of the next few that does.
+    rarest = specific_term(q, corpus)
+    if rarest:
+        naming = [e for e in evidence[:s.naming_pool] if corpus.says(e.record.text, rarest)]
+        in_chosen = [e for e in chosen if e in naming]
+        chosen = in_chosen if len(in_chosen) == 1 else chosen if in_chosen else naming[:1] or chosen
     return quote(q, corpus, [(e.record, _sentences_for(q, e, s.sentence_keep_ratio)) for e in chosen])
 
 
