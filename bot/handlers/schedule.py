@@ -64,15 +64,26 @@ def empty(q, corpus: Corpus, scope: str) -> Answer:
 def _phrase(text: str, terms: list[str]) -> str:
     """The terms as the question writes them: 近视防控 for 近视 + 防控 when adjacent there."""
     joined = "".join(terms)
-    return joined if joined in text else "、".join(terms)
+    if joined in text:
+        return joined
+    # Overlapping pairs (校外培训, 培训机构, 机构设置): the stretch of the question they cover.
+    spans = sorted((text.find(t), text.find(t) + len(t)) for t in terms)
+    if spans and spans[0][0] >= 0 and all(a <= end for (_, end), (a, _) in zip(spans, spans[1:])):
+        return text[spans[0][0]:max(e for _, e in spans)]
+    return "、".join(terms)
 
 
 def not_in_rows(q, corpus: Corpus, scope: str, topics: list[str]) -> str:
     """No row of the scope asked speaks of the topic: said so, naming the items that do, if any."""
     phrase = _phrase(q.text, topics)
-    items = corpus.speaking_of([r for r in corpus.items.values() if not q.docs or r.doc_id in q.docs], topics)
     text = say(q, f"配档表中{scope}的工作没有直接提到“{phrase}”", f"No 配档表 task for {scope} names “{phrase}”")
-    if items:
+    # Rows of other months or offices may name it (是不是8月份出台…设置标准: it is 7月, 民继处).
+    elsewhere = corpus.speaking_of(corpus.filter_rows(docs=q.docs), topics)
+    items = corpus.speaking_of([r for r in corpus.items.values() if not q.docs or r.doc_id in q.docs], topics)
+    if elsewhere:
+        text += say(q, "(配档表中提到它的是:", " (the 配档表 names it in: ") + "、".join(
+            f"{time_of(r)} · {'、'.join(r.offices)}" + corpus.cite(r).label for r in elsewhere) + ")"
+    elif items:
         text += say(q, "(通知中提到它的:", " (the notice mentions it in: ") + "".join(
             corpus.cite(r).label for r in items) + say(q, ",未写责任处室和月份)", ", with no office or month)")
     return text + say(q, ";以下是全部工作。", "; all its tasks follow.")

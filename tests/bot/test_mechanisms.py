@@ -697,3 +697,12 @@ def test_the_rows_carrying_out_the_items_just_quoted_are_listed(bot, first, foll
 def test_a_term_of_the_notice_typed_in_pinyin_is_understood_and_said_so(bot, question, term):
     a = bot.ask(question)
     assert a.found and f"按“{term}”理解" in a.answer
+
+
+def test_a_topic_the_month_asked_lacks_is_pointed_to_where_the_schedule_has_it(bot):
+    """是不是8月份出台校外培训机构设置标准: no 8月 row names it; the note says which row does, never
+    that the notice gives it no month."""
+    (row,) = [r for r in bot.corpus.schedule if "校外培训机构设置标准" in r.text]
+    a = bot.ask("是不是8月份出台校外培训机构设置标准")
+    assert "没有直接提到" in a.answer and bot.corpus.cite(row).label in a.answer.split("以下是")[0]
+    assert "未写责任处室和月份" not in a.answer
