@@ -185,6 +185,8 @@ class Bot:
                 doc = c.documents[evidence[0].record.doc_id]
                 q = replace(q, docs=(doc.doc_id,))
                 chosen = replace(chosen, docs=q.docs, note=documents.note(doc))
+        if q.intent in documents.SCHEDULE_INTENTS and not c.filter_rows(docs=q.docs):
+            q = replace(q, intent="topic")   # a notice without a 配档表: its text says when, if anything
         if len(chosen.docs) > 1 and q.intent in EACH and not q.items:
             return self._each(q)   # 两年的…分别是多少: one answer per notice, each from its own rows or evidence
         a = self._handle(q)

@@ -42,11 +42,11 @@ def select(q, corpus: Corpus) -> Selection:
     if len(docs) > 1:   # with one document, explicit years are `scope.foreign`'s (2025届… is a phrase)
         years |= {int(y) for y in re.findall(r"(?<!\d)(20\d\d)\s*年", q.text)}
     chosen = [d for d in pool if d.year in years] if years else pool
-    if years and not chosen:
-        return Selection((), missing="、".join(f"{y}年" for y in sorted(years)))
+    if years and not chosen:   # 淄博2025年…: no 淄博 notice of 2025, though others may be of 2025
+        return Selection((), missing="、".join(sorted(places)) + "、".join(f"{y}年" for y in sorted(years)))
     if len(docs) <= 1:
         return Selection(tuple(d.doc_id for d in docs))
-    titled = [d for d in chosen if d.title and d.title in q.text]
+    titled = [d for d in chosen if d.title and d.title in q.text] or _by_title_words(q, corpus, chosen)
     chosen = titled or chosen
     if not chosen:
         return Selection(())
@@ -60,6 +60,22 @@ def select(q, corpus: Corpus) -> Selection:
         newest = chosen[0]
         return Selection((newest.doc_id,), note(newest), candidates=tuple(d.doc_id for d in chosen))
     return Selection(tuple(d.doc_id for d in chosen))
+
+
+def _by_title_words(q, corpus: Corpus, docs: list) -> list:
+    """The one of `docs` whose title has a specific word (rarer than `topic_min_rarity`) that no
+    other's title has and the question uses (济南暑期安全工作7月份…: 暑期 of the summer-safety
+    notice); else none."""
+    from bot.scope import rarity
+
+    if len(docs) < 2:
+        return []
+    cut = corpus.tokenizer.dictionary_words
+    words = {d.doc_id: {w for w in cut(d.title) if len(w) >= 2 and not re.search(r"\d", w)} for d in docs}   # years choose by year
+    hits = [d for d in docs
+            if any(w in q.text and rarity(w, corpus) >= corpus.settings.topic_min_rarity
+                   and not any(w in words[o.doc_id] for o in docs if o is not d) for w in words[d.doc_id])]
+    return hits if len(hits) == 1 else []
 
 
 SCHEDULE_INTENTS = ("schedule", "count", "compare")

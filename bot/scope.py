@@ -169,7 +169,7 @@ def with_bridges(q, corpus: Corpus):
     return replace(q, bridges=tuple(dict.fromkeys(found))) if found else q
 
 
-def _rarity(term: str, corpus: Corpus) -> float:
+def rarity(term: str, corpus: Corpus) -> float:
     """-log of the term's relative frequency in jieba's general dictionary; unknown words are rarest,
     and so are the notices' own names (泉悦读, offices: the user dictionary gives them a huge
     frequency only to keep them whole)."""
@@ -186,12 +186,12 @@ def specific_term(q, corpus: Corpus) -> str | None:
     they mention, if at least `topic_min_rarity` rare (系统 or 教育 is no one thing); else None."""
     terms = [t for t in chinese_terms(q, corpus, dictionary_only=True) if mentions(corpus.text, t)]
     rarest = rarest_term(terms, corpus) if terms else None
-    return rarest if rarest and _rarity(rarest, corpus) >= corpus.settings.topic_min_rarity else None
+    return rarest if rarest and rarity(rarest, corpus) >= corpus.settings.topic_min_rarity else None
 
 
 def rarest_term(terms: list[str], corpus: Corpus) -> str:
     """The most specific of the question's terms: the rarest (`_rarity`), the first on a tie."""
-    return max(terms, key=lambda t: _rarity(t, corpus))
+    return max(terms, key=lambda t: rarity(t, corpus))
 
 
 _MOMENTS: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
@@ -236,8 +236,8 @@ def features(q, corpus: Corpus, evidence: list[Evidence]) -> list[float]:
     item_text = best.record.text if best else ""
     in_ev = sum(corpus.says(item_text, t) for t in terms) / len(terms) if terms else 0.5
     absent = [t for t, h in zip(terms, held) if not h]
-    rarity = max((_rarity(t, corpus) for t in absent), default=0.0)
-    return [top, z, float(sent), bm25, overlap, in_corpus, in_ev, rarity]
+    absent_rarity = max((rarity(t, corpus) for t in absent), default=0.0)
+    return [top, z, float(sent), bm25, overlap, in_corpus, in_ev, absent_rarity]
 
 
 def rows_naming(q, corpus: Corpus, rows: list) -> list:
@@ -268,7 +268,7 @@ def topic_terms(q, corpus: Corpus) -> list[str]:
     nouns = words_tagged(*NOUN_TAGS)
     # Cheap tests first: searching the notices' text costs most with many notices.
     return pairs + [t for t in terms if t not in parts and t not in label and not re.search(r"月|季度|半年|全年", t)
-                    and _rarity(t, corpus) >= corpus.settings.topic_min_rarity and not corpus.offices.canonical(t)
+                    and rarity(t, corpus) >= corpus.settings.topic_min_rarity and not corpus.offices.canonical(t)
                     and (t in nouns or mentions(corpus.text, t))]
 
 

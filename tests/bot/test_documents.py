@@ -321,3 +321,15 @@ def test_a_follow_up_about_a_row_gives_its_time_as_the_table_writes_it(restartin
     assert rows_
     a = restarting.ask("这个谁负责", ["青岛学前教育处有哪些工作"])
     assert a.found and "(全年)" in a.answer and "12月" not in a.answer
+
+
+def test_a_specific_word_of_one_notice_s_title_chooses_it(no_table):
+    """济南 names both notices; 暑期 only the summer-safety one's title. It has no 配档表, so its text
+    says what happens in 7月."""
+    a = no_table.ask("济南暑期安全工作7月份有什么安排?")
+    assert a.found and {c.doc_id for c in a.citations} == {"jinan-summer-safety-2025"} and "7月5日前" in a.answer
+
+
+def test_a_place_and_year_not_held_together_are_refused_naming_both(restarting):
+    a = restarting.ask("淄博2025年工作要点有哪些重点任务?")   # 淄博 is held (2023), 2025 is held (青岛)
+    assert not a.found and "“淄博2025年”" in a.answer
