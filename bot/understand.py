@@ -40,6 +40,13 @@ PERIODS: list[tuple[str, tuple[int, ...]]] = [
     (r"年底|年末|end of the year|year[- ]end", (11, 12)),
 ]
 
+def named_periods(text: str) -> list[tuple[str, tuple[int, ...]]]:
+    """Every period of PERIODS the text names, as written, in the text's order (上半年和下半年)."""
+    low = text.lower()
+    found = [(m.start(), m.group(0), months) for pattern, months in PERIODS for m in [re.search(pattern, low)] if m]
+    return [(word, months) for _, word, months in sorted(found)]
+
+
 HEADER_FIELDS: list[tuple[str, str]] = [
     (r"发文字号|文号|字号|document number|doc(ument)? no", "doc_no"),
     (r"索引号|index number", "index_no"),

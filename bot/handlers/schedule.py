@@ -11,6 +11,7 @@ from bot.answer import Answer, Citation, item_name, say, time_of
 from bot.corpus import Corpus
 from bot.scope import chinese_terms, topic_terms
 from bot.text import OFFICE_WORD, content_grams, grams
+from bot.understand import named_periods
 from ingest.records import Record
 
 
@@ -125,6 +126,9 @@ def schedule(q, corpus: Corpus) -> Answer:
 
 
 def count(q, corpus: Corpus) -> Answer:
+    periods = named_periods(q.text)
+    if len(periods) >= 2:   # 督导室上半年和下半年分别几项
+        return by_periods(q, corpus, periods)
     rows = corpus.filter_rows(q.months, q.offices, q.docs)
     scope = scope_label(q) or say(q, "全年", "the whole year")
     if not rows:
@@ -139,7 +143,26 @@ def count(q, corpus: Corpus) -> Answer:
     return Answer("\n".join([note, head, *lines]).lstrip("\n"), True, tuple(cites), q)
 
 
+def by_periods(q, corpus: Corpus, periods: list[tuple[str, tuple[int, ...]]]) -> Answer:
+    """上半年和下半年哪个任务多 / 分别几项: the rows due in each period named, counted side by side."""
+    rows = corpus.filter_rows((), q.offices, q.docs)
+    counts = [(word, [r for r in rows if r.month in months]) for word, months in periods]
+    fewest = bool(re.search(r"最少|最闲|少|fewest|least", q.text, re.IGNORECASE)) and not re.search(r"多少", q.text)
+    best = (min if fewest else max)(len(rs) for _, rs in counts)
+    scope = "、".join(q.offices)
+    ranking = "、".join(f"{word}{len(rs)}项" for word, rs in counts)
+    winners = "、".join(word for word, rs in counts if len(rs) == best)
+    head = say(q, f"**{scope + ' · ' if scope else ''}{ranking}**(配档表按完成月份计)。", f"**{ranking}** (by the month due).")
+    if q.intent == "compare":
+        head += say(q, f"{'较少' if fewest else '较多'}的是 **{winners}**。", f" {'Fewer' if fewest else 'More'}: **{winners}**.")
+    lines, cites = row_lines(q, corpus, [r for _, rs in counts for r in rs])
+    return Answer("\n".join([head, *lines]), True, tuple(cites), q)
+
+
 def compare(q, corpus: Corpus) -> Answer:
+    periods = named_periods(q.text)
+    if len(periods) >= 2:
+        return by_periods(q, corpus, periods)
     fewest = bool(re.search(r"最少|最闲|fewest|least", q.text, re.IGNORECASE))
     by_office = len(q.offices) >= 2 or (bool(OFFICE_WORD.search(q.text)) and not q.offices)
     rows = corpus.filter_rows(q.months, q.offices, q.docs)

@@ -706,3 +706,12 @@ def test_a_topic_the_month_asked_lacks_is_pointed_to_where_the_schedule_has_it(b
     a = bot.ask("是不是8月份出台校外培训机构设置标准")
     assert "没有直接提到" in a.answer and bot.corpus.cite(row).label in a.answer.split("以下是")[0]
     assert "未写责任处室和月份" not in a.answer
+
+
+@pytest.mark.parametrize("question,office", [("上半年和下半年哪个任务多", None), ("督导室上半年和下半年分别几项", "督导室")])
+def test_two_periods_named_are_counted_side_by_side(bot, question, office):
+    rows_ = bot.corpus.filter_rows((), (office,) if office else ())
+    first, second = (sum(1 for r in rows_ if r.month in months) for months in (range(1, 7), range(7, 13)))
+    a = bot.ask(question)
+    assert a.found and f"上半年{first}项、下半年{second}项" in a.answer
+    assert len(a.rows) == first + second
