@@ -109,6 +109,8 @@ _LONG_QUESTION_WORDS = frozenset(w for w in QUESTION_WORDS if len(w) >= 2)
 
 # A question about offices as such (哪个处最多, 各处室, which office).
 OFFICE_WORD = re.compile(r"[哪各每]一?个?处|处室|部门|单位|科室|office", re.IGNORECASE)
+# Offices doing a task together (基教处跟市教研院一起负责的, 哪些工作是两个处室共同负责的).
+JOINT = re.compile(r"一起|共同|联合|一同|合作|同时负责|都负责|都参与|jointly|together", re.IGNORECASE)
 
 EN_STOP = frozenset("what which who when where how does did the and are this that with about from for "
                     "its there any tell please will would should can could have has been year plan "

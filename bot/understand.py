@@ -16,7 +16,7 @@ from dataclasses import dataclass, replace
 from datetime import date
 
 from bot.settings import SETTINGS
-from bot.text import OFFICE_WORD, normalize
+from bot.text import JOINT, OFFICE_WORD, normalize
 from ingest.offices import OfficeTable
 from ingest.parse import cn_to_int
 
@@ -529,6 +529,8 @@ def parse(text: str, offices: OfficeTable, section_titles: dict[str, str],
     if COUNT.search(text) and (months or found_offices or re.search(r"配档表|全年|工作|任务|tasks", low)
                                or follow):
         return replace(base, intent="count")
+    if JOINT.search(text) and OFFICE_WORD.search(text) and not found_offices and not items:
+        return replace(base, intent="schedule")   # 哪些工作是两个处室一起负责的: rows of several offices
     if (WHEN.search(text) or WHO.search(text)) and not months and not found_offices:
         return replace(base, intent="when_who")
     if months or found_offices or mine or (WHOLE_YEAR.search(text) and not FIGURE.search(text)):

@@ -10,7 +10,7 @@ from dataclasses import replace
 from bot.answer import Answer, Citation, item_name, say, time_of
 from bot.corpus import Corpus
 from bot.scope import chinese_terms, topic_terms
-from bot.text import OFFICE_WORD, content_grams, grams
+from bot.text import JOINT, OFFICE_WORD, content_grams, grams
 from bot.understand import named_periods
 from ingest.records import Record
 
@@ -106,17 +106,19 @@ def narrowed(q, corpus: Corpus, rows: list[Record], scope: str) -> tuple[list[Re
     return rows, scope, not_in_rows(q, corpus, scope, topics)
 
 
-# Offices named together as doing a task together (基教处跟市教研院一起负责的): rows of all of them.
-JOINT = re.compile(r"一起|共同|联合|一同|合作|同时负责|都负责|都参与|jointly|together", re.IGNORECASE)
 
 
 def schedule(q, corpus: Corpus) -> Answer:
     rows = corpus.filter_rows(q.months, q.offices, q.docs)
     scope = scope_label(q) or say(q, "全年", "the whole year")
+    canon = corpus.offices.canonical
     if len(q.offices) >= 2 and JOINT.search(q.text):
-        canon = corpus.offices.canonical
         rows = [r for r in rows if set(q.offices) <= {canon(o) or o for o in r.offices}]
         scope = say(q, f"{scope}(共同负责)", f"{scope} (together)")
+    elif not q.offices and JOINT.search(q.text) and OFFICE_WORD.search(q.text):
+        # 哪些工作是两个处室一起负责的: the rows of two offices or more (各处室 counts as one).
+        rows = [r for r in rows if len({canon(o) or o for o in r.offices}) >= 2]
+        scope = say(q, f"{scope}(多个处室共同负责)", f"{scope} (several offices together)")
     if not rows:
         return empty(q, corpus, scope)
     rows, scope, note = narrowed(q, corpus, rows, scope)

@@ -715,3 +715,12 @@ def test_two_periods_named_are_counted_side_by_side(bot, question, office):
     a = bot.ask(question)
     assert a.found and f"上半年{first}项、下半年{second}项" in a.answer
     assert len(a.rows) == first + second
+
+
+@pytest.mark.parametrize("question,months", [("哪些工作是两个处室一起负责的", ()),
+                                             ("上半年有哪些工作是几个部门共同负责的", tuple(range(1, 7)))])
+def test_tasks_of_several_offices_together_are_the_rows_with_two_offices_or_more(bot, question, months):
+    canon = bot.corpus.offices.canonical
+    expected = {r.id for r in bot.corpus.filter_rows(months) if len({canon(o) or o for o in r.offices}) >= 2}
+    a = bot.ask(question)
+    assert a.found and expected and set(a.rows) == expected
