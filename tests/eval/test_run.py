@@ -16,7 +16,7 @@ from tests.conftest import ROOT
 pytestmark = pytest.mark.slow
 
 # Floors on the held-out part of the split (eval/split.json), a little below what `make eval`
-# measured there on 2026-11-30 05:48 (see README, Evaluation: pass 91.8%, row precision 97.1%,
+# measured there on 2026-11-30 06:06 (see README, Evaluation: pass 91.8%, row precision 97.1%,
 # refusal precision 78.6%, recall 94.3%); nothing was fitted on these questions. The not-found model is fitted
 # class-balanced: it refuses too many paraphrases, so recall has the high floor, precision the low.
 FLOORS = {"pass_rate": 0.91, "schedule_recall": 1.0, "schedule_precision": 0.96,
