@@ -97,7 +97,7 @@ OUTLINE = re.compile(r"(?:一共|总共|共|多少|(?<!第)几)\s*条|how many i
                      r"how many (?:sections|parts)|\b(?:outline|structure) of the", re.IGNORECASE)
 COUNT = re.compile(r"几项|多少项|几个任务|多少个任务|多少件|几件|一共|总共|共有|共多少|共几|how many tasks|"
                    r"number of tasks", re.IGNORECASE)
-MOST = re.compile(r"最多|最忙|最少|最闲|(谁|哪个|哪一?[个处月])[^,，。?？]{0,4}?(更|比较)?多(?!少)|most (tasks|work)|"
+MOST = re.compile(r"最多|最忙|最少|最闲|(谁|哪个|哪一?[个处月])[^,，。?？]{0,4}?(更|比较)?(多(?!少)|(?<!多)少(?!于))|most (tasks|work)|"
                   r"fewest|least (tasks|work)|busiest|more tasks", re.IGNORECASE)
 LIST_SCHEDULE = re.compile(r"配档表|工作|任务|安排|要做|完成|做什么|干什么|事情|schedule|due|task|plan",
                            re.IGNORECASE)

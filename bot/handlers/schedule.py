@@ -149,7 +149,7 @@ def by_periods(q, corpus: Corpus, periods: list[tuple[str, tuple[int, ...]]]) ->
     """上半年和下半年哪个任务多 / 分别几项: the rows due in each period named, counted side by side."""
     rows = corpus.filter_rows((), q.offices, q.docs)
     counts = [(word, [r for r in rows if r.month in months]) for word, months in periods]
-    fewest = bool(re.search(r"最少|最闲|少|fewest|least", q.text, re.IGNORECASE)) and not re.search(r"多少", q.text)
+    fewest = bool(re.search(r"最少|最闲|(?<!多)少(?!于)|fewest|least", q.text, re.IGNORECASE))
     best = (min if fewest else max)(len(rs) for _, rs in counts)
     scope = "、".join(q.offices)
     ranking = "、".join(f"{word}{len(rs)}项" for word, rs in counts)
@@ -165,7 +165,7 @@ def compare(q, corpus: Corpus) -> Answer:
     periods = named_periods(q.text)
     if len(periods) >= 2:
         return by_periods(q, corpus, periods)
-    fewest = bool(re.search(r"最少|最闲|fewest|least", q.text, re.IGNORECASE))
+    fewest = bool(re.search(r"最少|最闲|(?<!多)少(?!于)|fewest|least", q.text, re.IGNORECASE))
     by_office = len(q.offices) >= 2 or (bool(OFFICE_WORD.search(q.text)) and not q.offices)
     rows = corpus.filter_rows(q.months, q.offices, q.docs)
     canon = corpus.offices.canonical

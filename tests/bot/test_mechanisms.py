@@ -724,3 +724,15 @@ def test_tasks_of_several_offices_together_are_the_rows_with_two_offices_or_more
     expected = {r.id for r in bot.corpus.filter_rows(months) if len({canon(o) or o for o in r.offices}) >= 2}
     a = bot.ask(question)
     assert a.found and expected and set(a.rows) == expected
+
+
+def test_which_has_fewer_is_a_comparison_for_the_fewest(bot):
+    """哪个月的任务比较少: the month with the fewest rows, as 最少 asks."""
+    from collections import Counter
+
+    counts = Counter(r.month for r in bot.corpus.schedule if r.month)
+    fewest = min(counts.values())
+    a = bot.ask("哪个月的任务比较少")
+    assert a.found and "最少" in a.answer and f"共 {fewest} 项" in a.answer
+    b = bot.ask("第一季度和第四季度哪个工作少")
+    assert b.found and "较少的是" in b.answer
