@@ -97,10 +97,13 @@ _TITLE_TAIL = re.compile(r"^(?:(?:19|20)\d{2}\s*年|的|工作要点|》)")
 _DOC_NO = re.compile(r"〔\d{4}〕\s*\d+\s*号$|\[\d{4}\]\s*\d+\s*号$")
 _APPENDIX_REF = re.compile(r"^附件\s*\d*\s*[:：]?")
 _TABLE_TITLE = re.compile(r"(配档表|任务分工|责任分工|工作分工|任务清单)")
-_TABLE_HEAD = {"时间", "月份", "时限", "完成时间", "完成时限", "时间节点", "推进时间", "时间安排",
-               "重点工作", "工作任务", "主要任务", "工作内容", "具体任务", "任务", "责任单位",
-               "责任处室", "责任科室", "牵头单位", "牵头处室", "配合单位", "责任部门", "序号",
-               "协办单位", "配合处室", "配合科室"}
+# A schedule table's header cells, by column: its time, its task, its offices (牵头 and 配合 may
+# both have one).
+_TIME_HEADS = {"时间", "月份", "时限", "完成时间", "完成时限", "时间节点", "推进时间", "时间安排"}
+_TASK_HEADS = {"重点工作", "工作任务", "主要任务", "工作内容", "具体任务", "任务"}
+_OFFICE_HEADS = {"责任单位", "责任处室", "责任科室", "牵头单位", "牵头处室", "配合单位", "责任部门", "协办单位",
+                 "配合处室", "配合科室"}
+_TABLE_HEAD = _TIME_HEADS | _TASK_HEADS | _OFFICE_HEADS | {"序号"}
 _MONTH = re.compile(r"^(\d{1,2}|[一二三四五六七八九十]{1,3})\s*月份?$")
 # Who does an item: 责任处室 / 责任单位 / 责任科室 / 牵头单位 / 配合单位 …, in brackets at the end
 # of the item, after its last sentence, or on a line of its own.
@@ -393,12 +396,6 @@ def _strip_inline_offices(text: str) -> tuple[str, list[str]]:
     if not m:
         return text, []
     return text[: m.start()].rstrip(), split_offices(m.group(1))
-
-
-_OFFICE_HEADS = {"责任单位", "责任处室", "责任科室", "牵头单位", "牵头处室", "配合单位", "责任部门", "协办单位",
-                 "配合处室", "配合科室"}
-_TIME_HEADS = {"时间", "月份", "时限", "完成时间", "完成时限", "时间节点", "推进时间", "时间安排"}
-_TASK_HEADS = {"重点工作", "工作任务", "主要任务", "工作内容", "具体任务", "任务"}
 
 
 def _table_header_at(body: list[str]) -> tuple[int, int] | None:
