@@ -125,8 +125,7 @@ class Bot:
         q = dialogue.resolve(q, prev_a)
         if q.intent != "focus":
             # 那济南呢: the last question, of another notice; else the usual inheritance.
-            moved = dialogue.other_document(q, prev_q, {p for d in c.documents.values() for p in (d.place, d.within) if p},
-                                            c.doc_years) if len(c.documents) > 1 else q
+            moved = dialogue.other_document(q, prev_q, c.places, c.doc_years) if len(c.documents) > 1 else q
             q = moved if moved is not q else documents.carried(q.inherit(prev_q), prev_q, c)
         if q.intent in ("topic", "figure", "when_who") and not (q.items or q.months or q.offices or q.sections
                                                                 or q.context or has_content(q.text)):
@@ -185,7 +184,7 @@ class Bot:
                 doc = c.documents[evidence[0].record.doc_id]
                 q = replace(q, docs=(doc.doc_id,))
                 chosen = replace(chosen, docs=q.docs, note=documents.note(doc))
-        if q.intent in documents.SCHEDULE_INTENTS and not c.filter_rows(docs=q.docs):
+        if q.intent in documents.SCHEDULE_INTENTS and not c.has_schedule(q.docs):
             q = replace(q, intent="topic")   # a notice without a 配档表: its text says when, if anything
         if len(chosen.docs) > 1 and q.intent in EACH and not q.items:
             return self._each(q)   # 两年的…分别是多少: one answer per notice, each from its own rows or evidence
@@ -229,7 +228,7 @@ class Bot:
                 return not_covered(q, "absent", "、".join(missing))
             # Too weak to answer from, but the reader may find what they want nearby.
             return not_covered(q, related=content.related(c, evidence))
-        if q.intent == "when_who" and (rows or c.filter_rows(docs=q.docs)):
+        if q.intent == "when_who" and (rows or c.has_schedule(q.docs)):
             return schedule.rows_with_items(q, c, rows) if rows else schedule.no_row_for_task(q, c, evidence)
         # A notice with no 配档表 says when and who in its text, if anywhere (每天上午8:30至11:30).
         if q.intent == "figure":
@@ -304,8 +303,8 @@ class Bot:
 
 
 def _rows_naming_what_no_item_does(q: Query, c: Corpus, evidence: list) -> list:
-    """The 配档表 rows that name the question's most specific term (`specific_term`) when no item does, at most `max_rows_when` of them, if the notices name all its key terms;
-    else none."""
+    """The 配档表 rows that name the question's most specific term (`specific_term`) when no item
+    does, at most `max_rows_when` of them, if the notices name all its key terms; else none."""
     rarest = specific_term(q, c)
     if not rarest or absent_terms(q, c):   # 教书的老师待遇怎么样: 待遇 is named nowhere
         return []

@@ -167,6 +167,8 @@ class Corpus:
         self.meta = [r for r in records if r.kind == "meta"]
         self.text = normalize("\n".join(r.text for r in self.own))
         self.doc_years = {str(d.year) for d in self.documents.values() if d.year}
+        # Every place that chooses a notice: its own, and the city a district's notice is of.
+        self.places = frozenset(p for d in self.documents.values() for p in (d.place, d.within) if p)
         # Per document, its items' sentences with their 4-grams and bigrams (`_grams_of`): a row is
         # compared with the items of its own document only, each sentence grammed once.
         self._masks: dict = {}     # (kinds, docs) → rows that may be evidence (`_eligible`)
@@ -233,6 +235,10 @@ class Corpus:
         """The document's sections (一, 二 …: not their (一) parts), number → title."""
         return {r.section: r.text for r in self.records
                 if r.kind == "section" and r.doc_id == doc_id and not r.subsection}
+
+    def has_schedule(self, docs: tuple[str, ...]) -> bool:
+        """Any of `docs` (every document, if none) has 配档表 rows."""
+        return any(self._rows_by_doc.get(d) for d in docs) if docs else bool(self.schedule)
 
     def filter_rows(self, months: tuple[int, ...] = (), offices: tuple[str, ...] = (),
                     docs: tuple[str, ...] = ()) -> list[Record]:
@@ -306,6 +312,13 @@ class Corpus:
         return sorted(found, key=lambda r: order.get(r.doc_id, 0))   # stable: record order within each
 
     # --- vocabulary ------------------------------------------------------------------------------
+
+    @functools.cached_property
+    def title_words(self) -> dict[str, frozenset[str]]:
+        """Each document's title cut into words, without years (years choose a notice by year)."""
+        cut = self.tokenizer.dictionary_words
+        return {d.doc_id: frozenset(w for w in cut(d.title) if len(w) >= 2 and not re.search(r"\d", w))
+                for d in self.documents.values()}
 
     @functools.cached_property
     def vocabulary(self) -> frozenset[str]:

@@ -9,9 +9,11 @@ each labelled. Years and places the corpus does not hold are refused by `bot.sco
 from __future__ import annotations
 
 import re
+from collections import Counter
 from dataclasses import dataclass, replace
 
 from bot.corpus import Corpus
+from bot.scope import rarity
 
 RELATIVE_YEARS = {"今年": 0, "本年度": 0, "去年": 1, "上一年": 1, "前年": 2, "this year": 0, "last year": 1}
 BOTH = re.compile(r"两年|两份|几份|各年|历年|每年|分别|都提到|都有|相比|对比|比较|有什么不同|区别|变化|both|each|compare",
@@ -66,15 +68,12 @@ def _by_title_words(q, corpus: Corpus, docs: list) -> list:
     """The one of `docs` whose title has a specific word (rarer than `topic_min_rarity`) that no
     other's title has and the question uses (济南暑期安全工作7月份…: 暑期 of the summer-safety
     notice); else none."""
-    from bot.scope import rarity
-
     if len(docs) < 2:
         return []
-    cut = corpus.tokenizer.dictionary_words
-    words = {d.doc_id: {w for w in cut(d.title) if len(w) >= 2 and not re.search(r"\d", w)} for d in docs}   # years choose by year
-    hits = [d for d in docs
-            if any(w in q.text and rarity(w, corpus) >= corpus.settings.topic_min_rarity
-                   and not any(w in words[o.doc_id] for o in docs if o is not d) for w in words[d.doc_id])]
+    words = corpus.title_words
+    shared = Counter(w for d in docs for w in words[d.doc_id])
+    hits = [d for d in docs if any(shared[w] == 1 and w in q.text and rarity(w, corpus) >= corpus.settings.topic_min_rarity
+                                   for w in words[d.doc_id])]
     return hits if len(hits) == 1 else []
 
 
@@ -99,8 +98,8 @@ def without_selectors(text: str, corpus: Corpus) -> str:
     """`text` without what chose its document (济南的, 2024年的, 烟台市): once the notice is chosen,
     its place and year say nothing about which item answers, and 济南, written in most of a
     济南 notice's items, would pull the search towards the items that repeat it."""
-    places = {p for d in corpus.documents.values() for p in (d.place, d.within) if p}
-    years = {str(d.year) for d in corpus.documents.values() if d.year}
+    places = corpus.places
+    years = corpus.doc_years
     # The issuer, after its place (青岛市教育局 → 教育局, 教育和体育局): it names the notice, too.
     issuers = {re.sub(r"^.*?[市区县]", "", d.issuer) for d in corpus.documents.values() if d.issuer}
     for word in sorted(i for i in issuers if len(i) >= 2):
