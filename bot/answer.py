@@ -49,7 +49,7 @@ class Citation:
         if self.kind == "item":
             inner = f"{self.part}·第{self.item}条" if self.part else f"第{self.item}条"
         elif self.kind == "schedule":
-            inner = f"配档表·{self.when or (f'{self.month}月' if self.month else '未注明时间')}·{'、'.join(self.offices)}"
+            inner = f"配档表·{time_text(self.when, self.month)}·{'、'.join(self.offices)}"
         elif self.kind == "section":
             inner = f"第{self.section}部分"
         else:
@@ -100,9 +100,14 @@ def when_label(r: Record) -> str:
     return r.when if r.when and r.when != f"{r.month}月" else ""
 
 
+def time_text(when: str, month: int | None) -> str:
+    """A time for an answer: the cell as written (全年, 6月底前), else the month, else 未注明时间."""
+    return when or (f"{month}月" if month else "未注明时间")
+
+
 def time_of(r: Record) -> str:
-    """A row's time for an answer: as written (全年, 6月底前), its month, or 未注明时间 with neither."""
-    return when_label(r) or (f"{r.month}月" if r.month else "未注明时间")
+    """A row's time for an answer (`time_text`)."""
+    return time_text(when_label(r), r.month)
 
 
 def say(q, zh: str, en: str) -> str:

@@ -190,7 +190,7 @@ def specific_term(q, corpus: Corpus) -> str | None:
 
 
 def rarest_term(terms: list[str], corpus: Corpus) -> str:
-    """The most specific of the question's terms: the rarest (`_rarity`), the first on a tie."""
+    """The most specific of the question's terms: the rarest (`rarity`), the first on a tie."""
     return max(terms, key=lambda t: rarity(t, corpus))
 
 

@@ -80,13 +80,14 @@ def not_in_rows(q, corpus: Corpus, scope: str, topics: list[str]) -> str:
     text = say(q, f"配档表中{scope}的工作没有直接提到“{phrase}”", f"No 配档表 task for {scope} names “{phrase}”")
     # Rows of other months or offices may name it (是不是8月份出台…设置标准: it is 7月, 民继处).
     elsewhere = corpus.speaking_of(corpus.filter_rows(docs=q.docs), topics)
-    items = corpus.speaking_of([r for r in corpus.items.values() if not q.docs or r.doc_id in q.docs], topics)
     if elsewhere:
         text += say(q, "(配档表中提到它的是:", " (the 配档表 names it in: ") + "、".join(
             f"{time_of(r)} · {'、'.join(r.offices)}" + corpus.cite(r).label for r in elsewhere) + ")"
-    elif items:
-        text += say(q, "(通知中提到它的:", " (the notice mentions it in: ") + "".join(
-            corpus.cite(r).label for r in items) + say(q, ",未写责任处室和月份)", ", with no office or month)")
+    else:
+        items = corpus.speaking_of([r for r in corpus.items.values() if not q.docs or r.doc_id in q.docs], topics)
+        if items:
+            text += say(q, "(通知中提到它的:", " (the notice mentions it in: ") + "".join(
+                corpus.cite(r).label for r in items) + say(q, ",未写责任处室和月份)", ", with no office or month)")
     return text + say(q, ";以下是全部工作。", "; all its tasks follow.")
 
 
@@ -106,6 +107,8 @@ def narrowed(q, corpus: Corpus, rows: list[Record], scope: str) -> tuple[list[Re
     return rows, scope, not_in_rows(q, corpus, scope, topics)
 
 
+# Asks for the fewest (哪个月的任务比较少, 最闲); 多少 asks a number.
+FEWEST = re.compile(r"最少|最闲|(?<!多)少(?!于)|fewest|least", re.IGNORECASE)
 
 
 def schedule(q, corpus: Corpus) -> Answer:
@@ -149,7 +152,7 @@ def by_periods(q, corpus: Corpus, periods: list[tuple[str, tuple[int, ...]]]) ->
     """上半年和下半年哪个任务多 / 分别几项: the rows due in each period named, counted side by side."""
     rows = corpus.filter_rows((), q.offices, q.docs)
     counts = [(word, [r for r in rows if r.month in months]) for word, months in periods]
-    fewest = bool(re.search(r"最少|最闲|(?<!多)少(?!于)|fewest|least", q.text, re.IGNORECASE))
+    fewest = bool(FEWEST.search(q.text))
     best = (min if fewest else max)(len(rs) for _, rs in counts)
     scope = "、".join(q.offices)
     ranking = "、".join(f"{word}{len(rs)}项" for word, rs in counts)
@@ -165,7 +168,7 @@ def compare(q, corpus: Corpus) -> Answer:
     periods = named_periods(q.text)
     if len(periods) >= 2:
         return by_periods(q, corpus, periods)
-    fewest = bool(re.search(r"最少|最闲|(?<!多)少(?!于)|fewest|least", q.text, re.IGNORECASE))
+    fewest = bool(FEWEST.search(q.text))
     by_office = len(q.offices) >= 2 or (bool(OFFICE_WORD.search(q.text)) and not q.offices)
     rows = corpus.filter_rows(q.months, q.offices, q.docs)
     canon = corpus.offices.canonical
