@@ -177,6 +177,7 @@ class Corpus:
         # would cost a minute at start.
         self.links = _Links({r.id: r for r in self.schedule}, self._link)
         self._bridges: dict[str, tuple[str, ...]] = {}
+        self._full_forms: dict[str, str | None] = {}   # short form → full word (`full_form`)
         self._own_tokenizer = None
 
     def bridges(self, term: str) -> tuple[str, ...]:
@@ -328,6 +329,29 @@ class Corpus:
 
         terms = user_terms(self.own, self.offices)
         return frozenset(t.strip("《》") for t in terms if len(t.strip("《》")) >= 2)
+
+    def full_form(self, short: str) -> str | None:
+        """The notices' four-character word that `short`, two characters they never write, is the
+        short form of: the first characters of its two halves, each a dictionary word (统战 → 统一战线,
+        普高 → 普通高中). None when no word or several have it, or `short` is part of an office's name
+        (基教 of 基教处)."""
+        if short not in self._full_forms:
+            known = self.tokenizer.known
+            words = {w for w in re.findall(f"{re.escape(short[0])}.{re.escape(short[1])}.", self.text)
+                     if re.fullmatch(r"[\u4e00-\u9fff]{4}", w) and known(w) and known(w[:2]) and known(w[2:])}
+            office = any(short in s for s in self.offices.spellings)
+            self._full_forms[short] = words.pop() if len(words) == 1 and not office else None
+        return self._full_forms[short]
+
+    def expand_short_forms(self, text: str) -> tuple[str, tuple[tuple[str, str], ...]]:
+        """`text` with each word of it that is a short form (`full_form`) written in full, and the
+        (typed, understood) pairs: 统战方面有啥要求 → 统一战线方面有啥要求."""
+        tok = self.tokenizer
+        pairs = tuple(dict.fromkeys((w, self.full_form(w)) for w in tok.words(text)
+                                    if len(w) == 2 and tok.known(w) and w not in self.text and self.full_form(w)))
+        for short, full in pairs:
+            text = text.replace(short, full)
+        return text, pairs
 
     # --- evidence search -------------------------------------------------------------------------
 

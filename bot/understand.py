@@ -481,11 +481,14 @@ def without_hesitation(text: str) -> str:
 
 
 def parse(text: str, offices: OfficeTable, section_titles: dict[str, str],
-          vocabulary: frozenset[str] = frozenset(), known: str = "", is_word=None) -> Query:
+          vocabulary: frozenset[str] = frozenset(), known: str = "", is_word=None, expand=None) -> Query:
+    """`expand`: text → (text, pairs), the corpus's short forms written in full (统战 → 统一战线)."""
     text = without_hesitation(normalize(text))
     raw = text
     text = MARKUP.sub(" ", text).strip()
+    text, expanded = expand(text) if expand else (text, ())
     text, corrections = correct(text, vocabulary, known, is_word)
+    corrections = expanded + corrections
     low = text.lower()
     months, label = parse_months(text)
     found_offices = tuple(o for o in offices.find_all(text) if o != "各处室")

@@ -736,3 +736,20 @@ def test_which_has_fewer_is_a_comparison_for_the_fewest(bot):
     assert a.found and "最少" in a.answer and f"共 {fewest} 项" in a.answer
     b = bot.ask("第一季度和第四季度哪个工作少")
     assert b.found and "较少的是" in b.answer
+
+
+@pytest.mark.parametrize("question,short,full", [("统战方面今年有啥要求没", "统战", "统一战线"),
+                                                 ("普高招生有什么安排", "普高", "普通高中"),
+                                                 ("今年家教这块有啥", "家教", "家庭教育")])
+def test_a_short_form_the_notice_never_writes_is_read_in_full_and_said_so(bot, question, short, full):
+    """统战 is the first characters of 统一战线's two halves; the notice writes only the full word."""
+    assert short not in bot.corpus.text and full in bot.corpus.text
+    a = bot.ask(question)
+    assert a.found and f"按“{full}”理解" in a.answer
+    assert all(full in bot.corpus.by_id[c.record_id].text for c in a.citations if c.kind == "item")
+
+
+@pytest.mark.parametrize("question", ["基教处6月有什么任务", "传统战略有哪些", "双减政策有什么措施"])
+def test_no_short_form_is_read_into_an_office_name_across_words_or_a_word_the_notice_writes(bot, question):
+    """基教 is part of the office 基教处; 统战 of 传统战略 spans two words; 双减 is the notice's own."""
+    assert bot.understand(question).corrections == ()
