@@ -102,6 +102,14 @@ MOST = re.compile(r"最多|最忙|最少|最闲|(谁|哪个|哪一?[个处月])[
                   r"fewest|least (tasks|work)|busiest|more tasks", re.IGNORECASE)
 LIST_SCHEDULE = re.compile(r"配档表|工作|任务|安排|要做|完成|做什么|干什么|事情|schedule|due|task|plan",
                            re.IGNORECASE)
+# What a list question leaves out: 除了基教处,5月还有… / 12月除了组织人事处和教师处以外… /
+# 1月份除了党建方面的,还有… (the part ends at 以外 / 之外, a comma, 还 or 其他).
+EXCEPT = re.compile(r"(?:除了|除去|不算|不包括|不含|排除|\bexcept(?: for)?\b|\bother than\b|\bapart from\b|\bbesides\b)"
+                    r"\s*(.{1,30}?)\s*(?:以外的?|之外的?|外的?(?=[,，还其别])|(?=[,，。;；?？!！]|还|其[他它余]|别的|$))",
+                    re.IGNORECASE)
+# The first or last of the rows asked about, by month: 最早的任务 / 最后一项工作 / 第一个任务.
+FIRST = re.compile(r"最早|最先|第一(?:个|项|件)(?!月)|首个|头一(?:个|项)|\bearliest\b|\bfirst (?:task|one|thing)", re.IGNORECASE)
+LAST = re.compile(r"最晚|最迟|最后(?![一两俩二三四五六几]?个?月)|\blatest\b|\blast (?:task|one|thing)", re.IGNORECASE)
 FIGURE = re.compile(r"多少|几所|几个|几名|数量|目标|比例|覆盖率|占比|金额|规模|达到|how many|how much|"
                     r"percentage|rate|target|amount|number", re.IGNORECASE)
 # The asker's own office: resolved from the office the user picked (the app's setting, the API's
@@ -154,6 +162,9 @@ class Query:
     my_office: bool = False             # 我们处 / 本处室: the asker's own office (filled in by the bot)
     docs: tuple[str, ...] = ()          # the documents the question is about (filled in by the bot)
     bridges: tuple[str, ...] = ()       # the notices' words for terms they never use (大夫 → 医生; by the bot)
+    excluding: str = ""                 # what a list leaves out, as written (除了基教处 → 基教处)
+    without_offices: tuple[str, ...] = ()  # the offices it names
+    extreme: str | None = None          # "first" | "last": only the earliest / latest rows asked about
 
     @property
     def search_text(self) -> str:
@@ -172,7 +183,7 @@ class Query:
             own_scope = own_scope or whole_year
             merged = dict(months=q.months or (() if whole_year else prev.months),
                           month_label=q.month_label if q.months or whole_year else prev.month_label,
-                          offices=q.offices or prev.offices)
+                          offices=q.offices or tuple(o for o in prev.offices if o not in q.without_offices))
             if q.intent in ("count", "compare"):
                 return replace(q, **merged)
             if q.intent == "when_who" and not own_scope:       # 民继处有什么任务? → 分别在几月?
@@ -489,6 +500,33 @@ def parse(text: str, offices: OfficeTable, section_titles: dict[str, str],
     text, expanded = expand(text) if expand else (text, ())
     text, corrections = correct(text, vocabulary, known, is_word)
     corrections = expanded + corrections
+    text, excluding = _excluded(text, offices)
+    # (`raw` tells what markup removal left: the part left out is no markup.)
+    q = _parse(text, text if excluding else raw, offices, section_titles, corrections)
+    if not excluding:
+        return q
+    without = tuple(o for o in offices.find_all(excluding) if o != "各处室")
+    q = replace(q, excluding=excluding, without_offices=without)
+    if q.intent in ("topic", "when_who", "figure") and (without or LIST_SCHEDULE.search(text)):
+        q = replace(q, intent="schedule")   # 除了基教处还有哪些处室有任务: the rows of the others
+    return q
+
+
+def _excluded(text: str, offices: OfficeTable) -> tuple[str, str]:
+    """`text` without the part a list question leaves out (`EXCEPT`, or an office followed by
+    以外 / 之外: 基教处以外的处室), and that part ("" when none)."""
+    m = EXCEPT.search(text)
+    if m is None:
+        m = next((m for s in offices.spellings if s in text
+                  for m in [re.search(f"({re.escape(s)})(?:以外|之外)的?", text)] if m), None)
+    if m is None or not m.group(1).strip():
+        return text, ""
+    left_out = re.sub(r"(?:的|呢|吗|啊|呀|吧)+$", "", m.group(1).strip(" 和及与、,，"))
+    return (text[:m.start()] + " " + text[m.end():]).strip(), left_out
+
+
+def _parse(text: str, raw: str, offices: OfficeTable, section_titles: dict[str, str],
+           corrections: tuple[tuple[str, str], ...]) -> Query:
     low = text.lower()
     months, label = parse_months(text)
     found_offices = tuple(o for o in offices.find_all(text) if o != "各处室")
@@ -498,8 +536,10 @@ def parse(text: str, offices: OfficeTable, section_titles: dict[str, str],
     english = is_english(text)
     follow = bool(FOLLOW_UP.search(text)) or (len(text) <= 8 and not items and not sections)
     mine = bool(MY_OFFICE.search(text)) and not found_offices
+    extreme = "first" if FIRST.search(text) else "last" if LAST.search(text) else None
     base = Query(text=text, months=months, month_label=label, offices=found_offices, items=items,
-                 sections=sections, english=english, follow_up=follow, corrections=corrections, my_office=mine)
+                 sections=sections, english=english, follow_up=follow, corrections=corrections, my_office=mine,
+                 extreme=extreme)
 
     if INJECTION.search(text):
         return replace(base, intent="refuse", refuse_reason="injection")

@@ -11,7 +11,7 @@ from bot.answer import Answer, Citation, item_name, say, time_of
 from bot.corpus import Corpus
 from bot.scope import chinese_terms, topic_terms
 from bot.text import JOINT, OFFICE_WORD, content_grams, grams
-from bot.understand import named_periods
+from bot.understand import named_periods, parse_months
 from ingest.records import Record
 
 
@@ -107,6 +107,37 @@ def narrowed(q, corpus: Corpus, rows: list[Record], scope: str) -> tuple[list[Re
     return rows, scope, not_in_rows(q, corpus, scope, topics)
 
 
+def excluded(q, corpus: Corpus, rows: list[Record]) -> tuple[list[Record], str]:
+    """The rows without those the question leaves out (`Query.excluding`): of the offices it names
+    only (a row another office shares stays: that office has the task), speaking of the topic it
+    names (除了党建方面的), or due in the months it names; with the scope's note, "" when it
+    names none of these."""
+    if not q.excluding:
+        return rows, ""
+    canon = corpus.offices.canonical
+    gone = set(q.without_offices)
+    rest = replace(q, text=corpus.offices.without(q.excluding), month_label=None, context="")
+    topics = topic_terms(rest, corpus)
+    months = set(parse_months(q.excluding)[0])
+    if not (gone or topics or months):
+        return rows, ""
+    kept = [r for r in rows if not (gone and {canon(o) or o for o in r.offices} <= gone)
+            and not (topics and corpus.speaking_of([r], topics)) and not months & set(r.months)]
+    return kept, say(q, f"(除{q.excluding}外)", f" (except {q.excluding})")
+
+
+def extreme(q, rows: list[Record]) -> tuple[list[Record], str]:
+    """The earliest or latest of `rows` by month when the question asks for the first or last
+    (`Query.extreme`), with the scope's note; rows with no month (全年, 每月) are neither."""
+    dated = [r for r in rows if r.months]
+    if not q.extreme or not dated:
+        return rows, ""
+    first = q.extreme == "first"
+    when = (min if first else max)(min(r.months) if first else max(r.months) for r in dated)
+    return [r for r in dated if when in r.months], say(q, " · 最早" if first else " · 最晚",
+                                                         " · earliest" if first else " · latest")
+
+
 # Asks for the fewest (哪个月的任务比较少, 最闲); 多少 asks a number.
 FEWEST = re.compile(r"最少|最闲|(?<!多)少(?!于)|fewest|least", re.IGNORECASE)
 
@@ -122,9 +153,13 @@ def schedule(q, corpus: Corpus) -> Answer:
         # 哪些工作是两个处室一起负责的: the rows of two offices or more (各处室 counts as one).
         rows = [r for r in rows if len({canon(o) or o for o in r.offices}) >= 2]
         scope = say(q, f"{scope}(多个处室共同负责)", f"{scope} (several offices together)")
+    rows, left_out = excluded(q, corpus, rows)
+    scope += left_out
     if not rows:
         return empty(q, corpus, scope)
     rows, scope, note = narrowed(q, corpus, rows, scope)
+    rows, end = extreme(q, rows)
+    scope += end
     lines, cites = row_lines(q, corpus, rows)
     head = say(q, f"**{scope}**:配档表中共 {len(rows)} 项工作:", f"**{scope}**: {len(rows)} task(s) in the 配档表:")
     return Answer("\n".join([note, head, *lines]).lstrip("\n"), True, tuple(cites), q)
@@ -136,6 +171,8 @@ def count(q, corpus: Corpus) -> Answer:
         return by_periods(q, corpus, periods)
     rows = corpus.filter_rows(q.months, q.offices, q.docs)
     scope = scope_label(q) or say(q, "全年", "the whole year")
+    rows, left_out = excluded(q, corpus, rows)
+    scope += left_out
     if not rows:
         return empty(q, corpus, scope)
     rows, scope, note = narrowed(q, corpus, rows, scope)

@@ -753,3 +753,68 @@ def test_a_short_form_the_notice_never_writes_is_read_in_full_and_said_so(bot, q
 def test_no_short_form_is_read_into_an_office_name_across_words_or_a_word_the_notice_writes(bot, question):
     """基教 is part of the office 基教处; 统战 of 传统战略 spans two words; 双减 is the notice's own."""
     assert bot.understand(question).corrections == ()
+
+
+# --- what a list leaves out, and the first or last of it ------------------------------------------
+
+def cited_rows(bot, a):
+    return [bot.corpus.by_id[c.record_id] for c in a.citations if c.kind == "schedule"]
+
+
+@pytest.mark.parametrize("question,month,gone", [
+    ("除了基教处,5月还有哪些处室有任务?", 5, {"基教处"}),
+    ("12月除了组织人事处和教师处以外还有哪些工作", 12, {"组织人事处", "教师处"}),
+    ("基教处以外的处室6月有什么工作", 6, {"基教处"}),
+    ("5月除了基教处还有几项工作", 5, {"基教处"}),
+])
+def test_a_list_without_the_offices_it_leaves_out(bot, question, month, gone):
+    """除了X / X以外 leave X's rows out; a row X shares with another office stays (that office has it)."""
+    canon = bot.corpus.offices.canonical
+    want = [r for r in bot.corpus.filter_rows((month,), ()) if not {canon(o) or o for o in r.offices} <= gone]
+    a = bot.ask(question)
+    assert a.found and cited_rows(bot, a) == want and f"共 {len(want)} 项" in a.answer
+    assert "除" in a.answer.split("\n")[0]
+
+
+def test_a_list_without_the_topic_it_leaves_out(bot):
+    january = bot.corpus.filter_rows((1,), ())
+    want = [r for r in january if "党建" not in r.text]
+    assert 0 < len(want) < len(january)
+    a = bot.ask("1月份除了党建方面的,还有哪些任务")
+    assert cited_rows(bot, a) == want
+
+
+def test_a_follow_up_can_leave_out_the_office_the_last_turn_asked_about(bot):
+    canon = bot.corpus.offices.canonical
+    want = [r for r in bot.corpus.filter_rows((6,), ()) if {canon(o) or o for o in r.offices} != {"基教处"}]
+    a = bot.ask("那除了基教处呢", ["6月份基教处要完成哪些工作?"])
+    assert a.found and cited_rows(bot, a) == want
+
+
+@pytest.mark.parametrize("question,office,pick", [
+    ("产业处最后一项工作是什么", "产业处", max), ("体卫艺处最晚的一项任务", "体卫艺处", max),
+    ("市教研院第一个任务在几月", "市教研院", min), ("全年最早的任务是什么?", None, min),
+])
+def test_the_first_or_last_task_is_the_earliest_or_latest_month_of_those_asked(bot, question, office, pick):
+    rows = [r for r in bot.corpus.filter_rows((), (office,) if office else ()) if r.months]
+    when = pick(m for r in rows for m in r.months)
+    a = bot.ask(question)
+    got = cited_rows(bot, a)
+    assert got and all(when in r.months for r in got) and len(got) == sum(when in r.months for r in rows)
+
+
+@pytest.mark.parametrize("text,extreme", [("年底最后俩月产业处有啥", None), ("最后一个月有什么任务", None),
+                                          ("产业处最后一项工作", "last"), ("最早的任务", "first")])
+def test_last_months_of_a_period_are_a_period_not_the_last_task(text, extreme):
+    assert parse(text, OfficeTable.load(), {}).extreme == extreme
+
+
+@pytest.mark.parametrize("text,left_out,rest", [
+    ("除了基教处,5月还有哪些处室有任务?", "基教处", ",5月还有哪些处室有任务?"),
+    ("1月份除了党建方面的,还有哪些任务", "党建方面", "1月份 ,还有哪些任务"),
+    ("基教处以外的处室6月有什么工作", "基教处", "处室6月有什么工作"),
+    ("6月有什么任务", "", "6月有什么任务"),
+])
+def test_the_part_a_question_leaves_out_is_taken_from_its_text(text, left_out, rest):
+    q = parse(text, OfficeTable.load(), {})
+    assert (q.excluding, q.text) == (left_out, rest)
