@@ -104,6 +104,21 @@ _TASK_HEADS = {"重点工作", "工作任务", "主要任务", "工作内容", "
 _OFFICE_HEADS = {"责任单位", "责任处室", "责任科室", "牵头单位", "牵头处室", "配合单位", "责任部门", "协办单位",
                  "配合处室", "配合科室"}
 _TABLE_HEAD = _TIME_HEADS | _TASK_HEADS | _OFFICE_HEADS | {"序号"}
+# The same columns however a notice words them (重点任务, 牵头处室, 完成期限), by shape.
+_HEAD_SHAPES = {
+    "time": re.compile(r"(?:完成|推进|计划|实施|办结)?(?:时间|时限|月份|期限)(?:节点|安排|要求)?|进度安排"),
+    "task": re.compile(r"(?:重点|主要|具体|工作|年度)?(?:工作|任务|内容|事项|举措|措施)(?:任务|内容|事项)?"),
+    "office": re.compile(r"(?:责任|牵头|配合|协办|主责|承办|参与)(?:单位|处室|科室|部门|股室)"),
+    "no": re.compile(r"序号"),
+}
+
+
+def head_kind(cell: str) -> str | None:
+    """The column a schedule table's header cell names: time, task, office or no (序号); None
+    for a cell that is no header."""
+    return next((kind for kind, shape in _HEAD_SHAPES.items() if shape.fullmatch(cell)), None)
+
+
 _MONTH = re.compile(r"^(\d{1,2}|[一二三四五六七八九十]{1,3})\s*月份?$")
 # Who does an item: 责任处室 / 责任单位 / 责任科室 / 牵头单位 / 配合单位 …, in brackets at the end
 # of the item, after its last sentence, or on a line of its own.
@@ -373,6 +388,17 @@ def _parse_body(body: list[str], table: OfficeTable, st: _State) -> None:
             continue
         if _APPENDIX_REF.match(ln) or _TABLE_HEAD.issuperset({ln}):
             continue
+        rows = _month_line(ln)
+        if rows:
+            if not st.schedule and st.items and st.last_continuation == body[k - 1] \
+                    and len(body[k - 1]) <= 40 and not _SENTENCE_END.search(body[k - 1]):
+                # The schedule's title (二〇二六年重点工作月度安排) is not part of the last item.
+                item = st.items[-1]
+                item["text"] = item["text"][: len(item["text"]) - len(body[k - 1])].rstrip("\n")
+                st.tail.append(body[k - 1])
+            for when, task, offices in rows:
+                _add_row(st, when, task, offices)
+            continue
         m_off = _OFFICES_LINE.match(ln)
         if m_off and st.items:
             st.items[-1]["offices"].extend(split_offices(m_off.group(1)))
@@ -391,6 +417,27 @@ def _parse_body(body: list[str], table: OfficeTable, st: _State) -> None:
             st.front.append(ln)
 
 
+_TIME_LINE = re.compile(r"^([^:：]{2,16}?)\s*[:：]\s*(.+)$")
+
+
+def _month_line(line: str) -> list[tuple[tuple[int, str, tuple[int, ...]], str, list[str]]]:
+    """A schedule written as lines, not a table: 1月：召开…会议（责任单位：办公室）；开展…（责任单位：
+    安全股、各学校）. Its rows as (when, task, offices); none for any other line."""
+    m = _TIME_LINE.match(line)
+    if not m or not re.search(_OFFICE_LABEL, m.group(2)):
+        return []
+    months = read_when(m.group(1))
+    if not months:
+        return []
+    when = (months[-1], m.group(1).strip(), months)
+    rows = []
+    for part in re.split(r"[；;](?![^（(]*[）)])", m.group(2)):   # not inside (责任单位：甲；乙)
+        task, offices = _strip_inline_offices(part.strip())
+        if task.strip("。. "):
+            rows.append((when, task.strip().rstrip("。."), offices))
+    return rows
+
+
 def _strip_inline_offices(text: str) -> tuple[str, list[str]]:
     m = _INLINE_OFFICES.search(text) or _TRAILING_OFFICES.search(text)
     if not m:
@@ -404,9 +451,9 @@ def _table_header_at(body: list[str]) -> tuple[int, int] | None:
     ends, where the table's lines begin). Title lines just before the header (…安排表, 附件:…)
     are in neither, so they never join the last item; the header cells `_parse_schedule` skips."""
     for j in range(len(body) - 1, -1, -1):
-        run = list(itertools.takewhile(lambda ln: ln in _TABLE_HEAD, body[j:j + 6]))
-        if len(run) >= 2 and _TIME_HEADS & set(run) and _TASK_HEADS & set(run) \
-                and (j == 0 or body[j - 1] not in _TABLE_HEAD):
+        kinds = [head_kind(ln) for ln in itertools.takewhile(lambda ln: head_kind(ln), body[j:j + 6])]
+        if len(kinds) >= 2 and "time" in kinds and "task" in kinds \
+                and (j == 0 or head_kind(body[j - 1]) is None):
             end = j
             while end > 0 and len(body[end - 1]) <= 40 and not _ITEM.match(body[end - 1]) \
                     and not _SECTION.match(body[end - 1]) \
@@ -420,19 +467,22 @@ def _parse_schedule(lines: list[str], table: OfficeTable, st: _State) -> None:
     """Rows of a table flattened one cell per line. The time column comes first (one cell may
     cover several rows: 1月, task, offices, task, offices …) or, when the header names it after
     the task column, last in each row (task, offices, time)."""
-    heads = [ln for ln in lines[:12] if ln in _TABLE_HEAD]
-    time_at = next((k for k, h in enumerate(heads) if h in _TIME_HEADS), None)
-    task_at = next((k for k, h in enumerate(heads) if h in _TASK_HEADS), None)
+    heads = [kind for kind in map(head_kind, lines[:12]) if kind]
+    time_at = next((k for k, h in enumerate(heads) if h == "time"), None)
+    task_at = next((k for k, h in enumerate(heads) if h == "task"), None)
     time_last = time_at is not None and task_at is not None and time_at > task_at
+    # After a row's offices, a line naming only offices is more of them (a second office column,
+    # 牵头单位 + 配合单位, or a cell of several lines, 体卫艺处⏎市学生发展中心) unless the next line
+    # names offices too.
+    after_offices = second_cell = False
     # 牵头单位 and 配合单位: a row has two office cells; the second's offices join the first's.
-    office_cells = sum(h in _OFFICE_HEADS for h in heads)
-    second_cell = False
+    office_cells = sum(h == "office" for h in heads)
     when: tuple[int | None, str | None, tuple[int, ...]] = (None, None, ())
     held = when   # time-last tables: a time cell read before its row's offices
     pending_task: str | None = None
     continues = False  # last office list ended with 、: the next line carries on
     for k, ln in enumerate(lines):
-        if ln in _TABLE_HEAD or re.fullmatch(r"\d{1,3}", ln):   # header cells, 序号 cells
+        if head_kind(ln) or re.fullmatch(r"\d{1,3}", ln):   # header cells, 序号 cells
             continue
         if _DATE.match(ln) and k >= len(lines) - 2:
             # Signed and dated after the table (…教育和体育局 / 2024年2月28日): no row.
@@ -466,16 +516,21 @@ def _parse_schedule(lines: list[str], table: OfficeTable, st: _State) -> None:
             st.warnings.append(f"schedule: line before any month kept as a note: {ln!r}")
             st.tail.append(ln)
             continue
-        if (continues or second_cell) and st.schedule and is_office_list(ln, table):
+        # (A task may be shaped like an office: 成立…智作中心 is one, for the office line follows it.)
+        nxt = lines[k + 1] if k + 1 < len(lines) else ""
+        # (Nor is the issuer signing off above the date: 某区教育局⏎2025年2月28日.)
+        more = continues or second_cell or (after_offices and not is_office_list(nxt, table)
+                                            and not _DATE.match(nxt))
+        if more and pending_task is None and st.schedule and is_office_list(ln, table):
             st.schedule[-1]["offices"].extend(split_offices(ln))
             continues, second_cell = ln.endswith(("、", ",", "，")), False
             continue
-        second_cell = False
+        after_offices = second_cell = False
         if pending_task is not None and is_office_list(ln, table):
             _add_row(st, held if time_last else when, pending_task, split_offices(ln))
             pending_task, held = None, (None, None, ())
             continues = ln.endswith(("、", ",", "，"))
-            second_cell = office_cells >= 2
+            after_offices, second_cell = True, office_cells >= 2
             continue
         if pending_task is not None:
             pending_task += ln  # a task cell wrapped onto the next line

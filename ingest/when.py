@@ -13,21 +13,23 @@ _CN = {"一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "�
        "十一": 11, "十二": 12, "元": 1}
 _M = r"(\d{1,2}|十[一二]?|[一二三四五六七八九元])"          # one month numeral
 _DASH = r"\s*(?:[—–\-~～至到]+|－)\s*"
-_PART = r"(?:上旬|中旬|下旬|初|中|底|末|份|\d{1,2}\s*[日号])?"
+_PART = r"(?:上中旬|中下旬|上旬|中旬|下旬|初|中|底|末|份|\d{1,2}\s*[日号])?"
 _BEFORE = r"(?:前|之前|以前|前后|内)?"
 
 _ONE = re.compile(rf"^{_M}\s*月{_PART}{_BEFORE}$")
-_RANGE = re.compile(rf"^{_M}\s*(?:月{_PART})?{_DASH}{_M}\s*月{_PART}{_BEFORE}$")
+_RANGE = re.compile(rf"^{_M}\s*(?:月{_PART})?{_DASH}(次年|翌年|下一?年)?{_M}\s*月{_PART}{_BEFORE}$")
+_FROM = re.compile(rf"^{_M}\s*月{_PART}(?:起|开始|以后|之后)$")
 _LIST = re.compile(rf"^{_M}\s*月(?:\s*[、,，和及]\s*{_M}\s*月)+$")
 _DEADLINE = re.compile(rf"^{_M}\s*月(?:底|末|中旬|下旬|上旬|份|\d{{1,2}}\s*[日号])?\s*(?:前|之前|以前)$")
 _QUARTER = re.compile(r"^(?:第\s*)?([一二三四1-4])\s*季度(?:末|底)?(前|之前)?$")
+_QUARTERS = re.compile(r"^(?:第\s*)?([一二三四1-4](?:\s*[、,，和及至到—-]\s*(?:第\s*)?[一二三四1-4])+)\s*季度$")
 _SPANS: dict[str, tuple[int, int]] = {
     "上半年": (1, 6), "下半年": (7, 12), "全年": (1, 12), "全年度": (1, 12), "年内": (1, 12),
     "全年持续": (1, 12), "持续推进": (1, 12), "常态化": (1, 12), "长期": (1, 12),
     "年底前": (1, 12), "年底": (12, 12), "年末": (12, 12), "年初": (1, 1),
     "春季": (3, 5), "秋季": (9, 11), "暑假": (7, 8), "寒假": (1, 2), "暑期": (7, 8),
     "每月": (1, 12), "每个月": (1, 12), "按月": (1, 12), "每季度": (1, 12), "每学期": (1, 12), "长期坚持": (1, 12),
-    "春季开学前": (1, 2), "秋季开学前": (1, 8),
+    "春季开学前": (1, 2), "秋季开学前": (1, 8), "春季学期": (2, 6), "秋季学期": (9, 12),
     "持续开展": (1, 12), "常年": (1, 12),
 }
 
@@ -59,15 +61,27 @@ def read_when(cell: str) -> tuple[int, ...] | None:
         return (one,) if one else None
     m = _RANGE.match(cell)
     if m:
-        a, b = _month(m.group(1)), _month(m.group(2))
+        a, b = _month(m.group(1)), _month(m.group(3))
+        if a and b and m.group(2):   # 9月—次年1月: this year's part of it
+            return tuple(range(a, 13))
         if a and b and a <= b:
             return tuple(range(a, b + 1))
         return None
+    m = _FROM.match(cell)
+    if m:   # 9月起: from then to the year's end
+        a = _month(m.group(1))
+        return tuple(range(a, 13)) if a else None
     if _LIST.match(cell):
         months = [_month(t) for t in re.findall(_M + r"\s*月", cell)]
         if all(months):
             return tuple(sorted(set(months)))   # type: ignore[arg-type]
         return None
+    m = _QUARTERS.match(cell)
+    if m:   # 第二、三季度; 第二至三季度 covers the quarters between too
+        qs = [int(t) if t.isdigit() else _CN[t] for t in re.findall(r"[一二三四1-4]", m.group(1))]
+        if re.search(r"[至到—-]", m.group(1)):
+            qs = list(range(min(qs), max(qs) + 1))
+        return tuple(mo for q in sorted(set(qs)) for mo in range(3 * q - 2, 3 * q + 1))
     m = _QUARTER.match(cell)
     if m:
         q = int(m.group(1)) if m.group(1).isdigit() else _CN[m.group(1)]

@@ -444,3 +444,54 @@ def test_a_markdown_notice_reads_like_a_scraped_one(tmp_path):
         ("一", 1, "推进学校建设"), ("一", 2, "发展普惠学前教育"), ("二", 1, "加强劳动教育")]
     assert [(r.task, r.offices, r.when) for r in doc.schedule] == [
         ("召开全市教育工作会议", ("办公室",), "2月—3月"), ("启动名师评选", ("教师工作科",), "5月")]
+
+
+# --- three more layouts (files in tests/ingest/data) ------------------------------------------------
+
+DATA = __import__("pathlib").Path(__file__).parent / "data"
+
+
+def rows_of(name: str) -> dict[str, object]:
+    doc = parse_file(DATA / name, OfficeTable.load())
+    return {r.task: r for r in doc.schedule}
+
+
+def test_a_word_table_with_the_time_last_and_two_line_office_cells():
+    """德州 .docx: 序号|重点任务|牵头处室|完成时间; 重点任务 is a task column however it is worded, and
+    a cell of two lines (体卫艺处⏎市学生发展中心) is one row's offices, not the next row's task."""
+    rows = rows_of("dezhou-edu-2025.docx")
+    assert rows["开展学生心理健康测评"].offices == ("体育卫生与艺术教育处", "市学生发展中心")
+    assert rows["开展学生心理健康测评"].months == (6, 9)
+    assert rows["组织教师交流轮岗"].when == "7月1日—8月31日"
+    assert rows["建设市级劳动教育实践基地"].months == (9, 10, 11, 12)   # 9月—次年1月
+    assert rows["齐河县、乐陵市迎接国家优质均衡督导评估"].offices == ("教育督导室", "基础教育处")
+    assert all(r.offices and r.when for r in rows.values()) and len(rows) == 12
+
+
+def test_an_html_table_with_offices_in_paragraphs_and_unusual_time_cells():
+    rows = rows_of("jinshui-edu-2024.html")
+    assert rows["新建改扩建中小学、幼儿园"].offices == ("计财科", "基建办")
+    assert rows["新建改扩建中小学、幼儿园"].when == "全年"
+    assert rows["文化路第三小学、实验中学东校区投用"].when == "9月1日前"
+    assert rows["建设智慧校园示范校"].months == (9, 10, 11, 12)        # 秋季学期
+    assert rows["义务教育招生入学"].months == (6,)                      # 6月中下旬
+    assert all(r.offices and r.when for r in rows.values())
+
+
+def test_a_schedule_written_as_month_lines():
+    """兰山 .txt: 1月：任务（责任单位：…）；任务（…） lines after the items, under a title line that
+    joins no item."""
+    doc = parse_file(DATA / "lanshan-edu-2026.txt", OfficeTable.load())
+    rows = {r.task: r for r in doc.schedule}
+    assert len(rows) == 14 and all(r.offices for r in rows.values())
+    assert rows["开展寒假安全教育"].offices == ("安全股", "各学校") and rows["开展寒假安全教育"].months == (1,)
+    assert rows["举办全区中小学生田径运动会"].months == (4, 5)
+    assert not any("月度安排" in i.text or "责任单位" in i.text for i in doc.items)
+
+
+@pytest.mark.parametrize("cell,months", [
+    ("第二、三季度", (4, 5, 6, 7, 8, 9)), ("第三至四季度", tuple(range(7, 13))), ("6月中下旬", (6,)),
+    ("9月—次年1月", (9, 10, 11, 12)), ("秋季学期", (9, 10, 11, 12)), ("9月起", (9, 10, 11, 12)),
+])
+def test_more_time_cells(cell, months):
+    assert read_when(cell) == months
