@@ -82,13 +82,17 @@ def _abbreviation(term: str, gap: int) -> re.Pattern:
     return re.compile(f"[^\\s,。;;,]{{0,{gap}}}".join(map(re.escape, term)))
 
 
+# A question asked as "A not A" (是不是, 要不要, 能不能, 有没有, 可不可以): asks, names nothing.
+A_NOT_A = re.compile(r"(.)(.?)[不没]\1\2?")
+
+
 def key_terms(words: list[str]) -> list[str]:
     """The words that carry a question's content: Chinese words of two or more characters and
     English words of three or more letters, without question words and fillers."""
     out = []
     for w in words:
         w = w.strip().lower()
-        if w in QUESTION_WORDS or w in EN_STOP or _of_question_words(w):
+        if w in QUESTION_WORDS or w in EN_STOP or _of_question_words(w) or A_NOT_A.fullmatch(w):
             continue
         if (len(w) >= 2 and all("\u4e00" <= ch <= "\u9fff" for ch in w)) or re.fullmatch(r"[a-z]{3,}", w):
             out.append(w)

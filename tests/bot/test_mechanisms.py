@@ -818,3 +818,14 @@ def test_last_months_of_a_period_are_a_period_not_the_last_task(text, extreme):
 def test_the_part_a_question_leaves_out_is_taken_from_its_text(text, left_out, rest):
     q = parse(text, OfficeTable.load(), {})
     assert (q.excluding, q.text) == (left_out, rest)
+
+
+@pytest.mark.parametrize("word", ["是不是", "要不要", "能不能", "有没有", "对不对"])
+def test_an_a_not_a_question_form_is_no_key_term(word):
+    from bot.text import key_terms
+    assert key_terms([word, "书香校园"]) == ["书香校园"]
+
+
+def test_a_yes_no_question_is_never_refused_for_its_question_form(bot):
+    a = bot.ask("今年是不是要盖100所新学校?")
+    assert "是不是" not in a.answer
