@@ -284,6 +284,12 @@ def relative_months(text: str, now: date) -> tuple[tuple[int, ...], str] | None:
     return tuple(months), label
 
 
+def _counted(text: str, at: int) -> bool:
+    """The number at `at` follows a count (两个 / 几个): it counts months, it names none. 那个8月
+    and 这个8月 name 8月."""
+    return bool(re.search(rf"[\d{CN_NUM}两几]\s*个$", text[max(0, at - 3):at]))
+
+
 def parse_months(text: str) -> tuple[tuple[int, ...], str | None]:
     low = text.lower()
     rel = relative_months(text, today())
@@ -305,14 +311,14 @@ def parse_months(text: str) -> tuple[tuple[int, ...], str | None]:
             return tuple(range(a, 13)) + tuple(range(1, b + 1)), f"{a}–{b}月"
     # A deadline (6月底前必须完成的, 7月以前): every month up to it.
     m = re.search(rf"{_NUM}\s*月(?:份|底|末|中旬|下旬|上旬)?\s*(?:以前|之前|前)(?!后)", text)
-    if m and _num(m.group(1)) and 1 <= _num(m.group(1)) <= 12 and text[max(0, m.start() - 1):m.start()] != "个":
+    if m and _num(m.group(1)) and 1 <= _num(m.group(1)) <= 12 and not _counted(text, m.start()):
         last = _num(m.group(1))
         return tuple(range(1, last + 1)), f"{m.group(0)}(1–{last}月)"
     found: list[int] = []
     # 6月 / 六月 / 七八月 / 7、8月 / 3、4、5月 / 6月15日 (a date keeps its month)
     num = rf"(?:\d{{1,2}}|[{CN_NUM}]{{1,3}})"
     for m in re.finditer(rf"((?:{num}\s*[、,，和及与]\s*)*)({num})\s*月", text):
-        if text[max(0, m.start() - 1):m.start()] == "个":
+        if _counted(text, m.start()):
             continue
         listed = re.findall(rf"\d{{1,2}}|[{CN_NUM}]{{1,3}}", m.group(1)) + [m.group(2)]
         found += [v for n in listed for v in _month_values(n) if 1 <= v <= 12]

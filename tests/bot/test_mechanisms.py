@@ -829,3 +829,14 @@ def test_an_a_not_a_question_form_is_no_key_term(word):
 def test_a_yes_no_question_is_never_refused_for_its_question_form(bot):
     a = bot.ask("今年是不是要盖100所新学校?")
     assert "是不是" not in a.answer
+
+
+@pytest.mark.parametrize("text,months", [("那个8月有几项工作", (8,)), ("这个8月呢", (8,)), ("两个3月", ())])
+def test_that_month_is_a_month_and_two_months_are_a_count(text, months):
+    assert parse(text, OfficeTable.load(), {}).months == months
+
+
+def test_na_ge_points_back_to_the_last_answer(bot):
+    (row,) = [r for r in bot.corpus.schedule if "泉引桥" in r.text]
+    a = bot.ask("那个会是谁开的", ["泉引桥现场会几月开"])
+    assert a.found and cited_rows(bot, a) == [row] and all(o in a.answer for o in row.offices)
