@@ -266,10 +266,18 @@ def topic_terms(q, corpus: Corpus) -> list[str]:
     # A word the notices never write counts only if jieba's dictionary calls it a noun (校车): a
     # colloquial verb or a typo (干嘛) is no topic.
     nouns = words_tagged(*NOUN_TAGS)
+    # A word the question frames as its topic (关于安全的, 跟考试有关的) is one however common.
+    framed = " ".join(m.group(m.lastindex) for m in TOPIC_FRAME.finditer(q.text))
     # Cheap tests first: searching the notices' text costs most with many notices.
     return pairs + [t for t in terms if t not in parts and t not in label and not re.search(r"月|季度|半年|全年", t)
-                    and rarity(t, corpus) >= corpus.settings.topic_min_rarity and not corpus.offices.canonical(t)
-                    and (t in nouns or mentions(corpus.text, t))]
+                    and (t in framed or rarity(t, corpus) >= corpus.settings.topic_min_rarity)
+                    and not corpus.offices.canonical(t) and (t in nouns or mentions(corpus.text, t))]
+
+
+# What frames a word as the topic asked about: 关于安全的任务, 有关招生的, 跟考试有关的, 安全方面的.
+TOPIC_FRAME = re.compile(r"(?:关于|有关(?!于)|涉及|针对)([\u4e00-\u9fff]{2,8}?)(?:的|方面|工作|问题)|"
+                         r"(?:跟|和|与)([\u4e00-\u9fff]{2,8}?)(?:有关|相关)|"
+                         r"([\u4e00-\u9fff]{2,6}?)(?:方面|相关|类)的")
 
 
 def rarest_in_evidence(q, corpus: Corpus, evidence: list[Evidence], also: tuple[str, ...] = ()) -> bool:

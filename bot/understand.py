@@ -118,7 +118,8 @@ MY_OFFICE = re.compile(r"我们?处室?|本处室?|我们?科室|我们?部门|�
                        r"\bmy office\b|\bour office\b|\bwe\b.*\bdue\b", re.IGNORECASE)
 # Advice, opinions and predictions: the notice states plans, it does not advise or foresee.
 # The personal part of ADVICE (我…该, 要不要): advice only when nothing else is asked beside it.
-PERSONAL = re.compile(r"(我|孩子|我家|我们家|家长).{0,12}(该|应该|要不要|还是)|要不要")
+PERSONAL = re.compile(r"(我|孩子|我家|我们家|家长).{0,12}(该|应该|要不要|还是)|要不要|"
+                      r"我(想|要|打算|准备).{0,20}(怎么办|咋办|怎么弄|可以吗|行吗)|(我家|我们家|孩子).{0,8}(能上|能进|可以上|能报)")
 ADVICE = re.compile(PERSONAL.pattern + r"|该不该|建议|推荐|值不值|值得吗|"
                     r"好还是.{1,10}好|(有没有|有什么|有啥)(用|效果|意义)[?？吗啊]*$|有用吗|"
                     r"你(个人)?(觉得|认为|怎么看|的看法)|个人(觉得|认为|看法)|怎么看|预测|明年|后年|将来|未来几年|以后会|会不会.{0,6}(取消|调整|变|涨|降)|"

@@ -840,3 +840,21 @@ def test_na_ge_points_back_to_the_last_answer(bot):
     (row,) = [r for r in bot.corpus.schedule if "泉引桥" in r.text]
     a = bot.ask("那个会是谁开的", ["泉引桥现场会几月开"])
     assert a.found and cited_rows(bot, a) == [row] and all(o in a.answer for o in row.offices)
+
+
+@pytest.mark.parametrize("question,months,word", [("7月有没有关于安全的任务?", (7,), "安全"),
+                                                  ("年底最后一个月跟考试有关的安排", (11, 12), "考试")])
+def test_a_topic_the_question_frames_narrows_the_rows_however_common_the_word(bot, question, months, word):
+    """关于X的 / 跟X有关的 make X the topic asked about, though 安全 or 考试 is an everyday word."""
+    about = [r for r in bot.corpus.filter_rows(months, ()) if word in r.text]
+    a = bot.ask(question)
+    if about:
+        assert cited_rows(bot, a) and set(cited_rows(bot, a)) <= set(about)
+    else:   # none of the period's rows names it: said so, before its rows
+        assert a.answer.startswith(f"配档表中{months[0]}月的工作没有直接提到“{word}”")
+
+
+@pytest.mark.parametrize("question", ["我想请假去参加孩子家长会怎么办", "我家孩子能上哪个幼儿园"])
+def test_a_personal_matter_is_declined_not_answered_from_the_notice(bot, question):
+    a = bot.ask(question)
+    assert not a.found and "个人建议" in a.answer
