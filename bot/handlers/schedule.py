@@ -9,7 +9,7 @@ from dataclasses import replace
 
 from bot.answer import Answer, Citation, item_name, say, time_of
 from bot.corpus import Corpus
-from bot.scope import chinese_terms, topic_terms
+from bot.scope import chinese_terms, specific_term, topic_terms
 from bot.text import JOINT, OFFICE_WORD, content_grams, grams
 from bot.understand import named_periods, parse_months
 from ingest.records import Record
@@ -272,6 +272,15 @@ def no_row_for_task(q, corpus: Corpus, evidence) -> Answer:
     if best is None:
         return Answer(say(q, "配档表中没有找到这项工作的安排。", "No 配档表 row lists this task."), False, (), q)
     c = corpus.cite(best, best.title or "")
+    named = specific_term(q, corpus)
+    if corpus.rows_of_items({best.id}) and not (named and corpus.says(best.text, named)):
+        # The item has rows and does not name the task asked about (去外地拉投资 for 外出招商): which
+        # task it is is unknown, so not "the 配档表 lists no time for it".
+        return Answer(say(q, f"没有找到与问题直接对应的配档表安排;通知中讲到它的是{item_name(best)}“{best.title}”{c.label},"
+                             f"可以问“{item_name(best)}什么时候、谁负责”查看它的全部安排。",
+                          f"No 配档表 row matches the question; the notice speaks of it in item {best.item}, "
+                          f"“{best.title}”{c.label}: ask when and who for item {best.item} to see all its rows."),
+                      False, (c,), q)
     return Answer(say(q, f"配档表中没有列出这项工作的时间和责任单位;通知中讲到它的是{item_name(best)}“{best.title}”{c.label}。",
                       f"No 配档表 row lists this task's month or office; the notice speaks of it in item "
                       f"{best.item}, “{best.title}”{c.label}."), False, (c,), q)

@@ -858,3 +858,12 @@ def test_a_topic_the_question_frames_narrows_the_rows_however_common_the_word(bo
 def test_a_personal_matter_is_declined_not_answered_from_the_notice(bot, question):
     a = bot.ask(question)
     assert not a.found and "个人建议" in a.answer
+
+
+def test_a_task_no_row_is_found_for_is_not_said_to_have_no_row_when_its_item_has_rows(bot):
+    """去外地拉投资 shares no word with its row (外出招商): not found, and the answer does not claim
+    the 配档表 gives the item no time, for it does; it says how to see the item's rows."""
+    a = bot.ask("去外地拉投资是哪个月")
+    cited = [bot.corpus.by_id[c.record_id] for c in a.citations if c.kind == "item"]
+    assert not a.found and cited and bot.corpus.rows_of_items({cited[0].id})
+    assert "没有列出" not in a.answer and "什么时候、谁负责" in a.answer
