@@ -89,7 +89,7 @@ def read_text(path: Path) -> Text:
         out = _read_pdf(raw, path)
     else:
         text, encoding = decode(raw, str(path))
-        out = Text(_plain_markdown(text) if fmt == "md" else text, fmt, encoding)
+        out = Text(_plain_markdown(text) if fmt == "md" else _tab_tables(text), fmt, encoding)
     return Text(normalise(out.text), out.format, out.encoding, out.warnings)
 
 
@@ -105,20 +105,43 @@ _MD_TABLE_RULE = re.compile(r"^\s*\|?\s*:?-{3,}:?\s*(\|\s*:?-{3,}:?\s*)*\|?\s*$"
 def _plain_markdown(text: str) -> str:
     """A notice written in Markdown as the lines of a scraped one: heading marks, quote marks and
     emphasis dropped, each table cell on its own line (as tables read from .html and .docx are)."""
-    out = []
+    out: list[str] = []
+    table: list[list[str]] = []
     for line in text.split("\n"):
         if _MD_TABLE_RULE.match(line):
             continue
         if line.strip().startswith("|"):
-            out.extend(cell.strip() for cell in line.strip().strip("|").split("|"))
+            table.append([cell.strip() for cell in line.strip().strip("|").split("|")])
             continue
+        if table:
+            out.extend(table_lines(table))
+            table = []
         for pattern, repl in _MD_RULES:
             line = pattern.sub(repl, line)
         out.append(line)
-    return "\n".join(out)
+    return "\n".join(out + table_lines(table))
 
 
 # --- plain text -------------------------------------------------------------------------------------
+
+def _tab_tables(text: str) -> str:
+    """A table pasted from Word or Excel into a .txt (one row per line, cells between tabs) as the
+    lines of a scraped one: each cell on its own line."""
+    if "\t" not in text:
+        return text
+    out: list[str] = []
+    table: list[list[str]] = []
+    for line in text.split("\n"):
+        cells = line.split("\t")
+        if len([c for c in cells if c.strip()]) >= 2:
+            table.append(cells)
+            continue
+        if table:
+            out.extend(table_lines(table))
+            table = []
+        out.append(line)
+    return "\n".join(out + table_lines(table))
+
 
 _BOMS = ((codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF32_LE, "utf-32"),
          (codecs.BOM_UTF32_BE, "utf-32"), (codecs.BOM_UTF16_LE, "utf-16"),
@@ -178,11 +201,15 @@ def table_lines(rows: Iterable[Sequence[str | None]]) -> list[str]:
 
     A header row of label/value cells (`索引号：` | `X` | `组配分类：` | `Y`) becomes one
     `label: value …` line; any other row gives its non-empty cells one per line, a cell's own
-    lines kept apart. Empty and merged-away cells (None) are dropped, so a row continuing a
-    month from the row (or page) above carries just its task and offices.
+    lines kept apart. Empty cells are dropped. A schedule's rows (after a header naming a time
+    and a task column) are read as `_Schedule` lays them out: time, task, offices.
     """
     out: list[str] = []
+    layout = None
     for row in rows:
+        if layout is None:
+            layout = _Schedule.of(row)
+        row = layout.arrange(list(row)) if layout else row
         cells = [c.strip() for c in row if c and c.strip()]
         if len(cells) > 1 and cells[0].endswith((":", "：")):
             out.append(" ".join(" ".join(c.split()) for c in cells))
@@ -190,6 +217,50 @@ def table_lines(rows: Iterable[Sequence[str | None]]) -> list[str]:
         for cell in cells:
             out.extend(ln.strip() for ln in cell.split("\n") if ln.strip())
     return out
+
+
+class _Schedule:
+    """A schedule table's columns, from its header row, and each row laid out as the parser reads
+    it: the time cell first, then the task, then the offices, whatever the table's order (责任单位 |
+    工作任务 | 完成时间 grouped by office). A cell a merge above covers (None, or missing from a
+    short row) is the cell above; a blank cell of a grouping first column (time or office) too.
+    Columns of no known kind (完成标志, 备注) go into the task: 组建教共体(完成标志:公布名单)."""
+
+    def __init__(self, heads: list[str], kinds: list[str | None]):
+        self.heads, self.kinds, self.width = heads, kinds, len(heads)
+        self.task = kinds.index("task")
+        self.order = ([i for i, k in enumerate(kinds) if k == "time"] + [self.task]
+                      + [i for i, k in enumerate(kinds) if k == "office"])
+        self.extra = [i for i, (h, k) in enumerate(zip(heads, kinds)) if h and k is None]
+        self.above: list[str | None] | None = None
+
+    @classmethod
+    def of(cls, row: Sequence[str | None]) -> "_Schedule | None":
+        from ingest.columns import head_kind
+
+        heads = [" ".join((c or "").split()) for c in row]
+        kinds = [head_kind(h) for h in heads]
+        for i in range(1, len(kinds)):      # the blank slots of a header cell spanning columns
+            if not heads[i] and kinds[i - 1] == "office":
+                heads[i], kinds[i] = heads[i - 1], "office"
+        return cls(heads, kinds) if "time" in kinds and "task" in kinds else None
+
+    def arrange(self, row: list[str | None]) -> list[str | None]:
+        if self.above is None:              # the header itself
+            self.above = [None] * self.width
+            return [self.heads[i] for i in self.order]
+        if len(row) < self.width:           # the leading cells a merge (rowspan) covers
+            row = self.above[:self.width - len(row)] + row
+        if len(row) != self.width:          # not this table's shape (a second header row): as it is
+            return row
+        row = [self.above[i] if c is None else c for i, c in enumerate(row)]
+        if not (row[0] or "").strip() and self.kinds[0] in ("time", "office"):
+            row[0] = self.above[0]
+        self.above = row
+        notes = "".join(f"({self.heads[i]}:{' '.join(row[i].split())})" for i in self.extra
+                        if row[i] and row[i].strip())
+        task = (row[self.task] or "").strip()
+        return [row[i] if i != self.task else (task + notes if task else task) for i in self.order]
 
 
 # --- HTML -------------------------------------------------------------------------------------------
@@ -202,6 +273,12 @@ _HTML_CHROME = re.compile(r"nav|menu|breadcrumb|crumb|share|footer|toolbar|fonts
 _HTML_BLOCKS = ("p", "div", "li", "ul", "ol", "dl", "dt", "dd", "h1", "h2", "h3", "h4", "h5", "h6",
                 "section", "article", "main", "header", "footer", "blockquote", "pre", "address",
                 "figure", "figcaption", "caption", "center", "tr", "td", "th", "table", "hr")
+
+
+def _span(cell) -> int:
+    """How many columns an HTML table cell spans (colspan; 1 when absent or unreadable)."""
+    value = str(cell.get("colspan", "1")).strip()
+    return min(int(value), 50) if value.isdigit() and int(value) > 0 else 1
 
 
 def _read_html(raw: bytes) -> Text:
@@ -223,6 +300,11 @@ def _read_html(raw: bytes) -> Text:
             tag.decompose()
     for br in soup.find_all("br"):
         br.replace_with("\n")
+    # An <ol>'s numbers are drawn by the browser, not written: written here (1. 2. …).
+    for ol in soup.find_all("ol"):
+        start = int(ol.get("start", "1")) if str(ol.get("start", "1")).isdigit() else 1
+        for n, li in enumerate(ol.find_all("li", recursive=False), start):
+            li.insert(0, f"{n}.")
     for tag in soup.find_all(_HTML_BLOCKS):
         tag.insert_before("\n")
         tag.insert_after("\n")
@@ -230,7 +312,9 @@ def _read_html(raw: bytes) -> Text:
     for n, table in enumerate(soup.find_all("table"), 1):
         if table.find("table") is not None:
             continue
-        rows = [[cell.get_text("") for cell in tr.find_all(("td", "th"))]
+        # A cell spanning columns fills them all (责任单位 over 牵头 | 配合): itself, then blanks.
+        rows = [[text for cell in tr.find_all(("td", "th"))
+                 for text in [cell.get_text("")] + [""] * (_span(cell) - 1)]
                 for tr in table.find_all("tr")]
         lines = table_lines(rows)
         if not lines:
@@ -258,6 +342,7 @@ def _read_docx(raw: bytes, path: Path) -> Text:
     lines: list[str] = []
     warnings: list[str] = []
     tables = 0
+    numbers = _ListNumbers(document)
     for block in document.iter_inner_content():
         if isinstance(block, docx.table.Table):
             tables += 1
@@ -266,8 +351,104 @@ def _read_docx(raw: bytes, path: Path) -> Text:
                 warnings.append(f"table {tables} has no readable cells; it was skipped")
             lines.extend(got)
         else:
-            lines.append(block.text)
+            lines.append(numbers.label(block) + block.text)
     return Text("\n".join(lines), "docx", None, tuple(warnings))
+
+
+_CN_DIGITS = "〇一二三四五六七八九"
+
+
+def _chinese(n: int) -> str:
+    """1 → 一, 10 → 十, 12 → 十二, 20 → 二十, 99 → 九十九 (list numbers stay below 100)."""
+    if n < 10:
+        return _CN_DIGITS[n]
+    tens, ones = divmod(n, 10)
+    return ("" if tens == 1 else _CN_DIGITS[tens]) + "十" + (_CN_DIGITS[ones] if ones else "")
+
+
+def _roman(n: int) -> str:
+    out = ""
+    for value, letters in ((1000, "M"), (900, "CM"), (500, "D"), (400, "CD"), (100, "C"), (90, "XC"),
+                           (50, "L"), (40, "XL"), (10, "X"), (9, "IX"), (5, "V"), (4, "IV"), (1, "I")):
+        while n >= value:
+            out, n = out + letters, n - value
+    return out
+
+
+# How Word writes a list number of each format (w:numFmt); a format not here is written as digits.
+_NUM_FORMATS = {
+    "decimal": str, "decimalZero": lambda n: f"{n:02d}",
+    "decimalFullWidth": lambda n: str(n).translate({ord(d): ord(d) + 0xFEE0 for d in "0123456789"}),
+    "decimalEnclosedCircle": lambda n: chr(0x2460 + n - 1) if 1 <= n <= 20 else str(n),
+    "chineseCounting": _chinese, "chineseCountingThousand": _chinese, "ideographTraditional":
+        lambda n: "甲乙丙丁戊己庚辛壬癸"[n - 1] if 1 <= n <= 10 else str(n),
+    "taiwaneseCounting": _chinese, "japaneseCounting": _chinese,
+    "upperLetter": lambda n: chr(64 + n) if 1 <= n <= 26 else str(n),
+    "lowerLetter": lambda n: chr(96 + n) if 1 <= n <= 26 else str(n),
+    "upperRoman": _roman, "lowerRoman": lambda n: _roman(n).lower(),
+}
+
+
+class _ListNumbers:
+    """The numbers Word draws before list paragraphs (一、 1. （一）): kept in numbering.xml and
+    the paragraph's (or its style's) w:numPr, not in its text, so a notice numbered by Word's
+    lists would lose every section and item. `label` gives a paragraph's number as Word shows it."""
+
+    def __init__(self, document):
+        from docx.oxml.ns import qn
+
+        self._qn = qn
+        self.levels: dict[tuple[str, int], tuple[str, str, int]] = {}   # (abstract id, level) → fmt, text, start
+        self.abstract: dict[str, str] = {}                              # numId → abstract id
+        self.counts: dict[str, list[int]] = {}
+        try:
+            numbering = document.part.numbering_part.element
+        except (KeyError, NotImplementedError):   # no numbering part: no lists
+            return
+        for a in numbering.findall(qn("w:abstractNum")):
+            aid = a.get(qn("w:abstractNumId"))
+            for lvl in a.findall(qn("w:lvl")):
+                val = lambda tag, default: (lvl.find(qn(tag)).get(qn("w:val"))   # noqa: E731
+                                            if lvl.find(qn(tag)) is not None else default)
+                self.levels[(aid, int(lvl.get(qn("w:ilvl"), "0")))] = (
+                    val("w:numFmt", "decimal"), val("w:lvlText", ""), int(val("w:start", "1")))
+        for num in numbering.findall(qn("w:num")):
+            ref = num.find(qn("w:abstractNumId"))
+            if ref is not None:
+                self.abstract[num.get(qn("w:numId"))] = ref.get(qn("w:val"))
+
+    def _num_pr(self, paragraph):
+        ppr = paragraph._p.pPr
+        if ppr is not None and ppr.numPr is not None:
+            return ppr.numPr
+        style = paragraph.style
+        while style is not None:   # a list style (List Number) carries its numbering
+            ppr = style.element.pPr
+            if ppr is not None and ppr.numPr is not None:
+                return ppr.numPr
+            style = style.base_style
+        return None
+
+    def label(self, paragraph) -> str:
+        num_pr = self._num_pr(paragraph) if self.levels else None
+        if num_pr is None or num_pr.numId is None:
+            return ""
+        aid = self.abstract.get(str(num_pr.numId.val))
+        level = num_pr.ilvl.val if num_pr.ilvl is not None else 0
+        if aid is None or (aid, level) not in self.levels or not paragraph.text.strip():
+            return ""
+        counts = self.counts.setdefault(aid, [0] * 9)
+        fmt, text, start = self.levels[(aid, level)]
+        counts[level] = counts[level] + 1 if counts[level] else start
+        counts[level + 1:] = [0] * (8 - level)
+        if fmt in ("bullet", "none"):
+            return ""
+
+        def number(m: re.Match) -> str:
+            k = int(m.group(1)) - 1
+            kfmt = self.levels.get((aid, k), (fmt,))[0]
+            return _NUM_FORMATS.get(kfmt, str)(max(counts[k], 1))
+        return re.sub(r"%([1-9])", number, text)
 
 
 def _docx_rows(table) -> list[list[str | None]]:
@@ -276,8 +457,14 @@ def _docx_rows(table) -> list[list[str | None]]:
     rows = []
     for row in table.rows:
         cells: list[str | None] = []
+        here: set = set()
         for cell in row.cells:
-            # python-docx repeats a merged cell's element in every grid slot it spans.
+            # python-docx repeats a merged cell's element in every grid slot it spans: across a row
+            # (nothing more), or down from a row above (None: the cell above continues).
+            if cell._tc in here:
+                cells.append("")
+                continue
+            here.add(cell._tc)
             if cell._tc in seen:
                 cells.append(None)
                 continue

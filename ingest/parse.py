@@ -17,6 +17,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from ingest.errors import IngestError
+from ingest.columns import head_kind
 from ingest.formats import FORMATS, decode, read_text  # decode: re-exported for eval and tests
 from ingest.offices import OFFICE_SUFFIX, OfficeTable
 from ingest.records import META_KEYS, Document, Item, ScheduleRow, Section
@@ -104,21 +105,6 @@ _TASK_HEADS = {"重点工作", "工作任务", "主要任务", "工作内容", "
 _OFFICE_HEADS = {"责任单位", "责任处室", "责任科室", "牵头单位", "牵头处室", "配合单位", "责任部门", "协办单位",
                  "配合处室", "配合科室"}
 _TABLE_HEAD = _TIME_HEADS | _TASK_HEADS | _OFFICE_HEADS | {"序号"}
-# The same columns however a notice words them (重点任务, 牵头处室, 完成期限), by shape.
-_HEAD_SHAPES = {
-    "time": re.compile(r"(?:完成|推进|计划|实施|办结)?(?:时间|时限|月份|期限)(?:节点|安排|要求)?|进度安排"),
-    "task": re.compile(r"(?:重点|主要|具体|工作|年度)?(?:工作|任务|内容|事项|举措|措施)(?:任务|内容|事项)?"),
-    "office": re.compile(r"(?:责任|牵头|配合|协办|主责|承办|参与)(?:单位|处室|科室|部门|股室)"),
-    "no": re.compile(r"序号"),
-}
-
-
-def head_kind(cell: str) -> str | None:
-    """The column a schedule table's header cell names: time, task, office or no (序号); None
-    for a cell that is no header."""
-    return next((kind for kind, shape in _HEAD_SHAPES.items() if shape.fullmatch(cell)), None)
-
-
 _MONTH = re.compile(r"^(\d{1,2}|[一二三四五六七八九十]{1,3})\s*月份?$")
 # Who does an item: 责任处室 / 责任单位 / 责任科室 / 牵头单位 / 配合单位 …, in brackets at the end
 # of the item, after its last sentence, or on a line of its own.
@@ -492,6 +478,12 @@ def _parse_schedule(lines: list[str], table: OfficeTable, st: _State) -> None:
         if ln.startswith("备注") or ln.startswith("注:") or ln.startswith("注："):
             st.tail.append(ln)
             continue
+        if _APPENDIX_REF.match(ln) and st.schedule:
+            # The next attachment (附件2 主要发展指标): its table is no schedule; kept as text.
+            if pending_task is not None:
+                _add_row(st, held if time_last else when, pending_task, [])
+            st.tail.extend(lines[k:])
+            return
         months = read_when(ln)
         if months is None and _MONTH.match(ln):
             st.warnings.append(f"schedule: month {ln!r} is not 1–12; rows under it are kept "

@@ -495,3 +495,43 @@ def test_a_schedule_written_as_month_lines():
 ])
 def test_more_time_cells(cell, months):
     assert read_when(cell) == months
+
+
+def test_numbers_word_draws_for_its_lists_are_read():
+    """吴江 .docx: 一、 and 1. come from Word's list numbering (w:numPr), not the text."""
+    doc = parse_file(DATA / "wujiang-edu-2025.docx", OfficeTable.load())
+    assert [s.no for s in doc.sections] == ["一", "二", "三", "四", "五"]
+    assert [i.no for i in doc.items] == list(range(1, 11))
+    assert doc.items[0].title == "推进学校建设工程" and "9600个" in doc.items[0].text
+
+
+def test_an_html_ordered_list_spanning_header_and_remarks_column():
+    """武侯 .html: items in <ol><li> (numbers drawn by the browser); the schedule has 责任单位 over
+    牵头 | 配合 (colspan), months merged down (rowspan) and a 备注 column, kept with the task."""
+    doc = parse_file(DATA / "wuhou-edu-2025.html", OfficeTable.load())
+    assert len(doc.items) == 9 and "5400个" in doc.items[0].text
+    rows = {r.task: r for r in doc.schedule}
+    assert rows["启动公开招聘教师(备注:360名)"].offices == ("人事科",)
+    assert rows["启动公开招聘教师(备注:360名)"].months == (3,)
+    assert rows["义务教育阳光招生(备注:含随迁子女)"].offices == ("基础教育科", "督导室")
+    assert all(r.offices and r.when for r in rows.values()) and len(rows) == 12
+
+
+def test_a_tab_separated_schedule_grouped_by_office():
+    """雁塔 .txt (GB18030): 责任单位 | 工作任务 | 完成时间 rows pasted with tabs, each office named on
+    its group's first row only."""
+    rows = rows_of("yanta-edu-2023.txt")
+    assert len(rows) == 12
+    assert rows["新建学校投入使用"].offices == ("规划建设科",) and rows["新建学校投入使用"].when == "8月底前"
+    assert rows["规范办学行为专项检查"].offices == ("民办教育科",)
+    assert rows["寒假、暑假校外培训机构专项检查"].offices == ("校外培训监管科",)
+
+
+def test_an_extra_column_joins_the_task_and_a_second_attachment_is_no_schedule():
+    """鄞州 .md: a 完成标志 column, then 附件2's table of indicators (kept as text, not rows)."""
+    doc = parse_file(DATA / "yinzhou-edu-2026.md", OfficeTable.load())
+    rows = {r.task: r for r in doc.schedule}
+    assert len(rows) == 8 and all(r.offices for r in rows.values())
+    assert rows["组建城乡教共体(完成标志:公布教共体名单)"].months == (4, 5, 6)
+    assert rows["建成未成年人心理健康辅导中心(完成标志:中心投入运行)"].offices == ("德育科", "区教育学会")
+    assert not any("指标" in r.task for r in doc.schedule) and any("指标" in p for p in doc.paragraphs)
