@@ -107,6 +107,8 @@ LIST_SCHEDULE = re.compile(r"配档表|工作|任务|安排|要做|完成|做什
 EXCEPT = re.compile(r"(?:除了|除去|不算|不包括|不含|排除|\bexcept(?: for)?\b|\bother than\b|\bapart from\b|\bbesides\b)"
                     r"\s*(.{1,30}?)\s*(?:以外的?|之外的?|外的?(?=[,，还其别])|(?=[,，。;；?？!！]|还|其[他它余]|别的|$))",
                     re.IGNORECASE)
+# Rows of offices other than one: 不是基教处牵头的 / 不归产业处管的 (only when it names an office).
+NOT_OFFICE = re.compile(r"(?:不是|不归|不属于|不由|并非|非)\s*(.{2,20}?)\s*(?:牵头|负责|主管|管|承担|主办)的?")
 # The first or last of the rows asked about, by month: 最早的任务 / 最后一项工作 / 第一个任务.
 FIRST = re.compile(r"最早|最先|第一(?:个|项|件)(?!月)|首个|头一(?:个|项)|\bearliest\b|\bfirst (?:task|one|thing)", re.IGNORECASE)
 LAST = re.compile(r"最晚|最迟|最后(?![一两俩二三四五六几]?个?月)|\blatest\b|\blast (?:task|one|thing)", re.IGNORECASE)
@@ -131,7 +133,7 @@ MARKUP = re.compile(r"<[a-z/!][^>]*>|\b(select|insert|update|delete|drop|union)\
 DOCUMENTS = re.compile(r"^(现在|目前|一共|总共)?(有|收录了?)(哪些|几份|什么)文件|收录了?哪些|文件列表|which documents|what documents|"
                        r"(最新|最近|最早)的?(一份)?(文件|通知|工作要点|要点)?(是)?哪一?份|哪一?份(文件|通知)?(是)?(最新|最近|最早)|"
                        r"list (of )?(the )?documents|(newest|latest) (document|notice)", re.IGNORECASE)
-SECTION_WORD = re.compile(r"部分|大项|板块|方面|章节|section|part\b", re.IGNORECASE)
+SECTION_WORD = re.compile(r"部分|大项|大块|板块|方面|章节|section|part\b", re.IGNORECASE)
 
 
 # Questions complete in themselves even as follow-ups (那基教处的全称呢 after a schedule answer).
@@ -202,7 +204,8 @@ class Query:
             return replace(q, items=prev.items, intent="figure" if FIGURE.search(q.text) else "item")
         if prev.sections and not (own_scope or q.items or q.sections) and (pointer or bare):
             return replace(q, sections=prev.sections, intent="section")
-        if prev.intent == "when_who" and q.intent == "topic" and not own_scope:
+        asked_when_who = prev.intent == "when_who" or (prev.intent == "focus" and prev.refers in ("who", "when"))
+        if asked_when_who and q.intent == "topic" and not own_scope:
             return replace(q, intent="when_who")              # …什么时候出台? → 那寄宿制…办法呢?
         if q.intent in ("when_who", "topic", "figure") and bare:
             return replace(q, context=prev.search_text)       # …什么时候出台? → 由哪个处负责?
@@ -347,7 +350,7 @@ def parse_items(text: str) -> tuple[int, ...]:
 
 def parse_sections(text: str, section_titles: dict[str, str], guess: bool = True) -> tuple[str, ...]:
     found = []
-    for m in re.finditer(rf"第\s*([{CN_NUM}]{{1,3}}|\d{{1,2}})\s*(?:部分|大项|大点|方面|板块|章)|"
+    for m in re.finditer(rf"第\s*([{CN_NUM}]{{1,3}}|\d{{1,2}})\s*(?:部分|大项|大点|大块|方面|板块|章)|"
                          r"\b(?:section|part)\s*(\d{1,2})\b", text, re.IGNORECASE):
         v = _num(next(g for g in m.groups() if g))
         # A number the notice has no section for (第九部分 of five) is kept as asked: the section
@@ -523,6 +526,8 @@ def _excluded(text: str, offices: OfficeTable) -> tuple[str, str]:
     """`text` without the part a list question leaves out (`EXCEPT`, or an office followed by
     以外 / 之外: 基教处以外的处室), and that part ("" when none)."""
     m = EXCEPT.search(text)
+    if m is None:
+        m = next((m for m in NOT_OFFICE.finditer(text) if offices.find_all(m.group(1))), None)
     if m is None:
         m = next((m for s in offices.spellings if s in text
                   for m in [re.search(f"({re.escape(s)})(?:以外|之外)的?", text)] if m), None)

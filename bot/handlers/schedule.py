@@ -138,6 +138,10 @@ def extreme(q, rows: list[Record]) -> tuple[list[Record], str]:
                                                          " · earliest" if first else " · latest")
 
 
+# A question asking whether there is any (有没有…任务, 有…吗, are there any): answered yes or no first.
+YES_NO = re.compile(r"有没有|有无|是否有|有[^,，。?？]{0,16}吗[?？]?$|\b(?:is|are) there any\b|\bany tasks?\b", re.IGNORECASE)
+
+
 # Asks for the fewest (哪个月的任务比较少, 最闲); 多少 asks a number.
 FEWEST = re.compile(r"最少|最闲|(?<!多)少(?!于)|fewest|least", re.IGNORECASE)
 
@@ -162,6 +166,8 @@ def schedule(q, corpus: Corpus) -> Answer:
     scope += end
     lines, cites = row_lines(q, corpus, rows)
     head = say(q, f"**{scope}**:配档表中共 {len(rows)} 项工作:", f"**{scope}**: {len(rows)} task(s) in the 配档表:")
+    if not note and YES_NO.search(q.text):   # 12月有没有督导室的任务?: yes, first
+        head = say(q, "有。", "Yes. ") + head
     return Answer("\n".join([note, head, *lines]).lstrip("\n"), True, tuple(cites), q)
 
 

@@ -867,3 +867,30 @@ def test_a_task_no_row_is_found_for_is_not_said_to_have_no_row_when_its_item_has
     cited = [bot.corpus.by_id[c.record_id] for c in a.citations if c.kind == "item"]
     assert not a.found and cited and bot.corpus.rows_of_items({cited[0].id})
     assert "没有列出" not in a.answer and "什么时候、谁负责" in a.answer
+
+
+@pytest.mark.parametrize("question,month,office", [("4月哪些任务不是基教处牵头的", 4, "基教处"),
+                                                   ("9月份不归产业处管的任务有哪些", 9, "产业处")])
+def test_rows_not_of_an_office(bot, question, month, office):
+    canon = bot.corpus.offices.canonical
+    want = [r for r in bot.corpus.filter_rows((month,), ()) if {canon(o) or o for o in r.offices} != {office}]
+    assert cited_rows(bot, bot.ask(question)) == want
+
+
+def test_a_when_who_chain_keeps_asking_when_who_after_a_pointer_turn(bot):
+    """设置标准什么时候出台 → 由谁负责 (a pointer) → 那寄宿制培训机构管理办法呢: its row, not the item."""
+    (row,) = [r for r in bot.corpus.schedule if "寄宿制培训机构管理办法" in r.text]
+    a = bot.ask("那寄宿制培训机构管理办法呢", ["《济南市校外培训机构设置标准》什么时候出台", "由谁负责"])
+    assert cited_rows(bot, a) == [row]
+
+
+@pytest.mark.parametrize("question,yes", [("12月有没有督导室的任务?", True), ("6月基教处有什么任务", False),
+                                          ("Are there any tasks for 基教处 in June?", True)])
+def test_a_yes_no_schedule_question_is_answered_yes_first(bot, question, yes):
+    a = bot.ask(question)
+    assert a.found and a.answer.startswith(("有。", "Yes.")) == yes
+
+
+def test_a_section_called_a_big_block(bot):
+    q = bot.understand("第一大块的标题是啥")
+    assert q.intent == "section" and q.sections == ("一",)
