@@ -346,9 +346,12 @@ class Corpus:
     def expand_short_forms(self, text: str) -> tuple[str, tuple[tuple[str, str], ...]]:
         """`text` with each word of it that is a short form (`full_form`) written in full, and the
         (typed, understood) pairs: 统战方面有啥要求 → 统一战线方面有啥要求."""
+        from bot.scope import rarity
+
         tok = self.tokenizer
         pairs = tuple(dict.fromkeys((w, self.full_form(w)) for w in tok.words(text)
-                                    if len(w) == 2 and tok.known(w) and w not in self.text and self.full_form(w)))
+                                    if len(w) == 2 and tok.known(w) and w not in self.text
+                                    and rarity(w, self) >= self.settings.short_form_min_rarity and self.full_form(w)))
         for short, full in pairs:
             text = text.replace(short, full)
         return text, pairs

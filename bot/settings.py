@@ -64,6 +64,11 @@ class Settings:
     fuzzy_min_len: int = 4
     """Near-miss terms (one character off) are corrected only for vocabulary terms at least this
     long; shorter terms are corrected only when they sound the same (双剪 → 双减)."""
+    short_form_min_rarity: float = 14.0
+    """A two-character word the notices never write is read as the short form of one of their words
+    (统战 → 统一战线, 15.6) only when at least this rare in general Chinese, -ln(frequency) in
+    jieba's dictionary: everyday words that happen to be a word's initials (五一 12.0, 中文 12.3,
+    大小 11.1) are meant as themselves. Lower expands more shorthand, and more everyday words."""
     history_turns: int = 6
     """Earlier user turns replayed to know what a follow-up refers to. More remembers further back
     at the cost of work per question."""

@@ -32,10 +32,10 @@ EN_MONTHS = {m: i for i, ms in enumerate([
 PERIODS: list[tuple[str, tuple[int, ...]]] = [
     (r"上半年|first half|(?<![a-z0-9])h1(?![a-z0-9])", tuple(range(1, 7))),
     (r"下半年|second half|(?<![a-z0-9])h2(?![a-z0-9])", tuple(range(7, 13))),
-    (r"第?[一1]季度|(?<![a-z0-9])q1(?![a-z0-9])|first quarter", (1, 2, 3)),
-    (r"第?[二2]季度|(?<![a-z0-9])q2(?![a-z0-9])|second quarter", (4, 5, 6)),
-    (r"第?[三3]季度|(?<![a-z0-9])q3(?![a-z0-9])|third quarter", (7, 8, 9)),
-    (r"第?[四4]季度|(?<![a-z0-9])q4(?![a-z0-9])|fourth quarter", (10, 11, 12)),
+    (r"第[一1]个季度|第?[一1]季度|(?<![a-z0-9])q1(?![a-z0-9])|first quarter", (1, 2, 3)),
+    (r"第[二2]个季度|第?[二2]季度|(?<![a-z0-9])q2(?![a-z0-9])|second quarter", (4, 5, 6)),
+    (r"第[三3]个季度|第?[三3]季度|(?<![a-z0-9])q3(?![a-z0-9])|third quarter", (7, 8, 9)),
+    (r"第[四4]个季度|第?[四4]季度|(?<![a-z0-9])q4(?![a-z0-9])|fourth quarter", (10, 11, 12)),
     (r"年初|beginning of the year|start of the year", (1, 2)),
     (r"年底|年末|end of the year|year[- ]end", (11, 12)),
 ]
@@ -104,14 +104,17 @@ LIST_SCHEDULE = re.compile(r"配档表|工作|任务|安排|要做|完成|做什
                            re.IGNORECASE)
 # What a list question leaves out: 除了基教处,5月还有… / 12月除了组织人事处和教师处以外… /
 # 1月份除了党建方面的,还有… (the part ends at 以外 / 之外, a comma, 还 or 其他).
-EXCEPT = re.compile(r"(?:除了|除去|不算|不包括|不含|排除|\bexcept(?: for)?\b|\bother than\b|\bapart from\b|\bbesides\b)"
+EXCEPT = re.compile(r"(?:除了|除去|不包括|不含|\bexcept(?: for)?\b|\bother than\b|\bapart from\b|\bbesides\b)"
                     r"\s*(.{1,30}?)\s*(?:以外的?|之外的?|外的?(?=[,，还其别])|(?=[,，。;；?？!！]|还|其[他它余]|别的|$))",
                     re.IGNORECASE)
 # Rows of offices other than one: 不是基教处牵头的 / 不归产业处管的 (only when it names an office).
 NOT_OFFICE = re.compile(r"(?:不是|不归|不属于|不由|并非|非)\s*(.{2,20}?)\s*(?:牵头|负责|主管|管|承担|主办)的?")
 # The first or last of the rows asked about, by month: 最早的任务 / 最后一项工作 / 第一个任务.
-FIRST = re.compile(r"最早|最先|第一(?:个|项|件)(?!月)|首个|头一(?:个|项)|\bearliest\b|\bfirst (?:task|one|thing)", re.IGNORECASE)
-LAST = re.compile(r"最晚|最迟|最后(?![一两俩二三四五六几]?个?月)|\blatest\b|\blast (?:task|one|thing)", re.IGNORECASE)
+# (Not of a period or a distance: 第一个季度, 最后一个月, 最后一公里.)
+_NOT_TASK = r"(?![一两俩二三四五六几]?个?(?:月|季度|学期|年|周|公里))"
+FIRST = re.compile(rf"最早|最先|第一(?:个|项|件){_NOT_TASK}|首个{_NOT_TASK}|头一(?:个|项)|\bearliest\b|"
+                   r"\bfirst (?:task|one|thing)", re.IGNORECASE)
+LAST = re.compile(rf"最晚|最迟|最后{_NOT_TASK}|\blatest\b|\blast (?:task|one|thing)", re.IGNORECASE)
 FIGURE = re.compile(r"多少|几所|几个|几名|数量|目标|比例|覆盖率|占比|金额|规模|达到|how many|how much|"
                     r"percentage|rate|target|amount|number", re.IGNORECASE)
 # The asker's own office: resolved from the office the user picked (the app's setting, the API's
@@ -121,7 +124,8 @@ MY_OFFICE = re.compile(r"我们?处室?|本处室?|我们?科室|我们?部门|�
 # Advice, opinions and predictions: the notice states plans, it does not advise or foresee.
 # The personal part of ADVICE (我…该, 要不要): advice only when nothing else is asked beside it.
 PERSONAL = re.compile(r"(我|孩子|我家|我们家|家长).{0,12}(该|应该|要不要|还是)|要不要|"
-                      r"我(想|要|打算|准备).{0,20}(怎么办|咋办|怎么弄|可以吗|行吗)|(我家|我们家|孩子).{0,8}(能上|能进|可以上|能报)")
+                      r"我(想|要|打算|准备).{0,20}(怎么办|咋办|怎么弄|可以吗|行吗)|"
+                      r"(我家|我们家|我的?)(孩子|儿子|女儿|娃).{0,8}(能上|能进|可以上|能报)")
 ADVICE = re.compile(PERSONAL.pattern + r"|该不该|建议|推荐|值不值|值得吗|"
                     r"好还是.{1,10}好|(有没有|有什么|有啥)(用|效果|意义)[?？吗啊]*$|有用吗|"
                     r"你(个人)?(觉得|认为|怎么看|的看法)|个人(觉得|认为|看法)|怎么看|预测|明年|后年|将来|未来几年|以后会|会不会.{0,6}(取消|调整|变|涨|降)|"

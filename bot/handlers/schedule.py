@@ -116,12 +116,17 @@ def excluded(q, corpus: Corpus, rows: list[Record]) -> tuple[list[Record], str]:
         return rows, ""
     canon = corpus.offices.canonical
     gone = set(q.without_offices)
-    rest = replace(q, text=corpus.offices.without(q.excluding), month_label=None, context="")
-    topics = topic_terms(rest, corpus)
     months = set(parse_months(q.excluding)[0])
+    # The words of what is left out name it, however common (除了招生, 除了开会以外).
+    rest = re.sub(r"\d*月份?|方面|相关|有关|工作|任务|的", " ", corpus.offices.without(q.excluding))
+    parts = [p for p in re.split(r"以及|[和及与、,，\s]+", rest) if p]
+    # Each part as written must be the notices' (党建, 招生): a name they lack (除了泉优计划)
+    # leaves nothing out, not every row with 计划 in it.
+    topics = parts if all(corpus.says(corpus.text, p) for p in parts) else []
     if not (gone or topics or months):
-        return rows, ""
-    kept = [r for r in rows if not (gone and {canon(o) or o for o in r.offices} <= gone)
+        return rows, say(q, f"(未能按“{q.excluding}”排除:通知中没有它)",
+                         f" (could not leave out “{q.excluding}”: the notice does not name it)")
+    kept = [r for r in rows if not (gone and r.offices and {canon(o) or o for o in r.offices} <= gone)
             and not (topics and corpus.speaking_of([r], topics)) and not months & set(r.months)]
     return kept, say(q, f"(除{q.excluding}外)", f" (except {q.excluding})")
 

@@ -894,3 +894,39 @@ def test_a_yes_no_schedule_question_is_answered_yes_first(bot, question, yes):
 def test_a_section_called_a_big_block(bot):
     q = bot.understand("第一大块的标题是啥")
     assert q.intent == "section" and q.sections == ("一",)
+
+
+@pytest.mark.parametrize("question", ["五一前后有什么工作", "中文课有什么要求"])
+def test_an_everyday_word_is_not_read_as_a_short_form(bot, question):
+    """五一 and 中文 are the initials of 五位一体 and 中华文化, but common words meant as themselves."""
+    assert bot.understand(question).corrections == ()
+
+
+@pytest.mark.parametrize("question", ["学生资助工作算不算重点任务", "安全隐患排除工作是几月"])
+def test_no_exclusion_is_read_from_other_senses_of_its_words(bot, question):
+    assert bot.understand(question).excluding == ""
+
+
+def test_a_common_topic_can_be_left_out(bot):
+    canon = bot.corpus.offices.canonical
+    mine = [r for r in bot.corpus.filter_rows((), ("基教处",))]
+    want = [r for r in mine if "招生" not in r.text]
+    assert len(want) < len(mine)
+    assert cited_rows(bot, bot.ask("基教处的工作除了招生还有什么")) == want
+    assert all(canon(o) for r in want for o in r.offices)
+
+
+def test_leaving_out_a_name_the_notice_lacks_leaves_nothing_out_and_says_so(bot):
+    june = bot.corpus.filter_rows((6,), ())
+    a = bot.ask("除了泉优计划,6月还有什么")
+    assert cited_rows(bot, a) == june and "未能按“泉优计划”排除" in a.answer
+
+
+@pytest.mark.parametrize("text,extreme", [("第一个季度有哪些任务", None), ("打通最后一公里的工作", None),
+                                          ("首个任务是什么", "first")])
+def test_first_and_last_of_a_period_or_distance_are_no_extremes(text, extreme):
+    assert parse(text, OfficeTable.load(), {}).extreme == extreme
+
+
+def test_a_policy_question_about_children_is_not_a_personal_one(bot):
+    assert bot.understand("随迁子女孩子能上公办学校吗").intent != "advice"
