@@ -222,8 +222,8 @@ def table_lines(rows: Iterable[Sequence[str | None]]) -> list[str]:
 class _Schedule:
     """A schedule table's columns, from its header row, and each row laid out as the parser reads
     it: the time cell first, then the task, then the offices, whatever the table's order (责任单位 |
-    工作任务 | 完成时间 grouped by office). A cell a merge above covers (None, or missing from a
-    short row) is the cell above; a blank cell of a grouping first column (time or office) too.
+    工作任务 | 完成时间 grouped by office). A cell a merge above covers (None) is the cell above; so
+    is a blank cell of a grouping first column (time or office).
     Columns of no known kind (完成标志, 备注) go into the task: 组建教共体(完成标志:公布名单)."""
 
     def __init__(self, heads: list[str], kinds: list[str | None]):
@@ -231,7 +231,9 @@ class _Schedule:
         self.task = kinds.index("task")
         self.order = ([i for i, k in enumerate(kinds) if k == "time"] + [self.task]
                       + [i for i, k in enumerate(kinds) if k == "office"])
-        self.extra = [i for i, (h, k) in enumerate(zip(heads, kinds)) if h and k is None]
+        # Columns of no known kind, and a second task column (工作任务 | 具体措施): kept with the task.
+        self.extra = [i for i, (h, k) in enumerate(zip(heads, kinds))
+                      if h and (k is None or (k == "task" and i != self.task))]
         self.above: list[str | None] | None = None
 
     @classmethod
@@ -249,9 +251,9 @@ class _Schedule:
         if self.above is None:              # the header itself
             self.above = [None] * self.width
             return [self.heads[i] for i in self.order]
-        if len(row) < self.width:           # the leading cells a merge (rowspan) covers
-            row = self.above[:self.width - len(row)] + row
-        if len(row) != self.width:          # not this table's shape (a second header row): as it is
+        if len(row) < self.width:           # trailing empty cells left out
+            row = row + [""] * (self.width - len(row))
+        if len(row) != self.width:          # not this table's shape: as it is
             return row
         row = [self.above[i] if c is None else c for i, c in enumerate(row)]
         if not (row[0] or "").strip() and self.kinds[0] in ("time", "office"):
@@ -275,10 +277,53 @@ _HTML_BLOCKS = ("p", "div", "li", "ul", "ol", "dl", "dt", "dd", "h1", "h2", "h3"
                 "figure", "figcaption", "caption", "center", "tr", "td", "th", "table", "hr")
 
 
-def _span(cell) -> int:
-    """How many columns an HTML table cell spans (colspan; 1 when absent or unreadable)."""
-    value = str(cell.get("colspan", "1")).strip()
+# Text that starts with its own list number: 1. / 1、 / （一） / 一、 / (1).
+_NUMBERED = re.compile(r"(?:\d{1,3}\s*[.．、]|[(（]\s*[一二三四五六七八九十\d]{1,3}\s*[)）]|[一二三四五六七八九十]{1,3}\s*、)")
+
+
+def _ol_number(ol, n: int) -> str:
+    """The number a browser draws before an <ol>'s n-th item: 一、 for a Chinese list style, a. /
+    A. / i. for those types, (1) inside another list's item (a point of an item), else 1."""
+    style = (ol.get("style") or "").lower()
+    kind = ol.get("type") or ""
+    if re.search(r"cjk-ideographic|chinese", style):
+        return _NUM_FORMATS["chineseCounting"](n) + "、"
+    if kind in ("a", "A", "i", "I"):
+        fmt = {"a": "lowerLetter", "A": "upperLetter", "i": "lowerRoman", "I": "upperRoman"}[kind]
+        return _NUM_FORMATS[fmt](n) + "."
+    return f"({n})" if ol.find_parent("li") is not None else f"{n}."
+
+
+def _span(cell, attr: str = "colspan") -> int:
+    """How many columns (or rows) an HTML table cell spans; 1 when absent or unreadable."""
+    value = str(cell.get(attr, "1")).strip()
     return min(int(value), 50) if value.isdigit() and int(value) > 0 else 1
+
+
+def _html_grid(table) -> list[list[str | None]]:
+    """The table's rows with every column in place, as `_docx_rows` reads a Word table: a cell
+    spanning columns (责任单位 over 牵头 | 配合) fills them with blanks after it, and a slot a cell
+    above covers (rowspan, in any column) is None, the cell above continuing."""
+    grid: list[list[str | None]] = []
+    covered: dict[int, int] = {}   # column → rows still covered by a cell above
+    for tr in table.find_all("tr"):
+        row: list[str | None] = []
+
+        def skip_covered() -> None:
+            while covered.get(len(row), 0) > 0:
+                covered[len(row)] -= 1
+                row.append(None)
+
+        for cell in tr.find_all(("td", "th")):
+            skip_covered()
+            down = _span(cell, "rowspan") - 1
+            for k in range(_span(cell)):
+                if down:
+                    covered[len(row)] = down
+                row.append(cell.get_text("") if k == 0 else "")
+        skip_covered()
+        grid.append(row)
+    return grid
 
 
 def _read_html(raw: bytes) -> Text:
@@ -302,9 +347,12 @@ def _read_html(raw: bytes) -> Text:
         br.replace_with("\n")
     # An <ol>'s numbers are drawn by the browser, not written: written here (1. 2. …).
     for ol in soup.find_all("ol"):
+        if re.search(r"list-style(?:-type)?\s*:\s*none", ol.get("style", "")):
+            continue   # numbers not drawn: any are in the text
         start = int(ol.get("start", "1")) if str(ol.get("start", "1")).isdigit() else 1
         for n, li in enumerate(ol.find_all("li", recursive=False), start):
-            li.insert(0, f"{n}.")
+            if not _NUMBERED.match(li.get_text("").lstrip()):   # numbers typed as well: kept once
+                li.insert(0, _ol_number(ol, n))
     for tag in soup.find_all(_HTML_BLOCKS):
         tag.insert_before("\n")
         tag.insert_after("\n")
@@ -312,11 +360,7 @@ def _read_html(raw: bytes) -> Text:
     for n, table in enumerate(soup.find_all("table"), 1):
         if table.find("table") is not None:
             continue
-        # A cell spanning columns fills them all (责任单位 over 牵头 | 配合): itself, then blanks.
-        rows = [[text for cell in tr.find_all(("td", "th"))
-                 for text in [cell.get_text("")] + [""] * (_span(cell) - 1)]
-                for tr in table.find_all("tr")]
-        lines = table_lines(rows)
+        lines = table_lines(_html_grid(table))
         if not lines:
             warnings.append(f"table {n} has no readable cells; it was skipped")
         table.replace_with("\n" + "\n".join(lines) + "\n")
@@ -412,36 +456,49 @@ class _ListNumbers:
                                             if lvl.find(qn(tag)) is not None else default)
                 self.levels[(aid, int(lvl.get(qn("w:ilvl"), "0")))] = (
                     val("w:numFmt", "decimal"), val("w:lvlText", ""), int(val("w:start", "1")))
+        self.restarts: dict[str, dict[int, int]] = {}   # numId → level → start it restarts at
         for num in numbering.findall(qn("w:num")):
             ref = num.find(qn("w:abstractNumId"))
-            if ref is not None:
-                self.abstract[num.get(qn("w:numId"))] = ref.get(qn("w:val"))
+            if ref is None:
+                continue
+            num_id = num.get(qn("w:numId"))
+            self.abstract[num_id] = ref.get(qn("w:val"))
+            for override in num.findall(qn("w:lvlOverride")):
+                start = override.find(qn("w:startOverride"))
+                if start is not None:
+                    self.restarts.setdefault(num_id, {})[int(override.get(qn("w:ilvl"), "0"))] = \
+                        int(start.get(qn("w:val"), "1"))
 
-    def _num_pr(self, paragraph):
-        ppr = paragraph._p.pPr
-        if ppr is not None and ppr.numPr is not None:
-            return ppr.numPr
+    def _num_pr(self, paragraph) -> tuple[str | None, int | None]:
+        """The paragraph's list (numId) and level, each from the paragraph or else its style (a
+        list style, List Number, carries its numbering; a paragraph may set only the level)."""
+        num_id = level = None
+        prs = [paragraph._p.pPr]
         style = paragraph.style
-        while style is not None:   # a list style (List Number) carries its numbering
-            ppr = style.element.pPr
-            if ppr is not None and ppr.numPr is not None:
-                return ppr.numPr
+        while style is not None:
+            prs.append(style.element.pPr)
             style = style.base_style
-        return None
+        for ppr in prs:
+            if ppr is None or ppr.numPr is None:
+                continue
+            if num_id is None and ppr.numPr.numId is not None:
+                num_id = str(ppr.numPr.numId.val)
+            if level is None and ppr.numPr.ilvl is not None:
+                level = ppr.numPr.ilvl.val
+        return num_id, level
 
     def label(self, paragraph) -> str:
-        num_pr = self._num_pr(paragraph) if self.levels else None
-        if num_pr is None or num_pr.numId is None:
-            return ""
-        aid = self.abstract.get(str(num_pr.numId.val))
-        level = num_pr.ilvl.val if num_pr.ilvl is not None else 0
-        if aid is None or (aid, level) not in self.levels or not paragraph.text.strip():
+        num_id, level = self._num_pr(paragraph) if self.levels else (None, None)
+        aid = self.abstract.get(num_id) if num_id else None
+        level = level or 0
+        if aid is None or (aid, level) not in self.levels:
             return ""
         counts = self.counts.setdefault(aid, [0] * 9)
         fmt, text, start = self.levels[(aid, level)]
-        counts[level] = counts[level] + 1 if counts[level] else start
+        restart = self.restarts.get(num_id, {}).pop(level, None)   # the list starts afresh here, once
+        counts[level] = restart if restart is not None else counts[level] + 1 if counts[level] else start
         counts[level + 1:] = [0] * (8 - level)
-        if fmt in ("bullet", "none"):
+        if fmt in ("bullet", "none") or not paragraph.text.strip():   # an empty one is counted, not shown
             return ""
 
         def number(m: re.Match) -> str:

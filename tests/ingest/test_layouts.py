@@ -498,10 +498,12 @@ def test_more_time_cells(cell, months):
 
 
 def test_numbers_word_draws_for_its_lists_are_read():
-    """吴江 .docx: 一、 and 1. come from Word's list numbering (w:numPr), not the text."""
+    """吴江 .docx: 一、 and 1. come from Word's list numbering (w:numPr), not the text; each
+    section's list restarts at 1 (w:startOverride), as Word shows it."""
     doc = parse_file(DATA / "wujiang-edu-2025.docx", OfficeTable.load())
     assert [s.no for s in doc.sections] == ["一", "二", "三", "四", "五"]
-    assert [i.no for i in doc.items] == list(range(1, 11))
+    assert [(i.section, i.no) for i in doc.items] == [
+        ("一", 1), ("一", 2), ("二", 1), ("二", 2), ("二", 3), ("三", 1), ("三", 2), ("四", 1), ("五", 1), ("五", 2)]
     assert doc.items[0].title == "推进学校建设工程" and "9600个" in doc.items[0].text
 
 
@@ -535,3 +537,34 @@ def test_an_extra_column_joins_the_task_and_a_second_attachment_is_no_schedule()
     assert rows["组建城乡教共体(完成标志:公布教共体名单)"].months == (4, 5, 6)
     assert rows["建成未成年人心理健康辅导中心(完成标志:中心投入运行)"].offices == ("德育科", "区教育学会")
     assert not any("指标" in r.task for r in doc.schedule) and any("指标" in p for p in doc.paragraphs)
+
+
+def _html(tmp_path, body: str):
+    path = tmp_path / "n.html"
+    path.write_text(f"<html><body><p>某区教育局2025年工作要点</p>{body}</body></html>", encoding="utf-8")
+    return parse_file(path, OfficeTable.load())
+
+
+def test_html_table_cells_merged_down_any_column_or_left_out_at_the_end(tmp_path):
+    doc = _html(tmp_path, "<p>一、甲</p><p>1.乙。</p><p>附件:重点工作配档表</p><table>"
+                "<tr><th>时间</th><th>工作任务</th><th>责任单位</th><th>备注</th></tr>"
+                "<tr><td>3月</td><td>召开教育工作会议</td><td rowspan='2'>办公室</td></tr>"
+                "<tr><td>4月</td><td>开展春季安全检查</td><td>全覆盖</td></tr></table>")
+    assert [(r.when, r.task, r.offices) for r in doc.schedule] == [
+        ("3月", "召开教育工作会议", ("办公室",)), ("4月", "开展春季安全检查(备注:全覆盖)", ("办公室",))]
+
+
+def test_an_html_list_keeps_numbers_it_writes_and_numbers_points_inside_items_apart(tmp_path):
+    doc = _html(tmp_path, "<p>一、党的建设</p><ol style='list-style:none'><li>1.加强党建工作。</li>"
+                "<li>2.加强纪律建设。</li></ol><p>二、教育发展</p><ol><li>新建学校。<ol><li>甲校。</li>"
+                "<li>乙校。</li></ol></li><li>扩大学位。</li></ol>")
+    assert [(i.section, i.no, i.title) for i in doc.items] == [
+        ("一", 1, "加强党建工作"), ("一", 2, "加强纪律建设"), ("二", 1, "新建学校"), ("二", 2, "扩大学位")]
+
+
+def test_a_second_task_column_and_a_spanning_duty_header_are_kept():
+    lines = __import__("ingest.formats", fromlist=["table_lines"]).table_lines(
+        [["时间", "工作任务", "具体措施", "责任分工", ""], [None, None, None, "牵头", "配合"],
+         ["3月", "召开会议", "部署全年工作", "办公室", "人事科"]])
+    doc = parse("某区教育局2025年工作要点\n一、甲\n1.乙。\n附件:重点工作配档表\n" + "\n".join(lines))
+    assert [(r.task, r.offices) for r in doc.schedule] == [("召开会议(具体措施:部署全年工作)", ("办公室", "人事科"))]
