@@ -97,14 +97,8 @@ _TITLE_LIKE = re.compile(r"《.+》|^关于.+的(?:通知|意见|决定|报告|�
 _TITLE_TAIL = re.compile(r"^(?:(?:19|20)\d{2}\s*年|的|工作要点|》)")
 _DOC_NO = re.compile(r"〔\d{4}〕\s*\d+\s*号$|\[\d{4}\]\s*\d+\s*号$")
 _APPENDIX_REF = re.compile(r"^附件\s*\d*\s*[:：]?")
+_NEXT_APPENDIX = re.compile(r"^附件\s*\d+")   # 附件2…: another attachment begins
 _TABLE_TITLE = re.compile(r"(配档表|任务分工|责任分工|工作分工|任务清单)")
-# A schedule table's header cells, by column: its time, its task, its offices (牵头 and 配合 may
-# both have one).
-_TIME_HEADS = {"时间", "月份", "时限", "完成时间", "完成时限", "时间节点", "推进时间", "时间安排"}
-_TASK_HEADS = {"重点工作", "工作任务", "主要任务", "工作内容", "具体任务", "任务"}
-_OFFICE_HEADS = {"责任单位", "责任处室", "责任科室", "牵头单位", "牵头处室", "配合单位", "责任部门", "协办单位",
-                 "配合处室", "配合科室"}
-_TABLE_HEAD = _TIME_HEADS | _TASK_HEADS | _OFFICE_HEADS | {"序号"}
 _MONTH = re.compile(r"^(\d{1,2}|[一二三四五六七八九十]{1,3})\s*月份?$")
 # Who does an item: 责任处室 / 责任单位 / 责任科室 / 牵头单位 / 配合单位 …, in brackets at the end
 # of the item, after its last sentence, or on a line of its own.
@@ -372,7 +366,7 @@ def _parse_body(body: list[str], table: OfficeTable, st: _State) -> None:
                 item["text"] = item["text"][: len(item["text"]) - len(st.last_continuation)].rstrip("\n")
                 st.signature = st.last_continuation
             continue
-        if _APPENDIX_REF.match(ln) or _TABLE_HEAD.issuperset({ln}):
+        if _APPENDIX_REF.match(ln) or head_kind(ln):
             continue
         rows = _month_line(ln)
         if rows:
@@ -478,7 +472,7 @@ def _parse_schedule(lines: list[str], table: OfficeTable, st: _State) -> None:
         if ln.startswith("备注") or ln.startswith("注:") or ln.startswith("注："):
             st.tail.append(ln)
             continue
-        if _APPENDIX_REF.match(ln) and st.schedule:
+        if _NEXT_APPENDIX.match(ln) and st.schedule:
             # The next attachment (附件2 主要发展指标): its table is no schedule; kept as text.
             if pending_task is not None:
                 _add_row(st, held if time_last else when, pending_task, [])
