@@ -237,6 +237,10 @@ def parse_text(text: str, doc_id: str, path: str = "", encoding: str | None = "u
     _parse_body(body, table, st)
 
     title, preamble, addressees, signature, cover_paragraphs = _front_matter(st)
+    # Without a metadata table, the cover letter says the number, the issuer and the date.
+    found = {"doc_no": next((ln.strip() for ln in st.front if _DOC_NO.search(ln) and len(ln.strip()) <= 30), None),
+             "issuer": signature, "written_date": st.date}
+    st.meta.update({k: v for k, v in found.items() if v and not st.meta.get(k)})
     refs = _item_refs(st)
     items = tuple(Item(no=d["no"], section=d["section"], subsection=d["subsection"], ref=ref,
                        title=d["title"] or first_sentence(d["text"]) or d["text"],

@@ -568,3 +568,9 @@ def test_a_second_task_column_and_a_spanning_duty_header_are_kept():
          ["3月", "召开会议", "部署全年工作", "办公室", "人事科"]])
     doc = parse("某区教育局2025年工作要点\n一、甲\n1.乙。\n附件:重点工作配档表\n" + "\n".join(lines))
     assert [(r.task, r.offices) for r in doc.schedule] == [("召开会议(具体措施:部署全年工作)", ("办公室", "人事科"))]
+
+
+def test_a_notice_without_a_metadata_table_takes_its_number_issuer_and_date_from_the_cover_letter():
+    doc = parse_file(DATA / "lanshan-edu-2026.txt", OfficeTable.load())
+    assert doc.meta["doc_no"] == "临兰教体发〔2026〕3号"
+    assert doc.meta["issuer"] == "临沂市兰山区教育和体育局" and doc.meta["written_date"] == "2026年2月10日"
