@@ -196,10 +196,12 @@ class Bot:
 
     def _handle(self, q: Query) -> Answer:
         c = self.corpus
-        if q.intent == "schedule" and not q.months and (FIGURE.search(q.text) or "谁" in q.text):
-            # 基教处的电话是多少, 体卫艺处处长是谁: a value of the office the notices never name,
-            # not its list of tasks.
-            missing = absent_terms(q, c)
+        if q.intent == "schedule" and not q.months and (FIGURE.search(q.text) or "谁" in q.text
+                                                         or OFFICE_VALUE.search(q.text)):
+            # 基教处的电话是多少, 体卫艺处处长是谁, 基教处处长叫什么名字: a value of the office the
+            # notices never name, not its list of tasks.
+            asked = OFFICE_VALUE.search(q.text)
+            missing = [asked.group(0)] if asked and not mentions(c.text, asked.group(0)) else absent_terms(q, c)
             if missing:
                 return not_covered(q, "absent", "、".join(missing))
         if q.intent in ROUTES:
@@ -301,6 +303,10 @@ class Bot:
         cites = tuple(c.cite(i, i.title or "") for i in items)
         return replace(a, answer=a.answer + say(q, "\n(落实", "\n(carrying out ") + "".join(x.label for x in cites) + ")",
                        citations=a.citations + cites)
+
+
+# A person or a contact of an office (处长, 负责人, 电话), which a list of its tasks does not answer.
+OFFICE_VALUE = re.compile(r"处长|科长|局长|主任|负责人|联系人|电话|手机|邮箱|联系方式|地址|姓名|名字")
 
 
 def _rows_naming_what_no_item_does(q: Query, c: Corpus, evidence: list) -> list:

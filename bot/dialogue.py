@@ -13,8 +13,8 @@ from dataclasses import replace
 from bot.answer import Answer
 from bot.understand import WHEN, WHO, Query, cn_to_int, has_content
 
-POINTER = re.compile(r"它|这项|这个|那(?:项|场|次|件)|那个(?!\s*[\d一二三四五六七八九十]{1,2}\s*月)|这些|这几[个项条]?|这次|这场|这件|此项|该项|该工作|该会|这一?工作|上面那|上述|刚才|前面那|"
-                     r"\bit\b|\bthis\b|\bthat\b", re.IGNORECASE)
+POINTER = re.compile(r"它|这项|这个|这一?条|该条|这[两俩二三四几]\s*[个项条件]|那(?:项|场|次|件)|那个(?!\s*[\d一二三四五六七八九十]{1,2}\s*月)|这些|这几[个项条]?|这次|这场|这件|此项|该项|该工作|该会|这一?工作|上面那|上述|刚才|前面那|"
+                     r"\bit\b|\bthis\b|\bthat\b|\bthose\b|\bthese\b", re.IGNORECASE)
 ASK_ITEM = re.compile(r"第几条|哪[一几]?条|哪个条目|哪部分|出自|which item|what item", re.IGNORECASE)
 ASK_CONTENT = re.compile(r"具体内容|具体是|具体要求|具体要|详细(说说|讲讲|介绍)?|展开(说说|讲讲)?|讲了?什么|说了?什么|内容是|怎么做|details?|what does it say",
                          re.IGNORECASE)

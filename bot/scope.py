@@ -262,6 +262,11 @@ def topic_terms(q, corpus: Corpus) -> list[str]:
     terms = chinese_terms(replace(q, text=corpus.offices.without(q.text)), corpus, dictionary_only=True)
     # Two common words the notices write as one name (科学 + 教育 → 科学教育) name a topic together.
     pairs = [a + b for a, b in zip(terms, terms[1:]) if a + b in q.text and a + b in corpus.text]
+    # A word and the one character after it the notices write as one name (推进 + 会 → 推进会,
+    # 现场 + 会 → 现场会): that name, not the word alone.
+    cut = corpus.tokenizer.dictionary_words(corpus.offices.without(q.text))
+    pairs += [t + ch for t, ch in zip(cut, cut[1:]) if t in terms and len(ch) == 1
+              and "\u4e00" <= ch <= "\u9fff" and ch not in _FUNCTION_CHARS and t + ch in corpus.text]
     parts = {w for p in pairs for w in terms if w in p}
     # A word the notices never write counts only if jieba's dictionary calls it a noun (校车): a
     # colloquial verb or a typo (干嘛) is no topic.
@@ -272,6 +277,10 @@ def topic_terms(q, corpus: Corpus) -> list[str]:
     return pairs + [t for t in terms if t not in parts and t not in label and not re.search(r"月|季度|半年|全年", t)
                     and (t in framed or rarity(t, corpus) >= corpus.settings.topic_min_rarity)
                     and not corpus.offices.canonical(t) and (t in nouns or mentions(corpus.text, t))]
+
+
+# Characters that join words rather than end a name (的 of 安全的, 和, 吗).
+_FUNCTION_CHARS = frozenset("的了和与及或是在有吗呢吧啊呀都也还就要能把被对向从到于为以之")
 
 
 # What frames a word as the topic asked about: 关于安全的任务, 有关招生的, 跟考试有关的, 安全方面的.

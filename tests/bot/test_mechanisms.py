@@ -930,3 +930,26 @@ def test_first_and_last_of_a_period_or_distance_are_no_extremes(text, extreme):
 
 def test_a_policy_question_about_children_is_not_a_personal_one(bot):
     assert bot.understand("随迁子女孩子能上公办学校吗").intent != "advice"
+
+
+@pytest.mark.parametrize("question,months,name", [("下半年市里要召开哪些推进会?", tuple(range(7, 13)), "推进会"),
+                                                 ("4月有哪些现场会", (4,), "现场会")])
+def test_a_kind_of_meeting_named_by_its_last_character_narrows_the_rows(bot, question, months, name):
+    """推进 + 会: the notices write 推进会 as one name; 推进 alone is too common to narrow anything."""
+    want = [r for r in bot.corpus.filter_rows(months, ()) if bot.corpus.says(r.text, name)]   # 现场推进会 too
+    assert want and cited_rows(bot, bot.ask(question)) == want
+
+
+@pytest.mark.parametrize("question,word", [("基教处处长叫什么名字?", "处长"), ("基教处的负责人是谁?", "负责人"),
+                                           ("基教处的电话是多少", "电话")])
+def test_a_person_or_contact_of_an_office_is_refused_not_answered_with_its_tasks(bot, question, word):
+    a = bot.ask(question)
+    assert not a.found and f"没有提到“{word}”" in a.answer
+
+
+@pytest.mark.parametrize("turns,item", [
+    (["出台名优骨干教师管理办法是哪个月?", "那它对应第几条?", "这一条还讲了什么?"], 19),
+    (["督导室全年有哪些工作?", "其中下半年的呢?", "这两项对应第几条?"], 17)])
+def test_this_item_and_these_two_point_back(bot, turns, item):
+    a = bot.ask(turns[-1], turns[:-1])
+    assert a.found and items(a) == [item]
