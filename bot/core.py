@@ -36,7 +36,7 @@ ROUTES = {
     "section": content.section, "office": content.office,
 }
 # Asked of several notices at once (两年, 分别, 济南和烟台), these are answered per notice.
-EACH = ("topic", "figure", "schedule", "count", "compare")
+EACH = ("topic", "figure", "schedule", "count", "compare", "when_who")
 # Questions answered from evidence search, after the answerability decision.
 RETRIEVAL = ("topic", "figure", "when_who", "advice")
 

@@ -31,9 +31,10 @@ class Selection:
 def select(q, corpus: Corpus) -> Selection:
     docs = list(corpus.documents.values())
     # A place first: 济南今年… is the newest 济南 notice, even when another city's is newer.
-    named = [d for d in docs if d.place and d.place in q.text] if len(docs) > 1 else []
+    latin = bool(re.search(r"[A-Za-z]{4,}", q.text))
+    named = [d for d in docs if _names(q.text, d.place, latin)] if len(docs) > 1 else []
     # 烟台… with no notice of 烟台's own: its districts' (烟台市莱山区…).
-    named = named or ([d for d in docs if d.within and d.within in q.text] if len(docs) > 1 else [])
+    named = named or ([d for d in docs if _names(q.text, d.within, latin)] if len(docs) > 1 else [])
     places = {d.place for d in named}
     pool = named or docs
     newest_year = max((d.year for d in pool if d.year), default=None)
@@ -48,7 +49,9 @@ def select(q, corpus: Corpus) -> Selection:
         return Selection((), missing="、".join(sorted(places)) + "、".join(f"{y}年" for y in sorted(years)))
     if len(docs) <= 1:
         return Selection(tuple(d.doc_id for d in docs))
-    titled = [d for d in chosen if d.title and d.title in q.text] or _by_title_words(q, corpus, chosen)
+    # (Two places named are a comparison: a title word of one does not drop the other.)
+    titled = [d for d in chosen if d.title and d.title in q.text] or \
+        (_by_title_words(q, corpus, chosen) if len(places) <= 1 else [])
     chosen = titled or chosen
     if not chosen:
         return Selection(())
@@ -62,6 +65,20 @@ def select(q, corpus: Corpus) -> Selection:
         newest = chosen[0]
         return Selection((newest.doc_id,), note(newest), candidates=tuple(d.doc_id for d in chosen))
     return Selection(tuple(d.doc_id for d in chosen))
+
+
+def _names(text: str, place: str, latin: bool) -> bool:
+    """`text` names `place`: as written, or (`latin`: the question has Latin words) in pinyin,
+    Qingdao for 青岛."""
+    if not place:
+        return False
+    if place in text:
+        return True
+    if not latin:
+        return False
+    from pypinyin import lazy_pinyin
+
+    return re.search(rf"\b{''.join(lazy_pinyin(place))}\b", text, re.IGNORECASE) is not None
 
 
 def _by_title_words(q, corpus: Corpus, docs: list) -> list:

@@ -76,6 +76,11 @@ def read_when(cell: str) -> tuple[int, ...] | None:
         if all(months):
             return tuple(sorted(set(months)))   # type: ignore[arg-type]
         return None
+    parts = re.split(r"[、,，和及]", cell)
+    if len(parts) > 1 and all(parts) and not re.search(r"\d|季度", cell):   # 寒假、暑假: both
+        got = [read_when(part) for part in parts]
+        if all(got):
+            return tuple(sorted({m for months in got for m in months}))   # type: ignore[union-attr]
     m = _QUARTERS.match(cell)
     if m:   # 第二、三季度; 第二至三季度 covers the quarters between too
         qs = [int(t) if t.isdigit() else _CN[t] for t in re.findall(r"[一二三四1-4]", m.group(1))]

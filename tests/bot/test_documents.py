@@ -333,3 +333,26 @@ def test_a_specific_word_of_one_notice_s_title_chooses_it(no_table):
 def test_a_place_and_year_not_held_together_are_refused_naming_both(restarting):
     a = restarting.ask("淄博2025年工作要点有哪些重点任务?")   # 淄博 is held (2023), 2025 is held (青岛)
     assert not a.found and "“淄博2025年”" in a.answer
+
+
+@pytest.fixture(scope="module")
+def districts(tmp_path_factory, built_index):
+    """Our notice, 青岛's, and two of 2025 read from Word: 德州 and 吴江 (whose title word 吴江 is
+    also its place)."""
+    ingest_data = ROOT / "tests" / "ingest" / "data"
+    return _bot_over(tmp_path_factory, built_index, DATA / "qingdao-2025.txt",
+                     ingest_data / "dezhou-edu-2025.docx", ingest_data / "wujiang-edu-2025.docx")
+
+
+def test_a_place_written_in_pinyin_selects_its_notice(districts):
+    a = districts.ask("How many new school places will Qingdao add in 2025?")
+    assert a.found and {c.doc_id for c in a.citations} == {"qingdao-2025"}
+
+
+@pytest.mark.parametrize("question,docs", [
+    ("吴江和德州交流轮岗的教师分别是多少", {"wujiang-edu-2025", "dezhou-edu-2025"}),
+    ("青岛和吴江的学生体质健康测试分别在什么时候", {"qingdao-2025", "wujiang-edu-2025"})])
+def test_two_places_named_are_each_answered(districts, question, docs):
+    """A title word of one (吴江) does not drop the other; when / who is answered under each title."""
+    a = districts.ask(question)
+    assert a.found and {c.doc_id for c in a.citations} == docs

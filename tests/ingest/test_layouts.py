@@ -526,7 +526,8 @@ def test_a_tab_separated_schedule_grouped_by_office():
     assert len(rows) == 12
     assert rows["新建学校投入使用"].offices == ("规划建设科",) and rows["新建学校投入使用"].when == "8月底前"
     assert rows["规范办学行为专项检查"].offices == ("民办教育科",)
-    assert rows["寒假、暑假校外培训机构专项检查"].offices == ("校外培训监管科",)
+    assert rows["校外培训机构专项检查"].offices == ("校外培训监管科",)
+    assert rows["校外培训机构专项检查"].months == (1, 2, 7, 8)   # 寒假、暑假
 
 
 def test_an_extra_column_joins_the_task_and_a_second_attachment_is_no_schedule():
@@ -574,3 +575,7 @@ def test_a_notice_without_a_metadata_table_takes_its_number_issuer_and_date_from
     doc = parse_file(DATA / "lanshan-edu-2026.txt", OfficeTable.load())
     assert doc.meta["doc_no"] == "临兰教体发〔2026〕3号"
     assert doc.meta["issuer"] == "临沂市兰山区教育和体育局" and doc.meta["written_date"] == "2026年2月10日"
+
+
+def test_a_time_cell_listing_spans_covers_them_all():
+    assert read_when("寒假、暑假") == (1, 2, 7, 8) and read_when("寒假、开学") is None
