@@ -953,3 +953,9 @@ def test_a_person_or_contact_of_an_office_is_refused_not_answered_with_its_tasks
 def test_this_item_and_these_two_point_back(bot, turns, item):
     a = bot.ask(turns[-1], turns[:-1])
     assert a.found and items(a) == [item]
+
+
+def test_jiyuefen_asks_when_it_names_nothing(bot):
+    """几月份 is 几月: not the question's rarest word, so rows sharing only 安全 are not the answer."""
+    a = bot.ask("首届师生安全技能比赛几月份举行?")
+    assert not a.found and not cited_rows(bot, a) and items(a) == [20]
