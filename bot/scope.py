@@ -76,8 +76,13 @@ def foreign(q, corpus: Corpus, words: list[str] | None) -> str | None:
             rest = content_grams(re.sub(year + r"\s*年?", " ", q.text))
             if not any(year in r.text and len(rest & grams(r.text)) >= 6 for r in corpus.records):
                 return f"{year}年"
+    function = words_tagged(*FUNCTION_TAGS)
     for org in _ORG.findall(q.text):
-        # The match has no left boundary (谁负责组建市…委员会): held if any tail of it is.
+        # The match has no left boundary (谁负责组建市…委员会): held if any tail of it is. A name
+        # begins with no function word: 就是市局 is 就是 + 市局 (the city's bureau), no 就是市.
+        head = re.match(r"[\u4e00-\u9fff]*?(?=[省市区县])", org).group(0)
+        if any(head.startswith(w) for w in function if len(w) >= 2) or head in function:
+            continue
         if not any(org[i:] in corpus.text for i in range(max(1, len(org) - 2))):
             return org
     # A place the question is scoped to (青岛市…, 青岛今年…, 青岛教育局), not one it mentions as a
@@ -156,8 +161,10 @@ def absent_terms(q, corpus: Corpus) -> list[str]:
     function = words_tagged(*FUNCTION_TAGS)
     # Offices are named in the rows' office cells, not their text: never "not mentioned".
     q = replace(q, text=corpus.offices.without(q.text))
+    # Nor are words of time and place around the question (最近, 目前, 区里, 里面) its subject.
+    around = words_tagged("t", "f", "s")
     return [t for t in chinese_terms(q, corpus, dictionary_only=True)
-            if not corpus.says(corpus.text, t) and t not in function]
+            if not corpus.says(corpus.text, t) and t not in function and t not in around]
 
 
 def with_bridges(q, corpus: Corpus):

@@ -959,3 +959,13 @@ def test_jiyuefen_asks_when_it_names_nothing(bot):
     """几月份 is 几月: not the question's rarest word, so rows sharing only 安全 are not the answer."""
     a = bot.ask("首届师生安全技能比赛几月份举行?")
     assert not a.found and not cited_rows(bot, a) and items(a) == [20]
+
+
+def test_a_function_word_before_city_bureau_is_no_unheld_authority(bot):
+    """就是市局 is 就是 + 市局 (the city's bureau): not an authority named 就是市局 the corpus lacks."""
+    assert "就是市局" not in bot.ask("就是市局今年开哪些会").answer
+
+
+@pytest.mark.parametrize("question,word", [("最近有什么工作", "最近"), ("区里今年有什么要求", "区里")])
+def test_words_of_time_and_place_around_a_question_are_never_what_is_missing(bot, question, word):
+    assert f"没有提到“{word}”" not in bot.ask(question).answer
