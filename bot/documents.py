@@ -76,9 +76,15 @@ def _names(text: str, place: str, latin: bool) -> bool:
         return True
     if not latin:
         return False
+    # Qingdao, Qing Dao, Xi'an; capitalised as a name is (dean is a word, Dean a place).
+    return any(m.group(0)[0].isupper() for m in re.finditer(rf"\b{_spelled(place)}\b", text, re.IGNORECASE))
+
+
+def _spelled(place: str) -> str:
+    """A pattern of `place` in pinyin, its syllables run together or apart: qing['’ -]?dao."""
     from pypinyin import lazy_pinyin
 
-    return re.search(rf"\b{''.join(lazy_pinyin(place))}\b", text, re.IGNORECASE) is not None
+    return r"['’\s-]?".join(map(re.escape, lazy_pinyin(place)))
 
 
 def _by_title_words(q, corpus: Corpus, docs: list) -> list:
@@ -123,6 +129,8 @@ def without_selectors(text: str, corpus: Corpus) -> str:
         text = re.sub(r"(?<=[市区县])" + re.escape(word) + r"(?:的)?", "", text)
     for word in sorted(places, key=len, reverse=True):
         text = re.sub(re.escape(word) + r"(?:市|区|县)?(?:的)?", "", text)
+        if re.search(r"[A-Za-z]{4,}", text):   # Qingdao / Qing Dao's
+            text = re.sub(rf"\b{_spelled(word)}(?:'s)?\b", "", text, flags=re.IGNORECASE)
     for year in years:
         text = re.sub(year + r"\s*年?(?:度)?(?:的)?", "", text)
     return text.strip()

@@ -161,8 +161,8 @@ def absent_terms(q, corpus: Corpus) -> list[str]:
     function = words_tagged(*FUNCTION_TAGS)
     # Offices are named in the rows' office cells, not their text: never "not mentioned".
     q = replace(q, text=corpus.offices.without(q.text))
-    # Nor are words of time and place around the question (最近, 目前, 区里, 里面) its subject.
-    around = words_tagged("t", "f", "s")
+    # Nor are words of place around the question (最近, 区里, 里面) its subject.
+    around = words_tagged("f", "s")
     return [t for t in chinese_terms(q, corpus, dictionary_only=True)
             if not corpus.says(corpus.text, t) and t not in function and t not in around]
 
@@ -251,12 +251,11 @@ def rows_naming(q, corpus: Corpus, rows: list) -> list:
     """Of the 配档表 rows matched to a when / who question, those that name its most specific
     term (泉悦读 in 泉悦读读书工程归哪个处管), when the notice uses that term: a row sharing only
     工程 with the question is another task. None, when no matched row names it."""
-    terms = chinese_terms(q, corpus, dictionary_only=True)
+    # Of the terms the notices use: a word they never write (时间段) names no row.
+    terms = [t for t in chinese_terms(q, corpus, dictionary_only=True) if mentions(corpus.text, t)]
     if not terms or not rows:
         return rows
     rarest = rarest_term(terms, corpus)
-    if not mentions(corpus.text, rarest):
-        return rows
     return [r for r in rows if mentions(r.text, rarest)]
 
 
@@ -271,9 +270,11 @@ def topic_terms(q, corpus: Corpus) -> list[str]:
     pairs = [a + b for a, b in zip(terms, terms[1:]) if a + b in q.text and a + b in corpus.text]
     # A word and the one character after it the notices write as one name (推进 + 会 → 推进会,
     # 现场 + 会 → 现场会): that name, not the word alone.
-    cut = corpus.tokenizer.dictionary_words(corpus.offices.without(q.text))
-    pairs += [t + ch for t, ch in zip(cut, cut[1:]) if t in terms and len(ch) == 1
-              and "\u4e00" <= ch <= "\u9fff" and ch not in _FUNCTION_CHARS and t + ch in corpus.text]
+    # The character must end the phrase (推进会? / 现场会的), not begin the next word (资源智作中心).
+    cut = corpus.tokenizer.dictionary_words(corpus.offices.without(q.text)) + [""]
+    pairs += [t + ch for t, ch, after in zip(cut, cut[1:], cut[2:]) if t in terms and len(ch) == 1
+              and "\u4e00" <= ch <= "\u9fff" and ch not in _FUNCTION_CHARS and t + ch in corpus.text
+              and (not re.match(r"[\u4e00-\u9fff]", after) or after in _FUNCTION_CHARS or after in QUESTION_WORDS)]
     parts = {w for p in pairs for w in terms if w in p}
     # A word the notices never write counts only if jieba's dictionary calls it a noun (校车): a
     # colloquial verb or a typo (干嘛) is no topic.
@@ -287,7 +288,7 @@ def topic_terms(q, corpus: Corpus) -> list[str]:
 
 
 # Characters that join words rather than end a name (的 of 安全的, 和, 吗).
-_FUNCTION_CHARS = frozenset("的了和与及或是在有吗呢吧啊呀都也还就要能把被对向从到于为以之")
+_FUNCTION_CHARS = frozenset("的了和与及或是在有吗呢吧啊呀都也还就要能把被对向从到于为以之等")
 
 
 # What frames a word as the topic asked about: 关于安全的任务, 有关招生的, 跟考试有关的, 安全方面的.

@@ -96,6 +96,8 @@ _TITLE_LIKE = re.compile(r"《.+》|^关于.+的(?:通知|意见|决定|报告|�
 # The second line of a title wrapped after its issuer: 2023年工作要点, 的通知, 工作要点.
 _TITLE_TAIL = re.compile(r"^(?:(?:19|20)\d{2}\s*年|的|工作要点|》)")
 _DOC_NO = re.compile(r"〔\d{4}〕\s*\d+\s*号$|\[\d{4}\]\s*\d+\s*号$")
+# A line that is only a document number (临兰教体发〔2026〕3号), not one citing another's.
+_DOC_NO_LINE = re.compile(r"[\u4e00-\u9fff]{1,12}\s*(?:〔\d{4}〕|\[\d{4}\])\s*\d+\s*号")
 _APPENDIX_REF = re.compile(r"^附件\s*\d*\s*[:：]?")
 _NEXT_APPENDIX = re.compile(r"^附件\s*\d+")   # 附件2…: another attachment begins
 _TABLE_TITLE = re.compile(r"(配档表|任务分工|责任分工|工作分工|任务清单)")
@@ -238,7 +240,7 @@ def parse_text(text: str, doc_id: str, path: str = "", encoding: str | None = "u
 
     title, preamble, addressees, signature, cover_paragraphs = _front_matter(st)
     # Without a metadata table, the cover letter says the number, the issuer and the date.
-    found = {"doc_no": next((ln.strip() for ln in st.front if _DOC_NO.search(ln) and len(ln.strip()) <= 30), None),
+    found = {"doc_no": next((ln.strip() for ln in st.front if _DOC_NO_LINE.fullmatch(ln.strip())), None),
              "issuer": signature, "written_date": st.date}
     st.meta.update({k: v for k, v in found.items() if v and not st.meta.get(k)})
     refs = _item_refs(st)
