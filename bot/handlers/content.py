@@ -3,6 +3,7 @@ or figures found by evidence search, answered with the sentences that answer and
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 
 from bot.answer import Answer, Citation, item_name, say
 from bot.corpus import Corpus, Evidence
@@ -214,7 +215,35 @@ def figure(q, corpus: Corpus, evidence: list[Evidence], rows=()) -> Answer:
     _, rec, sent = best
     if rec.kind == "schedule":
         return rows_with_items(q, corpus, [rec])
-    return quote(q, corpus, [(rec, sent)])
+    a = quote(q, corpus, [(rec, sent)])
+    checked = verdict(q, sent)
+    return replace(a, answer=checked + a.answer) if checked else a
+
+
+# A figure a yes / no question proposes (是不是超过90%, 能达到95%吗, 有没有100所): how it compares.
+_PROPOSED = re.compile(r"(超过|高于|多于|大于|不低于|不少于|至少|低于|少于|不到|不足|小于)?\s*(\d+(?:\.\d+)?)\s*(%|万|个|所|名|人|项|家|节|场|批|支)")
+_ABOVE, _AT_LEAST, _BELOW = ("超过", "高于", "多于", "大于"), ("不低于", "不少于", "至少"), ("低于", "少于", "不到", "不足", "小于")
+
+
+def verdict(q, sent: str) -> str:
+    """For a yes / no question proposing a figure: yes or no, and the figure the notice writes in
+    `sent` in the same unit ("不是。通知写的是85%。"); "" for any other question, or when the sentence
+    has no figure in that unit."""
+    m = _PROPOSED.search(q.text)
+    if not m or not re.search(r"(.)[不没]\1|吗[?？]?$|么[?？]?$", q.text):
+        return ""
+    how, value, unit = m.group(1), float(m.group(2)), m.group(3)
+    # The clause of the sentence about what is asked: 公办园在园幼儿占比达61%, not 覆盖率…95%.
+    qg = content_grams(q.text)
+    clauses = [c for c in re.split(r"[,，;；、。]", sent) if re.search(rf"\d\s*{re.escape(unit)}", c)]
+    if not clauses:
+        return ""
+    clause = max(clauses, key=lambda c: len(qg & grams(c)))   # the first on a tie
+    said = re.search(rf"(\d+(?:\.\d+)?)\s*{re.escape(unit)}", clause)
+    n = float(said.group(1))
+    yes = n > value if how in _ABOVE else n >= value if how in _AT_LEAST else n < value if how in _BELOW else n == value
+    figure = said.group(1) + unit
+    return say(q, f"{'是' if yes else '不是'}。通知写的是{figure}:", f"{'Yes' if yes else 'No'}: the notice says {figure}. ")
 
 
 def related(corpus: Corpus, evidence: list[Evidence], n: int = 2) -> tuple[Citation, ...]:

@@ -988,3 +988,17 @@ def test_a_function_word_before_city_bureau_is_no_unheld_authority(bot):
 @pytest.mark.parametrize("question,word", [("最近有什么工作", "最近"), ("区里今年有什么要求", "区里")])
 def test_words_of_time_and_place_around_a_question_are_never_what_is_missing(bot, question, word):
     assert f"没有提到“{word}”" not in bot.ask(question).answer
+
+
+@pytest.mark.parametrize("question,start", [("普惠性幼儿园覆盖率是不是超过90%", "是。"),
+                                            ("公办园在园幼儿占比能到70%吗", "不是。"),
+                                            ("普惠性幼儿园覆盖率目标是多少?", "据通知")])
+def test_a_figure_a_yes_no_question_proposes_is_checked_against_the_notices(bot, question, start):
+    """The figure compared is the one of the clause about what is asked (占比…61%, not 覆盖率…95%),
+    and the answer says it: 通知写的是61%."""
+    from bot.handlers.content import _PROPOSED
+    a = bot.ask(question)
+    assert a.found and items(a) == [8] and a.answer.startswith(start)
+    if _PROPOSED.search(question):
+        said = re.search(r"通知写的是(\d+%)", a.answer).group(1)
+        assert said in bot.corpus.by_id[a.citations[0].record_id].text
