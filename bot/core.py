@@ -184,7 +184,8 @@ class Bot:
             if evidence and evidence[0].record.doc_id != chosen.docs[0]:
                 doc = c.documents[evidence[0].record.doc_id]
                 q = replace(q, docs=(doc.doc_id,))
-                chosen = replace(chosen, docs=q.docs, note=documents.note(doc))
+                chosen = replace(chosen, docs=q.docs,
+                                 note=documents.note(doc, [c.documents[d] for d in chosen.candidates]))
         if q.intent in documents.SCHEDULE_INTENTS and not c.has_schedule(q.docs):
             q = replace(q, intent="topic")   # a notice without a 配档表: its text says when, if anything
         if len(chosen.docs) > 1 and q.intent in EACH and not q.items:

@@ -63,7 +63,7 @@ def select(q, corpus: Corpus) -> Selection:
         if q.intent in SCHEDULE_INTENTS or (q.intent == "when_who" and (q.months or q.offices)):
             chosen = [d for d in chosen if corpus.filter_rows(q.months, q.offices, (d.doc_id,))] or chosen
         newest = chosen[0]
-        return Selection((newest.doc_id,), note(newest), candidates=tuple(d.doc_id for d in chosen))
+        return Selection((newest.doc_id,), note(newest, chosen[1:]), candidates=tuple(d.doc_id for d in chosen))
     return Selection(tuple(d.doc_id for d in chosen))
 
 
@@ -103,9 +103,15 @@ def _by_title_words(q, corpus: Corpus, docs: list) -> list:
 SCHEDULE_INTENTS = ("schedule", "count", "compare")
 
 
-def note(doc) -> str:
-    """Which notice an answer assumed, when the question named none of several."""
-    return f"按《{doc.title}》回答"
+def note(doc, others=()) -> str:
+    """Which notice an answer assumed, when the question named none of several, and the others
+    that could answer (at most three named), so the reader can ask one of them instead."""
+    text = f"按《{doc.title}》回答"
+    others = [o for o in others if o.doc_id != doc.doc_id]
+    if others:
+        more = f"等{len(others)}份" if len(others) > 3 else ""
+        text += ";另有" + "".join(f"《{o.title}》" for o in others[:3]) + more + "可问"
+    return text
 
 
 def carried(q, prev, corpus: Corpus):

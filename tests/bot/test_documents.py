@@ -362,3 +362,11 @@ def test_two_places_named_are_each_answered(districts, question, docs):
     """A title word of one (吴江) does not drop the other."""
     a = districts.ask(question)
     assert a.found and {c.doc_id for c in a.citations} == docs
+
+
+def test_a_notice_assumed_names_the_others_that_could_answer(multi):
+    """A question naming none of three notices: answered from one, the other two named to ask."""
+    a = multi.ask("新增学位目标是多少?")
+    used = {c.doc_id for c in a.citations}
+    others = [d for d in multi.corpus.documents.values() if d.doc_id not in used]
+    assert len(used) == 1 and "另有" in a.answer and all(f"《{d.title}》" in a.answer for d in others)
