@@ -208,6 +208,10 @@ class Bot:
             missing = absent_terms(q, c)
             if missing:
                 return not_covered(q, "absent", "、".join(missing))
+        if q.intent == "schedule" and not (q.months or q.offices):
+            name = absent_name(q, c)   # 配档表里提到泉优计划了吗: a name the notices lack
+            if name:
+                return not_covered(q, "absent", name)
         if q.intent in ROUTES:
             return ROUTES[q.intent](q, c)
         if q.intent == "when_who" and q.items:   # 第18条 → 谁负责?: the rows that carry it out

@@ -86,6 +86,7 @@ FOLLOW_UP = re.compile(r"^(那|那么|还有|另外|其中|里面|这条|该条|
                        re.IGNORECASE)
 # The schedule table itself (配档表里一共多少条 counts rows, not the notice's items).
 SCHEDULE_TABLE = re.compile(r"配档表|附表|安排表|schedule table", re.IGNORECASE)
+TABLE_REF = re.compile(r"(?:配档表|附表|安排表)\s*(?:里|中|上|内)?")
 QUARTER_WORD = re.compile(r"季度|quarter", re.IGNORECASE)
 WHEN = re.compile(r"什么时候|何时|几月|哪个月|哪月|时间|啥时候|when\b|which month|what month", re.IGNORECASE)
 WHO = re.compile(r"谁|哪个处室?|哪个部门|哪个单位|哪些处室?|哪些部门|哪些单位|哪个科室?|责任单位|负责|牵头|主办|承办|"
@@ -517,6 +518,9 @@ def parse(text: str, offices: OfficeTable, section_titles: dict[str, str],
     text, excluding = _excluded(text, offices)
     # (`raw` tells what markup removal left: the part left out is no markup.)
     q = _parse(text, text if excluding else raw, offices, section_titles, corrections)
+    if q.intent in ("schedule", "count", "compare"):
+        # The table named (五月份配档表里…) is the scope, not a topic of its rows (表里).
+        q = replace(q, text=TABLE_REF.sub(" ", q.text).strip() or q.text)
     if not excluding:
         return q
     without = tuple(o for o in offices.find_all(excluding) if o != "各处室")
@@ -600,6 +604,8 @@ def _parse(text: str, raw: str, offices: OfficeTable, section_titles: dict[str, 
         return replace(base, intent="when_who")
     if months or found_offices or mine or (WHOLE_YEAR.search(text) and not FIGURE.search(text)):
         return replace(base, intent="schedule")   # 全年有哪些会议: the whole 配档表
+    if SCHEDULE_TABLE.search(text) and not FIGURE.search(text):
+        return replace(base, intent="schedule")   # 配档表里有没有关于语言文字的工作: the whole table
     if FIGURE.search(text):
         return replace(base, intent="figure")
     return base

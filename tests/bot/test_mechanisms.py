@@ -1002,3 +1002,16 @@ def test_a_figure_a_yes_no_question_proposes_is_checked_against_the_notices(bot,
     if _PROPOSED.search(question):
         said = re.search(r"通知写的是(\d+%)", a.answer).group(1)
         assert said in bot.corpus.by_id[a.citations[0].record_id].text
+
+
+@pytest.mark.parametrize("question", ["五月份配档表里安排了哪些工作?", "配档表里有没有关于语言文字的工作?"])
+def test_the_table_named_is_the_scope_not_a_topic(bot, question):
+    """配档表里 is cut 配档 + 表里; neither is a topic the rows must name."""
+    from bot.scope import topic_terms
+    q = bot.understand(question)
+    assert q.intent == "schedule" and not {"表里", "配档"} & set(topic_terms(q, bot.corpus))
+
+
+def test_a_name_the_notice_lacks_asked_of_the_table_is_refused(bot):
+    a = bot.ask("配档表里提到泉优计划了吗")
+    assert not a.found and "泉优计划" in a.answer
