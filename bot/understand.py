@@ -604,8 +604,10 @@ def _parse(text: str, raw: str, offices: OfficeTable, section_titles: dict[str, 
         return replace(base, intent="when_who")
     if months or found_offices or mine or (WHOLE_YEAR.search(text) and not FIGURE.search(text)):
         return replace(base, intent="schedule")   # 全年有哪些会议: the whole 配档表
-    if SCHEDULE_TABLE.search(text) and not FIGURE.search(text):
-        return replace(base, intent="schedule")   # 配档表里有没有关于语言文字的工作: the whole table
+    if SCHEDULE_TABLE.search(text) and not FIGURE.search(text) and not POINTER.search(text):
+        # 配档表里有没有关于语言文字的工作: the whole table (这条对应配档表里哪些任务 asks the last
+        # answer's rows: the dialogue's).
+        return replace(base, intent="schedule")
     if FIGURE.search(text):
         return replace(base, intent="figure")
     return base

@@ -1015,3 +1015,10 @@ def test_the_table_named_is_the_scope_not_a_topic(bot, question):
 def test_a_name_the_notice_lacks_asked_of_the_table_is_refused(bot):
     a = bot.ask("配档表里提到泉优计划了吗")
     assert not a.found and "泉优计划" in a.answer
+
+
+def test_a_follow_up_asking_the_tables_rows_of_an_item_is_the_dialogues(bot):
+    """这条对应配档表里哪些任务 names the table but points back: the item's rows, not the whole table."""
+    a = bot.ask("这条对应配档表里哪些任务", ["第十六条讲什么"])
+    rows = cited_rows(bot, a)
+    assert rows and set(rows) <= set(bot.corpus.rows_of_items({r.id for r in bot.corpus.find_items((16,))}))
