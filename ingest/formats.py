@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterable, Sequence
 
+from ingest.columns import head_kind
 from ingest.errors import IngestError
 
 # suffix -> format name. Order matters: on a doc_id clash the earlier format keeps the plain stem.
@@ -105,20 +106,30 @@ _MD_TABLE_RULE = re.compile(r"^\s*\|?\s*:?-{3,}:?\s*(\|\s*:?-{3,}:?\s*)*\|?\s*$"
 def _plain_markdown(text: str) -> str:
     """A notice written in Markdown as the lines of a scraped one: heading marks, quote marks and
     emphasis dropped, each table cell on its own line (as tables read from .html and .docx are)."""
-    out: list[str] = []
-    table: list[list[str]] = []
-    for line in text.split("\n"):
-        if _MD_TABLE_RULE.match(line):
-            continue
-        if line.strip().startswith("|"):
-            table.append([cell.strip() for cell in line.strip().strip("|").split("|")])
-            continue
-        if table:
-            out.extend(table_lines(table))
-            table = []
+    def plain(line: str) -> str:
         for pattern, repl in _MD_RULES:
             line = pattern.sub(repl, line)
-        out.append(line)
+        return line
+
+    def row(line: str) -> list[str] | None:
+        return [cell.strip() for cell in line.strip().strip("|").split("|")] if line.strip().startswith("|") else None
+
+    return _with_tables([ln for ln in text.split("\n") if not _MD_TABLE_RULE.match(ln)], row, plain)
+
+
+def _with_tables(lines: list[str], row, plain=lambda line: line) -> str:
+    """`lines` with each run of table rows (`row(line)`: its cells, None for a line that is no
+    row) read by `table_lines`, and every other line through `plain`."""
+    out: list[str] = []
+    table: list[list[str]] = []
+    for line in lines:
+        cells = row(line)
+        if cells is not None:
+            table.append(cells)
+            continue
+        out.extend(table_lines(table))
+        table = []
+        out.append(plain(line))
     return "\n".join(out + table_lines(table))
 
 
@@ -129,18 +140,8 @@ def _tab_tables(text: str) -> str:
     lines of a scraped one: each cell on its own line."""
     if "\t" not in text:
         return text
-    out: list[str] = []
-    table: list[list[str]] = []
-    for line in text.split("\n"):
-        cells = line.split("\t")
-        if len([c for c in cells if c.strip()]) >= 2:
-            table.append(cells)
-            continue
-        if table:
-            out.extend(table_lines(table))
-            table = []
-        out.append(line)
-    return "\n".join(out + table_lines(table))
+    return _with_tables(text.split("\n"),
+                        lambda line: line.split("\t") if sum(1 for c in line.split("\t") if c.strip()) >= 2 else None)
 
 
 _BOMS = ((codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF32_LE, "utf-32"),
@@ -238,8 +239,6 @@ class _Schedule:
 
     @classmethod
     def of(cls, row: Sequence[str | None]) -> "_Schedule | None":
-        from ingest.columns import head_kind
-
         heads = [" ".join((c or "").split()) for c in row]
         kinds = [head_kind(h) for h in heads]
         for i in range(1, len(kinds)):      # the blank slots of a header cell spanning columns
