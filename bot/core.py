@@ -197,8 +197,10 @@ class Bot:
 
     def _handle(self, q: Query) -> Answer:
         c = self.corpus
+        # (Cut into words only when one may be there: most schedule questions name none.)
         asked = next((w for w in c.tokenizer.dictionary_words(q.text) if w in OFFICE_VALUE
-                      and not _reads_on(q.text, w, c.tokenizer.known)), None) if q.intent == "schedule" else None
+                      and not _reads_on(q.text, w, c.tokenizer.known)), None) \
+            if q.intent == "schedule" and any(w in q.text for w in OFFICE_VALUE) else None
         if asked and not mentions(c.text, asked):
             # 基教处处长叫什么名字, 基教处3月的负责人是谁: a person or contact of the office the
             # notices never name, not its list of tasks.

@@ -8,6 +8,7 @@ each labelled. Years and places the corpus does not hold are refused by `bot.sco
 """
 from __future__ import annotations
 
+import functools
 import re
 from collections import Counter
 from dataclasses import dataclass, replace
@@ -80,6 +81,7 @@ def _names(text: str, place: str, latin: bool) -> bool:
     return any(m.group(0)[0].isupper() for m in re.finditer(rf"\b{_spelled(place)}\b", text, re.IGNORECASE))
 
 
+@functools.lru_cache(maxsize=1024)
 def _spelled(place: str) -> str:
     """A pattern of `place` in pinyin, its syllables run together or apart: qing['’ -]?dao."""
     from pypinyin import lazy_pinyin

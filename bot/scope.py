@@ -140,7 +140,11 @@ def chinese_terms(q, corpus: Corpus, dictionary_only: bool = False) -> list[str]
     without the words jieba's HMM guesses (校要), which name nothing (the fitted features keep them,
     as they were fitted with them)."""
     tok = corpus.tokenizer
-    words = tok.dictionary_words(q.text) if dictionary_only else tok.words(q.text)
+    return _chinese(tok.dictionary_words(q.text) if dictionary_only else tok.words(q.text))
+
+
+def _chinese(words: list[str]) -> list[str]:
+    """The Chinese key terms of `words`."""
     return [t for t in key_terms(words) if re.search(r"[\u4e00-\u9fff]", t)]
 
 
@@ -265,13 +269,14 @@ def topic_terms(q, corpus: Corpus) -> list[str]:
     office names and the period asked (上半年)."""
     label = q.month_label or ""
     # An office named is the scope, not a topic, nor is any word of its name (安全管理科: 管理科).
-    terms = chinese_terms(replace(q, text=corpus.offices.without(q.text)), corpus, dictionary_only=True)
+    cut = corpus.tokenizer.dictionary_words(corpus.offices.without(q.text))   # cut once, used twice
+    terms = _chinese(cut)
     # Two common words the notices write as one name (科学 + 教育 → 科学教育) name a topic together.
     pairs = [a + b for a, b in zip(terms, terms[1:]) if a + b in q.text and a + b in corpus.text]
     # A word and the one character after it the notices write as one name (推进 + 会 → 推进会,
     # 现场 + 会 → 现场会): that name, not the word alone.
     # The character must end the phrase (推进会? / 现场会的), not begin the next word (资源智作中心).
-    cut = corpus.tokenizer.dictionary_words(corpus.offices.without(q.text)) + [""]
+    cut = cut + [""]
     pairs += [t + ch for t, ch, after in zip(cut, cut[1:], cut[2:]) if t in terms and len(ch) == 1
               and "\u4e00" <= ch <= "\u9fff" and ch not in _FUNCTION_CHARS and t + ch in corpus.text
               and (not re.match(r"[\u4e00-\u9fff]", after) or after in _FUNCTION_CHARS or after in QUESTION_WORDS)]

@@ -85,8 +85,9 @@ FOLLOW_UP = re.compile(r"^(那|那么|还有|另外|其中|里面|这条|该条|
                        r"^[^的]{1,12}的(有哪些|是哪些|有什么|是什么)[?？]?$",
                        re.IGNORECASE)
 # The schedule table itself (配档表里一共多少条 counts rows, not the notice's items).
-SCHEDULE_TABLE = re.compile(r"配档表|附表|安排表|schedule table", re.IGNORECASE)
-TABLE_REF = re.compile(r"(?:配档表|附表|安排表)\s*(?:里|中|上|内)?")
+_TABLE_NAMES = r"配档表|附表|安排表"
+SCHEDULE_TABLE = re.compile(_TABLE_NAMES + r"|schedule table", re.IGNORECASE)
+TABLE_REF = re.compile(rf"(?:{_TABLE_NAMES})\s*(?:里|中|上|内)?")   # the table named, as a place in it
 QUARTER_WORD = re.compile(r"季度|quarter", re.IGNORECASE)
 WHEN = re.compile(r"什么时候|何时|几月|哪个月|哪月|时间|啥时候|when\b|which month|what month", re.IGNORECASE)
 WHO = re.compile(r"谁|哪个处室?|哪个部门|哪个单位|哪些处室?|哪些部门|哪些单位|哪个科室?|责任单位|负责|牵头|主办|承办|"
