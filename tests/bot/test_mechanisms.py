@@ -586,7 +586,12 @@ def test_a_question_in_synonyms_of_the_notice_s_words_is_answered(bot, question)
 
 
 def test_a_refusal_does_not_name_a_word_the_notice_says_otherwise(bot):
-    a = bot.ask("教书的老师待遇怎么样")
+    # Whether 教书的老师待遇怎么样 is answered is the fitted model's call; what a refusal names is not.
+    from bot.scope import absent_terms
+
+    q = bot.understand("教书的老师待遇怎么样")
+    assert absent_terms(q, bot.corpus) == ["待遇"]       # 老师: the notice says 教师
+    a = bot.ask("教书的老师待遇涨没涨,工资发多少")
     assert not a.found
     assert "待遇" in a.answer and "老师" not in a.answer
 

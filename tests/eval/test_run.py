@@ -16,11 +16,13 @@ from tests.conftest import ROOT
 pytestmark = pytest.mark.slow
 
 # Floors on the held-out part of the split (eval/split.json), a little below what `make eval`
-# measured there on 2026-11-30 06:06 (see README, Evaluation: pass 91.8%, row precision 97.1%,
-# refusal precision 78.6%, recall 94.3%); nothing was fitted on these questions. The not-found model is fitted
+# measured there on 2026-11-30 10:08 (see README, Evaluation: pass 84.6%, row precision 97.1%,
+# refusal precision 69.0%, recall 89.1%, on 246 questions); nothing was fitted on these questions.
+# The held-out part grew that day by 50 paraphrases and unanswerable questions written to be hard
+# (on its first 196 questions the same run passes 92.3%). The not-found model is fitted
 # class-balanced: it refuses too many paraphrases, so recall has the high floor, precision the low.
-FLOORS = {"pass_rate": 0.91, "schedule_recall": 1.0, "schedule_precision": 0.96,
-          "refusal_precision": 0.77, "refusal_recall": 0.93}
+FLOORS = {"pass_rate": 0.84, "schedule_recall": 1.0, "schedule_precision": 0.96,
+          "refusal_precision": 0.68, "refusal_recall": 0.88}
 
 
 def test_heldout_meets_floors_and_beats_baseline(bot):
