@@ -6,6 +6,7 @@ emits their known sub-words, so both the whole name and a part of it match.
 """
 from __future__ import annotations
 
+import functools
 import hashlib
 import logging
 import re
@@ -49,6 +50,9 @@ class Tokenizer:
         self.term_set = frozenset(self.terms)
         self.dictionary_hash = hashlib.sha256("\n".join(self.terms).encode()).hexdigest()[:16]
         self._jieba = None
+        # One question is cut many times over (understanding, key terms, scope, rows); each text
+        # is cut once.
+        self._cut = functools.lru_cache(maxsize=4096)(lambda text: tuple(self._cutter().lcut(text)))
 
     def _cutter(self):
         # Built on first use (a schedule question answered by exact filtering never tokenises
@@ -68,7 +72,7 @@ class Tokenizer:
 
     def words(self, text: str) -> list[str]:
         """Plain jieba words (with the user dictionary), no filtering: for callers that need words."""
-        return self._cutter().lcut(unicodedata.normalize("NFKC", text))
+        return list(self._cut(unicodedata.normalize("NFKC", text)))
 
     def dictionary_words(self, text: str) -> list[str]:
         """`words`, with each word jieba's HMM guessed from characters its dictionaries do not know

@@ -28,3 +28,17 @@ def test_index_text_makes_numbering_searchable(notice):
     assert item7.startswith("第7条 二、坚持立德树人")
     row = index_text(recs["jinan-edu-2024-work-plan:schedule:07-05"], offices)
     assert row.startswith("7月 出台《济南市校外培训机构设置标准》") and "民继处(民办教育与继续教育处)" in row
+
+
+def test_a_text_is_cut_once_however_often_its_words_are_asked_for():
+    tok = Tokenizer(["泉引桥"])
+    cutter = tok._cutter()
+    calls = []
+    real = cutter.lcut
+    cutter.lcut = lambda text, *a, **k: (calls.append(text), real(text, *a, **k))[1]
+    first = tok.words("泉引桥工程什么时候开现场会")
+    first.append("改了")                       # a caller's list is its own
+    assert tok.words("泉引桥工程什么时候开现场会") == first[:-1]
+    assert "泉引桥" in first and calls == ["泉引桥工程什么时候开现场会"]
+    tok.words("另一个问题")
+    assert len(calls) == 2
