@@ -118,7 +118,7 @@ FIRST = re.compile(rf"最早|最先|第一(?:个|项|件){_NOT_TASK}|首个{_NOT
                    r"\bfirst (?:task|one|thing)", re.IGNORECASE)
 LAST = re.compile(rf"最晚|最迟|最后{_NOT_TASK}|\blatest\b|\blast (?:task|one|thing)", re.IGNORECASE)
 FIGURE = re.compile(r"多少|几所|几个|几名|数量|目标|比例|覆盖率|占比|金额|规模|达到|how many|how much|"
-                    r"percentage|rate|target|amount|number", re.IGNORECASE)
+                    r"percentage|rate|target|amount|number|share of|proportion|ratio", re.IGNORECASE)
 # The asker's own office: resolved from the office the user picked (the app's setting, the API's
 # `office` argument), or asked for.
 MY_OFFICE = re.compile(r"我们?处室?|本处室?|我们?科室|我们?部门|本部门|我们单位|本单位|我(这个?月|今年|下个?月|本季度|有什么|有啥|的任务|要做|要干)|"

@@ -200,10 +200,16 @@ def figure(q, corpus: Corpus, evidence: list[Evidence], rows=()) -> Answer:
         candidates = [(r, sentences(r.text)) for r in corpus.find_items(q.items, tuple(_docs(q, corpus)), q.sections)]
     elif q.english:
         # Character pairs shared with an English question are only its digits (2024 picks any
-        # sentence dated 2024): the first retrieved sentence holding a number, in rank order.
-        ranked = [(e.record, sent) for e in evidence[:3] for sent in e.sentences if re.search(r"\d", sent)]
+        # sentence dated 2024): of the best items' retrieved sentences holding a number, the one
+        # most similar in meaning to the question (the share of kids in public kindergartens: 公办园
+        # 在园幼儿占比达61%, not the first item's sentence that happens to hold a digit).
+        idx = corpus.index
+        similar = {idx.records[i].text: s for i, s in idx.rank_dense(q.search_text, corpus.settings.evidence_pool)
+                   if idx.records[i].kind == "sentence"}
+        ranked = sorted(((similar.get(sent, -1.0), n, e.record, sent) for n, e in enumerate(evidence[:3])
+                         for sent in e.sentences if re.search(r"\d", sent)), key=lambda t: (-t[0], t[1]))
         if ranked:
-            return quote(q, corpus, [ranked[0]])
+            return quote(q, corpus, [ranked[0][2:]])
     qg = content_grams(q.text)
     best = None
     for rec, sents in candidates:

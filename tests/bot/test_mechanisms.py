@@ -1027,3 +1027,14 @@ def test_a_follow_up_asking_the_tables_rows_of_an_item_is_the_dialogues(bot):
     a = bot.ask("这条对应配档表里哪些任务", ["第十六条讲什么"])
     rows = cited_rows(bot, a)
     assert rows and set(rows) <= set(bot.corpus.rows_of_items({r.id for r in bot.corpus.find_items((16,))}))
+
+
+@pytest.mark.parametrize("question,figure", [
+    ("What proportion of preschoolers should be in public kindergartens?", "61%"),
+    ("What percentage of kindergarten children should attend high-quality kindergartens?", "85%"),
+    ("What share of children should be in quality kindergartens?", "85%"),
+])
+def test_an_english_figure_question_quotes_the_sentence_nearest_in_meaning(bot, question, figure):
+    # Not the first retrieved sentence that holds a digit (item 17's "2+N" had answered all three).
+    a = bot.ask(question)
+    assert a.found and items(a) == [8] and figure in a.answer
