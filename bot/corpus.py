@@ -96,22 +96,6 @@ def _documents(records: list[Record]) -> dict[str, Document]:
     return {d[0]: Document(*d[:5], label=labels[d[0]], within=d[5]) for d in raw}
 
 
-@functools.lru_cache(maxsize=1)
-def _chars_by_sound() -> dict[str, tuple[str, ...]]:
-    """Toneless pinyin (ü as u) → the characters with that reading, any of their readings
-    (pypinyin's table of ~42k characters; ~0.2 s, once)."""
-    import unicodedata
-
-    from pypinyin.pinyin_dict import pinyin_dict
-
-    out: dict[str, list[str]] = {}
-    for code, readings in pinyin_dict.items():
-        for reading in readings.split(","):
-            bare = "".join(c for c in unicodedata.normalize("NFD", reading) if not unicodedata.combining(c))
-            out.setdefault(bare, []).append(chr(code))
-    return {k: tuple(v) for k, v in out.items()}
-
-
 def top_members(rank, text: str, keep, n: int) -> list[int]:
     """The first `n` record positions of `rank(text, k)` that `keep` accepts. Asks for a few times
     `n` and widens only when filtering left too few, so a question never ranks the whole corpus
@@ -194,7 +178,6 @@ class Corpus:
         self.links = _Links({r.id: r for r in self.schedule}, self._link)
         self._bridges: dict[str, tuple[str, ...]] = {}
         self._full_forms: dict[str, str | None] = {}   # short form → full word (`full_form`)
-        self._alike: dict[str, str | None] = {}         # typed word → notices' word (`sound_alike`)
         self._own_tokenizer = None
 
     def bridges(self, term: str) -> tuple[str, ...]:
@@ -360,23 +343,6 @@ class Corpus:
             self._full_forms[short] = words.pop() if len(words) == 1 and not office else None
         return self._full_forms[short]
 
-    def sound_alike(self, word: str) -> str | None:
-        """The one word of the notices that `word` would be with one character replaced by another
-        of the same sound, tones aside: one syllable an input method typed wrong (平估 → 评估,
-        认务 → 任务; not 处办 → 出版, two characters of two words jieba joined). The candidates are
-        dictionary words the notices contain. None when none is or several are."""
-        if word not in self._alike:
-            from pypinyin import lazy_pinyin
-
-            chars = _chars_by_sound()
-            known = self.tokenizer.known
-            found = {word[:i] + ch + word[i + 1:]
-                     for i, sound in enumerate(lazy_pinyin(word))
-                     for ch in chars.get(sound.replace("v", "u"), ()) if ch != word[i]}
-            found = {w for w in found if known(w) and w in self.text}
-            self._alike[word] = found.pop() if len(found) == 1 else None
-        return self._alike[word]
-
     def expand_short_forms(self, text: str) -> tuple[str, tuple[tuple[str, str], ...]]:
         """`text` with each word of it that is a short form (`full_form`) written in full, and the
         (typed, understood) pairs: 统战方面有啥要求 → 统一战线方面有啥要求."""
@@ -388,18 +354,6 @@ class Corpus:
                                     and rarity(w, self) >= self.settings.short_form_min_rarity and self.full_form(w)))
         for short, full in pairs:
             text = text.replace(short, full)
-        return text, pairs
-
-    def read_sound_alikes(self, text: str) -> tuple[str, tuple[tuple[str, str], ...]]:
-        """`text` with each word jieba does not know (its HMM guessed it) and the notices never
-        write read as the notices' word it sounds like (`sound_alike`: 质量平估 → 质量评估), and the
-        (typed, understood) pairs."""
-        tok = self.tokenizer
-        pairs = tuple(dict.fromkeys((w, alike) for w in tok.words(text)
-                                    if 2 <= len(w) <= 4 and re.fullmatch(r"[\u4e00-\u9fff]+", w)
-                                    and not tok.known(w) and w not in self.text and (alike := self.sound_alike(w))))
-        for typed, meant in pairs:
-            text = text.replace(typed, meant)
         return text, pairs
 
     # --- evidence search -------------------------------------------------------------------------

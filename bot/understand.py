@@ -508,18 +508,14 @@ def without_hesitation(text: str) -> str:
 
 
 def parse(text: str, offices: OfficeTable, section_titles: dict[str, str],
-          vocabulary: frozenset[str] = frozenset(), known: str = "", is_word=None, expand=None,
-          sound_alikes=None) -> Query:
-    """`expand`: text → (text, pairs), the corpus's short forms written in full (统战 → 统一战线);
-    `sound_alikes`: the same, for words typed as sound-alikes of the corpus's (平估 → 评估), after
-    near-misses of its own terms are corrected (泉引乔 → 泉引桥, not 引乔 → 引桥)."""
+          vocabulary: frozenset[str] = frozenset(), known: str = "", is_word=None, expand=None) -> Query:
+    """`expand`: text → (text, pairs), the corpus's short forms written in full (统战 → 统一战线)."""
     text = without_hesitation(normalize(text))
     raw = text
     text = MARKUP.sub(" ", text).strip()
     text, expanded = expand(text) if expand else (text, ())
     text, corrections = correct(text, vocabulary, known, is_word)
-    text, alike = sound_alikes(text) if sound_alikes else (text, ())
-    corrections = expanded + corrections + alike
+    corrections = expanded + corrections
     text, excluding = _excluded(text, offices)
     # (`raw` tells what markup removal left: the part left out is no markup.)
     q = _parse(text, text if excluding else raw, offices, section_titles, corrections)

@@ -760,26 +760,6 @@ def test_no_short_form_is_read_into_an_office_name_across_words_or_a_word_the_no
     assert bot.understand(question).corrections == ()
 
 
-@pytest.mark.parametrize("question,typed,meant,month", [("幼儿园保育教育质量平估在几月", "平估", "评估", 11),
-                                                        ("体质健康测式抽查复核是几月", "测式", "测试", 11),
-                                                        ("职高教处十月份有啥认务", "认务", "任务", 10)])
-def test_a_word_typed_as_a_sound_alike_of_the_notice_s_word_is_read_as_it(bot, question, typed, meant, month):
-    """An input method's wrong character for one syllable: jieba does not know the typed word, the
-    notice never writes it, and exactly one of the notice's words sounds the same."""
-    assert typed not in bot.corpus.text and meant in bot.corpus.text
-    assert (typed, meant) in bot.understand(question).corrections
-    a = bot.ask(question)
-    assert a.found and f"按“{meant}”理解" in a.answer
-    assert all(bot.corpus.by_id[r].month == month for r in a.rows)
-
-
-@pytest.mark.parametrize("question", ["海右人才节是哪个处办的", "泉优计划今年选多少人"])
-def test_no_sound_alike_is_read_into_words_jieba_joined_or_a_name(bot, question):
-    """处办 (of 哪个处办的) sounds like 出版 but shares no character with it: two words, not a slip.
-    泉优 is a name the notice lacks, and it is refused as such."""
-    assert bot.understand(question).corrections == ()
-
-
 # --- what a list leaves out, and the first or last of it ------------------------------------------
 
 def cited_rows(bot, a):
