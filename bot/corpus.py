@@ -137,6 +137,7 @@ class Evidence:
     record: Record
     sentences: tuple[str, ...]
     score: float          # fused rank score; only comparable within one search
+    rows: tuple[int, ...] = ()   # the index rows of `sentences`, in the same order
 
 
 class Corpus:
@@ -420,13 +421,14 @@ class Corpus:
             # ranking is noise, so it is ranked by meaning alone.
             lexical = top_members(idx.rank_bm25, words, keep, s.evidence_pool) if chinese else []
         fused = rrf([dense, lexical], k=s.rrf_k, weights=[s.dense_weight, 1.0])
-        best: dict[str, tuple[float, list[str]]] = {}
+        best: dict[str, tuple[float, list[str], list[int]]] = {}
         for i, score in fused:
             r = row(i)
             pid = member(r)
-            score_, sents = best.get(pid, (0.0, []))
+            score_, sents, rows = best.get(pid, (0.0, [], []))
             if r.kind == "sentence":
-                sents = sents + [r.text]
-            best[pid] = (max(score_, score), sents)
+                sents, rows = sents + [r.text], rows + [int(i)]
+            best[pid] = (max(score_, score), sents, rows)
         ranked = sorted(best.items(), key=lambda kv: -kv[1][0])
-        return [Evidence(self.by_id[pid], tuple(sents), score) for pid, (score, sents) in ranked]
+        return [Evidence(self.by_id[pid], tuple(sents), score, tuple(rows))
+                for pid, (score, sents, rows) in ranked]

@@ -503,6 +503,14 @@ class Index:
         FAISS index gives none): for a caller that filters rows its own way before ranking."""
         return self._dense_scores(query)
 
+    def scores_of(self, query: str, rows: list[int]) -> np.ndarray:
+        """The similarity of the given rows to `query` (float32; -inf where an approximate FAISS
+        index gives none): a few rows without scoring every row, when the vectors are at hand."""
+        vectors = self._flat_vectors()
+        if vectors is None:
+            return self._dense_scores(query)[rows]
+        return vectors[np.asarray(rows, dtype=np.int64)] @ self.embedder.query(query)[0]
+
     def _dense_scores(self, query: str) -> np.ndarray:
         """The similarity of every row (-inf where an approximate FAISS index returns no score)."""
         q = self.embedder.query(query)

@@ -203,13 +203,12 @@ def figure(q, corpus: Corpus, evidence: list[Evidence], rows=()) -> Answer:
         # sentence dated 2024): of the best items' retrieved sentences holding a number, the one
         # most similar in meaning to the question (the share of kids in public kindergartens: 公办园
         # 在园幼儿占比达61%, not the first item's sentence that happens to hold a digit).
-        idx = corpus.index
-        similar = {idx.records[i].text: s for i, s in idx.rank_dense(q.search_text, corpus.settings.evidence_pool)
-                   if idx.records[i].kind == "sentence"}
-        ranked = sorted(((similar.get(sent, -1.0), n, e.record, sent) for n, e in enumerate(evidence[:3])
-                         for sent in e.sentences if re.search(r"\d", sent)), key=lambda t: (-t[0], t[1]))
-        if ranked:
-            return quote(q, corpus, [ranked[0][2:]])
+        held = [(n, e.record, sent, row) for n, e in enumerate(evidence[:3])
+                for sent, row in zip(e.sentences, e.rows) if re.search(r"\d", sent)]
+        if held:
+            similar = corpus.index.scores_of(q.search_text, [row for *_, row in held])
+            best = min(range(len(held)), key=lambda j: (-float(similar[j]), held[j][0]))
+            return quote(q, corpus, [held[best][1:3]])
     qg = content_grams(q.text)
     best = None
     for rec, sents in candidates:

@@ -51,6 +51,13 @@ def test_dense_equals_bruteforce_oracle(built_index):
     assert built_index.faiss.metric_type == faiss.METRIC_INNER_PRODUCT
 
 
+def test_scores_of_a_few_rows_are_their_dense_scores(built_index):
+    rows = [0, 7, len(built_index.records) - 1, 7]
+    got = built_index.scores_of("What share of children should be in quality kindergartens?", rows)
+    want = built_index.dense_scores("What share of children should be in quality kindergartens?")[rows]
+    assert got.shape == (4,) and np.allclose(got, want, atol=1e-6)
+
+
 def test_save_load_roundtrip(built_index):
     loaded = Index.load(built_index.path)
     for mode in ("bm25", "dense", "hybrid"):
