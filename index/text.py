@@ -6,7 +6,6 @@ emits their known sub-words, so both the whole name and a part of it match.
 """
 from __future__ import annotations
 
-import functools
 import hashlib
 import logging
 import re
@@ -51,8 +50,8 @@ class Tokenizer:
         self.dictionary_hash = hashlib.sha256("\n".join(self.terms).encode()).hexdigest()[:16]
         self._jieba = None
         # One question is cut many times over (understanding, key terms, scope, rows); each text
-        # is cut once.
-        self._cut = functools.lru_cache(maxsize=4096)(lambda text: tuple(self._cutter().lcut(text)))
+        # is cut once (a plain dict, emptied when full: no cycle back to self, still picklable).
+        self._cuts: dict[str, tuple[str, ...]] = {}
 
     def _cutter(self):
         # Built on first use (a schedule question answered by exact filtering never tokenises
@@ -72,7 +71,13 @@ class Tokenizer:
 
     def words(self, text: str) -> list[str]:
         """Plain jieba words (with the user dictionary), no filtering: for callers that need words."""
-        return list(self._cut(unicodedata.normalize("NFKC", text)))
+        text = unicodedata.normalize("NFKC", text)
+        cut = self._cuts.get(text)
+        if cut is None:
+            if len(self._cuts) >= 4096:
+                self._cuts.clear()
+            cut = self._cuts[text] = tuple(self._cutter().lcut(text))
+        return list(cut)
 
     def dictionary_words(self, text: str) -> list[str]:
         """`words`, with each word jieba's HMM guessed from characters its dictionaries do not know
