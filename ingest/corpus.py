@@ -101,8 +101,11 @@ def read_corpus(paths: list[Path] | None = None, offices: OfficeTable | None = N
     from ingest import CORPUS
 
     limits = limits or Limits.from_env()
-    table = offices or OfficeTable.load()
-    files = by_format(discover([Path(p) for p in paths] if paths else [CORPUS]))
+    roots = [Path(p) for p in paths] if paths else [CORPUS]
+    # The folder's own office table, as the index and the bot read it, when all is in one folder.
+    folders = {p if p.is_dir() else p.parent for p in roots}
+    table = offices or (OfficeTable.for_corpus(folders.pop()) if len(folders) == 1 else OfficeTable.load())
+    files = by_format(discover(roots))
     ids = assign_doc_ids(files)
     reports: list[FileReport] = []
     docs: list[Document] = []

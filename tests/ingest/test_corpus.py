@@ -150,3 +150,14 @@ def test_zero_readable_documents_is_a_typed_error(tmp_path):
 def test_limit_error_carries_the_setting():
     e = LimitError("x", "max_file_bytes", 5, 1)
     assert (e.setting, e.value, e.limit) == ("max_file_bytes", 5, 1)
+
+
+def test_a_folder_s_own_office_table_is_used_when_its_notices_are_read(tmp_path):
+    """`python -m ingest FOLDER` reads FOLDER/offices.tsv, as the index and the bot do: a body the
+    project's table does not know (区青少年宫, not office-shaped) is an office there."""
+    (tmp_path / "n.txt").write_text("某区教育局2025年工作要点\n一、甲\n1.乙。\n附件:重点工作配档表\n"
+                                    "时间\t工作任务\t责任单位\n3月\t召开会议\t办公室、区青少年宫\n", encoding="utf-8")
+    (tmp_path / "offices.tsv").write_text("办公室\t办公室\n区青少年宫\t区青少年活动中心\n", encoding="utf-8")
+    for paths in ([tmp_path], [tmp_path / "n.txt"]):
+        (doc,) = read_corpus(paths).documents
+        assert [r.offices for r in doc.schedule] == [("办公室", "区青少年宫")]
