@@ -135,9 +135,33 @@ def _with_tables(lines: list[str], row, plain=lambda line: line) -> str:
 
 # --- plain text -------------------------------------------------------------------------------------
 
+# Cells apart by a run of spaces (ASCII or ideographic) in a table copied as text from a web page.
+_GAP = re.compile(r" {2,}|\u3000+")
+
+
+def _spaced_tables(text: str) -> str:
+    """A schedule copied as text with its cells apart by runs of spaces, made tab-separated: from a
+    line of three or more cells whose headers name a time and a task column (序号  工作任务  完成时间
+    责任科室), every line of two or more cells, up to the first line of one; blank lines within are
+    left out. Lines that already hold tabs are left as they are."""
+    out, inside = [], False
+    for line in text.split("\n"):
+        cells = [c for c in _GAP.split(line.strip()) if c] if "\t" not in line else []
+        if not inside:
+            inside = len(cells) >= 3 and {"time", "task"} <= {head_kind(c) for c in cells}
+        elif line.strip() and len(cells) < 2:
+            inside = False
+        if inside and not line.strip():
+            continue
+        out.append("\t".join(cells) if inside else line)
+    return "\n".join(out)
+
+
 def _tab_tables(text: str) -> str:
-    """A table pasted from Word or Excel into a .txt (one row per line, cells between tabs) as the
-    lines of a scraped one: each cell on its own line."""
+    """A table pasted from Word or Excel into a .txt (one row per line, cells between tabs, or
+    between runs of spaces: `_spaced_tables`) as the lines of a scraped one: each cell on its own
+    line."""
+    text = _spaced_tables(text)
     if "\t" not in text:
         return text
     return _with_tables(text.split("\n"),
@@ -244,6 +268,10 @@ class _Schedule:
         for i in range(1, len(kinds)):      # the blank slots of a header cell spanning columns
             if not heads[i] and kinds[i - 1] == "office":
                 heads[i], kinds[i] = heads[i - 1], "office"
+        # A 季度 column is the time when no column gives a finer one; beside 完成时限 it says
+        # nothing more, and is left out.
+        if "time" not in kinds:
+            kinds = ["time" if k == "period" else k for k in kinds]
         return cls(heads, kinds) if "time" in kinds and "task" in kinds else None
 
     def arrange(self, row: list[str | None]) -> list[str | None]:

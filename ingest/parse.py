@@ -328,6 +328,13 @@ def _parse_body(body: list[str], table: OfficeTable, st: _State) -> None:
     subsection: str | None = None
     title_next = False   # an item number stood alone on its line: this line is the item's title
     for k, ln in enumerate(body):
+        if st.items and _APPENDIX_REF.match(ln) and len(ln) <= 40 \
+                and any(not _APPENDIX_REF.match(later) for later in body[k + 1:]) \
+                and not any(_SECTION.match(later) for later in body[k + 1:]):
+            # An attachment after the items that is no schedule (附件2 主要指标: its table's 序号
+            # cells would open items): kept as text. One followed by 一、 sections is the plan itself.
+            st.tail.extend(body[k:])
+            return
         if title_next:
             title_next = False
             if not (_SECTION.match(ln) or _SUBSECTION.match(ln) or _ITEM.match(ln)):

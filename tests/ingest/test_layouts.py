@@ -579,3 +579,61 @@ def test_a_notice_without_a_metadata_table_takes_its_number_issuer_and_date_from
 
 def test_a_time_cell_listing_spans_covers_them_all():
     assert read_when("寒假、暑假") == (1, 2, 7, 8) and read_when("寒假、开学") is None
+
+
+def test_a_schedule_copied_with_its_cells_apart_by_runs_of_spaces(tmp_path):
+    """柯桥 .txt: each row on one line, its cells apart by four spaces (copied from a web page),
+    the paragraphs indented with ideographic spaces (no cells)."""
+    doc = parse_file(DATA / "keqiao-edu-2025.txt", OfficeTable.load())
+    rows = {r.task: r for r in doc.schedule}
+    assert len(doc.items) == 12 and len(rows) == 14
+    assert rows["完成中小学校舍安全鉴定"].when == "2025年3月底前" and rows["完成中小学校舍安全鉴定"].months == (1, 2, 3)
+    assert rows["开展应急疏散演练"].offices == ("安全管理科", "各学校")
+    # Two ideographic spaces apart work the same.
+    spaced = tmp_path / "keqiao.txt"
+    spaced.write_text((DATA / "keqiao-edu-2025.txt").read_text(encoding="utf-8").replace("    ", "\u3000\u3000"),
+                      encoding="utf-8")
+    assert len(parse_file(spaced, OfficeTable.load()).schedule) == 14
+
+
+def test_a_quarter_column_beside_a_finer_time_and_a_cell_of_two_spans():
+    """芗城 .html: 季度 (merged down) | 序号 | 工作任务 | 完成时限 | 责任科室: the quarter says nothing
+    the 完成时限 does not, and is left out; 2—3月、8—9月 covers both spans."""
+    doc = parse_file(DATA / "xiangcheng-edu-2025.html", OfficeTable.load())
+    rows = {r.task: r for r in doc.schedule}
+    assert len(rows) == 13 and not any("季度" in t for t in rows)
+    assert rows["开展春秋季开学安全检查"].months == (2, 3, 8, 9)
+    assert rows["组织教师公开招聘"].when == "3—5月"
+
+
+def test_a_deadline_with_its_year_and_outside_bodies_among_the_offices():
+    """芦淞 .docx: 2024年底前 is 年底前; 区教育工会 is a body a row can name."""
+    doc = parse_file(DATA / "lusong-edu-2024.docx", OfficeTable.load())
+    rows = {r.task: r for r in doc.schedule}
+    assert len(rows) == 12
+    assert rows["完成民办学校年检"].when == "2024年底前" and rows["完成民办学校年检"].month == 12
+    assert rows["开展教师节表彰活动"].offices == ("人事股", "区教育工会")
+
+
+def test_an_attachment_of_indicators_after_the_items_is_text_not_items():
+    """新吴 .md: no 配档表; after the ten items, 附件's table of indicators (序号 1, 2, 3) opens no items."""
+    doc = parse_file(DATA / "xinwu-edu-2026.md", OfficeTable.load())
+    assert [i.no for i in doc.items] == list(range(1, 11))
+    assert "指标" not in doc.items[-1].text and any("指标" in p for p in doc.paragraphs)
+
+
+@pytest.mark.parametrize("time_head,office_head", [("计划完成时间", "主要责任单位"), ("时间进度", "责任主体"),
+                                                   ("进度要求", "协同单位"), ("完成时限", "责任处（科）室")])
+def test_more_header_words_of_a_schedule(time_head, office_head):
+    lines = __import__("ingest.formats", fromlist=["table_lines"]).table_lines(
+        [["序号", "工作任务", time_head, office_head], ["1", "召开会议", "3月", "办公室、区妇联"]])
+    doc = parse("某区教育局2025年工作要点\n一、甲\n1.乙。\n附件:重点工作配档表\n" + "\n".join(lines))
+    assert [(r.task, r.when, r.offices) for r in doc.schedule] == [("召开会议", "3月", ("办公室", "区妇联"))]
+
+
+@pytest.mark.parametrize("cell,months", [
+    ("2025年底前", tuple(range(1, 13))), ("5—6月、9—10月", (5, 6, 9, 10)), ("暑期前", (1, 2, 3, 4, 5, 6)),
+    ("寒暑假", (1, 2, 7, 8)), ("每月底", tuple(range(1, 13))),
+])
+def test_time_cells_with_a_year_or_several_spans(cell, months):
+    assert read_when(cell) == months
