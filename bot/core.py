@@ -33,7 +33,7 @@ __all__ = ["Answer", "Bot", "Citation", "sentences"]
 ROUTES = {
     "schedule": schedule.schedule, "count": schedule.count, "compare": schedule.compare,
     "outline": content.outline, "header": content.header, "item": content.item,
-    "section": content.section, "office": content.office,
+    "section": content.section, "office": content.office, "duties": content.duties,
 }
 # Asked of several notices at once (两年, 分别, 济南和烟台), these are answered per notice.
 EACH = ("topic", "figure", "schedule", "count", "compare")
@@ -187,7 +187,9 @@ class Bot:
                 chosen = replace(chosen, docs=q.docs,
                                  note=documents.note(doc, [c.documents[d] for d in chosen.candidates]))
         if q.intent in documents.SCHEDULE_INTENTS and not c.has_schedule(q.docs):
-            q = replace(q, intent="topic")   # a notice without a 配档表: its text says when, if anything
+            # A notice without a 配档表: an office's or a month's work from its items (人事科负责哪些
+            # 工作, 9月有什么工作); anything else from its text, which says when, if anything.
+            q = replace(q, intent="duties" if q.intent == "schedule" and (q.offices or q.months) else "topic")
         if len(chosen.docs) > 1 and q.intent in EACH and not q.items:
             return self._each(q)   # 两年的…分别是多少: one answer per notice, each from its own rows or evidence
         a = self._handle(q)

@@ -370,3 +370,28 @@ def test_a_notice_assumed_names_the_others_that_could_answer(multi):
     used = {c.doc_id for c in a.citations}
     others = [d for d in multi.corpus.documents.values() if d.doc_id not in used]
     assert len(used) == 1 and "另有" in a.answer and all(f"《{d.title}》" in a.answer for d in others)
+
+
+@pytest.fixture(scope="module")
+def duties_in_text(tmp_path_factory, built_index):
+    """Our notice and one with no 配档表 whose items name their offices (（牵头科室：人事科）) and
+    dates (6月底前完成…) in their text."""
+    return _bot_over(tmp_path_factory, built_index, ROOT / "tests" / "ingest" / "data" / "xinwu-edu-2026.md")
+
+
+@pytest.mark.parametrize("question,items", [
+    ("新吴区人事科负责哪些工作", [7, 8]), ("新吴区安全管理科负责什么", [9, 10]),
+    ("新吴区9月有什么工作", [1, 8]), ("新吴区6月底前要完成哪些工作", [2, 3, 7, 10]),
+    ("新吴区基础教育科9月有什么任务", [1]),
+])
+def test_a_notice_without_a_schedule_answers_an_office_s_or_a_month_s_work_from_its_items(
+        duties_in_text, question, items):
+    a = duties_in_text.ask(question)
+    assert a.found and "没有配档表" in a.answer
+    assert [duties_in_text.corpus.by_id[c.record_id].item for c in a.citations] == items
+    assert {c.doc_id for c in a.citations} == {"xinwu-edu-2026"} and not a.rows
+
+
+def test_a_notice_without_a_schedule_says_plainly_when_no_item_names_the_office(duties_in_text):
+    a = duties_in_text.ask("新吴区民继处负责哪些工作")
+    assert not a.found and "没有写明" in a.answer and not a.citations
