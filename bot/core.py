@@ -219,7 +219,7 @@ class Bot:
         if q.intent in ROUTES:
             return ROUTES[q.intent](q, c)
         if q.intent == "when_who" and q.items:   # 第18条 → 谁负责?: the rows that carry it out
-            rows = c.rows_of_items({r.id for r in c.find_items(q.items, q.docs)})
+            rows = c.rows_of_items({r.id for r in c.find_items(q.items, q.docs, q.sections)})
             # 第7条里提到的寄宿制培训机构管理办法谁来定: of its rows, those about what is named.
             topics = topic_terms(q, c)
             rows = c.speaking_of(rows, topics) or rows

@@ -36,10 +36,10 @@ def row_lines(q, corpus: Corpus, rows: list[Record]) -> tuple[list[str], list[Ci
 def rows_with_items(q, corpus: Corpus, rows: list[Record]) -> Answer:
     lines, cites = row_lines(q, corpus, rows)
     head = say(q, "配档表中的安排:", "From the 配档表:")
-    for r in rows:
-        for item, sent in corpus.links[r.id]:
-            label = corpus.cite(item).label
-            lines.append(say(q, f"对应{item_name(item)}:“{sent}”{label}", f"Carries out item {item.item}: “{sent}”{label}"))
+    # Each item's sentence once, however many of the rows carry it out.
+    for item, sent in dict.fromkeys(link for r in rows for link in corpus.links[r.id]):
+        label = corpus.cite(item).label
+        lines.append(say(q, f"对应{item_name(item)}:“{sent}”{label}", f"Carries out item {item.item}: “{sent}”{label}"))
     return Answer("\n".join([head, *lines]), True, tuple(cites), q)
 
 

@@ -251,6 +251,23 @@ def test_a_section_and_an_item_number_name_one_item(restarting):
     assert a.found and [c.record_id for c in a.citations] == [item.id] and item.title in a.answer
 
 
+@pytest.mark.parametrize("question", ["青岛二·第2条是什么?", "青岛工作要点二（二）讲的是什么", "青岛 二、（二）的内容"])
+def test_a_section_and_an_item_named_as_the_answers_label_it_name_one_item(restarting, question):
+    """二·第2条 is how answers label the item; 二（二） how a notice numbering (一)(二) in each part
+    would cite it."""
+    (item,) = [r for r in _items_numbered(restarting, "qingdao-2025", 2) if r.section == "二"]
+    a = restarting.ask(question)
+    assert a.found and [c.record_id for c in a.citations] == [item.id]
+
+
+def test_who_carries_out_an_item_named_with_its_section_lists_only_that_item_s_rows(restarting):
+    (item,) = [r for r in _items_numbered(restarting, "qingdao-2025", 2) if r.section == "二"]
+    a = restarting.ask("青岛二·第2条谁负责?")
+    linked = {r.id for r in restarting.corpus.rows_of_items({item.id})}
+    assert set(a.rows) == linked
+    assert not any(c.kind == "item" and c.record_id != item.id for c in a.citations)
+
+
 def test_a_notice_numbered_straight_through_keeps_its_plain_labels(restarting):
     a = restarting.ask("济南2024年第7条讲什么?")
     (c,) = a.citations
