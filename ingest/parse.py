@@ -324,6 +324,13 @@ def _parse_body(body: list[str], table: OfficeTable, st: _State) -> None:
     # The citable unit is the 1. item when the notice has any; a notice numbered only
     # 一、/(一) cites its (一) entries instead, and (一) is then an item, not a heading.
     arabic = any(_ITEM.match(ln) or _BARE_ITEM.match(ln) for ln in body)
+    # Unless the (一) entries hold the text themselves ((一)加强思政课建设。建设…) and outnumber the
+    # 1. lines: those are then points within an entry (1.开展…专题教育), not the items.
+    entries = [m.group(2) for m in map(_SUBSECTION.match, body) if m]
+    points = sum(bool(_ITEM.match(ln)) for ln in body)
+    if arabic and len(entries) > points \
+            and sum(len(t) > 40 or bool(re.search(r"[。；;]", t.rstrip("。；;"))) for t in entries) * 3 >= 2 * len(entries):
+        arabic = False
     section: str | None = None
     subsection: str | None = None
     title_next = False   # an item number stood alone on its line: this line is the item's title
@@ -357,6 +364,10 @@ def _parse_body(body: list[str], table: OfficeTable, st: _State) -> None:
                                            parent=section, is_subsection=True))
             else:
                 _new_item(st, cn_to_int(m_sub.group(1)), section, None, m_sub.group(2).strip())
+            continue
+        if m_item and not arabic and st.items:
+            st.items[-1]["text"] += "\n" + ln     # a point within the (一) entry
+            st.last_continuation = ln
             continue
         if m_item:
             _new_item(st, int(m_item.group(1)), section, subsection, m_item.group(2).strip())

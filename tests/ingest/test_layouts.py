@@ -637,3 +637,17 @@ def test_more_header_words_of_a_schedule(time_head, office_head):
 ])
 def test_time_cells_with_a_year_or_several_spans(cell, months):
     assert read_when(cell) == months
+
+
+def test_points_numbered_1_within_bracketed_entries_that_hold_the_text():
+    """(一) entries with sentences of their own are the items; 1. / 2. under one of them are its
+    points. (A notice whose (一) lines are short headings over 1. items keeps 1. as the items.)"""
+    entries = "".join(f"({n})工作{n}。落实第{n}项任务,达到要求。\n" for n in "一二三")
+    doc = parse("某区教育局2025年工作要点\n一、甲\n" + entries + "1.开展专题教育。\n2.建立通报制度。\n"
+                "二、乙\n(一)工作四。推进第四项任务。\n(二)工作五。推进第五项任务。\n")
+    assert [(i.section, i.no) for i in doc.items] == [("一", 1), ("一", 2), ("一", 3), ("二", 1), ("二", 2)]
+    assert "建立通报制度" in doc.items[2].text
+    headed = parse("某区教育局2025年工作要点\n一、甲\n(一)党的建设\n1.加强党建。\n2.加强纪律。\n"
+                   "(二)教育发展\n1.新建学校。\n")
+    assert [(i.section, i.no, i.title) for i in headed.items] == [
+        ("一", 1, "加强党建"), ("一", 2, "加强纪律"), ("一", 1, "新建学校")]
