@@ -12,6 +12,7 @@ from pathlib import Path
 
 from ingest import CORPUS, read_corpus
 from ingest.errors import IngestError
+from ingest.offices import OfficeTableError
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -25,7 +26,7 @@ def main(argv: list[str] | None = None) -> int:
     args = ap.parse_args(argv)
     try:
         report = read_corpus(args.paths or None)
-    except IngestError as e:   # a bad setting (limits) or office table
+    except (IngestError, OfficeTableError) as e:   # a bad setting (limits) or office table
         print(f"error: {e}", file=sys.stderr)
         return 2
     docs = {d.doc_id: d for d in report.documents}

@@ -336,10 +336,10 @@ def _parse_body(body: list[str], table: OfficeTable, st: _State) -> None:
     title_next = False   # an item number stood alone on its line: this line is the item's title
     for k, ln in enumerate(body):
         if st.items and _APPENDIX_REF.match(ln) and len(ln) <= 40 \
-                and any(not _APPENDIX_REF.match(later) for later in body[k + 1:]) \
-                and not any(_SECTION.match(later) for later in body[k + 1:]):
-            # An attachment after the items that is no schedule (附件2 主要指标: its table's 序号
-            # cells would open items): kept as text. One followed by 一、 sections is the plan itself.
+                and any(head_kind(later) == "no" for later in body[k + 1:k + 4]):
+            # An attachment after the items whose table is no schedule (附件2 主要指标 | 序号 | 指标名称
+            # …): kept as text; its 序号 cells would open items. (An 附件 line before the sign-off,
+            # between items or before the plan itself opens with no 序号 header.)
             st.tail.extend(body[k:])
             return
         if title_next:
@@ -520,7 +520,7 @@ def _parse_schedule(lines: list[str], table: OfficeTable, st: _State) -> None:
                 pending_task = None
             if months is not None:
                 when = (months[-1], ln, months)
-            continues = False
+            continues = after_offices = second_cell = False   # a time cell opens a new row
             continue
         if when[0] is None and not time_last:
             st.warnings.append(f"schedule: line before any month kept as a note: {ln!r}")

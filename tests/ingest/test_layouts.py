@@ -651,3 +651,36 @@ def test_points_numbered_1_within_bracketed_entries_that_hold_the_text():
                    "(二)教育发展\n1.新建学校。\n")
     assert [(i.section, i.no, i.title) for i in headed.items] == [
         ("一", 1, "加强党建"), ("一", 2, "加强纪律"), ("一", 1, "新建学校")]
+
+
+MISREADS = DATA / "misreads"
+
+
+@pytest.mark.parametrize("name,items,rows", [
+    ("a1.txt", 4, 0),     # 附件：… before the issuer and date: the sign-off is still read
+    ("a2.txt", 4, 0),     # an 附件 line between items 2 and 3: the items go on
+    ("a3.txt", 7, 0),     # a cover letter's 1. 2., then 附件, then the plan itself
+    ("s1.txt", 4, 0),     # a training agenda (时间  内容  主讲人) in spaced text: no schedule
+    ("t1.html", 3, 0),    # 项目 | 时间 | 地点 of an event: no schedule
+    ("o1.html", 1, 3),    # a task ending in 工会 (指导学校组建工会) is no office
+    ("p1.html", 2, 3),    # a 阶段 column beside 时间 is kept with the task
+])
+def test_tables_and_attachments_that_are_not_what_they_look_like(name, items, rows):
+    """Notices a reviewer wrote to break the rules for spaced tables, header words, outside bodies
+    and attachments: none of them loses items, its sign-off or a row's task."""
+    doc = parse_file(MISREADS / name, OfficeTable.load())
+    assert (len(doc.items), len(doc.schedule)) == (items, rows)
+    if name in ("a1.txt", "a2.txt", "a3.txt", "s1.txt", "t1.html"):
+        assert doc.meta["written_date"]
+    assert all(r.task and not r.task.endswith(("科", "室")) for r in doc.schedule)
+    if name == "o1.html":
+        assert [r.task for r in doc.schedule][1] == "指导学校组建工会"
+    if name == "p1.html":
+        assert all("(阶段:" in r.task for r in doc.schedule)
+
+
+def test_an_empty_cell_of_a_spaced_table_is_told_by_the_length_of_its_gap():
+    doc = parse_file(MISREADS / "s3.txt", OfficeTable.load())
+    rows = {r.task: r for r in doc.schedule}
+    assert rows["开展基层党组织标准化建设"].offices == ("组织人事科",)
+    assert rows["发布学前教育招生政策"].offices == () and rows["开展校园安全隐患排查"].offices == ("安全管理科",)
