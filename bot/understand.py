@@ -339,8 +339,9 @@ def parse_months(text: str) -> tuple[tuple[int, ...], str | None]:
     return months, None
 
 
-# A part's numeral right before its item's (二（一）), not inside a word or number (十二).
-_PART_NO = rf"(?<=[{CN_NUM}])\s*、?\s*"
+# A part's numeral right before its item's (二（一）), not a school class (初三（二）班, 高一（3）班).
+_PART_NO = rf"(?<![初高][{CN_NUM}])(?<=[{CN_NUM}])\s*、?\s*"
+_NOT_CLASS = r"(?!\s*(?:班|中队|小队))"
 
 
 def parse_items(text: str) -> tuple[int, ...]:
@@ -353,7 +354,7 @@ def parse_items(text: str) -> tuple[int, ...]:
     for m in re.finditer(rf"第\s*(\d{{1,3}}|[{CN_NUM}百]{{1,4}})\s*条|(?<![\d.])(\d{{1,3}})\s*条(?!件)|"
                          r"\bitem\s*#?(\d{1,3})\b|\bno\.?\s*(\d{1,3})\b|"
                          # 二（一）: a part's (一) entry, as a notice numbering its items so cites it.
-                         rf"{_PART_NO}[(（]([{CN_NUM}]{{1,3}})[)）]", text, re.IGNORECASE):
+                         rf"{_PART_NO}[(（]([{CN_NUM}]{{1,3}})[)）]{_NOT_CLASS}", text, re.IGNORECASE):
         v = _num(next(g for g in m.groups() if g))
         if v is not None:
             found.append(v)
@@ -365,12 +366,12 @@ def parse_sections(text: str, section_titles: dict[str, str], guess: bool = True
     for m in re.finditer(rf"第\s*([{CN_NUM}]{{1,3}}|\d{{1,2}})\s*(?:部分|大项|大点|大块|方面|板块|章)|"
                          r"\b(?:section|part)\s*(\d{1,2})\b|"
                          # 二·第1条 (the answers' own labels) and 二（一）: the part, then its item.
-                         rf"(?<![{CN_NUM}第])([{CN_NUM}]{{1,3}})(?=\s*[·・.]\s*第\s*\d|\s*、?\s*[(（][{CN_NUM}]{{1,3}}[)）])",
+                         rf"(?<![{CN_NUM}第初高])([{CN_NUM}]{{1,3}})(?=\s*[·・.]\s*第\s*\d|\s*、?\s*[(（][{CN_NUM}]{{1,3}}[)）]{_NOT_CLASS})",
                          text, re.IGNORECASE):
         v = _num(next(g for g in m.groups() if g))
         # A number the notice has no section for (第九部分 of five) is kept as asked: the section
         # handler says the notice has no such part rather than searching for the words.
-        found.append(next((no for no in section_titles if cn_to_int(no) == v), m.group(1) or m.group(2)))
+        found.append(next((no for no in section_titles if cn_to_int(no) == v), m.group(1) or m.group(2) or m.group(3)))
     if not found and guess and SECTION_WORD.search(text):
         best = _best_section(text, section_titles)
         if best:

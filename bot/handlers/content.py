@@ -11,6 +11,7 @@ from bot.handlers.refusal import not_covered
 from bot.handlers.schedule import rows_with_items
 from bot.scope import specific_term
 from bot.text import best_sentences, content_grams, grams, sentences
+from ingest.parse import cn_to_int
 
 HEADER_NAMES = {"addressees": ("主送单位", "addressed to"), "doc_no": ("发文字号", "document number"),
                 "index_no": ("索引号", "index number"), "category": ("组配分类", "category"),
@@ -261,40 +262,53 @@ def advice(q, corpus: Corpus, evidence: list[Evidence]) -> Answer:
     return not_covered(q, "advice", related=related(corpus, evidence))
 
 
-# A month the text names (9月1日前, 6月底前, 11月举办), not a count of months (3个月) or a date range's
-# year part.
-_MONTH_SAID = re.compile(r"(?<![\d.个])(\d{1,2})\s*月(?!份?\s*[以之]?内)")
+# A month the text names (9月1日前, 6月底前, 11月举办), or a span of months (3—5月), with the year
+# it may be written under (2024年9月以来): not a count of months (3个月).
+_MONTH_SAID = re.compile(r"(?:((?:19|20)\d{2})\s*年\s*)?(?<![\d.个])(\d{1,2})(?:\s*月?\s*[—–\-~～至到]\s*(\d{1,2}))?"
+                         r"\s*月(?!份?\s*[以之]?内)")
 
 
-def _months_said(text: str) -> set[int]:
-    return {int(m) for m in _MONTH_SAID.findall(text) if 1 <= int(m) <= 12}
+def _months_said(text: str, year: int | None) -> set[int]:
+    """The months `text` names, those under another year than `year` left out."""
+    out: set[int] = set()
+    for written, first, last in _MONTH_SAID.findall(text):
+        if written and year and int(written) != year:
+            continue
+        a, b = int(first), int(last or first)
+        if 1 <= a <= b <= 12:
+            out.update(range(a, b + 1))
+    return out
 
 
 def duties(q, corpus: Corpus) -> Answer:
     """A notice without a 配档表, asked for an office's or a month's work: the items that name the
-    office among their own (（牵头科室:人事科）) or the month in their text (6月底前完成…), quoted;
-    said plainly when none does."""
-    docs = _docs(q, corpus)
+    office among their own (（牵头科室:人事科）, as parsed) or the month in their text (6月底前完成…,
+    3—5月), quoted, under each notice's title when there are several; said plainly when none does."""
     canon = corpus.offices.canonical
-    # The offices asked, however the text may write them (基础教育科 for 基教处).
-    names = [n for o in corpus.offices.offices if o.short in q.offices for n in o.spellings]
     months = set(q.months)
-    lines, cites = [], []
-    for r in sorted((r for r in corpus.items.values() if r.doc_id in docs), key=lambda r: (r.doc_id, r.section or "", r.item)):
-        if q.offices and not any((canon(o) or o) in q.offices for o in r.offices) \
-                and not any(n in r.text for n in names):
-            continue
-        said = [sent for sent in sentences(r.text) if months & _months_said(sent)] if months else []
-        if months and not said:
-            continue
-        c = corpus.cite(r, "".join(said) or r.title or "")
-        who = f"(责任单位:{'、'.join(r.offices)})" if r.offices else ""
-        lines.append(f"- {item_name(r)} {r.title}{who}" + (f":“{''.join(said)}”" if said else "") + c.label)
-        cites.append(c)
     asked = "、".join([*(q.offices or ()), *([q.month_label or "、".join(f"{m}月" for m in sorted(months))] if months else [])])
-    if not lines:
-        return Answer(say(q, f"这份通知没有配档表,正文中也没有写明{asked}的工作。",
-                          f"This notice has no 配档表, and its text names no work for {asked}."), False, (), q)
-    head = say(q, f"这份通知没有配档表;正文中写明{asked}的工作共 {len(lines)} 条:",
-               f"This notice has no 配档表; {len(lines)} item(s) of its text name {asked}:")
-    return Answer("\n".join([head, *lines]), True, tuple(cites), q)
+    docs = _docs(q, corpus)
+    parts, cites = [], []
+    for doc_id in docs:
+        doc = corpus.documents.get(doc_id)
+        lines = []
+        items = sorted((r for r in corpus.items.values() if r.doc_id == doc_id),
+                       key=lambda r: (cn_to_int(r.section or "") or 0, r.item))
+        for r in items:
+            if q.offices and not any((canon(o) or o) in q.offices for o in r.offices):
+                continue
+            said = [sent for sent in sentences(r.text) if months & _months_said(sent, doc.year if doc else None)] \
+                if months else []
+            if months and not said:
+                continue
+            c = corpus.cite(r, "".join(said) or r.title or "")
+            who = f"(责任单位:{'、'.join(r.offices)})" if r.offices else ""
+            lines.append(f"- {item_name(r)} {r.title}{who}" + (f":“{''.join(said)}”" if said else "") + c.label)
+            cites.append(c)
+        name = f"《{doc.title}》" if doc else say(q, "这份通知", "This notice")
+        head = say(q, f"{name}没有配档表;正文中写明{asked}的工作共 {len(lines)} 条:",
+                   f"{name} has no 配档表; {len(lines)} item(s) of its text name {asked}:") if lines else \
+            say(q, f"{name}没有配档表,正文中也没有写明{asked}的工作。",
+                f"{name} has no 配档表, and its text names no work for {asked}.")
+        parts.append("\n".join([head, *lines]))
+    return Answer("\n\n".join(parts), bool(cites), tuple(cites), q)

@@ -158,3 +158,25 @@ def test_a_deadline_asks_for_every_month_up_to_it(text, months):
     from bot.understand import parse_months
 
     assert parse_months(text)[0] == months
+
+
+@pytest.mark.parametrize("text,items,sections", [
+    ("二·第1条讲什么", (1,), ("二",)), ("工作要点二（一）讲的是什么", (1,), ("二",)), ("二、（一）是什么内容", (1,), ("二",)),
+    ("九·第1条是什么", (1,), ("九",)),                   # a part the notice lacks is kept as asked
+    ("初三（二）班的学生有什么要求", (), ()), ("三年级二（一）班", (), ()), ("高一（三）班", (), ()),
+])
+def test_an_item_named_with_its_part_and_a_school_class_that_is_none(text, items, sections):
+    from bot.understand import parse_items, parse_sections
+
+    assert parse_items(text) == items
+    assert parse_sections(text, {"一": "甲", "二": "乙", "三": "丙"}, guess=False) == sections
+
+
+@pytest.mark.parametrize("text,months", [
+    ("3—5月开展招聘", {3, 4, 5}), ("1-2月完成", {1, 2}), ("6月底前完成修订", {6}), ("用3个月时间", set()),
+    ("2024年9月以来累计", set()), ("2025年9月1日前投入使用", {9}),
+])
+def test_the_months_an_item_s_text_names_in_its_notice_s_year(text, months):
+    from bot.handlers.content import _months_said
+
+    assert _months_said(text, 2025) == months
