@@ -139,35 +139,22 @@ def _with_tables(lines: list[str], row, plain=lambda line: line) -> str:
 _GAP = re.compile(r" {2,}|\u3000+")
 
 
-def _spaced_cells(line: str, width: int) -> list[str]:
-    """The cells of a line whose cells are apart by runs of spaces; a run `width` or more times as
-    long as the header's own gap holds an empty cell for each further `width` of it."""
-    line = line.strip()
-    cells, start = [], 0
-    for m in _GAP.finditer(line):
-        cells.append(line[start:m.start()])
-        cells += [""] * (len(m.group(0)) // width - 1 if width else 0)
-        start = m.end()
-    return cells + [line[start:]] if line else []
-
-
 def _spaced_tables(text: str) -> str:
     """A schedule copied as text with its cells apart by runs of spaces, made tab-separated: from a
     line of three or more cells whose headers name a time, a task and an office column (序号  工作任务
-    完成时间  责任科室), every line of two or more cells, up to the first line of one, a sentence or a
-    备注; blank lines within are left out. Lines that already hold tabs are left as they are."""
-    out, width = [], 0
+    完成时间  责任科室), every line of two or more cells, up to the first line of one or a 备注; blank
+    lines within are left out. Lines that already hold tabs are left as they are. (An empty cell
+    cannot be told from padding that aligns the columns: such a row's later cells move left.)"""
+    out, inside = [], False
     for line in text.split("\n"):
         cells = [c for c in _GAP.split(line.strip()) if c] if "\t" not in line else []
-        if not width:
-            if len(cells) >= 3 and {"time", "task", "office"} <= {head_kind(c) for c in cells}:
-                width = min(len(m.group(0)) for m in _GAP.finditer(line.strip()))
-        elif line.strip() and (len(cells) < 2 or any(c.endswith("。") for c in cells)
-                               or re.match(r"(?:备注|注)\s*[:：]", line.strip())):
-            width = 0
-        if width and not line.strip():
+        if not inside:
+            inside = len(cells) >= 3 and {"time", "task", "office"} <= {head_kind(c) for c in cells}
+        elif line.strip() and (len(cells) < 2 or re.match(r"(?:备注|注)\s*[:：]", line.strip())):
+            inside = False
+        if inside and not line.strip():
             continue
-        out.append("\t".join(_spaced_cells(line, width)) if width else line)
+        out.append("\t".join(cells) if inside else line)
     return "\n".join(out)
 
 

@@ -17,7 +17,7 @@ class OfficeTableError(ValueError):
 
 
 OFFICE_SUFFIX = re.compile(r"(处|室|院|馆|中心|办|委|局|科|股|部|党委|处室|组|站|委员会|学会|协会|研究会|队|所|"
-                           r"妇联|残联|侨联|文联|工商联|[区市县总]工会|教育工会|科协)$")
+                           r"妇联|残联|侨联|文联|工商联|(?<![建立])工会|科协)$")   # 机关工会; not 组建工会 / 成立工会
 
 
 def office_shaped(name: str) -> bool:

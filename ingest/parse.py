@@ -320,6 +320,18 @@ def _usual_numbering(lines: list[str]) -> list[str]:
     return [_PAREN_ITEM.sub(r"\1. \2", ln) for ln in lines]
 
 
+def _numbered_table_after(body: list[str], k: int) -> bool:
+    """After the 附件 line at k, past its title lines (short, no sentence, date, item or section), a
+    table header numbering its rows: 序号 or 编号."""
+    for later in body[k + 1:k + 9]:
+        if head_kind(later) == "no" or re.fullmatch(r"(?:序|编)\s*号", later):
+            return True
+        if len(later) > 40 or _SENTENCE_END.search(later) or read_date(later)[0] \
+                or _ITEM.match(later) or _SECTION.match(later) or _BARE_ITEM.match(later):
+            return False
+    return False
+
+
 def _parse_body(body: list[str], table: OfficeTable, st: _State) -> None:
     # The citable unit is the 1. item when the notice has any; a notice numbered only
     # 一、/(一) cites its (一) entries instead, and (一) is then an item, not a heading.
@@ -335,8 +347,7 @@ def _parse_body(body: list[str], table: OfficeTable, st: _State) -> None:
     subsection: str | None = None
     title_next = False   # an item number stood alone on its line: this line is the item's title
     for k, ln in enumerate(body):
-        if st.items and _APPENDIX_REF.match(ln) and len(ln) <= 40 \
-                and any(head_kind(later) == "no" for later in body[k + 1:k + 4]):
+        if st.items and _APPENDIX_REF.match(ln) and len(ln) <= 40 and _numbered_table_after(body, k):
             # An attachment after the items whose table is no schedule (附件2 主要指标 | 序号 | 指标名称
             # …): kept as text; its 序号 cells would open items. (An 附件 line before the sign-off,
             # between items or before the plan itself opens with no 序号 header.)
