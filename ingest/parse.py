@@ -121,7 +121,7 @@ def split_offices(text: str) -> list[str]:
 def is_office_list(line: str, table: OfficeTable) -> bool:
     """True when every part of the line names an office (known, or shaped like one: 基础教育科,
     各学校)."""
-    if len(line) > 80 or "《" in line:
+    if len(line) > 80 or "《" in line or line.endswith("。"):
         return False
     parts = split_offices(line)
 
@@ -500,9 +500,32 @@ def _parse_schedule(lines: list[str], table: OfficeTable, st: _State) -> None:
         if head_kind(ln) or re.fullmatch(r"\d{1,3}", ln):   # header cells, 序号 cells
             continue
         if _DATE.match(ln) and k >= len(lines) - 2:
-            # Signed and dated after the table (…教育和体育局 / 2024年2月28日): no row.
+            # Signed and dated after the table (…教育和体育局 / 2024年2月28日): no row, but the
+            # notice's issuer and date.
+            if st.date is None:
+                st.date = st.date_line = ln
             if pending_task is not None and len(pending_task) <= 30:
+                st.signature = st.signature or pending_task
                 pending_task = None
+            break
+        after = lines[k + 1:]
+        if after and _DATE.match(after[-1]):
+            after = after[:-2]      # the sign-off: issuer, date
+        if ln.endswith("。") and not any(read_when(x) and not _DATE.match(x) for x in lines[k + 1:]) \
+                and not any(is_office_list(x, table) for x in after):
+            # Closing prose after the table's last row (请各校高度重视……。), then the sign-off.
+            if pending_task is not None:
+                _add_row(st, held if time_last else when, pending_task, [])
+                pending_task = None
+            rest = lines[k:]
+            if _DATE.match(rest[-1]):
+                st.date = st.date or rest[-1]
+                st.date_line = st.date_line or rest[-1]
+                if len(rest) >= 3 and len(rest[-2]) <= 40 and not _SENTENCE_END.search(rest[-2]):
+                    st.signature = st.signature or rest[-2]
+                    rest = rest[:-1]
+                rest = rest[:-1]
+            st.tail.extend(rest)
             break
         if ln.startswith("备注") or ln.startswith("注:") or ln.startswith("注："):
             st.tail.append(ln)

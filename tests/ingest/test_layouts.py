@@ -689,3 +689,13 @@ def test_a_second_review_s_notices(name, items, rows):
     doc = parse_file(MISREADS / name, OfficeTable.load())
     assert (len(doc.items), len(doc.schedule)) == (items, rows)
     assert sum(bool(r.offices) for r in doc.schedule) >= rows - 1
+
+
+@pytest.mark.parametrize("name,rows", [("n19-closing.txt", 3), ("n20-closing.html", 2), ("n10-close.txt", 4)])
+def test_closing_prose_after_the_table_is_no_row_and_the_sign_off_is_read(name, rows):
+    """请各校高度重视……。 after the last row, then the issuer and date: the prose is text, not a row
+    (it had become one, with the issuer as its office), and the sign-off gives issuer and date."""
+    doc = parse_file(MISREADS / name, OfficeTable.load())
+    assert len(doc.schedule) == rows and not any("。" in r.task for r in doc.schedule)
+    assert all(not o.endswith("局") and "落实" not in o for r in doc.schedule for o in r.offices)
+    assert doc.meta["written_date"] and doc.meta["issuer"]
