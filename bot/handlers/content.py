@@ -264,8 +264,8 @@ def advice(q, corpus: Corpus, evidence: list[Evidence]) -> Answer:
 
 # A month the text names (9月1日前, 6月底前, 11月举办), or a span of months (3—5月), with the year
 # it may be written under (2024年9月以来): not a count of months (3个月).
-_MONTH_SAID = re.compile(r"(?:((?:19|20)\d{2})\s*年\s*)?(?<![\d.个])(\d{1,2})(?:\s*月?\s*[—–\-~～至到]\s*(\d{1,2}))?"
-                         r"\s*月(?!份?\s*[以之]?内)")
+_MONTH_SAID = re.compile(r"(?:((?:19|20)\d{2})\s*年\s*)?(?<![\d.个])(?<!次年)(?<!翌年)(\d{1,2})"
+                         r"(?:\s*(?:月(?:\s*\d{1,2}\s*[日号])?)?\s*[—–\-~～至到]\s*(\d{1,2}))?\s*月(?!份?\s*[以之]?内)")
 
 
 def _months_said(text: str, year: int | None) -> set[int]:

@@ -174,7 +174,8 @@ def test_an_item_named_with_its_part_and_a_school_class_that_is_none(text, items
 
 @pytest.mark.parametrize("text,months", [
     ("3—5月开展招聘", {3, 4, 5}), ("1-2月完成", {1, 2}), ("6月底前完成修订", {6}), ("用3个月时间", set()),
-    ("2024年9月以来累计", set()), ("2025年9月1日前投入使用", {9}),
+    ("2024年9月以来累计", set()), ("2025年9月1日前投入使用", {9}), ("6月1日至9月30日开放", {6, 7, 8, 9}),
+    ("9月—次年1月", {9}),
 ])
 def test_the_months_an_item_s_text_names_in_its_notice_s_year(text, months):
     from bot.handlers.content import _months_said
