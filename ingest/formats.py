@@ -286,6 +286,11 @@ class _Schedule:
         row = [self.above[i] if c is None else c for i, c in enumerate(row)]
         if not (row[0] or "").strip() and self.kinds[0] in ("time", "office"):
             row[0] = self.above[0]
+        # A blank time cell in a later column (序号 | 完成时间 | …) groups the row under the time
+        # above, as a merged one does: the row still opens with a time cell.
+        if (row[self.task] or "").strip():
+            row = [self.above[i] if k == "time" and not (c or "").strip() else c
+                   for i, (k, c) in enumerate(zip(self.kinds, row))]
         self.above = row
         notes = "".join(f"({self.heads[i]}:{' '.join(row[i].split())})" for i in self.extra
                         if row[i] and row[i].strip())

@@ -699,3 +699,15 @@ def test_closing_prose_after_the_table_is_no_row_and_the_sign_off_is_read(name, 
     assert len(doc.schedule) == rows and not any("。" in r.task for r in doc.schedule)
     assert all(not o.endswith("局") and "落实" not in o for r in doc.schedule for o in r.offices)
     assert doc.meta["written_date"] and doc.meta["issuer"]
+
+
+@pytest.mark.parametrize("name,rows", [
+    ("n13-grouped.md", {"成立区家长学校指导中心": ("3月", ("德育科",)), "组建区青少年足球队": ("3月", ("体卫艺科", "各学校"))}),
+    ("n21-timelast.html", {"成立区家庭教育指导中心": ("6月底前", ("德育科", "区妇联", "区关工委")),
+                           "组建区青少年足球队": ("6月底前", ("体卫艺科",))}),
+])
+def test_a_blank_time_cell_in_a_later_column_groups_the_row_under_the_time_above(name, rows):
+    """序号 | 完成时间 (blank under 3月) | 工作任务 | 牵头单位 | 配合单位: the row is 3月's, and its
+    offices are its own, not the row above's."""
+    got = {r.task: (r.when, r.offices) for r in parse_file(MISREADS / name, OfficeTable.load()).schedule}
+    assert {t: got.get(t) for t in rows} == rows
