@@ -546,6 +546,7 @@ def _parse_schedule(lines: list[str], table: OfficeTable, st: _State) -> None:
                     held = (months[-1], ln, months)
                 elif st.schedule and st.schedule[-1]["when"] is None:   # 任务 | 责任单位 | 时间
                     st.schedule[-1].update(month=months[-1], when=ln, months=months)
+                    after_offices = second_cell = False   # the time cell closes the row
                 continues = False
                 continue
             if pending_task is not None:

@@ -711,3 +711,11 @@ def test_a_blank_time_cell_in_a_later_column_groups_the_row_under_the_time_above
     offices are its own, not the row above's."""
     got = {r.task: (r.when, r.offices) for r in parse_file(MISREADS / name, OfficeTable.load()).schedule}
     assert {t: got.get(t) for t in rows} == rows
+
+
+def test_a_time_last_table_scraped_as_text_keeps_each_row_s_offices():
+    """任务 | 牵头单位 | 配合单位 | 时间, one cell per line: the time closes the row, so the next task is
+    a task, not one more office."""
+    rows = [(r.task, r.when, r.offices) for r in parse_file(MISREADS / "n11-timelast.txt", OfficeTable.load()).schedule]
+    assert rows == [("召开全区教育工作会议", "2月", ("办公室",)), ("成立区家庭教育指导中心", "6月底前", ("德育科", "区妇联")),
+                    ("新建中小学校3所", "年底前", ("计划财务科", "基础教育科"))]
