@@ -19,12 +19,10 @@ _BEFORE = r"(?:前|之前|以前|前后|内)?"
 _ONE = re.compile(rf"^{_M}\s*月{_PART}{_BEFORE}$")
 _RANGE = re.compile(rf"^{_M}\s*(?:月{_PART})?{_DASH}(次年|翌年|下一?年)?{_M}\s*月{_PART}{_BEFORE}$")
 _FROM = re.compile(rf"^{_M}\s*月{_PART}(?:起|开始|以后|之后)$")
-_LIST = re.compile(rf"^{_M}\s*月(?:\s*[、,，和及]\s*{_M}\s*月)+$")
 _DEADLINE = re.compile(rf"^{_M}\s*月(?:底|末|中旬|下旬|上旬|份|\d{{1,2}}\s*[日号])?\s*(?:前|之前|以前)$")
 _QUARTER = re.compile(r"^(?:第\s*)?([一二三四1-4])\s*季度(?:末|底)?(前|之前)?$")
 _QUARTERS = re.compile(r"^(?:第\s*)?([一二三四1-4](?:\s*[、,，和及至到—-]\s*(?:第\s*)?[一二三四1-4])+)\s*季度$")
-# Spans of months (first, last); a longer tuple lists the months themselves (寒暑假).
-_SPANS: dict[str, tuple[int, ...]] = {
+_SPANS: dict[str, tuple[int, int]] = {
     "上半年": (1, 6), "下半年": (7, 12), "全年": (1, 12), "全年度": (1, 12), "年内": (1, 12),
     "全年持续": (1, 12), "持续推进": (1, 12), "常态化": (1, 12), "长期": (1, 12),
     "年底前": (1, 12), "年底": (12, 12), "年末": (12, 12), "年初": (1, 1),
@@ -33,8 +31,10 @@ _SPANS: dict[str, tuple[int, ...]] = {
     "春季开学前": (1, 2), "秋季开学前": (1, 8), "春季学期": (2, 6), "秋季学期": (9, 12),
     "持续开展": (1, 12), "常年": (1, 12),
     "暑期前": (1, 6), "暑假前": (1, 6), "每学期末": (1, 12), "每季度末": (1, 12), "每月底": (1, 12),
-    "每月末": (1, 12), "寒暑假": (1, 2, 7, 8),
+    "每月末": (1, 12),
 }
+# Cells that name several spans in one word, read as their list.
+_SAME = {"寒暑假": "寒假、暑假"}
 
 
 def _month(token: str) -> int | None:
@@ -52,9 +52,10 @@ def read_when(cell: str) -> tuple[int, ...] | None:
     # The year, when written (2025年8月31日前, 2024年8月底): the months are read after it; 2024年底前
     # is 年底前.
     cell = re.sub(r"^(?:19|20)\d{2}(?:(?=年[底末初内])|年(?=.))", "", cell)
+    cell = _SAME.get(cell, cell)
     if cell in _SPANS:
-        span = _SPANS[cell]
-        return span if len(span) > 2 else tuple(range(span[0], span[1] + 1))
+        a, b = _SPANS[cell]
+        return tuple(range(a, b + 1))
     m = _DEADLINE.match(cell)
     if m:
         last = _month(m.group(1))
@@ -75,13 +76,8 @@ def read_when(cell: str) -> tuple[int, ...] | None:
     if m:   # 9月起: from then to the year's end
         a = _month(m.group(1))
         return tuple(range(a, 13)) if a else None
-    if _LIST.match(cell):
-        months = [_month(t) for t in re.findall(_M + r"\s*月", cell)]
-        if all(months):
-            return tuple(sorted(set(months)))   # type: ignore[arg-type]
-        return None
     parts = re.split(r"[、,，和及]", cell)
-    if len(parts) > 1 and all(parts) and "季度" not in cell:   # 寒假、暑假; 2—3月、8—9月: both
+    if len(parts) > 1 and all(parts) and "季度" not in cell:   # 3月、9月; 寒假、暑假; 2—3月、8—9月: all
         got = [read_when(part) for part in parts]
         if all(got):
             return tuple(sorted({m for months in got for m in months}))   # type: ignore[union-attr]
