@@ -81,7 +81,7 @@ def foreign(q, corpus: Corpus, words: list[str] | None) -> str | None:
         # The match has no left boundary (谁负责组建市…委员会): held if any tail of it is. A name
         # begins with no function word: 就是市局 is 就是 + 市局 (the city's bureau), no 就是市.
         head = re.match(r"[\u4e00-\u9fff]*?(?=[省市区县])", org).group(0)
-        if any(head.startswith(w) for w in function if len(w) >= 2) or head in function:
+        if head in function or any(head[:n] in function for n in range(2, len(head))):
             continue
         if not any(org[i:] in corpus.text for i in range(max(1, len(org) - 2))):
             return org
