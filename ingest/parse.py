@@ -478,6 +478,14 @@ def _table_header_at(body: list[str]) -> tuple[int, int] | None:
     return None
 
 
+def _only_sign_off_after(rest: list[str], table: OfficeTable) -> bool:
+    """No row follows: no time cell, and no list of offices but the issuer of a sign-off (issuer,
+    date) at the end."""
+    offices_at = rest[:-2] if rest and _DATE.match(rest[-1]) else rest
+    return not any(read_when(x) and not _DATE.match(x) for x in rest) \
+        and not any(is_office_list(x, table) for x in offices_at)
+
+
 def _parse_schedule(lines: list[str], table: OfficeTable, st: _State) -> None:
     """Rows of a table flattened one cell per line. The time column comes first (one cell may
     cover several rows: 1月, task, offices, task, offices …) or, when the header names it after
@@ -508,11 +516,7 @@ def _parse_schedule(lines: list[str], table: OfficeTable, st: _State) -> None:
                 st.signature = st.signature or pending_task
                 pending_task = None
             break
-        after = lines[k + 1:]
-        if after and _DATE.match(after[-1]):
-            after = after[:-2]      # the sign-off: issuer, date
-        if ln.endswith("。") and not any(read_when(x) and not _DATE.match(x) for x in lines[k + 1:]) \
-                and not any(is_office_list(x, table) for x in after):
+        if ln.endswith("。") and _only_sign_off_after(lines[k + 1:], table):
             # Closing prose after the table's last row (请各校高度重视……。), then the sign-off.
             if pending_task is not None:
                 _add_row(st, held if time_last else when, pending_task, [])
