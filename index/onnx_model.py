@@ -16,7 +16,12 @@ The sentence-transformers folder (see `index.embedder`) is exported once with `t
 cache; keyed by the model's fingerprint, so a changed model gets a new export):
 
   encoder.onnx         the transformer from `inputs_embeds` + `attention_mask` to `last_hidden_state`
-                       (opset 17, dynamic batch and sequence axes), fp32
+                       (opset 17, dynamic batch and sequence axes), fp32. Traced with the eager
+                       attention (not torch's SDPA, whose exported mask arithmetic no fusion
+                       recognises) and fused by ONNX Runtime's transformer optimizer into its
+                       Attention, SkipLayerNormalization and BiasGelu ops: a third of the nodes, and
+                       ~10% less time per question here (median of 400 interleaved queries,
+                       11.1 vs 12.3 ms). The fused graph is kept only if it matches the plain one
   word_embeddings.npy  the word-embedding matrix (250k x 384 for e5-small). It is kept out of the
                        graph and memory-mapped: a query reads ~20 rows of it, and an ONNX session
                        over a graph without it starts in ~0.5 s instead of ~2 s
@@ -61,7 +66,8 @@ if TYPE_CHECKING:  # pragma: no cover - typing only
     import numpy as np
 
 #: Bump when the export's output changes; older exports are then redone.
-EXPORTER_VERSION = 1
+#: 2: eager attention, fused by ONNX Runtime's transformer optimizer (~10% faster per question).
+EXPORTER_VERSION = 2
 #: ONNX opset of the exported graph.
 OPSET = 17
 #: Environment variable choosing how questions are embedded (see QueryRuntime).
@@ -271,12 +277,15 @@ def _install(built: Path, target: Path) -> None:
 
 def _quantize(folder: Path) -> None:
     """Write encoder.int8.onnx next to encoder.onnx (dynamic int8 quantisation of the MatMuls)."""
+    import onnx
     from onnxruntime.quantization import quantize_dynamic
 
     print(f"quantising {folder / ENCODER_FILE} to int8 (once)", file=sys.stderr, flush=True)
     tmp = folder / f".{ENCODER_INT8_FILE}.tmp-{os.getpid()}"
     try:
-        quantize_dynamic(str(folder / ENCODER_FILE), str(tmp))
+        # The fused ops (com.microsoft domain) have no inferred output types; they are float32.
+        quantize_dynamic(str(folder / ENCODER_FILE), str(tmp),
+                         extra_options={"DefaultTensorType": onnx.TensorProto.FLOAT})
         os.replace(tmp, folder / ENCODER_INT8_FILE)
     finally:
         tmp.unlink(missing_ok=True)
@@ -319,6 +328,8 @@ def _export(model_path: Path, fingerprint: str, out: Path) -> None:
     st_model = load_embedder(str(model_path))
     layout = _st_layout(st_model)
     bert = st_model[0].auto_model.eval()
+    if hasattr(bert, "set_attn_implementation"):
+        bert.set_attn_implementation("eager")  # a graph the optimizer can fuse (see the docstring)
     tokenizer = st_model[0].tokenizer.backend_tokenizer
 
     class Encoder(torch.nn.Module):
@@ -347,8 +358,9 @@ def _export(model_path: Path, fingerprint: str, out: Path) -> None:
                           output_names=["last_hidden_state"], opset_version=OPSET, dynamo=False,
                           dynamic_axes={"inputs_embeds": axes, "attention_mask": axes,
                                         "last_hidden_state": axes})
+    fused = _fuse(out / ENCODER_FILE, bert.config, words[ids], mask.numpy())
     marker = {"exporter_version": EXPORTER_VERSION, "opset": OPSET, "source": str(model_path),
-              "source_fingerprint": fingerprint, **layout}
+              "source_fingerprint": fingerprint, "fused": fused, **layout}
     (out / MARKER_FILENAME).write_text(json.dumps(marker, ensure_ascii=False, indent=1), encoding="utf-8")
 
     encoder = OnnxEncoder(out)
@@ -362,6 +374,41 @@ def _export(model_path: Path, fingerprint: str, out: Path) -> None:
             raise OnnxModelError(f"the ONNX export of {model_path} differs from the torch model "
                                  f"({name} cosine {float(cos.min()):.6f} < {MIN_EXPORT_COSINE}); it was "
                                  f"not installed. Fix: set {RUNTIME_ENV}=torch and report this model.")
+
+
+def _fuse(graph: Path, config, inputs_embeds, attention_mask) -> dict[str, int]:
+    """Replace `graph` by ONNX Runtime's fusion of it (attention, layer norms, GELU) when that is
+    the same function: the two must agree on the traced padded batch to 1e-4 per value. Return the
+    fused operators counted (empty when the plain graph is kept, with the reason on stderr)."""
+    import numpy as np
+    import onnxruntime as ort
+    from onnxruntime.transformers.optimizer import optimize_model
+
+    heads, hidden = getattr(config, "num_attention_heads", 0), getattr(config, "hidden_size", 0)
+    fused = graph.with_name(f".fused-{os.getpid()}.onnx")
+    try:
+        try:
+            model = optimize_model(str(graph), model_type="bert", num_heads=heads, hidden_size=hidden,
+                                   opt_level=0, use_gpu=False)
+            model.save_model_to_file(str(fused))
+        except Exception as exc:  # any model the optimizer cannot handle still gets its plain graph
+            print(f"note: ONNX Runtime's optimizer could not fuse {graph} ({type(exc).__name__}: {exc}); "
+                  "the plain graph is kept (questions are ~10% slower, answers the same)", file=sys.stderr)
+            return {}
+        counts = {k: v for k, v in model.get_fused_operator_statistics().items() if v}
+        feed = {"inputs_embeds": inputs_embeds.astype(np.float32), "attention_mask": attention_mask}
+        plain, new = (ort.InferenceSession(str(g), providers=["CPUExecutionProvider"]).run(None, feed)[0]
+                      for g in (graph, fused))
+        real = attention_mask.astype(bool)  # padding positions are masked out of pooling anyway
+        gap = float(np.abs(plain[real] - new[real]).max())
+        if gap > 1e-4:
+            print(f"note: the fused ONNX graph differs from the plain one by {gap:.2g}; the plain "
+                  "graph is kept (questions are ~10% slower, answers the same)", file=sys.stderr)
+            return {}
+        os.replace(fused, graph)
+        return counts
+    finally:
+        fused.unlink(missing_ok=True)
 
 
 #: The trimmed tokenizers, smallest first: (tokenizer file, id map file).

@@ -137,6 +137,18 @@ def test_export_sits_beside_the_model_and_is_reused(default_model_dir: Path, onn
     assert (onnx_folder / "encoder.onnx").stat().st_mtime_ns == before
 
 
+def test_export_runs_fused_attention(onnx_folder: Path) -> None:
+    # The graph questions run through is ONNX Runtime's fusion (one Attention op per layer), which
+    # the parity tests above hold to sentence-transformers.
+    import onnx
+
+    marker = json.loads((onnx_folder / "policyqa_onnx.json").read_text(encoding="utf-8"))
+    ops = [n.op_type for n in onnx.load(str(onnx_folder / "encoder.onnx"), load_external_data=False).graph.node]
+    assert ops.count("Attention") == 12 == marker["fused"]["Attention"]  # e5-small: 12 layers
+    assert ops.count("SkipLayerNormalization") == marker["fused"]["SkipLayerNormalization"] > 0
+    assert "Softmax" not in ops  # no unfused attention left
+
+
 def test_runtime_setting_lists_valid_values(monkeypatch: pytest.MonkeyPatch) -> None:
     assert QueryRuntime.from_setting() is QueryRuntime.ONNX
     monkeypatch.setenv(RUNTIME_ENV, "ONNX-int8")
