@@ -45,8 +45,9 @@ class Bot:
     """Loads the records (cheap) at start; the search index and model only when a question needs them."""
 
     def __init__(self, records: list[Record], offices: OfficeTable, index=None, index_loader=None,
-                 calibration: dict | None = None, settings: Settings = SETTINGS):
-        self.corpus = Corpus(records, offices, index=index, index_loader=index_loader, settings=settings)
+                 calibration: dict | None = None, settings: Settings = SETTINGS, vectors_loader=None):
+        self.corpus = Corpus(records, offices, index=index, index_loader=index_loader, settings=settings,
+                             vectors_loader=vectors_loader)
         self.scope = Answerability(calibration)
         self.settings = settings
 
@@ -57,7 +58,7 @@ class Bot:
         reason in `index_state.stale`) unless `rebuild`, which waits for a fresh build."""
         import sys
 
-        from index.store import Index, IndexState, ensure_index, index_dir, last_good
+        from index.store import Index, IndexState, ensure_index, index_dir, last_good, stored_vectors
 
         path = index_path or index_dir()
         state = last_good(path, corpus)
@@ -69,7 +70,8 @@ class Bot:
         if state.warning:
             print(state.warning, file=sys.stderr)
         bot = cls(read_jsonl(path / "records.jsonl"), OfficeTable.for_corpus(corpus),
-                  index_loader=lambda: Index.load(path, corpus, check_corpus=False))
+                  index_loader=lambda: Index.load(path, corpus, check_corpus=False),
+                  vectors_loader=lambda: stored_vectors(path))
         bot.index_state = state
         return bot
 

@@ -142,7 +142,7 @@ class Evidence:
 
 class Corpus:
     def __init__(self, records: list[Record], offices: OfficeTable, index=None, index_loader=None,
-                 settings: Settings = SETTINGS):
+                 settings: Settings = SETTINGS, vectors_loader=None):
         self.records = records
         # Offices as the notices write them in their rows, whether or not the alias table lists them.
         self.offices = offices.with_names(o for r in records if r.kind in ("schedule", "item") for o in r.offices)
@@ -180,6 +180,11 @@ class Corpus:
         self._bridges: dict[str, tuple[str, ...]] = {}
         self._full_forms: dict[str, str | None] = {}   # short form → full word (`full_form`)
         self._own_tokenizer = None
+        # The index's vectors (row i = records[i]), read when a row link first compares meanings.
+        self._vectors_loader = vectors_loader
+        self._vectors = None   # then the vectors, or False: none to compare
+        self._position: dict[str, int] = {}
+        self._children: dict[str, list[int]] = {}   # item id → its sentences' positions
 
     def bridges(self, term: str) -> tuple[str, ...]:
         """The notices' own words for a term they never use: its synonyms (`bot.thesaurus`) that
@@ -263,17 +268,61 @@ class Corpus:
         return found
 
     def _link(self, row: Record) -> list[tuple[Record, str]]:
-        """Items a schedule row carries out, by shared 4-character runs; with the matching sentence."""
+        """Items a schedule row carries out, with the matching sentence.
+
+        Shared 4-character runs decide whether a row links (some item shares at least 3) and which
+        items may be its (those sharing a phrase, 2 runs). Counting runs alone rewards long generic
+        phrases: 启动中考招生工作，制定初中学业水平考试实施意见 shares 学业水平考试 (3 runs) with item
+        10's 中职学校学业水平考试试点 and only 中考招生 (2) with item 9's 完善中考招生制度. So when several
+        items may be the row's, they are ranked by meaning (the row's stored vector against each
+        item's sentences'), and a second is kept only when its words match nearly as well and its
+        meaning is within `link_dense_margin` of the first."""
         task = {g for g in grams(row.text, 4) if not re.search(r"\d", g)}
         scored = []
         for item, sents in self._grams_of(row.doc_id):
             best = max(((len(task & g), s) for s, g, _ in sents), default=(0, ""))
-            if best[0] >= 3:
+            if best[0] >= 2:
                 scored.append((best[0], item, best[1]))
-        if not scored:
+        top = max((n for n, _, _ in scored), default=0)
+        if top < 3:
             return self._link_loosely(row)
-        top = max(s for s, _, _ in scored)
-        return [(item, sent) for s, item, sent in sorted(scored, key=lambda x: -x[0]) if s >= top * 0.8][:2]
+        scored.sort(key=lambda x: -x[0])
+        meaning = self._meaning(row, [item for _, item, _ in scored]) if len(scored) > 1 else None
+        if meaning is None:  # one candidate, or no index to rank by: by shared runs alone
+            return [(item, sent) for n, item, sent in scored if n >= top * 0.8][:2]
+        ranked = sorted(scored, key=lambda x: -meaning[x[1].id])
+        first = ranked[0]
+        out = [(first[1], first[2])]
+        for n, item, sent in ranked[1:2]:
+            if n >= top * 0.8 and meaning[first[1].id] - meaning[item.id] <= self.settings.link_dense_margin:
+                out.append((item, sent))
+        return out
+
+    def _meaning(self, row: Record, items: list[Record]) -> dict[str, float] | None:
+        """Each item's best sentence similarity to `row`, from the vectors the index stores (no
+        model is loaded); None when there are none to compare (no index, an approximate one)."""
+        if self._vectors is None:
+            if self._index is not None:
+                vectors = self._index._flat_vectors()
+            else:
+                vectors = self._vectors_loader() if self._vectors_loader else None
+            if vectors is None or len(vectors) != len(self.records):
+                self._vectors = False
+            else:
+                self._vectors = vectors
+                self._position = {r.id: i for i, r in enumerate(self.records)}
+                self._children = {}
+                for i, r in enumerate(self.records):
+                    if r.kind == "sentence" and r.parent:
+                        self._children.setdefault(r.parent, []).append(i)
+        if self._vectors is False:
+            return None
+        rows = [self._children.get(item.id) for item in items]
+        if not all(rows):
+            return None
+        v = self._vectors
+        mine = v[self._position[row.id]]
+        return {item.id: float((v[r] @ mine).max()) for item, r in zip(items, rows)}
 
     def _link_loosely(self, row: Record) -> list[tuple[Record, str]]:
         """A short task reworded from its item (举行庆祝教师节系列活动 for 做好第40个教师节系列庆祝

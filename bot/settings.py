@@ -55,6 +55,11 @@ class Settings:
     """A schedule row that shares too few 4-character runs with any item is still linked to the one
     sentence holding at least this share of its character pairs. Lower links more reworded rows,
     and more wrongly."""
+    link_dense_margin: float = 0.01
+    """A row that may carry out several items (each shares a phrase with it) links to the one
+    nearest in meaning, and also to the next when that is within this similarity of the first and
+    shares nearly as many words. e5's similarities sit in a narrow band (~0.85-0.97), where gaps
+    under 0.01 are noise. Higher links more rows to two items, lower to one."""
     topic_min_rarity: float = 12.0
     """A word of a schedule question names a topic (近视, 足球, 体质: the rows listed must speak of
     it) when it is at least this rare in general Chinese, -ln(frequency) in jieba's dictionary;

@@ -486,17 +486,7 @@ class Index:
         return list(zip(ids.tolist(), scores.tolist()))
 
     def _flat_vectors(self) -> np.ndarray | None:
-        """The full-precision vectors (of a flat index, or the refinement stage of `…,RFlat`) as a
-        numpy view (no copy); None for other FAISS types."""
-        import faiss
-
-        index = self.faiss
-        if isinstance(index, faiss.IndexRefine):
-            index = faiss.downcast_index(index.refine_index)
-        if not isinstance(index, faiss.IndexFlat) or not index.ntotal:
-            return None
-        n, d = index.ntotal, index.d
-        return faiss.rev_swig_ptr(index.get_xb(), n * d).reshape(n, d)
+        return flat_vectors(self.faiss)
 
     def dense_scores(self, query: str) -> np.ndarray:
         """The similarity of every row to `query` (float32, row order; -inf where an approximate
@@ -779,6 +769,46 @@ class Index:
         except RuntimeError as e:   # faiss raises RuntimeError for a file it cannot parse
             raise IndexMismatch([f"dense.faiss cannot be read by FAISS ({str(e).splitlines()[0]})"], path) from None
         return cls(path, records, bm25, tokenizer, dense, manifest, embedder, kinds)
+
+
+def flat_vectors(index) -> np.ndarray | None:
+    """The full-precision vectors of a FAISS index (a flat index, or the refinement stage of
+    `…,RFlat`) as a numpy view (no copy), row i = record i; None for other FAISS types."""
+    import faiss
+
+    if isinstance(index, faiss.IndexRefine):
+        index = faiss.downcast_index(index.refine_index)
+    if not isinstance(index, faiss.IndexFlat) or not index.ntotal:
+        return None
+    n, d = index.ntotal, index.d
+    return faiss.rev_swig_ptr(index.get_xb(), n * d).reshape(n, d)
+
+
+def stored_vectors(path: Path) -> np.ndarray | None:
+    """The documents' vectors of the index at `path`, memory-mapped, without loading the index or
+    the model (what comparing two records needs); None when its FAISS type keeps no flat copy or
+    the file cannot be read (the caller then does without)."""
+    import faiss
+
+    try:
+        index = faiss.read_index(str(Path(path) / "dense.faiss"), faiss.IO_FLAG_MMAP | faiss.IO_FLAG_READ_ONLY)
+    except RuntimeError as e:  # a damaged file: the index load reports it with the fix
+        print(f"warning: {Path(path) / 'dense.faiss'} cannot be read ({str(e).splitlines()[0]})", file=sys.stderr)
+        return None
+    vectors = flat_vectors(index)
+    return None if vectors is None else _Kept(vectors, index)
+
+
+class _Kept(np.ndarray):
+    """A view that keeps the FAISS index owning its memory alive."""
+
+    def __new__(cls, array: np.ndarray, owner):
+        out = array.view(cls)
+        out._owner = owner
+        return out
+
+    def __array_finalize__(self, obj):
+        self._owner = getattr(obj, "_owner", None)
 
 
 def _read_array(path: Path, name: str, dtype, shape: tuple[int, ...]) -> np.ndarray:

@@ -437,6 +437,37 @@ def test_the_not_found_spread_equals_scoring_every_record(bot):
     assert mean == pytest.approx(scores.mean(), abs=1e-5) and std == pytest.approx(scores.std(), abs=1e-5)
 
 
+def _row(bot, start):
+    return next(r for r in bot.corpus.schedule if r.text.startswith(start))
+
+
+def _linked_texts(bot, row):
+    return [item.text for item, _ in bot.corpus.links[row.id]]
+
+
+def test_a_row_sharing_phrases_with_several_items_links_to_the_nearest_in_meaning(bot):
+    """Shared 4-character runs alone link 启动中考招生工作…初中学业水平考试… to the item on 中职学校学业
+    水平考试试点 (3 runs) over the one on 完善中考招生制度 (2); ranked by meaning, the 中考招生 item
+    comes first. 中职学校办学质量 rows share 办学质量 equally with the 普通高中办学质量达标 item and the
+    中职 one: only the 中职 item is theirs."""
+    first = _linked_texts(bot, _row(bot, "启动中考招生工作"))
+    assert first and "中考招生" in first[0]
+    for start in ("开展中职学校办学质量过程性评价", "开展中职学校办学质量年度考核"):
+        texts = _linked_texts(bot, _row(bot, start))
+        assert texts and all("中职" in t for t in texts) and not any("普通高中学校办学质量达标" in t for t in texts)
+
+
+def test_links_by_meaning_load_neither_index_nor_model(bot):
+    """The meanings compared are the stored vectors of the row and of the items' sentences: a fresh
+    bot answering a schedule question links its rows without loading the index or the model."""
+    from bot.core import Bot
+
+    fresh = Bot.load(index_path=bot.index.path)
+    row = _row(fresh, "启动中考招生工作")
+    assert "中考招生" in _linked_texts(fresh, row)[0]
+    assert not fresh.corpus.index_loaded and fresh.corpus._vectors is not False
+
+
 def test_rows_are_linked_on_first_use_only(bot):
     """A corpus of many notices starts without linking every row to its items."""
     from bot.corpus import Corpus
