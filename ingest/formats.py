@@ -21,6 +21,7 @@ from typing import Iterable, Sequence
 
 from ingest.columns import head_kind
 from ingest.errors import IngestError
+from ingest.when import read_when
 
 # suffix -> format name. Order matters: on a doc_id clash the earlier format keeps the plain stem.
 FORMATS: dict[str, str] = {".txt": "txt", ".md": "md", ".html": "html", ".htm": "html",
@@ -245,50 +246,103 @@ def table_lines(rows: Iterable[Sequence[str | None]]) -> list[str]:
     return out
 
 
+def _month_head(cell: str) -> int | None:
+    """The month a header cell names (3月, 3月份, 三月), else None."""
+    if not re.fullmatch(r"\S{1,3}月份?", cell):
+        return None
+    months = read_when(cell)
+    return months[0] if months and len(months) == 1 else None
+
+
+def _months_cell(months: list[int]) -> str:
+    """The time cell of months marked in month columns: 2月, 3—4月, 4月、10月, 2—3月、8—9月."""
+    runs: list[list[int]] = []
+    for m in sorted(set(months)):
+        if runs and m == runs[-1][-1] + 1:
+            runs[-1].append(m)
+        else:
+            runs.append([m])
+    return "、".join(f"{r[0]}月" if len(r) == 1 else f"{r[0]}—{r[-1]}月" for r in runs)
+
+
 class _Schedule:
     """A schedule table's columns, from its header row, and each row laid out as the parser reads
     it: the time cell first, then the task, then the offices, whatever the table's order (责任单位 |
     工作任务 | 完成时间 grouped by office). A cell a merge above covers (None) is the cell above; so
     is a blank cell of a grouping first column (time or office).
-    Columns of no known kind (完成标志, 备注) go into the task: 组建教共体(完成标志:公布名单)."""
+    Columns of no known kind (完成标志, 备注) go into the task: 组建教共体(完成标志:公布名单).
+    A table whose time is a column per month (1月 … 12月, the months a task runs marked ✓ or √),
+    in the header row or in a row under a spanning 时间安排 cell, gets its time cell from the
+    marked columns: 4月、10月, 4—11月."""
 
     def __init__(self, heads: list[str], kinds: list[str | None]):
         self.heads, self.kinds, self.width = heads, kinds, len(heads)
+        self.months: dict[int, int] = {}    # column → the month it stands for
         self.task = kinds.index("task")
+        self._lay_out()
+        self.above: list[str | None] | None = None
+
+    def _lay_out(self) -> None:
+        kinds, heads = self.kinds, self.heads
         self.order = ([i for i, k in enumerate(kinds) if k == "time"] + [self.task]
                       + [i for i, k in enumerate(kinds) if k == "office"])
         # Columns of no known kind, and a second task column (工作任务 | 具体措施): kept with the task.
         self.extra = [i for i, (h, k) in enumerate(zip(heads, kinds))
                       if h and (k is None or (k == "task" and i != self.task))]
-        self.above: list[str | None] | None = None
+
+    def _use_months(self, months: dict[int, int]) -> None:
+        """Month columns replace any time column (the 时间安排 cell spanning them); their marks
+        make one more, last, column: the row's time."""
+        self.months = months
+        self.kinds = ["month" if i in months else ("time-span" if k == "time" else k)
+                      for i, k in enumerate(self.kinds)] + ["time"]
+        self.heads = self.heads + ["时间"]
+        self.width = len(self.heads)
+        self._lay_out()
 
     @classmethod
     def of(cls, row: Sequence[str | None]) -> "_Schedule | None":
         heads = [" ".join((c or "").split()) for c in row]
         kinds = [head_kind(h) for h in heads]
         for i in range(1, len(kinds)):      # the blank slots of a header cell spanning columns
-            if not heads[i] and kinds[i - 1] == "office":
-                heads[i], kinds[i] = heads[i - 1], "office"
+            if not heads[i] and kinds[i - 1] in ("office", "time"):
+                heads[i], kinds[i] = heads[i - 1], kinds[i - 1]
+        months = {i: m for i, h in enumerate(heads) if (m := _month_head(h))}
         # A 季度 column is the time when no column gives a finer one; beside 完成时限 it says
         # nothing more, and is left out.
-        if "time" not in kinds:
+        if "time" not in kinds and len(months) < 2:
             kinds = ["time" if k == "period" else k for k in kinds]
-        return cls(heads, kinds) if "time" in kinds and "task" in kinds else None
+        if "task" not in kinds or ("time" not in kinds and len(months) < 2):
+            return None
+        schedule = cls(heads, kinds)
+        if len(months) >= 2:
+            schedule._use_months(months)
+        return schedule
 
     def arrange(self, row: list[str | None]) -> list[str | None]:
         if self.above is None:              # the header itself
             self.above = [None] * self.width
-            return [self.heads[i] for i in self.order]
+            return list(dict.fromkeys(self.heads[i] for i in self.order))   # a spanning cell once
+        if not self.months:                 # months in a row under the header's 时间安排 cell
+            months = {i: m for i, c in enumerate(row) if c and (m := _month_head(" ".join(c.split())))}
+            spanned = [i for i, k in enumerate(self.kinds) if k == "time"]
+            if len(months) >= 2 and set(months) <= set(spanned) and \
+                    all(not (c or "").strip() for i, c in enumerate(row) if i not in months):
+                self._use_months(months)
+                self.above = [None] * self.width
+                return []
         if len(row) < self.width:           # trailing empty cells left out
             row = row + [""] * (self.width - len(row))
         if len(row) != self.width:          # not this table's shape: as it is
             return row
         row = [self.above[i] if c is None else c for i, c in enumerate(row)]
+        if self.months:
+            row[-1] = _months_cell([m for i, m in self.months.items() if (row[i] or "").strip()])
         if not (row[0] or "").strip() and self.kinds[0] in ("time", "office"):
             row[0] = self.above[0]
         # A blank time cell in a later column (序号 | 完成时间 | …) groups the row under the time
         # above, as a merged one does: the row still opens with a time cell.
-        if (row[self.task] or "").strip():
+        if (row[self.task] or "").strip() and not self.months:
             row = [self.above[i] if k == "time" and not (c or "").strip() else c
                    for i, (k, c) in enumerate(zip(self.kinds, row))]
         self.above = row

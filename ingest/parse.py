@@ -75,6 +75,10 @@ _CLUTTER = re.compile(
     r"您现在的位置|首页\s*[>›»]|【?\s*字号|【?\s*打印|打印本页|关闭窗口|【?\s*关闭|扫一扫|收藏本页|"
     r"主办单位|承办单位|网站标识码|版权所有|Copyright)",
     re.IGNORECASE)
+# Print furniture a text copied from a PDF keeps: page numbers (— 2 —, - 3 -, 第2页 共5页) and the
+# 版记 line (XX办公室 2024年2月29日印发).
+_FURNITURE = re.compile(r"[—\-－–]{1,2}\s*\d{1,3}\s*[—\-－–]{1,2}|第\s*\d{1,3}\s*页(?:\s*[,，/]?\s*共\s*\d{1,3}\s*页)?|"
+                        r".{0,40}\d{4}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日\s*印\s*发")
 _SECTION = re.compile(r"^([一二三四五六七八九十百]+)\s*[、.．]\s*(\S.*)$")
 _SUBSECTION = re.compile(r"^[(（]\s*([一二三四五六七八九十百]+)\s*[)）]\s*[、.．]?\s*(\S.*)$")
 _ITEM = re.compile(r"^(\d{1,3})\s*[.．、](?!\d)\s*(\S.*)$")
@@ -201,7 +205,8 @@ def parse_text(text: str, doc_id: str, path: str = "", encoding: str | None = "u
     table = offices or OfficeTable.load()
     st = _State()
     lines = [clean_line(raw) for raw in text.replace("\r\n", "\n").replace("\r", "\n").split("\n")]
-    lines = _usual_numbering([ln for ln in lines if ln and not _CLUTTER.match(ln)])
+    lines = _usual_numbering(_closed_brackets(
+        [ln for ln in lines if ln and not _CLUTTER.match(ln) and not _FURNITURE.fullmatch(ln)]))
 
     # 1. Header block: the first run of `label: value` lines before any section or item. On a
     #    saved or printed web page the lines above it are site chrome (logo, navigation) and are
@@ -263,6 +268,24 @@ def parse_text(text: str, doc_id: str, path: str = "", encoding: str | None = "u
                        for r in st.schedule),
         paragraphs=paragraphs, warnings=tuple(st.warnings),
     )
+
+
+def _closed_brackets(lines: list[str]) -> list[str]:
+    """A line that ends inside a bracket the next line closes is joined to it: a hard line break
+    (a text copied from a PDF) split （牵头科室：⏎待遇保障科）, whose offices are read per line."""
+    out: list[str] = []
+    for ln in lines:
+        if out:
+            prev = out[-1]
+            opened = max(prev.rfind("（"), prev.rfind("("))
+            close = re.search(r"[)）]", ln)
+            if opened >= 0 and not re.search(r"[)）]", prev[opened:]) and close \
+                    and not re.search(r"[(（]", ln[:close.start()]) and len(prev) - opened + close.end() <= 40 \
+                    and not (_SECTION.match(ln) or _SUBSECTION.match(ln) or _ITEM.match(ln)):
+                out[-1] = prev + ln
+                continue
+        out.append(ln)
+    return out
 
 
 def _item_refs(st: _State) -> list[str | None]:

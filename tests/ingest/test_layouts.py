@@ -719,3 +719,71 @@ def test_a_time_last_table_scraped_as_text_keeps_each_row_s_offices():
     rows = [(r.task, r.when, r.offices) for r in parse_file(MISREADS / "n11-timelast.txt", OfficeTable.load()).schedule]
     assert rows == [("召开全区教育工作会议", "2月", ("办公室",)), ("成立区家庭教育指导中心", "6月底前", ("德育科", "区妇联")),
                     ("新建中小学校3所", "年底前", ("计划财务科", "基础教育科"))]
+
+
+MONTH_HEAD = ["序号", "重点任务", "牵头处室"] + [f"{m}月" for m in range(1, 13)]
+MONTH_ROWS = [("1", "召开全市卫生健康工作会议", "办公室", {2}), ("2", "开展春季、秋季爱国卫生运动", "疾病预防控制处", {4, 10}),
+              ("3", "开展改善就医感受主题活动", "医政处", set(range(4, 12)))]
+MONTH_EXPECTED = [("召开全市卫生健康工作会议", ("办公室",), "2月", (2,)),
+                  ("开展春季、秋季爱国卫生运动", ("疾病预防控制处",), "4月、10月", (4, 10)),
+                  ("开展改善就医感受主题活动", ("医政处",), "4—11月", tuple(range(4, 12)))]
+
+
+def _month_table_html(merged: bool, mark: str) -> str:
+    def cells(row):
+        return "".join(f"<td>{c}</td>" for c in row)
+    if merged:   # 序号 | 重点任务 | 牵头处室 | 时间安排 (spanning), the months in the row under it
+        head = ('<tr><td rowspan="2">序号</td><td rowspan="2">重点任务</td><td rowspan="2">牵头处室</td>'
+                '<td colspan="12">时间安排</td></tr><tr>' + cells(MONTH_HEAD[3:]) + "</tr>")
+    else:
+        head = "<tr>" + cells(MONTH_HEAD) + "</tr>"
+    body = "".join("<tr>" + cells([no, task, office] + [mark if m in months else "" for m in range(1, 13)]) + "</tr>"
+                   for no, task, office, months in MONTH_ROWS)
+    return ("<html><body>" + "".join(f"<p>{ln}</p>" for ln in BODY[:-1])
+            + f"<p>2025年重点工作推进计划表</p><table>{head}{body}</table></body></html>")
+
+
+@pytest.mark.parametrize("merged,mark", [(False, "✓"), (True, "√"), (True, "●")])
+def test_a_table_with_a_column_per_month_reads_the_marked_months(tmp_path, merged, mark):
+    """1月 … 12月 as columns, the months a task runs marked: the row's time is the marked months
+    (every row had read 1月, the first month header, or the table no rows at all)."""
+    path = tmp_path / "taizhou.html"
+    path.write_text(_month_table_html(merged, mark), encoding="utf-8")
+    assert _rows(parse_file(path, OfficeTable.load())) == MONTH_EXPECTED
+
+
+def test_a_word_table_with_a_column_per_month(tmp_path):
+    import docx
+
+    d = docx.Document()
+    for ln in BODY:
+        d.add_paragraph(ln)
+    rows = [MONTH_HEAD] + [[no, task, office] + ["✓" if m in months else "" for m in range(1, 13)]
+                           for no, task, office, months in MONTH_ROWS]
+    t = d.add_table(rows=len(rows), cols=len(MONTH_HEAD))
+    for r, row in enumerate(rows):
+        for c, cell in enumerate(row):
+            t.cell(r, c).text = cell
+    d.save(str(tmp_path / "taizhou.docx"))
+    assert _rows(parse_file(tmp_path / "taizhou.docx", OfficeTable.load())) == MONTH_EXPECTED
+
+
+@pytest.mark.parametrize("cell,months", [
+    ("2024年11月—2025年1月", (11, 12)), ("2024年11月-2025年1月底前", (11, 12)), ("2024年3月—2024年5月", (3, 4, 5)),
+])
+def test_a_span_with_both_years_written(cell, months):
+    assert read_when(cell) == months
+
+
+def test_print_furniture_of_a_text_copied_from_a_pdf():
+    """A page number between two halves of a sentence, an office bracket broken over two lines and
+    the 版记 line: the sentence is whole, the offices read, the 版记 no row."""
+    doc = parse("某市医疗保障局2024年工作要点\n一、深化改革\n"
+                "1．常态化开展集中带量采购。落实国家、省组织药品\n— 2 —\n和医用耗材集中带量采购结果。（牵头科室：\n"
+                "医药服务管理科）\n- 3 -\n2．完善门诊共济保障机制。年内纳入药店不少于200家。（牵头科室：待遇保障科）\n"
+                "附件\n2024年重点工作配档表\n时间\n重点工作\n责任科室\n12月\n完成定点医药机构现场检查全覆盖\n基金监管科\n"
+                "第 3 页 共 3 页\n某市医疗保障局办公室                  2024年2月29日印发\n")
+    first = doc.items[0]
+    assert "药品\n和医用耗材" in first.text or "药品和医用耗材" in first.text
+    assert "—" not in first.text and first.offices == ("医药服务管理科",)
+    assert [(r.task, r.offices) for r in doc.schedule] == [("完成定点医药机构现场检查全覆盖", ("基金监管科",))]
