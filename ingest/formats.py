@@ -115,7 +115,48 @@ def _plain_markdown(text: str) -> str:
     def row(line: str) -> list[str] | None:
         return [cell.strip() for cell in line.strip().strip("|").split("|")] if line.strip().startswith("|") else None
 
-    return _with_tables([ln for ln in text.split("\n") if not _MD_TABLE_RULE.match(ln)], row, plain)
+    return _with_tables([ln for ln in _grid_rows(text.split("\n")) if not _MD_TABLE_RULE.match(ln)], row, plain)
+
+
+_GRID_RULE = re.compile(r"\+(?:[-=:]+\+)+")
+
+
+def _grid_rows(lines: list[str]) -> list[str]:
+    """A grid table (pandoc's: rows between +----+ rules, a cell's text wrapped over several | lines)
+    as a pipe table of one line per row, each cell's lines joined."""
+    out: list[str] = []
+    block: list[list[str]] = []
+    inside = False
+
+    def flush() -> None:
+        if block:
+            width = max(map(len, block))
+            cells = [_join_wrapped([ln[i] for ln in block if i < len(ln)]) for i in range(width)]
+            out.append("| " + " | ".join(cells) + " |")
+            block.clear()
+
+    for line in lines:
+        if _GRID_RULE.fullmatch(line.strip()):
+            flush()
+            inside = True
+            continue
+        if inside and line.strip().startswith("|"):
+            block.append([c.strip() for c in line.strip().strip("|").split("|")])
+            continue
+        flush()
+        inside = False
+        out.append(line)
+    flush()
+    return out
+
+
+def _join_wrapped(parts: list[str]) -> str:
+    """A cell's wrapped lines as one: joined directly, with a space only between Latin words."""
+    text = ""
+    for part in filter(None, parts):
+        text += (" " if text and text[-1].isascii() and text[-1].isalnum() and part[0].isascii()
+                 and part[0].isalnum() else "") + part
+    return text
 
 
 def _with_tables(lines: list[str], row, plain=lambda line: line) -> str:

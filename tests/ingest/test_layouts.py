@@ -787,3 +787,24 @@ def test_print_furniture_of_a_text_copied_from_a_pdf():
     assert "药品\n和医用耗材" in first.text or "药品和医用耗材" in first.text
     assert "—" not in first.text and first.offices == ("医药服务管理科",)
     assert [(r.task, r.offices) for r in doc.schedule] == [("完成定点医药机构现场检查全覆盖", ("基金监管科",))]
+
+
+def test_a_markdown_grid_table_with_cells_wrapped_over_lines(tmp_path):
+    """pandoc's grid table: a row's lines between +----+ rules are one row, each cell's lines joined
+    (each line had been a row: cut tasks, the rules glued to them)."""
+    path = tmp_path / "xindu.md"
+    path.write_text("# 某区住房和城乡建设局2025年工作要点\n\n## 一、推进城市更新\n\n"
+                    "1. 实施老旧小区改造。启动改造项目45个。\n\n附件：2025年重点工作配档表\n\n"
+                    "+--------+--------------------------------+--------------+\n"
+                    "| 时间   | 重点任务                       | 责任科室     |\n"
+                    "+========+================================+==============+\n"
+                    "| 2月    | 制定2025年城镇老旧小区改       | 城市更新科   |\n"
+                    "|        | 造实施计划                     |              |\n"
+                    "+--------+--------------------------------+--------------+\n"
+                    "| 3月    | 举办春季房交会（Spring         | 房地产市场科 |\n"
+                    "|        | Fair）                         |              |\n"
+                    "+--------+--------------------------------+--------------+\n", encoding="utf-8")
+    doc = parse_file(path, OfficeTable.load())
+    assert _rows(doc) == [("制定2025年城镇老旧小区改造实施计划", ("城市更新科",), "2月", (2,)),
+                          ("举办春季房交会(Spring Fair)", ("房地产市场科",), "3月", (3,))]
+    assert doc.items[0].text.endswith("45个。")
