@@ -28,6 +28,7 @@ EN_MONTHS = {m: i for i, ms in enumerate([
     ("june", "jun"), ("july", "jul"), ("august", "aug"), ("september", "sep", "sept"),
     ("october", "oct"), ("november", "nov"), ("december", "dec")], 1) for m in ms}
 
+_WHILE = r"(?=期间|里|中|的时候|时|都|有|要|该|忙|干|做|会|[,，?？。!！]|$)"
 # Named periods → months. The answer always states which months a period was read as.
 PERIODS: list[tuple[str, tuple[int, ...]]] = [
     (r"上半年|first half|(?<![a-z0-9])h1(?![a-z0-9])", tuple(range(1, 7))),
@@ -38,6 +39,11 @@ PERIODS: list[tuple[str, tuple[int, ...]]] = [
     (r"第[四4]个季度|第?[四4]季度|(?<![a-z0-9])q4(?![a-z0-9])|fourth quarter", (10, 11, 12)),
     (r"年初|beginning of the year|start of the year", (1, 2)),
     (r"年底|年末|end of the year|year[- ]end", (11, 12)),
+    # The school holidays, as the notices' own time cells read them (ingest.when: 暑假 7–8月), when
+    # they say when (暑假期间, 暑假里, 暑假有…): 暑期托管, 寒假作业 are topics, 暑假前 a deadline.
+    (rf"(?:寒暑假|寒假[和及与、,，]?暑假){_WHILE}", (1, 2, 7, 8)),
+    (rf"(?<!寒)(?:暑假|暑期){_WHILE}|summer (?:vacation|holidays?|break)", (7, 8)),
+    (rf"寒假{_WHILE}|winter (?:vacation|holidays?|break)", (1, 2)),
 ]
 
 
@@ -300,6 +306,17 @@ def _counted(text: str, at: int) -> bool:
     return bool(re.search(rf"[\d{CN_NUM}两几]\s*个$", text[max(0, at - 3):at]))
 
 
+def _span_label(months: tuple[int, ...]) -> str:
+    """1–6月; 1–2月、7–8月 for months in several runs."""
+    runs: list[list[int]] = []
+    for m in months:
+        if runs and m == runs[-1][-1] + 1:
+            runs[-1].append(m)
+        else:
+            runs.append([m])
+    return "、".join(f"{r[0]}–{r[-1]}月" if len(r) > 1 else f"{r[0]}月" for r in runs)
+
+
 def parse_months(text: str) -> tuple[tuple[int, ...], str | None]:
     low = text.lower()
     rel = relative_months(text, today())
@@ -308,7 +325,7 @@ def parse_months(text: str) -> tuple[tuple[int, ...], str | None]:
     for pattern, months in PERIODS:
         m = re.search(pattern, low)
         if m:
-            return months, f"{m.group(0)}({months[0]}–{months[-1]}月)"
+            return months, f"{m.group(0)}({_span_label(months)})"
     m = re.search(rf"{_NUM}\s*月?\s*(?:到|至|-|—|–|~|～)\s*{_NUM}\s*月", text)
     en = "|".join(sorted(EN_MONTHS, key=len, reverse=True))
     m_en = re.search(rf"\b({en})\b\.?\s*(?:to|through|until|till|-|–)\s*\b({en})\b", low)
@@ -508,6 +525,38 @@ def correct(text: str, vocabulary: frozenset[str], known: str,
     return text, tuple(dict.fromkeys(fixes))
 
 
+_UNIT = "处科室"
+
+
+def office_forms(text: str, offices: OfficeTable, known: str = "") -> tuple[str, tuple[tuple[str, str], ...]]:
+    """Office names the table does not list, read as the one office they shorten or re-suffix:
+    民办处 for 民办教育处 (民继处), 基教科 for 基教处 (a district's 科 for the city's 处). A run ending
+    in 处 / 科 / 室 that is no spelling of an office (nor written in the notices, `known`) is an office's
+    when its characters, the first one first, come in order in exactly one office's spelling, which
+    ends in 处, 科 or 室 too. The longest such run wins; returns the text and the (typed, office) pairs."""
+    spellings = [s for s in offices.spellings if len(s) >= 3 and s[-1] in _UNIT]
+    fixes: list[tuple[str, str]] = []
+    for m in re.finditer(rf"[\u4e00-\u9fff]{{2,6}}?[{_UNIT}]", text):
+        run = m.group(0)
+        for start in range(max(0, len(run) - 6), len(run) - 2):
+            typed = run[start:]
+            if offices.canonical(typed) or typed in known:
+                break
+            stem = typed[:-1]
+            owners = {offices.canonical(s) for s in spellings if s[0] == stem[0] and _in_order(stem, s[:-1])}
+            if len(owners) == 1:
+                fixes.append((typed, owners.pop()))
+                break
+    for typed, meant in fixes:
+        text = text.replace(typed, meant)
+    return text, tuple(dict.fromkeys(fixes))
+
+
+def _in_order(chars: str, word: str) -> bool:
+    it = iter(word)
+    return all(ch in it for ch in chars)
+
+
 def without_hesitation(text: str) -> str:
     """`text` without its clauses of hesitation or of what to do (我也不确定该问谁, 我们学校要不要
     对接) when another clause asks something the notice can answer (…覆盖率目标是多少)."""
@@ -525,7 +574,8 @@ def parse(text: str, offices: OfficeTable, section_titles: dict[str, str],
     text = MARKUP.sub(" ", text).strip()
     text, expanded = expand(text) if expand else (text, ())
     text, corrections = correct(text, vocabulary, known, is_word)
-    corrections = expanded + corrections
+    text, shortened = office_forms(text, offices, known)
+    corrections = expanded + corrections + shortened
     text, excluding = _excluded(text, offices)
     # (`raw` tells what markup removal left: the part left out is no markup.)
     q = _parse(text, text if excluding else raw, offices, section_titles, corrections)

@@ -1069,3 +1069,46 @@ def test_an_english_figure_question_quotes_the_sentence_nearest_in_meaning(bot, 
     # Not the first retrieved sentence that holds a digit (item 17's "2+N" had answered all three).
     a = bot.ask(question)
     assert a.found and items(a) == [8] and figure in a.answer
+
+
+# --- school holidays and office short forms in questions ----------------------------------------------
+
+@pytest.mark.parametrize("question,months", [
+    ("暑假期间教师处有啥事", {7, 8}), ("寒假里基教处忙啥", {1, 2}), ("What does 教师处 do over the summer holidays?", {7, 8}),
+])
+def test_a_school_holiday_names_its_months(bot, question, months):
+    """暑假 / 寒假 said as a time are the months the notices' own time cells read them as (7–8月,
+    1–2月): the office's rows of those months, not its whole year."""
+    a = bot.ask(question)
+    office = bot.offices.find_all(question)[0]
+    want = [r for r in bot.filter_rows(tuple(sorted(months)), (office,))]
+    assert a.found and want and {r[0] for r in rows(a)} == {r.month for r in want}
+
+
+@pytest.mark.parametrize("question", ["暑期托管有什么要求", "寒假作业有规定吗"])
+def test_a_school_holiday_naming_a_topic_lists_no_months_rows(bot, question):
+    a = bot.ask(question)
+    assert not rows(a)
+
+
+def test_the_months_of_two_holidays_are_labelled_as_two_runs():
+    from bot.understand import parse_months
+
+    assert parse_months("寒暑假有哪些工作") == ((1, 2, 7, 8), "寒暑假(1–2月、7–8月)")
+
+
+@pytest.mark.parametrize("typed,office", [("基教科", "基教处"), ("民办处", "民继处"), ("体艺处", "体卫艺处")])
+def test_an_office_shortened_or_re_suffixed_is_read_as_that_office(bot, typed, office):
+    """A name the office table does not list, whose characters come in order in one office's
+    spelling with the same kind of ending (处/科/室): 民办处 is 民办教育处, a district's 基教科 the city's
+    基教处. The answer says how it was read."""
+    a = bot.ask(f"{typed}今年有哪些工作")
+    assert a.found and rows(a) and all(office in offices for _, offices in rows(a))
+    assert f"按“{office}”理解" in a.answer
+
+
+@pytest.mark.parametrize("text", ["教研室有什么任务", "坐办公室的人", "招生处6月干啥"])
+def test_a_unit_name_matching_no_office_or_several_is_left_as_typed(text):
+    from bot.understand import office_forms
+
+    assert office_forms(text, OfficeTable.load())[1] == ()
