@@ -21,7 +21,7 @@ ASK_CONTENT = re.compile(r"具体内容|具体是|具体要求|具体要|详细(
 
 
 # Who else takes part (还有别的处参与吗): asked of a task already named, so only as a follow-up.
-ASK_WHO = re.compile(WHO.pattern + r"|别的处|其他处室?|其他单位|其他部门|还有哪些?处|还有谁|参与|配合|协办", re.IGNORECASE)
+ASK_WHO = re.compile(WHO.pattern + r"|别的处|其他处室?|其他单位|其他部门|还有哪些?处|还有谁|参与|参加|配合|协办", re.IGNORECASE)
 # Which months (配档表里对应哪几个月): a follow-up's way to ask when.
 ASK_WHEN = re.compile(WHEN.pattern + r"|哪几个月|哪些月份?|几个月份", re.IGNORECASE)
 # Which 配档表 rows carry it out (配档表里对应的有哪些, 对应哪些工作): its rows, listed.
@@ -74,6 +74,8 @@ def resolve(q: Query, prev: Answer | None) -> Query:
         return q
     asked = aspect(q.text)
     picked = _ordinal(q.text, prev.rows)
+    if picked and asked is None and not has_content(ORDINAL.sub("", q.text)):
+        asked = "rows"   # 最后一项是什么: that row itself
     if picked and asked:
         return replace(q, intent="focus", refers=asked, focus_rows=(picked,), focus_items=(), context=_asked(prev))
     pointer = bool(POINTER.search(q.text))

@@ -1112,3 +1112,17 @@ def test_a_unit_name_matching_no_office_or_several_is_left_as_typed(text):
     from bot.understand import office_forms
 
     assert office_forms(text, OfficeTable.load())[1] == ()
+
+
+@pytest.mark.parametrize("follow_up", ["都有哪些单位参加", "有哪些单位参加"])
+def test_who_takes_part_asks_the_offices_of_the_row_just_named(bot, follow_up):
+    first = bot.ask("什么时候开协作组会议")
+    a = bot.ask(follow_up, ["什么时候开协作组会议"])
+    assert a.found and rows(a) == rows(first) and all(o in a.answer for o in rows(first)[0][1])
+
+
+def test_the_last_of_a_counted_list_is_that_row(bot):
+    """最后一项是什么 after 市招考院今年有几项工作: the last row listed (it had been refused)."""
+    first = bot.ask("市招考院今年有几项工作")
+    a = bot.ask("最后一项是什么", ["市招考院今年有几项工作"])
+    assert a.found and rows(a) == rows(first)[-1:]
