@@ -185,6 +185,7 @@ class Corpus:
         self._vectors = None   # then the vectors, or False: none to compare
         self._position: dict[str, int] = {}
         self._children: dict[str, list[int]] = {}   # item id → its sentences' positions
+        self._index_rows: dict[str, int] | None = None   # record id → its row in the index
 
     def bridges(self, term: str) -> tuple[str, ...]:
         """The notices' own words for a term they never use: its synonyms (`bot.thesaurus`) that
@@ -297,6 +298,17 @@ class Corpus:
             if n >= top * 0.8 and meaning[first[1].id] - meaning[item.id] <= self.settings.link_dense_margin:
                 out.append((item, sent))
         return out
+
+    def row_scores(self, text: str, rows: list[Record]) -> list[float] | None:
+        """Each row's similarity to `text` asked as a question (loads the index); None when the
+        rows are not the index's."""
+        idx = self.index
+        if self._index_rows is None:
+            self._index_rows = {r.id: i for i, r in enumerate(idx.records)}
+        at = [self._index_rows.get(r.id) for r in rows]
+        if any(i is None for i in at):
+            return None
+        return idx.scores_of(text, at).tolist()
 
     def _meaning(self, row: Record, items: list[Record]) -> dict[str, float] | None:
         """Each item's best sentence similarity to `row`, from the vectors the index stores (no

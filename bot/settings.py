@@ -60,6 +60,11 @@ class Settings:
     nearest in meaning, and also to the next when that is within this similarity of the first and
     shares nearly as many words. e5's similarities sit in a narrow band (~0.85-0.97), where gaps
     under 0.01 are noise. Higher links more rows to two items, lower to one."""
+    english_row_margin: float = 0.02
+    """An English schedule question naming a topic (the campus food safety campaign in January)
+    keeps only the period's row nearest in meaning when it is at least this much nearer than the
+    next; otherwise every row of the period is listed. Twice the ~0.01 noise of e5's narrow band.
+    Lower narrows more lists (precision), higher fewer (recall)."""
     topic_min_rarity: float = 12.0
     """A word of a schedule question names a topic (近视, 足球, 体质: the rows listed must speak of
     it) when it is at least this rare in general Chinese, -ln(frequency) in jieba's dictionary;

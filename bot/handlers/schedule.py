@@ -99,12 +99,45 @@ def narrowed(q, corpus: Corpus, rows: list[Record], scope: str) -> tuple[list[Re
     topics = topic_terms(q, corpus)
     if not topics and q.context:
         topics = topic_terms(replace(q, text=q.context, month_label=None), corpus)
+    if not topics and q.english and len(rows) > 1 and english_topic(q.text, q.month_label or ""):
+        return _nearest_clearly(q, corpus, rows), scope, ""
     if not topics:
         return rows, scope, ""
     about = corpus.speaking_of(rows, topics)
     if about:
         return about, f"{scope} · {_phrase(q.text if all(t in q.text for t in topics) else q.context, topics)}", ""
     return rows, scope, not_in_rows(q, corpus, scope, topics)
+
+
+# English words that ask for a period's or an office's work in general, naming no topic.
+_EN_GENERIC = frozenset(
+    "office offices handles handle handled responsible task tasks work works job jobs due plan plans planned "
+    "bureau schedule scheduled month months year years does doing have has list show all any there during "
+    "concern concerns held happen happens happening notice items item key main things thing need needs "
+    "should must will going over quarter half first second third fourth next last this coming "
+    "beginning start end".split())
+
+
+def english_topic(text: str, period: str = "") -> list[str]:
+    """The words of an English question that name a topic (food, safety, campaign), not months,
+    the period asked (`period`, its label: summer holidays(7–8月)), offices or the asking (which
+    office handles … in January)."""
+    from bot.understand import EN_FILLER, EN_MONTHS
+
+    period = set(re.findall(r"[a-z]+", period.lower()))
+    return [w for w in re.findall(r"[a-z]{3,}", text.lower())
+            if w not in EN_FILLER and w not in _EN_GENERIC and w not in EN_MONTHS and w not in period]
+
+
+def _nearest_clearly(q, corpus: Corpus, rows: list[Record]) -> list[Record]:
+    """An English question's topic cannot be matched by words against Chinese rows: the row nearest
+    in meaning, when it is clearly nearer than the next (`english_row_margin`); else all of them."""
+    scores = corpus.row_scores(q.text, rows)
+    if scores is None:
+        return rows
+    order = sorted(range(len(rows)), key=lambda i: -scores[i])
+    best, second = scores[order[0]], scores[order[1]]
+    return [rows[order[0]]] if best - second >= corpus.settings.english_row_margin else rows
 
 
 def excluded(q, corpus: Corpus, rows: list[Record]) -> tuple[list[Record], str]:

@@ -1127,3 +1127,22 @@ def test_the_last_of_a_counted_list_is_that_row(bot):
     first = bot.ask("市招考院今年有几项工作")
     a = bot.ask("最后一项是什么", ["市招考院今年有几项工作"])
     assert a.found and rows(a) == rows(first)[-1:]
+
+
+@pytest.mark.parametrize("question,month,words", [
+    ("Which office handles the campus food safety campaign in January?", 1, "食品安全"),
+    ("What is the 体卫艺处 doing about student physical fitness in November?", 11, "体质健康"),
+])
+def test_an_english_topic_in_a_period_keeps_the_row_clearly_nearest(bot, question, month, words):
+    """English topic words cannot filter Chinese rows by words: the period's row nearest in meaning,
+    when clearly nearer than the next (every January row had been listed)."""
+    a = bot.ask(question)
+    cited = [c for c in a.citations if c.kind == "schedule"]
+    assert a.found and len(cited) == 1 and cited[0].month == month and words in cited[0].task
+
+
+@pytest.mark.parametrize("question", ["What is due in June from 基教处?", "What are the key tasks in June?"])
+def test_an_english_question_naming_no_topic_lists_every_row(bot, question):
+    a = bot.ask(question)
+    office = bot.offices.find_all(question)
+    assert len(rows(a)) == len(bot.filter_rows((6,), tuple(office)))
