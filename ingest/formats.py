@@ -131,7 +131,7 @@ def _grid_rows(lines: list[str]) -> list[str]:
     def flush() -> None:
         if block:
             width = max(map(len, block))
-            cells = [_join_wrapped([ln[i] for ln in block if i < len(ln)]) for i in range(width)]
+            cells = [_join_paragraphs([ln[i] if i < len(ln) else "" for ln in block]) for i in range(width)]
             out.append("| " + " | ".join(cells) + " |")
             block.clear()
 
@@ -148,6 +148,19 @@ def _grid_rows(lines: list[str]) -> list[str]:
         out.append(line)
     flush()
     return out
+
+
+def _join_paragraphs(parts: list[str]) -> str:
+    """A grid cell's lines: wrapped lines joined, paragraphs (apart by a blank line) kept apart by a
+    line break, as a Word or HTML cell's paragraphs are (体卫艺科⏎⏎基教科: two offices)."""
+    paragraphs, current = [], []
+    for part in parts + [""]:
+        if part:
+            current.append(part)
+        elif current:
+            paragraphs.append(_join_wrapped(current))
+            current = []
+    return "\n".join(paragraphs)
 
 
 def _join_wrapped(parts: list[str]) -> str:
@@ -295,6 +308,14 @@ def _month_head(cell: str) -> int | None:
     return months[0] if months and len(months) == 1 else None
 
 
+# What a month column's cell holds when the task does not run that month.
+_UNMARKED = frozenset("× ✗ ✘ x X / ／ - — － 无 否 0 〇".split())
+
+
+def _marked(cell: str | None) -> bool:
+    return bool(cell and cell.strip() and cell.strip() not in _UNMARKED)
+
+
 def _months_cell(months: list[int]) -> str:
     """The time cell of months marked in month columns: 2月, 3—4月, 4月、10月, 2—3月、8—9月."""
     runs: list[list[int]] = []
@@ -346,9 +367,12 @@ class _Schedule:
         heads = [" ".join((c or "").split()) for c in row]
         kinds = [head_kind(h) for h in heads]
         for i in range(1, len(kinds)):      # the blank slots of a header cell spanning columns
-            if not heads[i] and kinds[i - 1] in ("office", "time"):
-                heads[i], kinds[i] = heads[i - 1], kinds[i - 1]
-        months = {i: m for i, h in enumerate(heads) if (m := _month_head(h))}
+            if not heads[i] and kinds[i - 1] == "office":
+                heads[i], kinds[i] = heads[i - 1], "office"
+        # Month columns are the time only when no column writes it (完成时限 | 1月 … 12月: the
+        # written time, the months left out).
+        months = {i: m for i, h in enumerate(heads) if (m := _month_head(h))} if "time" not in kinds else {}
+        kinds = ["month-unused" if _month_head(h) else k for h, k in zip(heads, kinds)]
         # A 季度 column is the time when no column gives a finer one; beside 完成时限 it says
         # nothing more, and is left out.
         if "time" not in kinds and len(months) < 2:
@@ -363,11 +387,14 @@ class _Schedule:
     def arrange(self, row: list[str | None]) -> list[str | None]:
         if self.above is None:              # the header itself
             self.above = [None] * self.width
-            return list(dict.fromkeys(self.heads[i] for i in self.order))   # a spanning cell once
+            return [self.heads[i] for i in self.order]
         if not self.months:                 # months in a row under the header's 时间安排 cell
             months = {i: m for i, c in enumerate(row) if c and (m := _month_head(" ".join(c.split())))}
-            spanned = [i for i, k in enumerate(self.kinds) if k == "time"]
-            if len(months) >= 2 and set(months) <= set(spanned) and \
+            spanned = set()   # the time column and the blank header slots after it (its colspan)
+            for i, k in enumerate(self.kinds):
+                if k == "time" or (i - 1 in spanned and not self.heads[i]):
+                    spanned.add(i)
+            if len(months) >= 2 and set(months) <= spanned and \
                     all(not (c or "").strip() for i, c in enumerate(row) if i not in months):
                 self._use_months(months)
                 self.above = [None] * self.width
@@ -378,7 +405,7 @@ class _Schedule:
             return row
         row = [self.above[i] if c is None else c for i, c in enumerate(row)]
         if self.months:
-            row[-1] = _months_cell([m for i, m in self.months.items() if (row[i] or "").strip()])
+            row[-1] = _months_cell([m for i, m in self.months.items() if _marked(row[i])])
         if not (row[0] or "").strip() and self.kinds[0] in ("time", "office"):
             row[0] = self.above[0]
         # A blank time cell in a later column (序号 | 完成时间 | …) groups the row under the time

@@ -78,7 +78,7 @@ _CLUTTER = re.compile(
 # Print furniture a text copied from a PDF keeps: page numbers (— 2 —, - 3 -, 第2页 共5页) and the
 # 版记 line (XX办公室 2024年2月29日印发).
 _FURNITURE = re.compile(r"[—\-－–]{1,2}\s*\d{1,3}\s*[—\-－–]{1,2}|第\s*\d{1,3}\s*页(?:\s*[,，/]?\s*共\s*\d{1,3}\s*页)?|"
-                        r".{0,40}\d{4}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日\s*印\s*发")
+                        r"\D{0,30}(?:办公室|厅|局|委员会|委|政府|中心)\s*\d{4}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日\s*印\s*发")
 _SECTION = re.compile(r"^([一二三四五六七八九十百]+)\s*[、.．]\s*(\S.*)$")
 _SUBSECTION = re.compile(r"^[(（]\s*([一二三四五六七八九十百]+)\s*[)）]\s*[、.．]?\s*(\S.*)$")
 _ITEM = re.compile(r"^(\d{1,3})\s*[.．、](?!\d)\s*(\S.*)$")
@@ -281,7 +281,8 @@ def _closed_brackets(lines: list[str]) -> list[str]:
             close = re.search(r"[)）]", ln)
             if opened >= 0 and not re.search(r"[)）]", prev[opened:]) and close \
                     and not re.search(r"[(（]", ln[:close.start()]) and len(prev) - opened + close.end() <= 40 \
-                    and not (_SECTION.match(ln) or _SUBSECTION.match(ln) or _ITEM.match(ln)):
+                    and not (_SECTION.match(ln) or _SUBSECTION.match(ln) or _ITEM.match(ln)
+                             or re.match(r"\d{1,2}\s*[)）]", ln)):
                 out[-1] = prev + ln
                 continue
         out.append(ln)

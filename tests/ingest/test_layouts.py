@@ -808,3 +808,49 @@ def test_a_markdown_grid_table_with_cells_wrapped_over_lines(tmp_path):
     assert _rows(doc) == [("制定2025年城镇老旧小区改造实施计划", ("城市更新科",), "2月", (2,)),
                           ("举办春季房交会(Spring Fair)", ("房地产市场科",), "3月", (3,))]
     assert doc.items[0].text.endswith("45个。")
+
+
+def _table_doc(rows):
+    from ingest.formats import table_lines
+
+    return parse("某区教育局2024年工作要点\n一、党建\n1.抓党建。\n附件\n2024年重点工作配档表\n" + "\n".join(table_lines(rows)))
+
+
+def test_month_columns_beside_a_written_time_leave_the_written_time():
+    """完成时限 | 1月 … : the time is the one written (2月底前, 年底前), not the ticked months."""
+    head = ["完成时限", "工作任务", "责任科室"] + [f"{m}月" for m in range(1, 4)]
+    doc = _table_doc([head, ["2月底前", "修订学校章程", "办公室", "", "√", ""], ["年底前", "建设智慧校园", "电教馆", "", "", ""]])
+    assert [(r.task, r.when) for r in doc.schedule] == [("修订学校章程", "2月底前"), ("建设智慧校园", "年底前")]
+
+
+def test_crosses_and_slashes_in_month_columns_mark_nothing():
+    head = ["重点任务", "牵头科室"] + [f"{m}月" for m in range(1, 4)]
+    doc = _table_doc([head, ["修订学校章程", "办公室", "×", "√", "/"]])
+    assert [(r.task, r.when) for r in doc.schedule] == [("修订学校章程", "2月")]
+
+
+def test_an_office_header_spanning_two_columns_keeps_every_office_of_the_row():
+    """责任单位 over 牵头 | 配合, the second cell holding two offices: one row with all three."""
+    doc = _table_doc([["时间", "工作任务", "责任单位", ""], ["3月", "召开全区教育工作会议", "办公室", "德育科\n体卫艺科"]])
+    assert [(r.task, r.offices) for r in doc.schedule] == [("召开全区教育工作会议", ("办公室", "德育科", "体卫艺科"))]
+
+
+def test_a_blank_header_column_after_the_time_is_no_time():
+    doc = _table_doc([["完成时间", "", "工作任务", "责任科室"], ["3月", "新增", "召开全区教育工作会议", "办公室"],
+                      ["4月", "", "开展春季运动会", "体卫艺科"]])
+    assert [(r.when, r.task) for r in doc.schedule][1] == ("4月", "开展春季运动会")
+
+
+def test_an_item_ending_in_a_date_and_yinfa_is_kept():
+    doc = parse("某区教育局2024年工作要点\n一、党建\n1.开展教师培训。\n2.开展主题教育，2024年3月1日印发\n")
+    assert [i.no for i in doc.items] == [1, 2]
+
+
+def test_a_grid_cell_s_paragraphs_stay_apart(tmp_path):
+    path = tmp_path / "grid.md"
+    path.write_text("# 某区教育局2024年工作要点\n\n## 一、党建\n\n1. 抓党建。\n\n附件：2024年重点工作配档表\n\n"
+                    "+------+----------------+----------+\n| 时间 | 工作任务       | 责任科室 |\n"
+                    "+======+================+==========+\n| 4月  | 开展春季运动会 | 体卫艺科 |\n"
+                    "|      |                |          |\n|      |                | 基教科   |\n"
+                    "+------+----------------+----------+\n", encoding="utf-8")
+    assert _rows(parse_file(path, OfficeTable.load())) == [("开展春季运动会", ("体卫艺科", "基教科"), "4月", (4,))]
