@@ -55,11 +55,12 @@ class Settings:
     """A schedule row that shares too few 4-character runs with any item is still linked to the one
     sentence holding at least this share of its character pairs. Lower links more reworded rows,
     and more wrongly."""
-    link_dense_margin: float = 0.01
+    link_dense_margin: float = 0.02
     """A row that may carry out several items (each shares a phrase with it) links to the one
     nearest in meaning, and also to the next when that is within this similarity of the first and
-    shares nearly as many words. e5's similarities sit in a narrow band (~0.85-0.97), where gaps
-    under 0.01 are noise. Higher links more rows to two items, lower to one."""
+    shares nearly as many words (…党建和全面从严治党工作会议: both the 党建 and the 从严治党 item).
+    e5's similarities sit in a narrow band (~0.85-0.97), where gaps under ~0.01 are noise; twice
+    that, as for English rows. Higher links more rows to two items, lower to one."""
     english_row_margin: float = 0.02
     """An English schedule question naming a topic (the campus food safety campaign in January)
     keeps only the period's row nearest in meaning when it is at least this much nearer than the

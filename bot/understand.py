@@ -28,7 +28,7 @@ EN_MONTHS = {m: i for i, ms in enumerate([
     ("june", "jun"), ("july", "jul"), ("august", "aug"), ("september", "sep", "sept"),
     ("october", "oct"), ("november", "nov"), ("december", "dec")], 1) for m in ms}
 
-_WHILE = r"(?=期间|里|中|的时候|时|都|有|要|该|忙|干|做|会|[,，?？。!！]|$)"
+_WHILE = r"(?=期间|里|的时候|时|都|有|要|该|忙|干|做|会|的(?:工作|任务|安排|事|活)|[,，。!！])"
 # Named periods → months. The answer always states which months a period was read as.
 PERIODS: list[tuple[str, tuple[int, ...]]] = [
     (r"上半年|first half|(?<![a-z0-9])h1(?![a-z0-9])", tuple(range(1, 7))),
@@ -41,9 +41,9 @@ PERIODS: list[tuple[str, tuple[int, ...]]] = [
     (r"年底|年末|end of the year|year[- ]end", (11, 12)),
     # The school holidays, as the notices' own time cells read them (ingest.when: 暑假 7–8月), when
     # they say when (暑假期间, 暑假里, 暑假有…): 暑期托管, 寒假作业 are topics, 暑假前 a deadline.
-    (rf"(?:寒暑假|寒假[和及与、,，]?暑假){_WHILE}", (1, 2, 7, 8)),
-    (rf"(?<!寒)(?:暑假|暑期){_WHILE}|summer (?:vacation|holidays?|break)", (7, 8)),
-    (rf"寒假{_WHILE}|winter (?:vacation|holidays?|break)", (1, 2)),
+    (rf"(?<![放过])(?:寒暑假|寒假[和及与、,，]?暑假){_WHILE}", (1, 2, 7, 8)),
+    (rf"(?<![寒放过])(?:暑假|暑期){_WHILE}|summer (?:vacation|holidays?|break)", (7, 8)),
+    (rf"(?<![放过])寒假{_WHILE}|winter (?:vacation|holidays?|break)", (1, 2)),
 ]
 
 
@@ -526,24 +526,32 @@ def correct(text: str, vocabulary: frozenset[str], known: str,
 
 
 _UNIT = "处科室"
+# Endings that name the same kind of unit at two levels (a city's 处 is a district's 科).
+_SAME_UNIT = {"处": "处科", "科": "科处", "室": "室"}
 
 
-def office_forms(text: str, offices: OfficeTable, known: str = "") -> tuple[str, tuple[tuple[str, str], ...]]:
+def office_forms(text: str, offices: OfficeTable, known: str = "",
+                 is_word=None) -> tuple[str, tuple[tuple[str, str], ...]]:
     """Office names the table does not list, read as the one office they shorten or re-suffix:
     民办处 for 民办教育处 (民继处), 基教科 for 基教处 (a district's 科 for the city's 处). A run ending
     in 处 / 科 / 室 that is no spelling of an office (nor written in the notices, `known`) is an office's
     when its characters, the first one first, come in order in exactly one office's spelling, which
-    ends in 处, 科 or 室 too. The longest such run wins; returns the text and the (typed, office) pairs."""
+    ends alike (处 or 科 for 处 and 科, 室 for 室). Not when its last character begins a word with what
+    follows (`is_word`: 处理, 科技, 科目, 室外), nor when it is a word itself (工作室). The longest such
+    run wins; returns the text and the (typed, office) pairs."""
     spellings = [s for s in offices.spellings if len(s) >= 3 and s[-1] in _UNIT]
     fixes: list[tuple[str, str]] = []
     for m in re.finditer(rf"[\u4e00-\u9fff]{{2,6}}?[{_UNIT}]", text):
-        run = m.group(0)
+        run, after = m.group(0), text[m.end():m.end() + 2]
+        if is_word and any(is_word(run[-1] + after[:n]) for n in (1, 2) if len(after) >= n):
+            continue
         for start in range(max(0, len(run) - 6), len(run) - 2):
             typed = run[start:]
-            if offices.canonical(typed) or typed in known:
+            if offices.canonical(typed) or typed in known or (is_word and is_word(typed)):
                 break
             stem = typed[:-1]
-            owners = {offices.canonical(s) for s in spellings if s[0] == stem[0] and _in_order(stem, s[:-1])}
+            owners = {offices.canonical(s) for s in spellings if s[0] == stem[0] and s[-1] in _SAME_UNIT[typed[-1]]
+                      and _in_order(stem, s[:-1])}
             if len(owners) == 1:
                 fixes.append((typed, owners.pop()))
                 break
@@ -574,7 +582,7 @@ def parse(text: str, offices: OfficeTable, section_titles: dict[str, str],
     text = MARKUP.sub(" ", text).strip()
     text, expanded = expand(text) if expand else (text, ())
     text, corrections = correct(text, vocabulary, known, is_word)
-    text, shortened = office_forms(text, offices, known)
+    text, shortened = office_forms(text, offices, known, is_word)
     corrections = expanded + corrections + shortened
     text, excluding = _excluded(text, offices)
     # (`raw` tells what markup removal left: the part left out is no markup.)

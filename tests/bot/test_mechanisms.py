@@ -457,6 +457,13 @@ def test_a_row_sharing_phrases_with_several_items_links_to_the_nearest_in_meanin
         assert texts and all("中职" in t for t in texts) and not any("普通高中学校办学质量达标" in t for t in texts)
 
 
+def test_a_row_naming_two_items_nearly_as_well_links_to_both(bot):
+    """…党建和全面从严治党工作会议 carries out the 党建 item and the 全面从严治党 one: meaning alone had
+    kept only the first (h22's review)."""
+    texts = _linked_texts(bot, _row(bot, "召开2024年度全市教育系统党建和全面从严治党工作会议"))
+    assert len(texts) == 2 and any("全面从严治党" in t for t in texts)
+
+
 def test_links_by_meaning_load_neither_index_nor_model(bot):
     """The meanings compared are the stored vectors of the row and of the items' sentences: a fresh
     bot answering a schedule question links its rows without loading the index or the model."""
@@ -1085,7 +1092,8 @@ def test_a_school_holiday_names_its_months(bot, question, months):
     assert a.found and want and {r[0] for r in rows(a)} == {r.month for r in want}
 
 
-@pytest.mark.parametrize("question", ["暑期托管有什么要求", "寒假作业有规定吗"])
+@pytest.mark.parametrize("question", ["暑期托管有什么要求", "寒假作业有规定吗", "暑期中小学生防溺水有什么安排",
+                                      "什么时候放暑假?"])
 def test_a_school_holiday_naming_a_topic_lists_no_months_rows(bot, question):
     a = bot.ask(question)
     assert not rows(a)
@@ -1107,11 +1115,16 @@ def test_an_office_shortened_or_re_suffixed_is_read_as_that_office(bot, typed, o
     assert f"按“{office}”理解" in a.answer
 
 
-@pytest.mark.parametrize("text", ["教研室有什么任务", "坐办公室的人", "招生处6月干啥"])
-def test_a_unit_name_matching_no_office_or_several_is_left_as_typed(text):
+@pytest.mark.parametrize("text", ["教研室有什么任务", "坐办公室的人", "招生处6月干啥", "学校科技节什么时候办",
+                                  "学校处理校园欺凌", "学校室外体育活动", "初中体育科目考试什么时候", "教师科研能力提升",
+                                  "组织科普活动", "骨干教师工作室", "教导处"])
+def test_a_unit_name_matching_no_office_or_several_is_left_as_typed(bot, text):
+    """Not a word that merely ends in 处 / 科 / 室 (处理, 科技, 科目, 室外, 工作室), nor a unit of another
+    kind (教导处 is no 督导室)."""
     from bot.understand import office_forms
 
-    assert office_forms(text, OfficeTable.load())[1] == ()
+    c = bot.corpus
+    assert office_forms(text, c.offices, c.text, c.tokenizer.known)[1] == ()
 
 
 @pytest.mark.parametrize("follow_up", ["都有哪些单位参加", "有哪些单位参加"])
