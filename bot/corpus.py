@@ -44,8 +44,10 @@ def _places(title: str, issuer: str) -> list[str]:
     text = issuer or title
     # Two characters before 市 / 区 / 县 (济南, 莱山); three where the name starts the text or follows
     # 省 (石家庄市…, 河北省石家庄市), so 中共济南市委 is 济南, not 共济南.
-    found = [(m.start(1), m.group(1)) for pattern in (r"(?:^|(?<=省))([\u4e00-\u9fff]{2,3}?)(?:市|区|县)",
-                                                      r"(?=([\u4e00-\u9fff]{2})(?:市|区|县))")
+    # (Not the 市 of 市场 or 市直, nor the 区 / 县 of 区域 / 县域: 姑苏区市场监督管理局 names no 苏区.)
+    unit = r"(?:市(?![场民直属])|区(?!域)|县(?!域))"
+    found = [(m.start(1), m.group(1)) for pattern in (rf"(?:^|(?<=省))([\u4e00-\u9fff]{{2,3}}?){unit}",
+                                                      rf"(?=([\u4e00-\u9fff]{{2}}){unit})")
              for m in re.finditer(pattern, text) if not re.search(r"[全各本该年度我省]", m.group(1))]
     by_end: dict[int, tuple[int, str]] = {}
     for start, name in found:   # one name per 市 / 区 / 县: the longer (石家庄 over 家庄)
@@ -94,6 +96,11 @@ def _documents(records: list[Record]) -> dict[str, Document]:
             counts[v] = counts.get(v, 0) + 1
         labels = {d[0]: step(d) if counts[labels[d[0]]] > 1 else labels[d[0]] for d in raw}
     return {d[0]: Document(*d[:5], label=labels[d[0]], within=d[5]) for d in raw}
+
+
+def _in_order(chars: str, word: str) -> bool:
+    it = iter(word)
+    return all(ch in it for ch in chars)
 
 
 def top_members(rank, text: str, keep, n: int) -> list[int]:
@@ -186,6 +193,7 @@ class Corpus:
         self._position: dict[str, int] = {}
         self._children: dict[str, list[int]] = {}   # item id → its sentences' positions
         self._index_rows: dict[str, int] | None = None   # record id → its row in the index
+        self._agencies: frozenset[str] | None = None
 
     def bridges(self, term: str) -> tuple[str, ...]:
         """The notices' own words for a term they never use: its synonyms (`bot.thesaurus`) that
@@ -414,9 +422,59 @@ class Corpus:
         pairs = tuple(dict.fromkeys((w, self.full_form(w)) for w in tok.words(text)
                                     if len(w) == 2 and tok.known(w) and w not in self.text
                                     and rarity(w, self) >= self.settings.short_form_min_rarity and self.full_form(w)))
+        pairs += self._agency_forms(text)
         for short, full in pairs:
             text = text.replace(short, full)
         return text, pairs
+
+    @property
+    def agencies(self) -> frozenset[str]:
+        """The issuing bodies the notices name, without their place: 人力资源和社会保障局 of
+        杭州市拱墅区人力资源和社会保障局, 卫生健康委员会, 教育局."""
+        if self._agencies is None:
+            found = set()
+            for d in self.documents.values():
+                for name in (d.issuer, d.title):
+                    # The places it opens with (成都市新都区…) off, then the body up to its ending.
+                    for place in _places(d.title, d.issuer):
+                        name = re.sub(rf"^(?:中共)?{re.escape(place)}(?:省|市|区|县)?", "", name)
+                    m = re.match(r"([\u4e00-\u9fff]{2,12}?(?:局|委员会|厅|办公室))", name)
+                    if m:
+                        found.add(m.group(1))
+            self._agencies = frozenset(found)
+        return self._agencies
+
+    def agency_docs(self, text: str) -> list[str]:
+        """The documents whose issuing body `text` names (in full: run `expand_short_forms` first)."""
+        return [d.doc_id for d in self.documents.values()
+                if any(a in text and a in f"{d.title} {d.issuer}" for a in self.agencies)]
+
+    def without_agencies(self, text: str) -> str:
+        """`text` with the issuing bodies it names blanked out: they choose a notice, and are no
+        topic of its rows, nor a subject it must mention."""
+        for a in sorted(self.agencies, key=len, reverse=True):
+            text = text.replace(a, " ")
+        return text
+
+    def _agency_forms(self, text: str) -> tuple[tuple[str, str], ...]:
+        """Issuing bodies named as staff name them (人社局, 医保局, 市场监管局, 卫健委): a run ending in
+        局 / 委 / 厅 that is none of the notices' `agencies` but whose characters, the first one first,
+        come in order in exactly one of them with the same ending (委 for 委员会)."""
+        pairs = []
+        for m in re.finditer(r"[\u4e00-\u9fff]{2,6}?(?:局|委|厅)", text):
+            run = m.group(0)
+            for start in range(len(run) - 2, -1, -1):   # shortest first: 拱墅区人社局 → 人社局
+                typed = run[start:]
+                if typed in self.agencies:
+                    break
+                end = {"局": ("局",), "委": ("委员会", "委"), "厅": ("厅",)}[typed[-1]]
+                stem = typed[:-1]
+                owners = [a for a in self.agencies if a.endswith(end) and a[0] == stem[0]
+                          and _in_order(stem, a[:-len(next(e for e in end if a.endswith(e)))])]
+                if len(owners) == 1:
+                    pairs.append((typed, owners[0]))
+                    break
+        return tuple(dict.fromkeys(pairs))
 
     # --- evidence search -------------------------------------------------------------------------
 

@@ -36,6 +36,11 @@ def select(q, corpus: Corpus) -> Selection:
     named = [d for d in docs if _names(q.text, d.place, latin)] if len(docs) > 1 else []
     # 烟台… with no notice of 烟台's own: its districts' (烟台市莱山区…).
     named = named or ([d for d in docs if _names(q.text, d.within, latin)] if len(docs) > 1 else [])
+    # An issuing body (人力资源和社会保障局, as `expand_short_forms` writes 人社局) chooses its notices,
+    # among those of the place named if any.
+    issued = set(corpus.agency_docs(q.text)) if len(docs) > 1 else set()
+    if issued:
+        named = [d for d in (named or docs) if d.doc_id in issued] or named
     places = {d.place for d in named}
     pool = named or docs
     newest_year = max((d.year for d in pool if d.year), default=None)

@@ -164,7 +164,7 @@ def absent_terms(q, corpus: Corpus) -> list[str]:
     only: the notices are), function words left out: the subjects a refusal can name."""
     function = words_tagged(*FUNCTION_TAGS)
     # Offices are named in the rows' office cells, not their text: never "not mentioned".
-    q = replace(q, text=corpus.offices.without(q.text))
+    q = replace(q, text=corpus.without_agencies(corpus.offices.without(q.text)))
     # Nor are words of place around the question (最近, 区里, 里面) its subject.
     around = words_tagged("f", "s")
     return [t for t in chinese_terms(q, corpus, dictionary_only=True)
@@ -269,7 +269,7 @@ def topic_terms(q, corpus: Corpus) -> list[str]:
     office names and the period asked (上半年)."""
     label = q.month_label or ""
     # An office named is the scope, not a topic, nor is any word of its name (安全管理科: 管理科).
-    cut = corpus.tokenizer.dictionary_words(corpus.offices.without(q.text))   # cut once, used twice
+    cut = corpus.tokenizer.dictionary_words(corpus.without_agencies(corpus.offices.without(q.text)))   # cut once
     terms = _chinese(cut)
     # Two common words the notices write as one name (科学 + 教育 → 科学教育) name a topic together.
     pairs = [a + b for a, b in zip(terms, terms[1:]) if a + b in q.text and a + b in corpus.text]

@@ -412,3 +412,27 @@ def test_a_notice_without_a_schedule_answers_an_office_s_or_a_month_s_work_from_
 def test_a_notice_without_a_schedule_says_plainly_when_no_item_names_the_office(duties_in_text):
     a = duties_in_text.ask("新吴区民继处负责哪些工作")
     assert not a.found and "没有写明" in a.answer and not a.citations
+
+
+@pytest.fixture(scope="module")
+def bureaus(tmp_path_factory, built_index):
+    return _bot_over(tmp_path_factory, built_index, DATA / "gongshu-rsj-2024.txt", DATA / "gusu-scjgj-2025.txt")
+
+
+@pytest.mark.parametrize("question,label,month", [
+    ("人社局12月有哪些工作", "拱墅2024工作计划", 12), ("拱墅区人社局12月有哪些工作", "拱墅2024工作计划", 12),
+    ("市场监管局6月有哪些任务", "姑苏2025工作要点", 6), ("济南市教育局6月有哪些工作", "济南2024工作要点", 6),
+])
+def test_an_issuing_body_named_as_staff_name_it_chooses_its_notice(bureaus, question, label, month):
+    """人社局 for 人力资源和社会保障局, 市场监管局 for 市场监督管理局: the notice that body issued, its
+    rows not filtered by the body's name as a topic (it had been refused, or answered from the newest
+    notice)."""
+    a = bureaus.ask(question)
+    cited = {c.doc_label for c in a.citations}
+    assert a.found and cited == {label} and all(c.month == month for c in a.citations if c.kind == "schedule")
+    assert "没有直接提到" not in a.answer
+
+
+def test_a_district_followed_by_a_market_bureau_is_named_by_the_district(bureaus):
+    """姑苏区市场监督管理局: 姑苏, not 苏区 (the 区 before the 市 of 市场)."""
+    assert any(d.label.startswith("姑苏") for d in bureaus.corpus.documents.values())
