@@ -1159,3 +1159,12 @@ def test_an_english_question_naming_no_topic_lists_every_row(bot, question):
     a = bot.ask(question)
     office = bot.offices.find_all(question)
     assert len(rows(a)) == len(bot.filter_rows((6,), tuple(office)))
+
+
+@pytest.mark.parametrize("question", ["云六一活动是怎么回事", "云六一活动是啥意思"])
+def test_asking_what_a_scheduled_task_is_about_answers_its_row(bot, question):
+    """怎么回事 / 啥意思 ask, they name nothing: a task written only in the 配档表 is answered by its row
+    (怎么回事 had counted as a word the notice lacks, and an unrelated item was quoted)."""
+    a = bot.ask(question)
+    assert a.found and [c.task for c in a.citations if c.kind == "schedule"] and \
+        all("六一" in c.task for c in a.citations if c.kind == "schedule")
