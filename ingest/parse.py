@@ -122,6 +122,11 @@ def split_offices(text: str) -> list[str]:
     return [p.strip() for p in re.split(r"[、,，;；/ ]+", text.rstrip("。.")) if p.strip()]
 
 
+# Verbs a task opens with, never an office's name (not 组织 of 组织人事处, 创建 of 创建办, 建设 …).
+_TASK_VERB = re.compile(r"(?:设立|开展|推进|完成|召开|举办|举行|制定|出台|建立|实施|启动|落实|加强|印发|发布|"
+                        r"成立|组建|打造|培育|推动|深化|提升|做好|抓好|强化|健全|完善|新建|改扩建|研制|评选|遴选|开通|争创)")
+
+
 def is_office_list(line: str, table: OfficeTable) -> bool:
     """True when every part of the line names an office (known, or shaped like one: 基础教育科,
     各学校)."""
@@ -131,9 +136,10 @@ def is_office_list(line: str, table: OfficeTable) -> bool:
 
     def office(k: int, p: str) -> bool:
         # 各学校, 各中小学、幼儿园: the units of a kind, named with 各 (which reaches on to a short
-        # name after it).
+        # name after it). A name opening with a verb of work (设立医保服务工作站) is a task's words.
         every = p.startswith("各") or (len(p) <= 6 and any(x.startswith("各") for x in parts[:k]))
-        return table.canonical(p) is not None or (len(p) <= 16 and bool(OFFICE_SUFFIX.search(p) or every))
+        return table.canonical(p) is not None or (len(p) <= 16 and bool(OFFICE_SUFFIX.search(p) or every)
+                                                  and not _TASK_VERB.match(p))
     return bool(parts) and all(office(k, p) for k, p in enumerate(parts))
 
 
@@ -528,6 +534,7 @@ def _parse_schedule(lines: list[str], table: OfficeTable, st: _State) -> None:
     held = when   # time-last tables: a time cell read before its row's offices
     pending_task: str | None = None
     continues = False  # last office list ended with 、: the next line carries on
+    lines = _office_fragments_joined(lines, table)
     for k, ln in enumerate(lines):
         if head_kind(ln) or re.fullmatch(r"\d{1,3}", ln):   # header cells, 序号 cells
             continue
@@ -617,6 +624,20 @@ def _parse_schedule(lines: list[str], table: OfficeTable, st: _State) -> None:
     if undated:
         st.warnings.append(f"schedule: {len(undated)} row(s) have no time cell and are kept "
                            f"without a month, first {undated[0]!r}")
+
+
+def _office_fragments_joined(lines: list[str], table: OfficeTable) -> list[str]:
+    """An office cell wrapped in a table copied as text leaves its last character or two on a line
+    of their own (医药服务管理⏎科, 办公室、待遇保⏎障科): joined to the line before, when that makes an
+    office list and the line before is none."""
+    out: list[str] = []
+    for ln in lines:
+        if out and len(ln) <= 2 and OFFICE_SUFFIX.search(ln) and not table.canonical(ln) \
+                and not is_office_list(out[-1], table) and is_office_list(out[-1] + ln, table):
+            out[-1] += ln
+            continue
+        out.append(ln)
+    return out
 
 
 def _add_row(st: _State, when: tuple[int | None, str | None, tuple[int, ...]], task: str,

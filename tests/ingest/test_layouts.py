@@ -854,3 +854,17 @@ def test_a_grid_cell_s_paragraphs_stay_apart(tmp_path):
                     "|      |                |          |\n|      |                | 基教科   |\n"
                     "+------+----------------+----------+\n", encoding="utf-8")
     assert _rows(parse_file(path, OfficeTable.load())) == [("开展春季运动会", ("体卫艺科", "基教科"), "4月", (4,))]
+
+
+def test_wrapped_cells_of_a_table_copied_as_text():
+    """One cell per line, cells wrapped: an office's last character on a line of its own
+    (医药服务管理⏎科) joins the line before; a task's second line that ends like an office but opens
+    with a verb of work (设立医保服务工作站) is the task's, not an office."""
+    doc = parse("某市医疗保障局2024年工作要点\n一、深化改革\n1．落实集采结果。\n附件\n2024年重点工作配档表\n"
+                "时间\n重点工作\n责任科室\n3月\n在乡镇（街道）便民服务中心\n设立医保服务工作站\n市医保事务中心\n"
+                "4月\n落实国家第九批药品集采中选结果\n医药服务管理\n科\n6月\n开展上半年医保基金运行分析\n"
+                "规划财务和法\n规科\n")
+    assert [(r.task, r.offices) for r in doc.schedule] == [
+        ("在乡镇（街道）便民服务中心设立医保服务工作站", ("市医保事务中心",)),
+        ("落实国家第九批药品集采中选结果", ("医药服务管理科",)),
+        ("开展上半年医保基金运行分析", ("规划财务和法规科",))]
