@@ -152,7 +152,8 @@ def _grid_rows(lines: list[str]) -> list[str]:
 
 def _join_paragraphs(parts: list[str]) -> str:
     """A grid cell's lines: wrapped lines joined, paragraphs (apart by a blank line) kept apart by a
-    line break, as a Word or HTML cell's paragraphs are (体卫艺科⏎⏎基教科: two offices)."""
+    line break, as a Word or HTML cell's paragraphs are (体卫艺科⏎⏎基教科: two offices), unless together
+    they read as one header or one time (责任⏎⏎科室, 3月⏎⏎上旬)."""
     paragraphs, current = [], []
     for part in parts + [""]:
         if part:
@@ -160,7 +161,8 @@ def _join_paragraphs(parts: list[str]) -> str:
         elif current:
             paragraphs.append(_join_wrapped(current))
             current = []
-    return "\n".join(paragraphs)
+    whole = _join_wrapped(paragraphs)
+    return whole if len(paragraphs) > 1 and (head_kind(whole) or read_when(whole)) else "\n".join(paragraphs)
 
 
 def _join_wrapped(parts: list[str]) -> str:
@@ -309,7 +311,7 @@ def _month_head(cell: str) -> int | None:
 
 
 # What a month column's cell holds when the task does not run that month.
-_UNMARKED = frozenset("× ✗ ✘ x X / ／ - — － 无 否 0 〇".split())
+_UNMARKED = frozenset("× ✗ ✘ / ／ - — － 无 否 0".split())
 
 
 def _marked(cell: str | None) -> bool:
@@ -340,6 +342,8 @@ class _Schedule:
     def __init__(self, heads: list[str], kinds: list[str | None]):
         self.heads, self.kinds, self.width = heads, kinds, len(heads)
         self.months: dict[int, int] = {}    # column → the month it stands for
+        self.fill: int | None = None        # the time column the marked months write
+        self.virtual = False                # … one added for them (no column of its own)
         self.task = kinds.index("task")
         self._lay_out()
         self.above: list[str | None] | None = None
@@ -353,13 +357,18 @@ class _Schedule:
                       if h and (k is None or (k == "task" and i != self.task))]
 
     def _use_months(self, months: dict[int, int]) -> None:
-        """Month columns replace any time column (the 时间安排 cell spanning them); their marks
-        make one more, last, column: the row's time."""
+        """The marked month columns write the row's time: into its own time column where that is
+        blank (完成时限 | 1月 …: a time written wins), or, when the months are all the time there is
+        (a 时间安排 cell spanning them), into one more, last, column."""
         self.months = months
-        self.kinds = ["month" if i in months else ("time-span" if k == "time" else k)
-                      for i, k in enumerate(self.kinds)] + ["time"]
-        self.heads = self.heads + ["时间"]
-        self.width = len(self.heads)
+        written = [i for i, k in enumerate(self.kinds) if k == "time" and i not in months]
+        self.kinds = ["month" if i in months else k for i, k in enumerate(self.kinds)]
+        if written:
+            self.fill = written[0]
+        else:
+            self.kinds = [("time-span" if k == "time" else k) for k in self.kinds] + ["time"]
+            self.heads = self.heads + ["时间"]
+            self.width, self.fill, self.virtual = len(self.heads), len(self.heads) - 1, True
         self._lay_out()
 
     @classmethod
@@ -369,10 +378,8 @@ class _Schedule:
         for i in range(1, len(kinds)):      # the blank slots of a header cell spanning columns
             if not heads[i] and kinds[i - 1] == "office":
                 heads[i], kinds[i] = heads[i - 1], "office"
-        # Month columns are the time only when no column writes it (完成时限 | 1月 … 12月: the
-        # written time, the months left out).
-        months = {i: m for i, h in enumerate(heads) if (m := _month_head(h))} if "time" not in kinds else {}
-        kinds = ["month-unused" if _month_head(h) else k for h, k in zip(heads, kinds)]
+        months = {i: m for i, h in enumerate(heads) if (m := _month_head(h))}
+        kinds = ["month" if i in months else k for i, k in enumerate(kinds)]
         # A 季度 column is the time when no column gives a finer one; beside 完成时限 it says
         # nothing more, and is left out.
         if "time" not in kinds and len(months) < 2:
@@ -404,15 +411,15 @@ class _Schedule:
         if len(row) != self.width:          # not this table's shape: as it is
             return row
         row = [self.above[i] if c is None else c for i, c in enumerate(row)]
-        if self.months:
-            row[-1] = _months_cell([m for i, m in self.months.items() if _marked(row[i])])
+        if self.months and (self.virtual or not (row[self.fill] or "").strip()):
+            row[self.fill] = _months_cell([m for i, m in self.months.items() if _marked(row[i])])
         if not (row[0] or "").strip() and self.kinds[0] in ("time", "office"):
             row[0] = self.above[0]
         # A blank time cell in a later column (序号 | 完成时间 | …) groups the row under the time
         # above, as a merged one does: the row still opens with a time cell.
-        if (row[self.task] or "").strip() and not self.months:
-            row = [self.above[i] if k == "time" and not (c or "").strip() else c
-                   for i, (k, c) in enumerate(zip(self.kinds, row))]
+        if (row[self.task] or "").strip():
+            row = [self.above[i] if k == "time" and not (c or "").strip() and not (self.virtual and i == self.fill)
+                   else c for i, (k, c) in enumerate(zip(self.kinds, row))]
         self.above = row
         notes = "".join(f"({self.heads[i]}:{' '.join(row[i].split())})" for i in self.extra
                         if row[i] and row[i].strip())

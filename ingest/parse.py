@@ -78,7 +78,7 @@ _CLUTTER = re.compile(
 # Print furniture a text copied from a PDF keeps: page numbers (— 2 —, - 3 -, 第2页 共5页) and the
 # 版记 line (XX办公室 2024年2月29日印发).
 _FURNITURE = re.compile(r"[—\-－–]{1,2}\s*\d{1,3}\s*[—\-－–]{1,2}|第\s*\d{1,3}\s*页(?:\s*[,，/]?\s*共\s*\d{1,3}\s*页)?|"
-                        r"\D{0,30}(?:办公室|厅|局|委员会|委|政府|中心)\s*\d{4}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日\s*印\s*发")
+                        r"(?:\D{0,30}(?:办公室|办|厅|局|委员会|委|部|院|政府|中心))?\s*\d{4}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日\s*印\s*发")
 _SECTION = re.compile(r"^([一二三四五六七八九十百]+)\s*[、.．]\s*(\S.*)$")
 _SUBSECTION = re.compile(r"^[(（]\s*([一二三四五六七八九十百]+)\s*[)）]\s*[、.．]?\s*(\S.*)$")
 _ITEM = re.compile(r"^(\d{1,3})\s*[.．、](?!\d)\s*(\S.*)$")
@@ -211,8 +211,8 @@ def parse_text(text: str, doc_id: str, path: str = "", encoding: str | None = "u
     table = offices or OfficeTable.load()
     st = _State()
     lines = [clean_line(raw) for raw in text.replace("\r\n", "\n").replace("\r", "\n").split("\n")]
-    lines = _usual_numbering(_closed_brackets(
-        [ln for ln in lines if ln and not _CLUTTER.match(ln) and not _FURNITURE.fullmatch(ln)]))
+    lines = _usual_numbering(_closed_brackets(_without_furniture(
+        [ln for ln in lines if ln and not _CLUTTER.match(ln)])))
 
     # 1. Header block: the first run of `label: value` lines before any section or item. On a
     #    saved or printed web page the lines above it are site chrome (logo, navigation) and are
@@ -274,6 +274,22 @@ def parse_text(text: str, doc_id: str, path: str = "", encoding: str | None = "u
                        for r in st.schedule),
         paragraphs=paragraphs, warnings=tuple(st.warnings),
     )
+
+
+def _without_furniture(lines: list[str]) -> list[str]:
+    """`lines` without print furniture (`_FURNITURE`); a 版记 split over two lines (XX局办公室⏎
+    2024年2月29日印发) loses its issuer line too."""
+    out: list[str] = []
+    for ln in lines:
+        if _FURNITURE.fullmatch(ln):
+            if re.match(r"\d{4}", ln) and out and _ISSUER_LINE.fullmatch(out[-1]):
+                out.pop()
+            continue
+        out.append(ln)
+    return out
+
+
+_ISSUER_LINE = re.compile(r"\D{2,30}(?:办公室|办|厅|局|委员会|委|部|院|政府|中心)")
 
 
 def _closed_brackets(lines: list[str]) -> list[str]:

@@ -868,3 +868,31 @@ def test_wrapped_cells_of_a_table_copied_as_text():
         ("在乡镇（街道）便民服务中心设立医保服务工作站", ("市医保事务中心",)),
         ("落实国家第九批药品集采中选结果", ("医药服务管理科",)),
         ("开展上半年医保基金运行分析", ("规划财务和法规科",))]
+
+
+def test_month_columns_fill_a_written_time_column_left_blank():
+    head = ["完成时间", "工作任务", "责任科室"] + [f"{m}月" for m in range(1, 7)]
+    doc = _table_doc([head, ["3月底前", "修订学校章程", "办公室", "", "", "", "", "", ""],
+                      ["", "开展春季运动会", "体卫艺科", "", "", "", "", "√", "√"]])
+    assert [(r.task, r.when) for r in doc.schedule] == [("修订学校章程", "3月底前"), ("开展春季运动会", "5—6月")]
+
+
+def test_circles_mark_months():
+    head = ["重点任务", "牵头科室"] + [f"{m}月" for m in range(1, 4)]
+    assert [r.when for r in _table_doc([head, ["修订学校章程", "办公室", "〇", "〇", ""]]).schedule] == ["1—2月"]
+
+
+def test_a_ban_ji_line_split_from_its_issuer_is_dropped_with_it():
+    doc = parse("某市医疗保障局2024年工作要点\n一、深化改革\n1．落实集采结果。\n附件\n2024年重点工作配档表\n时间\n重点工作\n"
+                "责任科室\n12月\n完成定点医药机构现场检查全覆盖\n基金监管科\n某市医疗保障局办公室\n2024年2月29日印发\n")
+    assert [(r.task, r.offices) for r in doc.schedule] == [("完成定点医药机构现场检查全覆盖", ("基金监管科",))]
+
+
+def test_a_grid_cell_whose_paragraphs_read_as_one_header_or_time_is_one(tmp_path):
+    path = tmp_path / "grid.md"
+    path.write_text("# 某区教育局2024年工作要点\n\n## 一、党建\n\n1. 抓党建。\n\n附件：2024年重点工作配档表\n\n"
+                    "+------+----------------+------+\n| 时间 | 工作任务       | 责任 |\n|      |                |      |\n"
+                    "|      |                | 科室 |\n+======+================+======+\n| 3月  | 开展教师培训   | 教师科 |\n"
+                    "|      |                |      |\n| 上旬 |                |      |\n"
+                    "+------+----------------+------+\n", encoding="utf-8")
+    assert _rows(parse_file(path, OfficeTable.load())) == [("开展教师培训", ("教师科",), "3月上旬", (3,))]
