@@ -44,8 +44,8 @@ def _places(title: str, issuer: str) -> list[str]:
     text = issuer or title
     # Two characters before 市 / 区 / 县 (济南, 莱山); three where the name starts the text or follows
     # 省 (石家庄市…, 河北省石家庄市), so 中共济南市委 is 济南, not 共济南.
-    # (Not the 市 of 市场 or 市直, nor the 区 / 县 of 区域 / 县域: 姑苏区市场监督管理局 names no 苏区.)
-    unit = r"(?:市(?![场民直属])|区(?!域)|县(?!域))"
+    # (Not the 市 of 市场, nor the 区 / 县 of 区域 / 县域: 姑苏区市场监督管理局 names no 苏区.)
+    unit = r"(?:市(?!场)|区(?!域)|县(?!域))"
     found = [(m.start(1), m.group(1)) for pattern in (rf"(?:^|(?<=省))([\u4e00-\u9fff]{{2,3}}?){unit}",
                                                       rf"(?=([\u4e00-\u9fff]{{2}}){unit})")
              for m in re.finditer(pattern, text) if not re.search(r"[全各本该年度我省]", m.group(1))]
@@ -461,12 +461,15 @@ class Corpus:
         局 / 委 / 厅 that is none of the notices' `agencies` but whose characters, the first one first,
         come in order in exactly one of them with the same ending (委 for 委员会)."""
         pairs = []
+        known = self.tokenizer.known
         for m in re.finditer(r"[\u4e00-\u9fff]{2,6}?(?:局|委|厅)", text):
-            run = m.group(0)
-            for start in range(len(run) - 2, -1, -1):   # shortest first: 拱墅区人社局 → 人社局
+            run, after = m.group(0), text[m.end():m.end() + 2]
+            if after and known(run[-1] + after[:1]) or len(after) == 2 and known(run[-1] + after):
+                continue   # 局面, 局势, 委托, 厅堂: the ending begins a word
+            for start in range(len(run) - 3, -1, -1):   # shortest first (三字+): 拱墅区人社局 → 人社局
                 typed = run[start:]
                 if typed in self.agencies:
-                    break
+                    break   # (two characters, 市局 / 大局, name no body: three at least)
                 end = {"局": ("局",), "委": ("委员会", "委"), "厅": ("厅",)}[typed[-1]]
                 stem = typed[:-1]
                 owners = [a for a in self.agencies if a.endswith(end) and a[0] == stem[0]

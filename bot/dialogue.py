@@ -31,7 +31,7 @@ ASKING = re.compile("|".join(p.pattern for p in (ASK_ITEM, ASK_WHO, ASK_WHEN, AS
 # Where in the notice a thing is written (配档表里对应哪几个月, 要求写在第几条): no topic of its own.
 WHERE = re.compile(r"配档表|附件|附表|安排表|通知|文件|原文|对应|写在|放在|列在|出现在|属于|里面?|中|哪几个")
 # One task of the last list by its place in it (第一个是哪条里的, 最后一项谁负责, the second one).
-ORDINAL = re.compile(r"第\s*([一二三四五六七八九十\d]{1,3})\s*[个项件]|最后一[个项件]|"
+ORDINAL = re.compile(r"第\s*([一二三四五六七八九十\d]{1,3})\s*[个项件](?!月|季度|周|星期|学期|年)|最后一[个项件](?!月|季度|周|星期|学期|年)|"
                      r"\b(first|second|third|last) (one|task|item)\b", re.IGNORECASE)
 _EN_ORDINALS = {"first": 1, "second": 2, "third": 3}
 

@@ -39,7 +39,7 @@ def select(q, corpus: Corpus) -> Selection:
     # An issuing body (人力资源和社会保障局, as `expand_short_forms` writes 人社局) chooses its notices,
     # among those of the place named if any.
     issued = set(corpus.agency_docs(q.text)) if len(docs) > 1 else set()
-    if issued:
+    if issued and len({a for a in corpus.agencies if a in q.text}) == 1:   # not 医保局联合卫健委…
         named = [d for d in (named or docs) if d.doc_id in issued] or named
     places = {d.place for d in named}
     pool = named or docs

@@ -28,7 +28,10 @@ EN_MONTHS = {m: i for i, ms in enumerate([
     ("june", "jun"), ("july", "jul"), ("august", "aug"), ("september", "sep", "sept"),
     ("october", "oct"), ("november", "nov"), ("december", "dec")], 1) for m in ms}
 
-_WHILE = r"(?=期间|里|的时候|时|都|有|要|该|忙|干|做|会|的(?:工作|任务|安排|事|活)|[,，。!！])"
+_WHILE = (r"(?=期间|里|中(?!小学|学|职|考|高)|的时候|时|都|有|要|该|忙|干|做|会|的(?:工作|任务|安排|事|活)|"
+          r"[,，。!！?？]|$)")
+# (Not when asking when the holiday itself is: 什么时候放暑假, 寒假几号开始.)
+_NOT_WHEN = r"(?<!时候放)(?<!何时放)(?<!几号放)(?<!哪天放)(?!.{0,3}(?:什么时候|几号|哪天|何时)(?:放|开始|结束))"
 # Named periods → months. The answer always states which months a period was read as.
 PERIODS: list[tuple[str, tuple[int, ...]]] = [
     (r"上半年|first half|(?<![a-z0-9])h1(?![a-z0-9])", tuple(range(1, 7))),
@@ -41,9 +44,9 @@ PERIODS: list[tuple[str, tuple[int, ...]]] = [
     (r"年底|年末|end of the year|year[- ]end", (11, 12)),
     # The school holidays, as the notices' own time cells read them (ingest.when: 暑假 7–8月), when
     # they say when (暑假期间, 暑假里, 暑假有…): 暑期托管, 寒假作业 are topics, 暑假前 a deadline.
-    (rf"(?<![放过])(?:寒暑假|寒假[和及与、,，]?暑假){_WHILE}", (1, 2, 7, 8)),
-    (rf"(?<![寒放过])(?:暑假|暑期){_WHILE}|summer (?:vacation|holidays?|break)", (7, 8)),
-    (rf"(?<![放过])寒假{_WHILE}|winter (?:vacation|holidays?|break)", (1, 2)),
+    (rf"{_NOT_WHEN}(?:寒暑假|寒假[和及与、,，]?暑假){_WHILE}", (1, 2, 7, 8)),
+    (rf"{_NOT_WHEN}(?<!寒)(?:暑假|暑期){_WHILE}|summer (?:vacation|holidays?|break)", (7, 8)),
+    (rf"{_NOT_WHEN}寒假{_WHILE}|winter (?:vacation|holidays?|break)", (1, 2)),
 ]
 
 
@@ -71,7 +74,7 @@ WHOLE_YEAR = re.compile(r"全年|整年|一整年|全年度|all year|whole year|
 
 # A header question is about the document itself: it names it, or has nothing left but header words.
 DOC_REF = re.compile(r"通知|文件|本文|公文|这份|该文|工作要点|notice|document", re.IGNORECASE)
-FILLER = re.compile(r"这个|这份|该|本|的|是|什么|哪天|哪个|哪些|哪|多少|几|谁|呢|吗|请问|一下|由|在|有|要|会|"
+FILLER = re.compile(r"怎么回事|咋回事|什么意思|啥意思|这个|这份|该|本|的|是|什么|哪天|哪个|哪些|哪|多少|几|谁|呢|吗|请问|一下|由|在|有|要|会|"
                     r"那么|那|其中|里面|这条|该条|它|分别|具体|负责|处室|单位|部门|时候|时间|月份|"
                     r"完成|开展|进行|安排|落实|工作|任务|内容|情况|"
                     # Asking to lay the last answer out again (按月份排一下, 列个清单) says no topic.
@@ -537,17 +540,18 @@ def office_forms(text: str, offices: OfficeTable, known: str = "",
     in 处 / 科 / 室 that is no spelling of an office (nor written in the notices, `known`) is an office's
     when its characters, the first one first, come in order in exactly one office's spelling, which
     ends alike (处 or 科 for 处 and 科, 室 for 室). Not when its last character begins a word with what
-    follows (`is_word`: 处理, 科技, 科目, 室外), nor when it is a word itself (工作室). The longest such
+    follows (`is_word`: 处理, 科技, 科目, 室外), nor when it is a word ending in 室 (工作室, 实验室; a
+    word ending in 处 / 科 is a unit's name: 组织科). The longest such
     run wins; returns the text and the (typed, office) pairs."""
     spellings = [s for s in offices.spellings if len(s) >= 3 and s[-1] in _UNIT]
     fixes: list[tuple[str, str]] = []
     for m in re.finditer(rf"[\u4e00-\u9fff]{{2,6}}?[{_UNIT}]", text):
         run, after = m.group(0), text[m.end():m.end() + 2]
-        if is_word and any(is_word(run[-1] + after[:n]) for n in (1, 2) if len(after) >= n):
+        if is_word and _word_across(run[-1], after, is_word):
             continue
         for start in range(max(0, len(run) - 6), len(run) - 2):
             typed = run[start:]
-            if offices.canonical(typed) or typed in known or (is_word and is_word(typed)):
+            if offices.canonical(typed) or typed in known or (is_word and typed[-1] == "室" and is_word(typed)):
                 break
             stem = typed[:-1]
             owners = {offices.canonical(s) for s in spellings if s[0] == stem[0] and s[-1] in _SAME_UNIT[typed[-1]]
@@ -558,6 +562,18 @@ def office_forms(text: str, offices: OfficeTable, known: str = "",
     for typed, meant in fixes:
         text = text.replace(typed, meant)
     return text, tuple(dict.fromkeys(fixes))
+
+
+# Characters that join words rather than begin one (处在, 处于, 科今年 …).
+_JOINING = frozenset("在于的了和与及或是有要今明本每全各把被对向从到为以等也都还就能会将已这那哪几啥")
+
+
+def _word_across(unit: str, after: str, is_word) -> bool:
+    """The unit character begins a word with what follows (科技, 处理, 科目考试, 室外), rather than
+    ending a name before a word of its own (基教科|目前, 体艺处|分管, 民办处|在, 基教科|室)."""
+    if not after or after[0] in _JOINING or after[0] in "室" or (len(after) >= 2 and is_word(after)):
+        return False
+    return any(is_word(unit + after[:n]) for n in (1, 2) if len(after) >= n)
 
 
 def _in_order(chars: str, word: str) -> bool:

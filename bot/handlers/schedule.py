@@ -99,7 +99,7 @@ def narrowed(q, corpus: Corpus, rows: list[Record], scope: str) -> tuple[list[Re
     topics = topic_terms(q, corpus)
     if not topics and q.context:
         topics = topic_terms(replace(q, text=q.context, month_label=None), corpus)
-    if not topics and q.english and len(rows) > 1 and english_topic(q.text, q.month_label or ""):
+    if not topics and q.english and len(rows) > 1 and len(english_topic(q.text, q.month_label or "")) >= 2:
         return _nearest_clearly(q, corpus, rows), scope, ""
     if not topics:
         return rows, scope, ""
@@ -115,7 +115,8 @@ _EN_GENERIC = frozenset(
     "bureau schedule scheduled month months year years does doing have has list show all any there during "
     "concern concerns held happen happens happening notice items item key main things thing need needs "
     "should must will going over quarter half first second third fourth next last this coming "
-    "beginning start end".split())
+    "beginning start end activities activity education educational bureau city municipal government "
+    "department jinan work working planned happening".split())
 
 
 def english_topic(text: str, period: str = "") -> list[str]:
@@ -130,8 +131,9 @@ def english_topic(text: str, period: str = "") -> list[str]:
 
 
 def _nearest_clearly(q, corpus: Corpus, rows: list[Record]) -> list[Record]:
-    """An English question's topic cannot be matched by words against Chinese rows: the row nearest
-    in meaning, when it is clearly nearer than the next (`english_row_margin`); else all of them."""
+    """An English question's topic (two words or more: food safety campaign) cannot be matched by
+    words against Chinese rows: the row nearest in meaning, when it is clearly nearer than the next
+    (`english_row_margin`); else all of them."""
     scores = corpus.row_scores(q.text, rows)
     if scores is None:
         return rows

@@ -436,3 +436,23 @@ def test_an_issuing_body_named_as_staff_name_it_chooses_its_notice(bureaus, ques
 def test_a_district_followed_by_a_market_bureau_is_named_by_the_district(bureaus):
     """姑苏区市场监督管理局: 姑苏, not 苏区 (the 区 before the 市 of 市场)."""
     assert any(d.label.startswith("姑苏") for d in bureaus.corpus.documents.values())
+
+
+@pytest.mark.parametrize("question", ["请问市局今年有哪些重点工作", "要顾全大局做好哪些工作"])
+def test_a_word_ending_in_ju_is_no_issuing_body(bureaus, question):
+    """市局 (two characters) and 大局 (a word) name no body: nothing is read as one."""
+    assert "按“" not in bureaus.ask(question).answer
+
+
+def test_two_bodies_named_choose_no_notice_by_body(bureaus):
+    """医保局联合卫健委…: a partner named beside the issuer; no body chooses (both notices' items
+    were quoted)."""
+    a = bureaus.ask("人社局联合市场监管局开展什么专项行动")
+    assert len({c.doc_label for c in a.citations}) <= 1
+
+
+@pytest.mark.parametrize("issuer,place", [("广州市民政局", "广州"), ("济南市直机关工委", "济南"), ("苏州市姑苏区市场监督管理局", "姑苏")])
+def test_places_of_issuers_whose_name_follows_shi(issuer, place):
+    from bot.corpus import _place
+
+    assert _place("", issuer) == place
