@@ -16,12 +16,13 @@ from bot.understand import WHEN, WHO, Query, cn_to_int, has_content
 POINTER = re.compile(r"它|这项|这个|这一?条|该条|这[两俩二三四几]\s*[个项条件]|那(?:项|场|次|件)|那个(?!\s*[\d一二三四五六七八九十]{1,2}\s*月)|这些|这几[个项条]?|这次|这场|这件|此项|该项|该工作|该会|这一?工作|上面那|上述|刚才|前面那|"
                      r"\bit\b|\bthis\b|\bthat\b|\bthose\b|\bthese\b", re.IGNORECASE)
 ASK_ITEM = re.compile(r"第几条|哪[一几]?条|哪个条目|哪部分|出自|which item|what item", re.IGNORECASE)
-ASK_CONTENT = re.compile(r"具体内容|具体是|具体要求|具体要|详细(说说|讲讲|介绍)?|展开(说说|讲讲)?|讲了?什么|说了?什么|内容是|怎么做|details?|what does it say",
+ASK_CONTENT = re.compile(r"具体内容|具体是|具体要求|具体要|具体(?:说说|讲讲|介绍)|详细(说说|讲讲|介绍)?|展开(说说|讲讲)?|讲了?什么|说了?什么|内容是|怎么做|details?|what does it say",
                          re.IGNORECASE)
 
 
 # Who else takes part (还有别的处参与吗): asked of a task already named, so only as a follow-up.
-ASK_WHO = re.compile(WHO.pattern + r"|别的处|其他处室?|其他单位|其他部门|还有哪些?处|还有谁|参与|参加|配合|协办", re.IGNORECASE)
+ASK_WHO = re.compile(r"归哪个?(?:处室?|科室?|部门|单位)?管|归谁管?|谁来?管|" + WHO.pattern +
+                     r"|别的处|其他处室?|其他单位|其他部门|还有哪些?处|还有谁|参与|参加|配合|协办", re.IGNORECASE)
 # Which months (配档表里对应哪几个月): a follow-up's way to ask when.
 ASK_WHEN = re.compile(WHEN.pattern + r"|哪几个月|哪些月份?|几个月份", re.IGNORECASE)
 # Which 配档表 rows carry it out (配档表里对应的有哪些, 对应哪些工作): its rows, listed.

@@ -1201,3 +1201,21 @@ def test_the_nth_month_of_a_period_is_no_nth_row(bot, first, follow_up):
 def test_a_question_of_question_words_only_asks_for_a_topic(bot, question):
     a = bot.ask(question)
     assert not a.found and not a.citations
+
+
+def test_an_ordinal_asked_to_be_told_in_detail(bot):
+    """具体说说第二个: the second row of the list, told in full (it was refused)."""
+    first = "基教处上半年有什么工作"
+    a = bot.ask("具体说说第二个", [first])
+    second = rows(bot.ask(first))[1]
+    assert a.found and a.citations and second[0] and "具体" not in a.answer[:10]
+
+
+def test_gui_na_ge_chu_guan_asks_who(bot):
+    a = bot.ask("归哪个处管", ["校外培训有什么要求"])
+    assert a.found and rows(a) and all("民继处" in offices for _, offices in rows(a))
+
+
+def test_the_bureau_itself_is_no_topic_of_a_schedule_question(bot):
+    a = bot.ask("6月局里有啥安排")
+    assert a.found and "没有直接提到" not in a.answer and len(rows(a)) == len(bot.filter_rows((6,)))
