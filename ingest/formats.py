@@ -66,9 +66,16 @@ _RADICALS = _radical_table()
 _RADICALS[0x2015] = 0x2014
 
 
+# ① … ⑳ opening a line number an item; NFKC would make them a bare 1 that opens nothing.
+_CIRCLED = re.compile(r"^(\s*)([\u2460-\u2473])", re.MULTILINE)
+
+
 def normalise(text: str) -> str:
-    """NFKC, radicals → ideographs, one dash; newline-separated lines, no blank lines."""
-    text = unicodedata.normalize("NFKC", text.replace("\r\n", "\n").replace("\r", "\n"))
+    """NFKC, radicals → ideographs, one dash; newline-separated lines, no blank lines. A line
+    opening with ① … ⑳ opens with 1. … 20. instead."""
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    text = _CIRCLED.sub(lambda m: f"{m.group(1)}{ord(m.group(2)) - 0x245F}.", text)
+    text = unicodedata.normalize("NFKC", text)
     text = text.translate(_RADICALS)
     return "\n".join(ln for ln in text.split("\n") if ln.strip())
 

@@ -23,7 +23,13 @@ OFFICE_SUFFIX = re.compile(r"(处|室|院|馆|中心|办|委|局|科|股|部|党
 def office_shaped(name: str) -> bool:
     """`name` reads as an office by itself: ends like one (基础教育科, 办公室) or names every unit of a
     kind (各学校). 幼儿园 after 各中小学、 is one of a list, not an office to ask about alone."""
-    return bool(OFFICE_SUFFIX.search(name)) or name.startswith("各")
+    return bool(OFFICE_SUFFIX.search(bracket_free(name))) or name.startswith("各")
+
+
+def bracket_free(name: str) -> str:
+    """`name` without a bracketed part at its end: 学生工作部 of 学生工作部（处）, 党委组织部 of
+    党委组织部（党校）."""
+    return re.sub(r"[(（][^()（）]{1,8}[)）]$", "", name) or name
 
 
 @dataclass(frozen=True)

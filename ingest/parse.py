@@ -19,7 +19,7 @@ from pathlib import Path
 from ingest.errors import IngestError
 from ingest.columns import head_kind
 from ingest.formats import FORMATS, decode, read_text  # decode: re-exported for eval and tests
-from ingest.offices import OFFICE_SUFFIX, OfficeTable
+from ingest.offices import OFFICE_SUFFIX, OfficeTable, bracket_free
 from ingest.records import META_KEYS, Document, Item, ScheduleRow, Section
 from ingest.when import read_when
 
@@ -30,9 +30,13 @@ _SPACES = re.compile(r"[\u00a0\u3000\u2002\u2003\u2009\u200b\t ]+")
 
 
 def clean_line(line: str) -> str:
-    """Collapse non-breaking, full-width and ASCII space runs; strip ends and bullet marks."""
+    """Collapse non-breaking, full-width and ASCII space runs; strip ends and bullet marks; ① … ⑳
+    opening the line are its number, 1. … 20. (as `ingest.formats.normalise` writes them)."""
     line = _SPACES.sub(" ", line).strip()
-    return line.lstrip("•·●▪◆■").strip()
+    line = line.lstrip("•·●▪◆■").strip()
+    if line and "\u2460" <= line[0] <= "\u2473":
+        line = f"{ord(line[0]) - 0x245F}.{line[1:]}"
+    return line
 
 
 # --- Chinese numerals -----------------------------------------------------------------------------
@@ -78,7 +82,11 @@ _CLUTTER = re.compile(
 # Print furniture a text copied from a PDF keeps: page numbers (— 2 —, - 3 -, 第2页 共5页) and the
 # 版记 line (XX办公室 2024年2月29日印发).
 _FURNITURE = re.compile(r"[—\-－–]{1,2}\s*\d{1,3}\s*[—\-－–]{1,2}|第\s*\d{1,3}\s*页(?:\s*[,，/]?\s*共\s*\d{1,3}\s*页)?|"
-                        r"(?:\D{0,30}(?:办公室|办|厅|局|委员会|委|部|院|政府|中心))?\s*\d{4}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日\s*印\s*发")
+                        r"[(（]?(?:\D{0,30}(?:办公室|办|厅|局|委员会|委|部|院|政府|中心))?\s*\d{4}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日\s*印\s*发[)）]?|"
+                        # A browser's print footer: file:///…/notice.html 1/3, https://… 2/5.
+                        r"(?:file|https?)://\S+\s+\d{1,3}/\d{1,3}")
+# A browser's print header before the page's title: 11/30/26, 1:33 PM.
+_PRINT_STAMP = re.compile(r"^\d{1,2}/\d{1,2}/\d{2,4},?\s+\d{1,2}:\d{2}(?:\s*[AP]M)?\s+")
 _SECTION = re.compile(r"^([一二三四五六七八九十百]+)\s*[、.．]\s*(\S.*)$")
 _SUBSECTION = re.compile(r"^[(（]\s*([一二三四五六七八九十百]+)\s*[)）]\s*[、.．]?\s*(\S.*)$")
 _ITEM = re.compile(r"^(\d{1,3})\s*[.．、](?!\d)\s*(\S.*)$")
@@ -108,9 +116,11 @@ _TABLE_TITLE = re.compile(r"(配档表|任务分工|责任分工|工作分工|�
 _MONTH = re.compile(r"^(\d{1,2}|[一二三四五六七八九十]{1,3})\s*月份?$")
 # Who does an item: 责任处室 / 责任单位 / 责任科室 / 牵头单位 / 配合单位 …, in brackets at the end
 # of the item, after its last sentence, or on a line of its own.
-_OFFICE_LABEL = r"(?:责任|牵头|配合|协办|主责)(?:处室|单位|部门|科室|股室|处|科)"
+_OFFICE_LABEL = r"(?:责任|牵头|配合|协办|主责|协同)(?:处室|单位|部门|科室|股室|处|科)"
+# An office list, each name allowed one bracketed part of its own: 学生工作部（处）, 党委组织部（党校）.
+_NAMES = r"((?:[^()（）]|[(（][^()（）]{1,8}[)）])+?)"
 _INLINE_OFFICES = re.compile(
-    r"[(（]\s*" + _OFFICE_LABEL + r"\s*[:：]\s*([^()（）]+?)\s*[)）]\s*[。.]?$")
+    r"[(（]\s*" + _OFFICE_LABEL + r"\s*[:：]\s*" + _NAMES + r"\s*[)）]\s*[。.]?$")
 _TRAILING_OFFICES = re.compile(r"(?<=[。;；])\s*" + _OFFICE_LABEL + r"\s*[:：]\s*(.+?)\s*[。.]?$")
 _OFFICES_LINE = re.compile(r"^" + _OFFICE_LABEL + r"\s*[:：]\s*(.+)$")
 _LABEL_IN_OFFICES = re.compile(r"[;；,，]?\s*" + _OFFICE_LABEL + r"\s*[:：]\s*")
@@ -138,7 +148,7 @@ def is_office_list(line: str, table: OfficeTable) -> bool:
         # 各学校, 各中小学、幼儿园: the units of a kind, named with 各 (which reaches on to a short
         # name after it). A name opening with a verb of work (设立医保服务工作站) is a task's words.
         every = p.startswith("各") or (len(p) <= 6 and any(x.startswith("各") for x in parts[:k]))
-        return table.canonical(p) is not None or (len(p) <= 16 and bool(OFFICE_SUFFIX.search(p) or every)
+        return table.canonical(p) is not None or (len(p) <= 16 and bool(OFFICE_SUFFIX.search(bracket_free(p)) or every)
                                                   and not _TASK_VERB.match(p))
     return bool(parts) and all(office(k, p) for k, p in enumerate(parts))
 
@@ -281,6 +291,7 @@ def _without_furniture(lines: list[str]) -> list[str]:
     2024年2月29日印发) loses its issuer line too."""
     out: list[str] = []
     for ln in lines:
+        ln = _PRINT_STAMP.sub("", ln)
         if _FURNITURE.fullmatch(ln):
             if re.match(r"\d{4}", ln) and out and _ISSUER_LINE.fullmatch(out[-1]):
                 out.pop()
@@ -414,6 +425,10 @@ def _parse_body(body: list[str], table: OfficeTable, st: _State) -> None:
             section, subsection = m_sec.group(1), None
             st.sections.append(Section(no=section, title=m_sec.group(2).strip()))
             continue
+        if m_sub and cn_to_int(m_sub.group(1)) and _month_line(m_sub.group(2)):
+            # （一）3月：启动…（责任单位：党建办）；…: a schedule written as numbered paragraphs.
+            _add_month_rows(st, body, k, _month_line(m_sub.group(2)))
+            continue
         if m_sub and cn_to_int(m_sub.group(1)):
             if arabic:
                 subsection = m_sub.group(1)
@@ -451,14 +466,7 @@ def _parse_body(body: list[str], table: OfficeTable, st: _State) -> None:
             continue
         rows = _month_line(ln)
         if rows:
-            if not st.schedule and st.items and st.last_continuation == body[k - 1] \
-                    and len(body[k - 1]) <= 40 and not _SENTENCE_END.search(body[k - 1]):
-                # The schedule's title (二〇二六年重点工作月度安排) is not part of the last item.
-                item = st.items[-1]
-                item["text"] = item["text"][: len(item["text"]) - len(body[k - 1])].rstrip("\n")
-                st.tail.append(body[k - 1])
-            for when, task, offices in rows:
-                _add_row(st, when, task, offices)
+            _add_month_rows(st, body, k, rows)
             continue
         m_off = _OFFICES_LINE.match(ln)
         if m_off and st.items:
@@ -479,6 +487,18 @@ def _parse_body(body: list[str], table: OfficeTable, st: _State) -> None:
 
 
 _TIME_LINE = re.compile(r"^([^:：]{2,16}?)\s*[:：]\s*(.+)$")
+
+
+def _add_month_rows(st: _State, body: list[str], k: int, rows) -> None:
+    """The rows of the schedule line `body[k]`; the line before the first is the schedule's title
+    (二〇二六年重点工作月度安排), not part of the last item."""
+    if not st.schedule and st.items and st.last_continuation == body[k - 1] \
+            and len(body[k - 1]) <= 40 and not _SENTENCE_END.search(body[k - 1]):
+        item = st.items[-1]
+        item["text"] = item["text"][: len(item["text"]) - len(body[k - 1])].rstrip("\n")
+        st.tail.append(body[k - 1])
+    for when, task, offices in rows:
+        _add_row(st, when, task, offices)
 
 
 def _month_line(line: str) -> list[tuple[tuple[int, str, tuple[int, ...]], str, list[str]]]:

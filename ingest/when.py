@@ -30,8 +30,9 @@ _SPANS: dict[str, tuple[int, int]] = {
     "每月": (1, 12), "每个月": (1, 12), "按月": (1, 12), "每季度": (1, 12), "每学期": (1, 12), "长期坚持": (1, 12),
     "春季开学前": (1, 2), "秋季开学前": (1, 8), "春季学期": (2, 6), "秋季学期": (9, 12),
     "持续开展": (1, 12), "常年": (1, 12),
-    "暑期前": (1, 6), "暑假前": (1, 6), "每学期末": (1, 12), "每季度末": (1, 12), "每月底": (1, 12),
-    "每月末": (1, 12),
+    "暑期前": (1, 6), "暑假前": (1, 6), "每学期末": (1, 12), "每月底": (1, 12),
+    "每月末": (1, 12), "每周": (1, 12), "每两周": (1, 12), "每半月": (1, 12), "每日": (1, 12), "每天": (1, 12),
+    "每月上旬": (1, 12), "每月中旬": (1, 12), "每月下旬": (1, 12),
 }
 # Cells that name several spans in one word, read as their list.
 _SAME = {"寒暑假": "寒假、暑假"}
@@ -60,6 +61,15 @@ def read_when(cell: str) -> tuple[int, ...] | None:
     # is 年底前.
     cell = re.sub(r"^(?:19|20)\d{2}(?:(?=年[底末初内])|年(?=.))", "", cell)
     cell = _SAME.get(cell, cell)
+    if cell in ("每季度末", "每季末"):   # the quarters' last months
+        return (3, 6, 9, 12)
+    # 每月10日前, 每月15日: every month. A remark in brackets after the time (7—8月（暑期）) is read
+    # without it.
+    if re.fullmatch(r"每月\d{1,2}[日号](?:前|之前)?", cell):
+        return tuple(range(1, 13))
+    bare = re.sub(r"[(（][^()（）]{1,8}[)）]$", "", cell)
+    if bare != cell and bare:
+        return read_when(bare)
     if cell in _SPANS:
         a, b = _SPANS[cell]
         return tuple(range(a, b + 1))

@@ -896,3 +896,41 @@ def test_a_grid_cell_whose_paragraphs_read_as_one_header_or_time_is_one(tmp_path
                     "|      |                |      |\n| 上旬 |                |      |\n"
                     "+------+----------------+------+\n", encoding="utf-8")
     assert _rows(parse_file(path, OfficeTable.load())) == [("开展教师培训", ("教师科",), "3月上旬", (3,))]
+
+
+def test_a_schedule_written_as_numbered_paragraphs():
+    """（一）3月：task（责任单位：…）；task（…）。 after the items is the schedule, not more （一）
+    entries (the whole schedule had become items, and every item's numbering per section)."""
+    doc = parse("某县教育体育局2025年工作要点\n一、党建\n1.抓党建。（责任股室：党建办）\n2.抓德育。（责任股室：德育股）\n"
+                "2025年重点工作月度安排\n（一）3月：启动党建品牌创建（责任单位：党建办）；开展学雷锋活动（责任单位：德育股）。\n"
+                "（二）4—5月：组织春季运动会（责任单位：体卫艺股）。\n")
+    assert [(i.no, i.text) for i in doc.items] == [(1, "抓党建。"), (2, "抓德育。")]
+    assert [(r.when, r.task, r.offices) for r in doc.schedule] == [
+        ("3月", "启动党建品牌创建", ("党建办",)), ("3月", "开展学雷锋活动", ("德育股",)),
+        ("4—5月", "组织春季运动会", ("体卫艺股",))]
+
+
+def test_items_numbered_with_circled_digits():
+    doc = parse("某市文化广电和旅游局2025年工作要点\n一、公共服务\n①推进城市书房建设。新建城市书房8家。（责任处室：公共服务处）\n"
+                "②开展送戏下乡。全年送戏600场。（责任处室：艺术处）\n")
+    assert [(i.no, i.offices) for i in doc.items] == [(1, ("公共服务处",)), (2, ("艺术处",))]
+
+
+def test_office_names_ending_in_a_bracket():
+    doc = parse("某学院党委2025年工作要点\n一、党建\n1.加强理论学习。（牵头单位：党委组织部（党校））\n"
+                "2.加强学生管理。（牵头单位：学生工作部（处）；协同单位：保卫处（武装部））\n")
+    assert [i.offices for i in doc.items] == [("党委组织部（党校）",), ("学生工作部（处）", "保卫处（武装部）")]
+
+
+@pytest.mark.parametrize("cell,months", [("每周", tuple(range(1, 13))), ("每月10日前", tuple(range(1, 13))),
+                                         ("7—8月（暑期）", (7, 8)), ("每季度末", (3, 6, 9, 12))])
+def test_recurring_and_remarked_time_cells(cell, months):
+    assert read_when(cell) == months
+
+
+def test_a_browser_s_print_header_and_footer_and_a_bracketed_ban_ji_are_dropped():
+    doc = parse("11/30/26, 1:33 PM 某市生态环境局2025年工作要点\n一、蓝天\n1.改善空气质量。\n附件\n2025年重点工作配档表\n"
+                "时间\n重点工作\n责任科室\n3月\n开展扬尘治理\n大气环境科\n（党委办公室　2025年2月28日印发）\n"
+                "file:///tmp/notice.html 1/1\n")
+    assert doc.title == "某市生态环境局2025年工作要点"
+    assert [(r.task, r.offices) for r in doc.schedule] == [("开展扬尘治理", ("大气环境科",))]
