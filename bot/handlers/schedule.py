@@ -11,7 +11,7 @@ from bot.answer import Answer, Citation, item_name, say, time_of
 from bot.corpus import Corpus
 from bot.scope import chinese_terms, specific_term, topic_terms
 from bot.text import JOINT, OFFICE_WORD, content_grams, grams
-from bot.understand import named_periods, parse_months
+from bot.understand import WHO, named_periods, parse_months
 from ingest.records import Record
 
 
@@ -319,6 +319,12 @@ def no_row_for_task(q, corpus: Corpus, evidence) -> Answer:
         return Answer(say(q, "配档表中没有找到这项工作的安排。", "No 配档表 row lists this task."), False, (), q)
     c = corpus.cite(best, best.title or "")
     named = specific_term(q, corpus)
+    if best.offices and WHO.search(q.text) and named and corpus.says(best.text, named):
+        # No row lists it, but the item names its own offices (（责任科室：应对气候变化科）): those.
+        offices = "、".join(best.offices)
+        return Answer(say(q, f"据通知{item_name(best)}“{best.title}”,责任单位:**{offices}**{c.label}(配档表中没有列出这项工作)。",
+                          f"Per item {best.item} of the notice, “{best.title}”, responsible: **{offices}**{c.label} "
+                          f"(no 配档表 row lists this task)."), True, (c,), q)
     if corpus.rows_of_items({best.id}) and not (named and corpus.says(best.text, named)):
         # The item has rows and does not name the task asked about (去外地拉投资 for 外出招商): which
         # task it is is unknown, so not "the 配档表 lists no time for it".

@@ -456,3 +456,9 @@ def test_places_of_issuers_whose_name_follows_shi(issuer, place):
     from bot.corpus import _place
 
     assert _place("", issuer) == place
+
+
+def test_who_does_a_task_no_row_lists_is_answered_by_the_offices_its_item_names(bureaus):
+    """质量强区 is in no 配档表 row, but its item ends （责任科室：质量发展科）: that office."""
+    a = bureaus.ask("姑苏品牌认证企业培育由谁负责")
+    assert a.found and "质量发展科" in a.answer and [c.item for c in a.citations] == [3]
