@@ -69,10 +69,14 @@ LABELS: dict[str, str] = {
     "成文日期": "written_date", "发文日期": "written_date", "印发日期": "written_date",
     "发布日期": "published_date", "公开日期": "published_date",
     "发布机构": "issuer", "发文机关": "issuer", "发文单位": "issuer", "发布单位": "issuer",
-    "标题": "title", "名称": "title", "发文字号": "doc_no", "文号": "doc_no",
+    "标题": "title", "名称": "title", "发文字号": "doc_no", "文号": "doc_no", "信息分类": "category",
+    # Labels read only so that their values do not run into the label before them.
+    "有效性": "", "时效性": "", "生效日期": "", "废止日期": "", "主题词": "", "统一编号": "",
 }
+# A label may be spaced out to line up with longer ones: 索 引 号：, 文　　号：.
 _LABEL_RE = re.compile(
-    r"(?:^|(?<=\s))(" + "|".join(sorted(map(re.escape, LABELS), key=len, reverse=True)) + r")\s*[:：]")
+    r"(?:^|(?<=\s))(" + "|".join(r"\s*".join(map(re.escape, label)) for label in sorted(LABELS, key=len, reverse=True))
+    + r")\s*[:：]")
 
 _CLUTTER = re.compile(
     r"^(信息来源|浏览次数|字体\s*[:：]|分享\s*[:：到]|上一篇|下一篇|Produced\s+By|当前位置|您的位置|"
@@ -194,7 +198,9 @@ def parse_header(line: str) -> dict[str, str] | None:
     out: dict[str, str] = {}
     for m, nxt in zip(matches, matches[1:] + [None]):
         value = line[m.end(): nxt.start() if nxt else len(line)].strip()
-        out.setdefault(LABELS[m.group(1)], value)
+        key = LABELS[re.sub(r"\s+", "", m.group(1))]
+        if key:
+            out.setdefault(key, value)
     return out
 
 

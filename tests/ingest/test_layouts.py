@@ -934,3 +934,11 @@ def test_a_browser_s_print_header_and_footer_and_a_bracketed_ban_ji_are_dropped(
                 "file:///tmp/notice.html 1/1\n")
     assert doc.title == "某市生态环境局2025年工作要点"
     assert [(r.task, r.offices) for r in doc.schedule] == [("开展扬尘治理", ("大气环境科",))]
+
+
+def test_metadata_labels_spaced_out_or_unknown_keep_their_values_apart():
+    from ingest.parse import parse_header
+
+    assert parse_header("索 引 号：11320800MB1A23456X/2025-00031 信息分类：部门文件") == {
+        "index_no": "11320800MB1A23456X/2025-00031", "category": "部门文件"}
+    assert parse_header("文　　号：淮文旅发〔2025〕6号 有效性：有效") == {"doc_no": "淮文旅发〔2025〕6号"}
