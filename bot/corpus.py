@@ -45,9 +45,12 @@ def _places(title: str, issuer: str) -> list[str]:
     # Two characters before 市 / 区 / 县 (济南, 莱山); three where the name starts the text or follows
     # 省 (石家庄市…, 河北省石家庄市), so 中共济南市委 is 济南, not 共济南.
     # (Not the 市 of 市场, nor the 区 / 县 of 区域 / 县域: 姑苏区市场监督管理局 names no 苏区.)
+    # Before 市直 / 市民 / 市属, only where the name opens the text (济南市直…, 广州市民政局; not 做好 of
+    # 关于做好市直机关…).
     unit = r"(?:市(?!场)|区(?!域)|县(?!域))"
+    inner = r"(?:市(?![场直民属])|区(?!域)|县(?!域))"
     found = [(m.start(1), m.group(1)) for pattern in (rf"(?:^|(?<=省))([\u4e00-\u9fff]{{2,3}}?){unit}",
-                                                      rf"(?=([\u4e00-\u9fff]{{2}}){unit})")
+                                                      rf"(?=([\u4e00-\u9fff]{{2}}){inner})")
              for m in re.finditer(pattern, text) if not re.search(r"[全各本该年度我省]", m.group(1))]
     by_end: dict[int, tuple[int, str]] = {}
     for start, name in found:   # one name per 市 / 区 / 县: the longer (石家庄 over 家庄)

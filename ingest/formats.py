@@ -66,16 +66,25 @@ _RADICALS = _radical_table()
 _RADICALS[0x2015] = 0x2014
 
 
-# ① … ⑳ opening a line number an item; NFKC would make them a bare 1 that opens nothing.
-_CIRCLED = re.compile(r"^(\s*)([\u2460-\u2473])", re.MULTILINE)
+# ① … ⑳ opening a line number an item where the notice numbers items no other way; NFKC would
+# make them a bare 1 that opens nothing. (Beside 1. items or （一） entries they are points within
+# them; ①号教学楼 is a name.)
+_CIRCLED = re.compile(r"^(\s*)([\u2460-\u2473])(?!\s*号)", re.MULTILINE)
+_OTHER_NUMBERING = re.compile(r"^\s*(?:\d{1,3}\s*[.．、](?!\d)|[(（]\s*[一二三四五六七八九十]{1,3}\s*[)）])", re.MULTILINE)
+
+
+def number_circled(text: str) -> str:
+    """`text` with ① … ⑳ opening its lines written 1. … 20., when they are its only item numbers."""
+    if "\u2460" > max(text, default="\u2460") or _OTHER_NUMBERING.search(text) or not _CIRCLED.search(text):
+        return text
+    return _CIRCLED.sub(lambda m: f"{m.group(1)}{ord(m.group(2)) - 0x245F}.", text)
 
 
 def normalise(text: str) -> str:
     """NFKC, radicals → ideographs, one dash; newline-separated lines, no blank lines. A line
     opening with ① … ⑳ opens with 1. … 20. instead."""
     text = text.replace("\r\n", "\n").replace("\r", "\n")
-    text = _CIRCLED.sub(lambda m: f"{m.group(1)}{ord(m.group(2)) - 0x245F}.", text)
-    text = unicodedata.normalize("NFKC", text)
+    text = unicodedata.normalize("NFKC", number_circled(text))
     text = text.translate(_RADICALS)
     return "\n".join(ln for ln in text.split("\n") if ln.strip())
 

@@ -18,7 +18,7 @@ from pathlib import Path
 
 from ingest.errors import IngestError
 from ingest.columns import head_kind
-from ingest.formats import FORMATS, decode, read_text  # decode: re-exported for eval and tests
+from ingest.formats import FORMATS, decode, number_circled, read_text  # decode: re-exported for eval and tests
 from ingest.offices import OFFICE_SUFFIX, OfficeTable, bracket_free
 from ingest.records import META_KEYS, Document, Item, ScheduleRow, Section
 from ingest.when import read_when
@@ -30,13 +30,9 @@ _SPACES = re.compile(r"[\u00a0\u3000\u2002\u2003\u2009\u200b\t ]+")
 
 
 def clean_line(line: str) -> str:
-    """Collapse non-breaking, full-width and ASCII space runs; strip ends and bullet marks; ① … ⑳
-    opening the line are its number, 1. … 20. (as `ingest.formats.normalise` writes them)."""
+    """Collapse non-breaking, full-width and ASCII space runs; strip ends and bullet marks."""
     line = _SPACES.sub(" ", line).strip()
-    line = line.lstrip("•·●▪◆■").strip()
-    if line and "\u2460" <= line[0] <= "\u2473":
-        line = f"{ord(line[0]) - 0x245F}.{line[1:]}"
-    return line
+    return line.lstrip("•·●▪◆■").strip()
 
 
 # --- Chinese numerals -----------------------------------------------------------------------------
@@ -133,7 +129,9 @@ _SENTENCE_END = re.compile(r"[。!！?？;；]")
 
 def split_offices(text: str) -> list[str]:
     text = _LABEL_IN_OFFICES.sub("、", text)   # 牵头单位：甲；配合单位：乙 → 甲、乙
-    return [p.strip() for p in re.split(r"[、,，;；/ ]+", text.rstrip("。.")) if p.strip()]
+    text = re.sub(r"[(（](?:牵头|配合|协办|主责|负责|参与)[)）]", "", text)   # 办公室（牵头）: a role, no name
+    # (Not at a separator inside brackets: 各县（市、区）教育局 is one name.)
+    return [p.strip() for p in re.split(r"[、,，;；/ ]+(?![^(（)）]*[)）])", text.rstrip("。.")) if p.strip()]
 
 
 # Verbs a task opens with, never an office's name (not 组织 of 组织人事处, 创建 of 创建办, 建设 …).
@@ -226,7 +224,7 @@ def parse_text(text: str, doc_id: str, path: str = "", encoding: str | None = "u
                offices: OfficeTable | None = None) -> Document:
     table = offices or OfficeTable.load()
     st = _State()
-    lines = [clean_line(raw) for raw in text.replace("\r\n", "\n").replace("\r", "\n").split("\n")]
+    lines = [clean_line(raw) for raw in number_circled(text.replace("\r\n", "\n").replace("\r", "\n")).split("\n")]
     lines = _usual_numbering(_closed_brackets(_without_furniture(
         [ln for ln in lines if ln and not _CLUTTER.match(ln)])))
 
@@ -235,7 +233,7 @@ def parse_text(text: str, doc_id: str, path: str = "", encoding: str | None = "u
     #    dropped. An empty value stays empty.
     first_body = next((k for k, ln in enumerate(lines) if _SECTION.match(ln) or _ITEM.match(ln)),
                       len(lines))
-    i = start = next((k for k in range(first_body) if parse_header(lines[k]) is not None), 0)
+    i = start = next((k for k in range(first_body) if parse_header(lines[k])), 0)   # (not 主题词: alone)
     while i < len(lines):
         fields_ = parse_header(lines[i])
         if fields_ is None:
@@ -431,7 +429,8 @@ def _parse_body(body: list[str], table: OfficeTable, st: _State) -> None:
             section, subsection = m_sec.group(1), None
             st.sections.append(Section(no=section, title=m_sec.group(2).strip()))
             continue
-        if m_sub and cn_to_int(m_sub.group(1)) and _month_line(m_sub.group(2)):
+        if m_sub and cn_to_int(m_sub.group(1)) and _month_line(m_sub.group(2)) \
+                and (cn_to_int(m_sub.group(1)) == 1 or st.schedule):   # a run of its own, from （一）
             # （一）3月：启动…（责任单位：党建办）；…: a schedule written as numbered paragraphs.
             _add_month_rows(st, body, k, _month_line(m_sub.group(2)))
             continue

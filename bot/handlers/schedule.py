@@ -10,8 +10,8 @@ from dataclasses import replace
 from bot.answer import Answer, Citation, item_name, say, time_of
 from bot.corpus import Corpus
 from bot.scope import chinese_terms, specific_term, topic_terms
-from bot.text import JOINT, OFFICE_WORD, content_grams, grams
-from bot.understand import WHO, named_periods, parse_months
+from bot.text import JOINT, OFFICE_WORD, content_grams, grams, sentences
+from bot.understand import WHEN, WHO, named_periods, parse_months
 from ingest.records import Record
 
 
@@ -307,6 +307,10 @@ def _common_run(a: str, b: str) -> int:
     return SequenceMatcher(None, a, b, autojunk=False).find_longest_match(0, len(a), 0, len(b)).size
 
 
+# A sentence handing a task to another body: 由区应急管理局牵头组织, 由市公安局负责.
+_HANDED_ON = re.compile(r"由[^,，。;；]{2,20}(?:牵头|负责|组织|承办|主办)")
+
+
 def no_row_for_task(q, corpus: Corpus, evidence) -> Answer:
     """A when / who question about a task an item speaks of but no 配档表 row lists: said so,
     naming the item (the notice gives no month or office for it), not answered."""
@@ -319,12 +323,16 @@ def no_row_for_task(q, corpus: Corpus, evidence) -> Answer:
         return Answer(say(q, "配档表中没有找到这项工作的安排。", "No 配档表 row lists this task."), False, (), q)
     c = corpus.cite(best, best.title or "")
     named = specific_term(q, corpus)
-    if best.offices and WHO.search(q.text) and named and corpus.says(best.text, named):
-        # No row lists it, but the item names its own offices (（责任科室：应对气候变化科）): those.
+    said = [sent for sent in sentences(best.text) if named and corpus.says(sent, named)]
+    if best.offices and WHO.search(q.text) and said and not any(_HANDED_ON.search(sent) for sent in said):
+        # No row lists it, but the item names its own offices (（责任科室：应对气候变化科）), and the
+        # sentence saying the task hands it to no other body (由区应急管理局牵头): those offices.
         offices = "、".join(best.offices)
-        return Answer(say(q, f"据通知{item_name(best)}“{best.title}”,责任单位:**{offices}**{c.label}(配档表中没有列出这项工作)。",
+        when = "配档表中没有列出这项工作,通知未写明时间" if WHEN.search(q.text) else "配档表中没有列出这项工作"
+        return Answer(say(q, f"据通知{item_name(best)}“{best.title}”,责任单位:**{offices}**{c.label}({when})。",
                           f"Per item {best.item} of the notice, “{best.title}”, responsible: **{offices}**{c.label} "
-                          f"(no 配档表 row lists this task)."), True, (c,), q)
+                          f"(no 配档表 row lists this task{'; the notice gives no time' if WHEN.search(q.text) else ''})."),
+                      True, (c,), q)
     if corpus.rows_of_items({best.id}) and not (named and corpus.says(best.text, named)):
         # The item has rows and does not name the task asked about (去外地拉投资 for 外出招商): which
         # task it is is unknown, so not "the 配档表 lists no time for it".

@@ -462,3 +462,9 @@ def test_who_does_a_task_no_row_lists_is_answered_by_the_offices_its_item_names(
     """质量强区 is in no 配档表 row, but its item ends （责任科室：质量发展科）: that office."""
     a = bureaus.ask("姑苏品牌认证企业培育由谁负责")
     assert a.found and "质量发展科" in a.answer and [c.item for c in a.citations] == [3]
+
+
+def test_a_title_s_verb_before_shi_zhi_is_no_place():
+    from bot.corpus import _places
+
+    assert _places("关于做好市直机关2025年工作的通知", "") == [] and _places("", "济南市直机关工委") == ["济南"]

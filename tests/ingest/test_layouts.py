@@ -942,3 +942,31 @@ def test_metadata_labels_spaced_out_or_unknown_keep_their_values_apart():
     assert parse_header("索 引 号：11320800MB1A23456X/2025-00031 信息分类：部门文件") == {
         "index_no": "11320800MB1A23456X/2025-00031", "category": "部门文件"}
     assert parse_header("文　　号：淮文旅发〔2025〕6号 有效性：有效") == {"doc_no": "淮文旅发〔2025〕6号"}
+
+
+def test_circled_digits_beside_other_numbering_are_points_or_names():
+    doc = parse("某局2025年工作要点\n一、改革\n1.加强党建。\n2.推进教育改革。具体包括：\n① 推进课程改革；\n② 推进评价改革。\n"
+                "3.做好安全工作。\n①号教学楼改造工程年内完工。\n")
+    assert [i.no for i in doc.items] == [1, 2, 3]
+    assert "推进评价改革" in doc.items[1].text and "号教学楼改造工程" in doc.items[2].text
+
+
+@pytest.mark.parametrize("cell,offices", [("各县（市、区）教育局", ("各县（市、区）教育局",)),
+                                           ("办公室（牵头）、财务科", ("办公室", "财务科"))])
+def test_an_office_list_keeps_brackets_inside_names_and_drops_roles(cell, offices):
+    from ingest.parse import split_offices
+
+    assert tuple(split_offices(cell)) == offices
+
+
+def test_month_entries_continuing_the_item_numbering_stay_items():
+    doc = parse("某局关于开展校园安全专项整治行动的通知\n一、任务\n（一）排查整治隐患。全面排查。（责任科室：安全科）\n"
+                "（二）完善制度建设。健全制度。（责任科室：办公室）\n（三）3月：动员部署。各学校制定方案。（责任科室：安全科）\n"
+                "（四）4—10月：集中整治。开展排查。（责任科室：安全科、基教科）\n")
+    assert [i.no for i in doc.items] == [1, 2, 3, 4] and not doc.schedule
+
+
+def test_a_label_line_at_the_end_of_a_notice_without_items_opens_no_header():
+    doc = parse("关于做好2025年春季开学工作的通知\n各学校：\n现将有关事项通知如下。\n请认真落实开学准备。\n做好校园安全排查。\n"
+                "某区教育局\n2025年2月10日\n主题词：教育 开学 通知\n抄送：区政府办公室\n")
+    assert any("开学准备" in p for p in doc.paragraphs)
