@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 from bot.answer import Citation
 from bot.settings import SETTINGS, Settings
-from bot.text import grams, mentions, normalize, sentences
+from bot.text import grams, in_order, mentions, normalize, sentences
 from ingest.offices import OfficeTable
 from ingest.records import Record
 
@@ -101,9 +101,8 @@ def _documents(records: list[Record]) -> dict[str, Document]:
     return {d[0]: Document(*d[:5], label=labels[d[0]], within=d[5]) for d in raw}
 
 
-def _in_order(chars: str, word: str) -> bool:
-    it = iter(word)
-    return all(ch in it for ch in chars)
+# The ending of an issuing body a short form's last character stands for (委 for 委员会).
+_AGENCY_ENDINGS = {"局": re.compile(r"局$"), "委": re.compile(r"委(?:员会)?$"), "厅": re.compile(r"厅$")}
 
 
 def top_members(rank, text: str, keep, n: int) -> list[int]:
@@ -197,6 +196,7 @@ class Corpus:
         self._children: dict[str, list[int]] = {}   # item id → its sentences' positions
         self._index_rows: dict[str, int] | None = None   # record id → its row in the index
         self._agencies: frozenset[str] | None = None
+        self._agencies_longest_first: list[str] | None = None   # for `without_agencies`
 
     def bridges(self, term: str) -> tuple[str, ...]:
         """The notices' own words for a term they never use: its synonyms (`bot.thesaurus`) that
@@ -455,7 +455,9 @@ class Corpus:
     def without_agencies(self, text: str) -> str:
         """`text` with the issuing bodies it names blanked out: they choose a notice, and are no
         topic of its rows, nor a subject it must mention."""
-        for a in sorted(self.agencies, key=len, reverse=True):
+        if self._agencies_longest_first is None:
+            self._agencies_longest_first = sorted(self.agencies, key=len, reverse=True)
+        for a in self._agencies_longest_first:
             text = text.replace(a, " ")
         return text
 
@@ -473,10 +475,9 @@ class Corpus:
                 typed = run[start:]
                 if typed in self.agencies:
                     break   # (two characters, 市局 / 大局, name no body: three at least)
-                end = {"局": ("局",), "委": ("委员会", "委"), "厅": ("厅",)}[typed[-1]]
-                stem = typed[:-1]
-                owners = [a for a in self.agencies if a.endswith(end) and a[0] == stem[0]
-                          and _in_order(stem, a[:-len(next(e for e in end if a.endswith(e)))])]
+                stem, ending = typed[:-1], _AGENCY_ENDINGS[typed[-1]]
+                owners = [a for a in self.agencies if a[0] == stem[0] and (m := ending.search(a))
+                          and in_order(stem, a[:m.start()])]
                 if len(owners) == 1:
                     pairs.append((typed, owners[0]))
                     break

@@ -79,6 +79,12 @@ def mentions(text: str, term: str, gap: int = 3) -> bool:
     return _abbreviation(term, gap).search(text) is not None
 
 
+def in_order(chars: str, word: str) -> bool:
+    """Every character of `chars` occurs in `word`, in that order (民办 in 民办教育与继续教育)."""
+    it = iter(word)
+    return all(ch in it for ch in chars)
+
+
 @functools.lru_cache(maxsize=4096)
 def _abbreviation(term: str, gap: int) -> re.Pattern:
     return re.compile(f"[^\\s,。;;,]{{0,{gap}}}".join(map(re.escape, term)))

@@ -16,9 +16,10 @@ from dataclasses import dataclass, replace
 from datetime import date
 
 from bot.settings import SETTINGS
-from bot.text import JOINT, OFFICE_WORD, normalize
+from bot.text import JOINT, OFFICE_WORD, in_order, normalize
 from ingest.offices import OfficeTable
 from ingest.parse import cn_to_int
+from ingest.when import months_label
 
 CN_NUM = "零〇一二三四五六七八九十两"
 _NUM = rf"(\d{{1,2}}|[{CN_NUM}]{{1,3}})"
@@ -309,17 +310,6 @@ def _counted(text: str, at: int) -> bool:
     return bool(re.search(rf"[\d{CN_NUM}两几]\s*个$", text[max(0, at - 3):at]))
 
 
-def _span_label(months: tuple[int, ...]) -> str:
-    """1–6月; 1–2月、7–8月 for months in several runs."""
-    runs: list[list[int]] = []
-    for m in months:
-        if runs and m == runs[-1][-1] + 1:
-            runs[-1].append(m)
-        else:
-            runs.append([m])
-    return "、".join(f"{r[0]}–{r[-1]}月" if len(r) > 1 else f"{r[0]}月" for r in runs)
-
-
 def parse_months(text: str) -> tuple[tuple[int, ...], str | None]:
     low = text.lower()
     rel = relative_months(text, today())
@@ -328,7 +318,7 @@ def parse_months(text: str) -> tuple[tuple[int, ...], str | None]:
     for pattern, months in PERIODS:
         m = re.search(pattern, low)
         if m:
-            return months, f"{m.group(0)}({_span_label(months)})"
+            return months, f"{m.group(0)}({months_label(months, '–')})"
     m = re.search(rf"{_NUM}\s*月?\s*(?:到|至|-|—|–|~|～)\s*{_NUM}\s*月", text)
     en = "|".join(sorted(EN_MONTHS, key=len, reverse=True))
     m_en = re.search(rf"\b({en})\b\.?\s*(?:to|through|until|till|-|–)\s*\b({en})\b", low)
@@ -555,7 +545,7 @@ def office_forms(text: str, offices: OfficeTable, known: str = "",
                 break
             stem = typed[:-1]
             owners = {offices.canonical(s) for s in spellings if s[0] == stem[0] and s[-1] in _SAME_UNIT[typed[-1]]
-                      and _in_order(stem, s[:-1])}
+                      and in_order(stem, s[:-1])}
             if len(owners) == 1:
                 fixes.append((typed, owners.pop()))
                 break
@@ -574,11 +564,6 @@ def _word_across(unit: str, after: str, is_word) -> bool:
     if not after or after[0] in _JOINING or after[0] in "室" or (len(after) >= 2 and is_word(after)):
         return False
     return any(is_word(unit + after[:n]) for n in (1, 2) if len(after) >= n)
-
-
-def _in_order(chars: str, word: str) -> bool:
-    it = iter(word)
-    return all(ch in it for ch in chars)
 
 
 def without_hesitation(text: str) -> str:

@@ -21,7 +21,7 @@ from typing import Iterable, Sequence
 
 from ingest.columns import head_kind
 from ingest.errors import IngestError
-from ingest.when import read_when
+from ingest.when import months_label, read_when
 
 # suffix -> format name. Order matters: on a doc_id clash the earlier format keeps the plain stem.
 FORMATS: dict[str, str] = {".txt": "txt", ".md": "md", ".html": "html", ".htm": "html",
@@ -75,7 +75,7 @@ _OTHER_NUMBERING = re.compile(r"^\s*(?:\d{1,3}\s*[.．、](?!\d)|[(（]\s*[一�
 
 def number_circled(text: str) -> str:
     """`text` with ① … ⑳ opening its lines written 1. … 20., when they are its only item numbers."""
-    if "\u2460" > max(text, default="\u2460") or _OTHER_NUMBERING.search(text) or not _CIRCLED.search(text):
+    if not _CIRCLED.search(text) or _OTHER_NUMBERING.search(text):
         return text
     return _CIRCLED.sub(lambda m: f"{m.group(1)}{ord(m.group(2)) - 0x245F}.", text)
 
@@ -334,17 +334,6 @@ def _marked(cell: str | None) -> bool:
     return bool(cell and cell.strip() and cell.strip() not in _UNMARKED)
 
 
-def _months_cell(months: list[int]) -> str:
-    """The time cell of months marked in month columns: 2月, 3—4月, 4月、10月, 2—3月、8—9月."""
-    runs: list[list[int]] = []
-    for m in sorted(set(months)):
-        if runs and m == runs[-1][-1] + 1:
-            runs[-1].append(m)
-        else:
-            runs.append([m])
-    return "、".join(f"{r[0]}月" if len(r) == 1 else f"{r[0]}—{r[-1]}月" for r in runs)
-
-
 class _Schedule:
     """A schedule table's columns, from its header row, and each row laid out as the parser reads
     it: the time cell first, then the task, then the offices, whatever the table's order (责任单位 |
@@ -428,7 +417,7 @@ class _Schedule:
             return row
         row = [self.above[i] if c is None else c for i, c in enumerate(row)]
         if self.months and (self.virtual or not (row[self.fill] or "").strip()):
-            row[self.fill] = _months_cell([m for i, m in self.months.items() if _marked(row[i])])
+            row[self.fill] = months_label(m for i, m in self.months.items() if _marked(row[i]))
         if not (row[0] or "").strip() and self.kinds[0] in ("time", "office"):
             row[0] = self.above[0]
         # A blank time cell in a later column (序号 | 完成时间 | …) groups the row under the time

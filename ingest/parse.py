@@ -19,7 +19,7 @@ from pathlib import Path
 from ingest.errors import IngestError
 from ingest.columns import head_kind
 from ingest.formats import FORMATS, decode, number_circled, read_text  # decode: re-exported for eval and tests
-from ingest.offices import OFFICE_SUFFIX, OfficeTable, bracket_free
+from ingest.offices import OFFICE_SUFFIX, OfficeTable, office_shaped
 from ingest.records import META_KEYS, Document, Item, ScheduleRow, Section
 from ingest.when import read_when
 
@@ -81,8 +81,10 @@ _CLUTTER = re.compile(
     re.IGNORECASE)
 # Print furniture a text copied from a PDF keeps: page numbers (— 2 —, - 3 -, 第2页 共5页) and the
 # 版记 line (XX办公室 2024年2月29日印发).
+# How the name of an issuing body ends (…办公室, …局, …委员会): its 版记 line names it.
+_BODY_END = r"(?:办公室|办|厅|局|委员会|委|部|院|政府|中心)"
 _FURNITURE = re.compile(r"[—\-－–]{1,2}\s*\d{1,3}\s*[—\-－–]{1,2}|第\s*\d{1,3}\s*页(?:\s*[,，/]?\s*共\s*\d{1,3}\s*页)?|"
-                        r"[(（]?(?:\D{0,30}(?:办公室|办|厅|局|委员会|委|部|院|政府|中心))?\s*\d{4}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日\s*印\s*发[)）]?|"
+                        r"[(（]?(?:\D{0,30}" + _BODY_END + r")?\s*\d{4}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日\s*印\s*发[)）]?|"
                         # A browser's print footer: file:///…/notice.html 1/3, https://… 2/5.
                         r"(?:file|https?)://\S+\s+\d{1,3}/\d{1,3}")
 # A browser's print header before the page's title: 11/30/26, 1:33 PM.
@@ -150,7 +152,7 @@ def is_office_list(line: str, table: OfficeTable) -> bool:
         # 各学校, 各中小学、幼儿园: the units of a kind, named with 各 (which reaches on to a short
         # name after it). A name opening with a verb of work (设立医保服务工作站) is a task's words.
         every = p.startswith("各") or (len(p) <= 6 and any(x.startswith("各") for x in parts[:k]))
-        return table.canonical(p) is not None or (len(p) <= 16 and bool(OFFICE_SUFFIX.search(bracket_free(p)) or every)
+        return table.canonical(p) is not None or (len(p) <= 16 and (office_shaped(p) or every)
                                                   and not _TASK_VERB.match(p))
     return bool(parts) and all(office(k, p) for k, p in enumerate(parts))
 
@@ -304,7 +306,7 @@ def _without_furniture(lines: list[str]) -> list[str]:
     return out
 
 
-_ISSUER_LINE = re.compile(r"\D{2,30}(?:办公室|办|厅|局|委员会|委|部|院|政府|中心)")
+_ISSUER_LINE = re.compile(r"\D{2,30}" + _BODY_END)
 
 
 def _closed_brackets(lines: list[str]) -> list[str]:

@@ -110,3 +110,14 @@ def read_when(cell: str) -> tuple[int, ...] | None:
         first = 1 if m.group(2) else 3 * q - 2
         return tuple(range(first, 3 * q + 1))
     return None
+
+
+def months_label(months, dash: str = "—") -> str:
+    """Months written as their runs: 2月, 3—4月, 4月、10月, 1—2月、7—8月."""
+    runs: list[list[int]] = []
+    for m in sorted(set(months)):
+        if runs and m == runs[-1][-1] + 1:
+            runs[-1].append(m)
+        else:
+            runs.append([m])
+    return "、".join(f"{r[0]}月" if len(r) == 1 else f"{r[0]}{dash}{r[-1]}月" for r in runs)

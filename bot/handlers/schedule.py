@@ -115,8 +115,8 @@ _EN_GENERIC = frozenset(
     "bureau schedule scheduled month months year years does doing have has list show all any there during "
     "concern concerns held happen happens happening notice items item key main things thing need needs "
     "should must will going over quarter half first second third fourth next last this coming "
-    "beginning start end activities activity education educational bureau city municipal government "
-    "department jinan work working planned happening".split())
+    "beginning start end activities activity education educational city municipal government "
+    "department jinan working".split())
 
 
 def english_topic(text: str, period: str = "") -> list[str]:
@@ -327,11 +327,11 @@ def no_row_for_task(q, corpus: Corpus, evidence) -> Answer:
     if best.offices and WHO.search(q.text) and said and not any(_HANDED_ON.search(sent) for sent in said):
         # No row lists it, but the item names its own offices (（责任科室：应对气候变化科）), and the
         # sentence saying the task hands it to no other body (由区应急管理局牵头): those offices.
-        offices = "、".join(best.offices)
-        when = "配档表中没有列出这项工作,通知未写明时间" if WHEN.search(q.text) else "配档表中没有列出这项工作"
+        offices, asks_when = "、".join(best.offices), bool(WHEN.search(q.text))
+        when = "配档表中没有列出这项工作,通知未写明时间" if asks_when else "配档表中没有列出这项工作"
         return Answer(say(q, f"据通知{item_name(best)}“{best.title}”,责任单位:**{offices}**{c.label}({when})。",
                           f"Per item {best.item} of the notice, “{best.title}”, responsible: **{offices}**{c.label} "
-                          f"(no 配档表 row lists this task{'; the notice gives no time' if WHEN.search(q.text) else ''})."),
+                          f"(no 配档表 row lists this task{'; the notice gives no time' if asks_when else ''})."),
                       True, (c,), q)
     if corpus.rows_of_items({best.id}) and not (named and corpus.says(best.text, named)):
         # The item has rows and does not name the task asked about (去外地拉投资 for 外出招商): which
