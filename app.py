@@ -71,6 +71,7 @@ from bot.llm import maybe_rewrite  # noqa: E402
 from bot.settings import SETTINGS  # noqa: E402
 from ingest import IngestError  # noqa: E402
 from ingest import Limits as IngestLimits  # noqa: E402
+from ingest.records import has_body  # noqa: E402
 from index.store import CorpusChanges, IndexError_, corpus_files, corpus_hash, index_dir  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent
@@ -606,6 +607,9 @@ def render_citation(bot: Bot, c: Citation) -> str:
     if rec.kind == "schedule":
         return (f"**{c.label} 配档表 · {rec.month}月**:{html.escape(rec.text, quote=False)}"
                 f"(责任单位:{'、'.join(rec.offices)})")
+    if rec.kind == "section" and has_body(rec):   # a section with paragraphs of its own
+        return (f"**{c.label} {rec.section}、{html.escape(rec.title or '', quote=False)}**\n\n"
+                f"{_quote_block(_mark(rec.text, c.quote))}")
     if rec.kind == "section":
         return f"**{c.label}** {rec.section}、{html.escape(rec.text, quote=False)}"
     if rec.kind == "preamble":

@@ -16,7 +16,7 @@ from bot.answer import Citation
 from bot.settings import SETTINGS, Settings
 from bot.text import grams, in_order, mentions, normalize, sentences
 from ingest.offices import OfficeTable
-from ingest.records import Record
+from ingest.records import Record, has_body
 
 
 @dataclass(frozen=True)
@@ -252,8 +252,13 @@ class Corpus:
 
     def sections_of(self, doc_id: str) -> dict[str, str]:
         """The document's sections (一, 二 …: not their (一) parts), number → title."""
-        return {r.section: r.text for r in self.records
+        return {r.section: r.title or r.text for r in self.records
                 if r.kind == "section" and r.doc_id == doc_id and not r.subsection}
+
+    def section_record(self, doc_id: str, no: str) -> Record | None:
+        """Section `no` (一, 二 …; not a (一) part) of the document, as a record."""
+        return next((r for r in self.records if r.kind == "section" and r.section == no
+                     and r.doc_id == doc_id and not r.subsection), None)
 
     def has_schedule(self, docs: tuple[str, ...]) -> bool:
         """Any of `docs` (every document, if none) has 配档表 rows."""
@@ -501,9 +506,10 @@ class Corpus:
                 if aligned else None
         return self._masks[key]
 
-    def evidence(self, text: str, kinds: tuple[str, ...] = ("item", "preamble"),
+    def evidence(self, text: str, kinds: tuple[str, ...] = ("item", "preamble", "section"),
                  docs: tuple[str, ...] = (), also: tuple[str, ...] = ()) -> list[Evidence]:
-        """Items (and preamble) ranked by their best matching sentences and their own text.
+        """Items (and the preamble, and sections with paragraphs of their own: `has_body`) ranked by
+        their best matching sentences and their own text.
 
         Sentences and whole records are ranked together by dense similarity and by BM25, fused by
         RRF, then grouped by the item they belong to: an item scores by its best-ranked member, so
@@ -521,7 +527,7 @@ class Corpus:
                 parent = self.by_id.get(r.parent or "")
                 ok = parent is not None and parent.kind in wanted and len(r.text) >= s.min_evidence_chars
                 return parent.id if ok else None
-            if r.kind in wanted and len(r.text) >= s.min_evidence_chars:
+            if r.kind in wanted and has_body(r) and len(r.text) >= s.min_evidence_chars:
                 return r.id
             return None
 

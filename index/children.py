@@ -11,9 +11,7 @@ from __future__ import annotations
 
 import re
 
-from ingest.records import Record
-
-PARENT_KINDS = ("item", "preamble")
+from ingest.records import Record, has_body
 _SPLIT = re.compile(r"(?<=[。；;!！?？])")
 
 
@@ -30,7 +28,8 @@ def sentence_children(parent: Record) -> list[Record]:
 
 
 def with_children(records: list[Record]) -> list[Record]:
-    """`records` followed by the sentence children of each item and preamble (idempotent)."""
+    """`records` followed by the sentence children of each record with a body (`has_body`: items, the
+    preamble, sections with paragraphs of their own) (idempotent)."""
     if any(r.kind == "sentence" for r in records):
         return list(records)
-    return list(records) + [c for r in records if r.kind in PARENT_KINDS for c in sentence_children(r)]
+    return list(records) + [c for r in records if has_body(r) for c in sentence_children(r)]

@@ -120,7 +120,8 @@ def index_text(record: Record, offices: OfficeTable) -> str:
             for o in record.offices)
         return f"{record.month}月 {record.text} 责任单位:{names}"
     if record.kind == "section":
-        return f"第{record.section}部分 {record.section}、{record.text}"
+        head = f"第{record.section}部分 {record.section}、{record.title or record.text}"
+        return head if record.text == record.title else f"{head}\n{record.text}"
     if record.kind == "preamble":
         return f"{record.title}\n总体思路 总体要求\n{record.text}"
     return record.text

@@ -145,11 +145,11 @@ def _read_one(path: Path, doc_id: str, table: OfficeTable, limits: Limits) -> Do
                                                 "max_file_bytes", limits.max_file_bytes),
                              "max_file_bytes", size, limits.max_file_bytes)
     doc = parse_file(path, table, doc_id=doc_id)
-    if not doc.items and not doc.schedule:
+    if not doc.items and not doc.schedule and not any(s.text for s in doc.sections):
         kind = {"pdf": "PDF", "docx": "document", "html": "page"}.get(doc.format, "file")
-        raise IngestError(f"{path}: no numbered items (1. …) or schedule rows found in this "
-                          f"{kind}, so there is nothing to cite and it is not indexed; check that "
-                          "it is a notice and that its items are numbered")
+        raise IngestError(f"{path}: no numbered items (1. …), sections with text (一、…) or schedule "
+                          f"rows found in this {kind}, so there is nothing to cite and it is not "
+                          "indexed; check that it is a notice and that its items or sections are numbered")
     n = len(doc.records())
     if n > limits.max_records_per_doc:
         raise LimitError(over_limit_message(f"{path}: records in this document", n,

@@ -215,6 +215,9 @@ class _State:
     items: list[dict] = field(default_factory=list)
     schedule: list[dict] = field(default_factory=list)
     tail: list[str] = field(default_factory=list)       # notes after the schedule
+    # The lines under each section heading (一 → lines) before any item: the citable text of a
+    # notice whose sections hold paragraphs (一是…二是…) and no numbered items.
+    prose: dict[str, list[str]] = field(default_factory=dict)
     warnings: list[str] = field(default_factory=list)
     date: str | None = None
     date_line: str | None = None           # the sign-off date as written (2024327)
@@ -275,7 +278,14 @@ def parse_text(text: str, doc_id: str, path: str = "", encoding: str | None = "u
                        title=d["title"] or first_sentence(d["text"]) or d["text"],
                        text=d["text"], offices=tuple(d["offices"])) for d, ref in zip(st.items, refs))
     paragraphs: tuple[str, ...] = ()
-    if not items:
+    sections = tuple(st.sections)
+    if not items and st.prose:
+        # Sections holding paragraphs, no numbered item: each section's text is what is cited (第二部分).
+        sections = tuple(replace(s, text="\n".join(st.prose.get(s.no, ()))) if not s.is_subsection else s
+                         for s in sections)
+        held = {ln for lines_ in st.prose.values() for ln in lines_}
+        paragraphs = tuple(p for p in st.tail if p not in held)
+    elif not items:
         paragraphs = tuple(p for p in [*cover_paragraphs, *st.tail] if p)
         st.warnings.append(f"no numbered items found; ingested {len(paragraphs)} paragraph(s) "
                            "so nothing is dropped")
@@ -285,7 +295,7 @@ def parse_text(text: str, doc_id: str, path: str = "", encoding: str | None = "u
         doc_id=doc_id, path=path, encoding=encoding,
         title=title or st.meta_title or doc_id, meta=st.meta, meta_title=st.meta_title,
         preamble=preamble, addressees=addressees, signature=signature, date=st.date,
-        sections=tuple(st.sections), items=items,
+        sections=sections, items=items,
         schedule=tuple(ScheduleRow(r["month"], r["task"], tuple(r["offices"]), r["when"], r["months"])
                        for r in st.schedule),
         paragraphs=paragraphs, warnings=tuple(st.warnings),
@@ -460,7 +470,13 @@ def _parse_body(body: list[str], table: OfficeTable, st: _State) -> None:
             st.warnings.append(problem)
         if date and st.date is None:
             st.date, st.date_line = date, ln
-            if not st.items:
+            lines_ = st.prose.get(section or "")
+            if not st.items and lines_:
+                # A sign-off after the last section's paragraphs: its issuer line is no paragraph.
+                if len(lines_[-1]) <= 40 and not _SENTENCE_END.search(lines_[-1]):
+                    st.signature = lines_.pop()
+                    st.tail.remove(st.signature)
+            elif not st.items:
                 st.front.append(ln)
             elif st.last_continuation and len(st.last_continuation) <= 40 \
                     and not _SENTENCE_END.search(st.last_continuation):
@@ -489,6 +505,8 @@ def _parse_body(body: list[str], table: OfficeTable, st: _State) -> None:
             st.last_continuation = text
         elif st.sections:
             st.tail.append(ln)  # text between a section heading and its first item: kept
+            if section:
+                st.prose.setdefault(section, []).append(ln)
         else:
             st.front.append(ln)
 

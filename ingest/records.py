@@ -94,6 +94,9 @@ class Section:
     title: str
     parent: str | None = None
     is_subsection: bool = False
+    # The section's own paragraphs, in a notice whose sections hold text and no numbered items
+    # (一、加强党的领导 ⏎ 一是…二是…): then the section is what is cited. Empty otherwise.
+    text: str = ""
 
     @property
     def key(self) -> str:
@@ -161,7 +164,8 @@ class Document:
             "title": self.title,
             "meta": {k: self.meta.get(k) for k in META_KEYS},
             "preamble": self.preamble,
-            "sections": [{"no": s.key, "title": s.title} for s in self.sections],
+            "sections": [{"no": s.key, "title": s.title, **({"text": s.text} if s.text else {})}
+                         for s in self.sections],
             "items": [
                 {"no": i.no, "section": i.section, "subsection": i.subsection, "ref": i.ref,
                  "title": i.title, "text": i.text, "offices": list(i.offices)}
@@ -195,7 +199,7 @@ class Document:
         for s in self.sections:
             section = s.parent if s.is_subsection else s.no
             out.append(Record(id=f"{self.doc_id}:section:{s.key}", doc_id=self.doc_id,
-                              kind="section", text=s.title, section=section,
+                              kind="section", text=s.text or s.title, section=section,
                               section_title=titles.get(section or ""),
                               subsection=s.no if s.is_subsection else None,
                               subsection_title=s.title if s.is_subsection else None,
@@ -218,6 +222,12 @@ class Document:
             out.append(Record(id=f"{self.doc_id}:paragraph:{n}", doc_id=self.doc_id,
                               kind="paragraph", text=para))
         return out
+
+
+def has_body(r: Record) -> bool:
+    """`r` holds text to quote as evidence: an item, the preamble, or a section with paragraphs of
+    its own (`Section.text`), not a bare heading."""
+    return r.kind in ("item", "preamble") or (r.kind == "section" and r.text != r.title)
 
 
 def write_jsonl(records: list[Record], path) -> None:

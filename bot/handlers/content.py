@@ -11,6 +11,7 @@ from bot.handlers.refusal import not_covered
 from bot.handlers.schedule import rows_with_items
 from bot.scope import specific_term
 from bot.text import best_sentences, content_grams, grams, sentences
+from ingest.records import has_body
 from ingest.parse import cn_to_int
 
 HEADER_NAMES = {"addressees": ("主送单位", "addressed to"), "doc_no": ("发文字号", "document number"),
@@ -55,15 +56,21 @@ def outline(q, corpus: Corpus) -> Answer:
         n_sections, n_items = 0, 0
         for no, title in corpus.sections_of(doc_id).items():
             items = [r for r in corpus.items.values() if r.section == no and r.doc_id == doc_id]
+            sec = corpus.section_record(doc_id, no)
+            if not items and sec is not None and has_body(sec):   # a section with paragraphs, no items
+                c = corpus.cite(sec, title)
+                parts.append(f"{no}、{title}{c.label}")
+                cites.append(c)
+                n_sections += 1
             if items:
                 nos = [r.item for r in items]
-                sec = next(r for r in corpus.records if r.kind == "section" and r.section == no and r.doc_id == doc_id)
                 c = corpus.cite(sec, title)
                 parts.append(f"{no}、{title}(第{min(nos)}–{max(nos)}条){c.label}")
                 cites.append(c)
                 n_sections, n_items = n_sections + 1, n_items + len(items)
-        total += n_items
-        summary = say(q, f"通知共 {n_items} 条,分 {n_sections} 个部分:", f"The notice has {n_items} items in {n_sections} sections:")
+        total += n_items or n_sections
+        summary = say(q, f"通知共 {n_items} 条,分 {n_sections} 个部分:", f"The notice has {n_items} items in {n_sections} sections:") \
+            if n_items else say(q, f"通知分 {n_sections} 个部分:", f"The notice has {n_sections} sections:")
         if len(docs) == 1:
             parts.insert(0, summary)
         else:   # under the notice's title, before its sections
@@ -128,8 +135,12 @@ def section(q, corpus: Corpus) -> Answer:
     for no in q.sections:
         items = [r for r in corpus.items.values() if r.section == no and r.doc_id == doc]
         title = held.get(no, "")
-        sec = next((r for r in corpus.records if r.kind == "section" and r.section == no and r.doc_id == doc), None)
+        sec = corpus.section_record(doc, no)
         label = corpus.cite(sec).label if sec else f"〔第{no}部分〕"
+        if not items and sec is not None and has_body(sec):   # its own paragraphs, no items
+            parts.append(f"**{no}、{title}**{label}\n{sec.text}")
+            cites.append(corpus.cite(sec))
+            continue
         parts.append(say(q, f"**{no}、{title}**{label}共 {len(items)} 条:",
                          f"**Section {no}、{title}**{label}has {len(items)} items:"))
         parts.extend(f"- {item_name(r)} {r.title}{corpus.cite(r).label}" for r in items)
@@ -156,7 +167,8 @@ def quote(q, corpus: Corpus, quotes: list[tuple]) -> Answer:
     lines, cites = [], []
     for rec, text in quotes:
         c = corpus.cite(rec, text)
-        where = f"{item_name(rec)} {rec.title}" if rec.kind == "item" else say(q, "总体思路", "overall approach")
+        where = f"{item_name(rec)} {rec.title}" if rec.kind == "item" \
+            else f"第{rec.section}部分 {rec.title}" if rec.kind == "section" else say(q, "总体思路", "overall approach")
         lines.append(say(q, f"据通知{where}:“{text}”{c.label}", f"Per the notice ({where}): “{text}”{c.label}"))
         cites.append(c)
     return Answer("\n".join(lines), True, tuple(cites), q)
@@ -254,7 +266,7 @@ def verdict(q, sent: str) -> str:
 
 def related(corpus: Corpus, evidence: list[Evidence], n: int = 2) -> tuple[Citation, ...]:
     """The items nearest a question the notice does not answer, named (not quoted) in a refusal."""
-    return tuple(corpus.cite(e.record, e.record.title or "") for e in evidence[:n] if e.record.kind == "item")
+    return tuple(corpus.cite(e.record, e.record.title or "") for e in evidence[:n] if e.record.kind in ("item", "section"))
 
 
 def advice(q, corpus: Corpus, evidence: list[Evidence]) -> Answer:

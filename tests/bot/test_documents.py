@@ -468,3 +468,33 @@ def test_a_title_s_verb_before_shi_zhi_is_no_place():
     from bot.corpus import _places
 
     assert _places("关于做好市直机关2025年工作的通知", "") == [] and _places("", "济南市直机关工委") == ["济南"]
+
+
+@pytest.fixture(scope="module")
+def sections_only(tmp_path_factory, built_index):
+    """Our notice and one numbered only 一、二、, its sections holding paragraphs (一是…二是…)."""
+    return _bot_over(tmp_path_factory, built_index, DATA / "rongcheng-edu-2025.txt")
+
+
+@pytest.mark.parametrize("question,part,says", [
+    ("荣成新增义务教育学位多少个", "二", "3200个"),
+    ("荣成的普惠性幼儿园覆盖率要达到多少", "二", "95%"),
+    ("荣成骨干教师培养工程遴选多少人", "四", "150名"),
+    ("荣成学校食堂明厨亮灶有什么要求", "五", "明厨亮灶"),
+    ("荣成乡村教师周转宿舍今年建多少套", "四", "120套"),
+])
+def test_a_notice_numbered_only_by_sections_is_answered_from_them(sections_only, question, part, says):
+    """Its sections' paragraphs are the evidence, cited by the notice's own numbering (第二部分):
+    such a notice had been rejected at ingest as having nothing to cite."""
+    a = sections_only.ask(question)
+    assert a.found and says in a.answer, a.answer
+    [c] = a.citations
+    assert c.kind == "section" and c.section == part and f"第{part}部分" in c.label
+
+
+def test_the_sections_of_such_a_notice_are_its_outline_and_their_text(sections_only):
+    a = sections_only.ask("荣成的工作要点分几个部分")
+    assert a.found and "5 个部分" in a.answer and "推动体育事业发展" in a.answer
+    a = sections_only.ask("荣成的工作要点第三部分讲什么")
+    assert a.found and "社区健身中心10处" in a.answer
+    assert [(c.kind, c.section) for c in a.citations] == [("section", "三")]

@@ -133,3 +133,44 @@ def test_schedule_cells_wrapped_over_two_lines():
                 "全年重点工作\n办公室\n召开督导评估现场\n推进会\n督导室\n")
     assert [(r.task, r.offices) for r in doc.schedule] == [
         ("召开全市教育工作会议,部署全年重点工作", ("办公室",)), ("召开督导评估现场推进会", ("督导室",))]
+
+
+SECTIONS_WITH_PARAGRAPHS = """\
+某区教育局2025年工作要点
+各学校：
+现将工作要点印发给你们。
+一、加强党的建设
+一是深化理论武装，全年专题培训不少于6期。二是推进清廉学校建设。
+二、扩大教育资源
+一是新建公办幼儿园8所。
+二是新增义务教育学位3200个。
+某区教育局
+2025年2月18日
+"""
+
+
+def test_sections_holding_paragraphs_are_what_is_cited():
+    """A notice numbered only 一、二、 whose sections hold paragraphs (一是…二是…): each section
+    keeps its own text (it had been rejected as having nothing to cite); the sign-off after the last
+    section is the signature, not a paragraph of it."""
+    from ingest.records import has_body
+
+    doc = parse(SECTIONS_WITH_PARAGRAPHS)
+    assert doc.items == () and [s.no for s in doc.sections] == ["一", "二"]
+    assert doc.sections[0].text == "一是深化理论武装，全年专题培训不少于6期。二是推进清廉学校建设。"
+    assert doc.sections[1].text == "一是新建公办幼儿园8所。\n二是新增义务教育学位3200个。"
+    assert doc.signature == "某区教育局" and doc.date == "2025年2月18日"
+    assert not any("no numbered items" in w for w in doc.warnings)
+    sections = [r for r in doc.records() if r.kind == "section"]
+    assert [r.title for r in sections] == ["加强党的建设", "扩大教育资源"] and all(map(has_body, sections))
+    assert all(r.text not in doc.paragraphs for r in sections)
+
+
+def test_bare_section_headings_are_no_evidence():
+    """Where items carry the text, a section record is only its heading."""
+    from ingest.records import has_body
+
+    doc = parse("某要点\n一、抓党建\n1.加强政治建设。\n2.推进从严治党。")
+    [section] = [r for r in doc.records() if r.kind == "section"]
+    assert section.text == section.title == "抓党建" and not has_body(section)
+    assert doc.sections[0].text == ""
