@@ -269,6 +269,7 @@ def parse_text(text: str, doc_id: str, path: str = "", encoding: str | None = "u
     _parse_body(body, table, st)
 
     title, preamble, addressees, signature, cover_paragraphs = _front_matter(st)
+    _own_part_of_spans(st, title)
     # Without a metadata table, the cover letter says the number, the issuer and the date.
     found = {"doc_no": next((ln.strip() for ln in st.front if _DOC_NO_LINE.fullmatch(ln.strip())), None),
              "issuer": signature, "written_date": st.date}
@@ -699,6 +700,25 @@ def _office_fragments_joined(lines: list[str], table: OfficeTable) -> list[str]:
             continue
         out.append(ln)
     return out
+
+
+_TWO_YEARS = re.compile(r"((?:19|20)\d{2})\s*年.*?((?:19|20)\d{2})\s*年")
+
+
+def _own_part_of_spans(st: _State, title: str | None) -> None:
+    """A time cell over two years (2024年9月—2025年6月) covers, in the second year's plan, its
+    months of that year (1—6月), not the first year's: read again once the plan's year is known
+    (its title's year, else its date's)."""
+    spans = [r for r in st.schedule if r["when"] and _TWO_YEARS.search(r["when"])]
+    if not spans:
+        return
+    said = re.search(r"((?:19|20)\d{2})\s*年", " ".join(filter(None, (title, st.meta_title))))
+    dated = re.match(r"\s*((?:19|20)\d{2})", st.date or st.meta.get("written_date") or "")
+    year = int((said or dated).group(1)) if said or dated else None
+    for r in spans:
+        months = read_when(r["when"], year)
+        if months:
+            r.update(months=months, month=months[-1])
 
 
 def _add_row(st: _State, when: tuple[int | None, str | None, tuple[int, ...]], task: str,

@@ -43,18 +43,25 @@ def _month(token: str) -> int | None:
     return value if value is not None and 1 <= value <= 12 else None
 
 
-def read_when(cell: str) -> tuple[int, ...] | None:
-    """The months a time cell covers, in order; None when the cell is not a time.
+def read_when(cell: str, year: int | None = None) -> tuple[int, ...] | None:
+    """The months a time cell covers, in order; None when the cell is not a time. `year`: the year
+    the plan is for, which decides which part of a span over two years is its own.
 
     >>> read_when("3—4月"), read_when("第二季度"), read_when("6月底前"), read_when("2025年3月31日前")
     ((3, 4), (4, 5, 6), (1, 2, 3, 4, 5, 6), (1, 2, 3))
     >>> read_when("2024年11月—2025年1月"), read_when("2024年3月—2024年5月")
     ((11, 12), (3, 4, 5))
+    >>> read_when("2024年9月—2025年6月", year=2025)
+    (1, 2, 3, 4, 5, 6)
     """
     cell = re.sub(r"\s+", "", cell).rstrip("。.")
     # A span with both years written (2024年11月—2025年1月): the second year is 次年 (this year's
-    # part is read), or the same year (dropped).
+    # part is read), or the same year (dropped). In the second year's plan, its part is read: from
+    # January to the span's end.
     m = re.match(rf"^((?:19|20)\d{{2}})年(.+?{_DASH})((?:19|20)\d{{2}})年(.+)$", cell)
+    if m and int(m.group(3)) - int(m.group(1)) == 1 and year == int(m.group(3)):
+        end = read_when(m.group(4))
+        return tuple(range(1, end[-1] + 1)) if end else None
     if m and int(m.group(3)) - int(m.group(1)) in (0, 1):
         cell = m.group(2) + ("次年" if m.group(3) != m.group(1) else "") + m.group(4)
     # The year, when written (2025年8月31日前, 2024年8月底): the months are read after it; 2024年底前

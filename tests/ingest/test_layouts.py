@@ -775,6 +775,18 @@ def test_a_span_with_both_years_written(cell, months):
     assert read_when(cell) == months
 
 
+@pytest.mark.parametrize("title,months", [("某区教育局2025年工作要点", (1, 2, 3, 4, 5, 6)),
+                                          ("某区教育局2024年工作要点", (9, 10, 11, 12))])
+def test_a_span_over_two_years_is_read_as_the_plans_own_year(title, months):
+    """2024年9月—2025年6月 (a school year): in the 2025 plan its 2025 months, January to June (it
+    had always been read as the first year's September to December)."""
+    doc = parse(f"{title}\n一、深化改革\n1.推进课堂改革。\n附件\n重点工作配档表\n时间\n重点工作\n责任科室\n"
+                "2024年9月—2025年6月\n开展新课堂达标活动\n基教科\n")
+    [row] = doc.schedule
+    assert row.months == months and row.month == months[-1] and row.when == "2024年9月—2025年6月"
+    assert read_when("2024年9月—2025年6月", year=2025) == (1, 2, 3, 4, 5, 6)
+
+
 def test_print_furniture_of_a_text_copied_from_a_pdf():
     """A page number between two halves of a sentence, an office bracket broken over two lines and
     the 版记 line: the sentence is whole, the offices read, the 版记 no row."""
