@@ -175,12 +175,17 @@ def quote(q, corpus: Corpus, quotes: list[tuple]) -> Answer:
 
 
 def _sentences_for(q, ev: Evidence, keep_ratio: float) -> str:
-    """The best retrieved sentences of the item, or those sharing most words with the question."""
-    lexical = best_sentences(ev.record.text, q.text, keep_ratio=keep_ratio)
-    if ev.sentences:
-        first = ev.sentences[0]
+    """The best retrieved sentences of the item, or those sharing most words with the question.
+    The item's title sentence (巩固扩大“双减”成果。) may have found the item, but says nothing of
+    what is done: the item's other sentences are quoted instead, when it has any."""
+    order = sentences(ev.record.text)
+    bare = lambda s: s.rstrip("。.;；")   # noqa: E731
+    said = [s for s in order if bare(s) != bare(ev.record.title or "")] or order
+    lexical = best_sentences("".join(said), q.text, keep_ratio=keep_ratio)
+    retrieved = [s for s in ev.sentences if s in said]
+    if retrieved or ev.sentences:
+        first = retrieved[0] if retrieved else lexical[0]
         picked = [first] + [s for s in lexical if s != first][:1]
-        order = sentences(ev.record.text)
         return "".join(sorted(dict.fromkeys(picked), key=lambda s: order.index(s) if s in order else 0))
     return "".join(lexical)
 
