@@ -668,15 +668,19 @@ def full_text(bot: Bot) -> str:
             if r.kind == "preamble":
                 parts.append(f"**〔总体思路〕** {esc}")
             elif r.kind == "section":
-                parts.append(f"### {r.section}、{esc}")
+                parts.append(f"### {r.section}、{html.escape(r.title or r.text, quote=False)}")
+                if has_body(r):   # a section with paragraphs of its own, no items
+                    parts.append(esc)
             elif r.kind == "item":
                 rest = r.text[len(r.title):] if r.title and r.text.startswith(r.title) else r.text
                 head = html.escape(r.title or "", quote=False)
                 parts.append(f"**〔{item_name(r)}〕{head}**{html.escape(rest, quote=False)}")
             elif r.kind == "paragraph":
                 parts.append(esc)
-        parts.append("共 {} 条;配档表 {} 项见“配档表”页。".format(
-            sum(r.kind == "item" for r in recs), sum(r.kind == "schedule" for r in recs)))
+        n_items = sum(r.kind == "item" for r in recs)
+        n_parts = sum(r.kind == "section" and has_body(r) for r in recs)
+        parts.append("共 {};配档表 {} 项见“配档表”页。".format(
+            f"{n_items} 条" if n_items or not n_parts else f"{n_parts} 个部分", sum(r.kind == "schedule" for r in recs)))
     return "\n\n".join(parts)
 
 

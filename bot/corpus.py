@@ -173,7 +173,7 @@ class Corpus:
         order = {d: i for i, d in enumerate(self.documents)}
         self.sections: dict[str, str] = {}
         for r in sorted((r for r in records if r.kind == "section"), key=lambda r: order.get(r.doc_id, 0)):
-            self.sections.setdefault(r.section, r.text)
+            self.sections.setdefault(r.section, r.title or r.text)   # a section's title, not its paragraphs
         self.meta = [r for r in records if r.kind == "meta"]
         self.text = normalize("\n".join(r.text for r in self.own))
         self.doc_years = {str(d.year) for d in self.documents.values() if d.year}

@@ -127,6 +127,8 @@ _TRAILING_OFFICES = re.compile(r"(?<=[。;；])\s*" + _OFFICE_LABEL + r"\s*[:：
 _OFFICES_LINE = re.compile(r"^" + _OFFICE_LABEL + r"\s*[:：]\s*(.+)$")
 _LABEL_IN_OFFICES = re.compile(r"[;；,，]?\s*" + _OFFICE_LABEL + r"\s*[:：]\s*")
 _SENTENCE_END = re.compile(r"[。!！?？;；]")
+# A heading's first sentence (its title) and the text after it on the same line.
+_INLINE_TEXT = re.compile(r"^([^。!！?？;；]{2,40})[。!！?？;；]\s*(\S.*)$")
 
 
 def split_offices(text: str) -> list[str]:
@@ -218,6 +220,7 @@ class _State:
     # The lines under each section heading (一 → lines) before any item: the citable text of a
     # notice whose sections hold paragraphs (一是…二是…) and no numbered items.
     prose: dict[str, list[str]] = field(default_factory=dict)
+    signed_off: bool = False   # the sign-off date after those paragraphs was read: no more of them
     warnings: list[str] = field(default_factory=list)
     date: str | None = None
     date_line: str | None = None           # the sign-off date as written (2024327)
@@ -280,10 +283,17 @@ def parse_text(text: str, doc_id: str, path: str = "", encoding: str | None = "u
                        text=d["text"], offices=tuple(d["offices"])) for d, ref in zip(st.items, refs))
     paragraphs: tuple[str, ...] = ()
     sections = tuple(st.sections)
+    titles: dict[str, str] = {}
+    for sec in sections if not items else ():
+        # 一、加强党的建设。一是…: a heading line that goes on after its first sentence holds text.
+        m = _INLINE_TEXT.match(sec.title)
+        if m and not sec.is_subsection:
+            titles[sec.no] = m.group(1)
+            st.prose.setdefault(sec.no, []).insert(0, m.group(2).strip())
     if not items and st.prose:
         # Sections holding paragraphs, no numbered item: each section's text is what is cited (第二部分).
-        sections = tuple(replace(s, text="\n".join(st.prose.get(s.no, ()))) if not s.is_subsection else s
-                         for s in sections)
+        sections = tuple(replace(s, title=titles.get(s.no, s.title), text="\n".join(st.prose.get(s.no, ())))
+                         if not s.is_subsection else s for s in sections)
         held = {ln for lines_ in st.prose.values() for ln in lines_}
         paragraphs = tuple(p for p in st.tail if p not in held)
     elif not items:
@@ -473,8 +483,10 @@ def _parse_body(body: list[str], table: OfficeTable, st: _State) -> None:
             st.date, st.date_line = date, ln
             lines_ = st.prose.get(section or "")
             if not st.items and lines_:
-                # A sign-off after the last section's paragraphs: its issuer line is no paragraph.
-                if len(lines_[-1]) <= 40 and not _SENTENCE_END.search(lines_[-1]):
+                # A sign-off after the last section's paragraphs: the issuer above the date is no
+                # paragraph, nor is what follows (（此件主动公开）, 抄送：…).
+                st.signed_off = True
+                if len(lines_[-1]) <= 40 and _ISSUER_LINE.fullmatch(lines_[-1]):
                     st.signature = lines_.pop()
                     st.tail.remove(st.signature)
             elif not st.items:
@@ -506,7 +518,7 @@ def _parse_body(body: list[str], table: OfficeTable, st: _State) -> None:
             st.last_continuation = text
         elif st.sections:
             st.tail.append(ln)  # text between a section heading and its first item: kept
-            if section:
+            if section and not st.signed_off:
                 st.prose.setdefault(section, []).append(ln)
         else:
             st.front.append(ln)

@@ -294,3 +294,18 @@ def test_schedule_export_api_gives_the_filtered_rows(client, fmt):
     else:
         got = [str(e.get("SUMMARY")) for e in Calendar.from_ical(path.read_bytes()).walk("VEVENT")]
     assert got == tasks and tasks
+
+
+def test_full_text_of_a_notice_numbered_only_by_sections_shows_their_titles_and_text():
+    """Each section's heading is its title, its paragraphs under it; the count is of its parts."""
+    from types import SimpleNamespace
+
+    from ingest.offices import OfficeTable
+    from ingest.parse import parse_text
+
+    doc = parse_text("某区教育局2025年工作要点\n一、加强党的建设\n一是深化理论武装。\n二、扩大教育资源\n"
+                     "一是新建公办幼儿园8所。\n", "t", offices=OfficeTable.load())
+    text = app_module.full_text(SimpleNamespace(records=doc.records()))
+    assert "### 一、加强党的建设\n\n一是深化理论武装。" in text
+    assert "### 二、扩大教育资源\n\n一是新建公办幼儿园8所。" in text
+    assert "共 2 个部分" in text

@@ -492,6 +492,13 @@ def test_a_notice_numbered_only_by_sections_is_answered_from_them(sections_only,
     assert c.kind == "section" and c.section == part and f"第{part}部分" in c.label
 
 
+def test_a_section_named_by_topic_is_read_against_titles_not_paragraphs(sections_only):
+    """Questions about a part (…方面有什么要求) are matched to section titles: a section's paragraphs
+    had taken its title's place, and sent this question to a part of another notice."""
+    a = sections_only.ask("济南在全面从严治党方面有什么要求")
+    assert a.found and [c.item for c in a.citations if c.kind == "item"] == [3], a.answer
+
+
 def test_the_sections_of_such_a_notice_are_its_outline_and_their_text(sections_only):
     a = sections_only.ask("荣成的工作要点分几个部分")
     assert a.found and "5 个部分" in a.answer and "推动体育事业发展" in a.answer

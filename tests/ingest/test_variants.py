@@ -174,3 +174,23 @@ def test_bare_section_headings_are_no_evidence():
     [section] = [r for r in doc.records() if r.kind == "section"]
     assert section.text == section.title == "抓党建" and not has_body(section)
     assert doc.sections[0].text == ""
+
+
+def test_the_last_paragraph_of_a_section_is_no_sign_off_unless_it_names_a_body():
+    """A short last paragraph without 。 before the date (no issuer line) stays the section's text;
+    what follows the sign-off (（此件主动公开）) is no paragraph of the last section."""
+    doc = parse("某区教育局2025年工作要点\n一、加强党的建设\n一是深化理论武装。\n二、扩大教育资源\n"
+                "新建公办幼儿园8所\n2025年2月18日\n（此件主动公开）\n")
+    assert [s.text for s in doc.sections] == ["一是深化理论武装。", "新建公办幼儿园8所"]
+    assert doc.date == "2025年2月18日" and doc.signature != "新建公办幼儿园8所"
+    assert "（此件主动公开）" in doc.paragraphs
+
+
+def test_a_section_heading_that_goes_on_holds_the_sections_text():
+    """一、加强党的建设。一是…: the title is the first sentence, the rest the section's text (the
+    notice had been rejected as having nothing to cite)."""
+    doc = parse("某区教育局2025年工作要点\n一、加强党的建设。一是深化理论武装。二是推进清廉学校建设。\n"
+                "二、扩大教育资源。新建公办幼儿园8所。\n补充：新增学位3200个。\n")
+    assert [(s.title, s.text) for s in doc.sections] == [
+        ("加强党的建设", "一是深化理论武装。二是推进清廉学校建设。"),
+        ("扩大教育资源", "新建公办幼儿园8所。\n补充：新增学位3200个。")]
