@@ -221,6 +221,9 @@ class _State:
     # notice whose sections hold paragraphs (一是…二是…) and no numbered items.
     prose: dict[str, list[str]] = field(default_factory=dict)
     signed_off: bool = False   # the sign-off date after those paragraphs was read: no more of them
+    # A section heading was read and no item after it yet: its lines are the section's own text, not
+    # the previous section's last item's.
+    heading_open: bool = False
     warnings: list[str] = field(default_factory=list)
     date: str | None = None
     date_line: str | None = None           # the sign-off date as written (2024327)
@@ -290,18 +293,19 @@ def parse_text(text: str, doc_id: str, path: str = "", encoding: str | None = "u
         if m and not sec.is_subsection:
             titles[sec.no] = m.group(1)
             st.prose.setdefault(sec.no, []).insert(0, m.group(2).strip())
-    if not items and st.prose:
-        # Sections holding paragraphs, no numbered item: each section's text is what is cited (第二部分).
+    if st.prose:
+        # Sections holding paragraphs of their own (all of a notice's text, or a part without items, or
+        # a part's opening lines): the section's text, cited as the part (第二部分).
         sections = tuple(replace(s, title=titles.get(s.no, s.title), text="\n".join(st.prose.get(s.no, ())))
                          if not s.is_subsection else s for s in sections)
         held = {ln for lines_ in st.prose.values() for ln in lines_}
         paragraphs = tuple(p for p in st.tail if p not in held)
-    elif not items:
+    elif items:
+        paragraphs = tuple(st.tail)
+    else:
         paragraphs = tuple(p for p in [*cover_paragraphs, *st.tail] if p)
         st.warnings.append(f"no numbered items found; ingested {len(paragraphs)} paragraph(s) "
                            "so nothing is dropped")
-    else:
-        paragraphs = tuple(st.tail)
     return Document(
         doc_id=doc_id, path=path, encoding=encoding,
         title=title or st.meta_title or doc_id, meta=st.meta, meta_title=st.meta_title,
@@ -373,6 +377,7 @@ def _item_refs(st: _State) -> list[str | None]:
 
 def _new_item(st: _State, no: int, section: str | None, subsection: str | None, line: str) -> None:
     st.last_continuation = None
+    st.heading_open = False
     text, offices = _strip_inline_offices(line)
     # A short line with no punctuation is a heading: the item's title, its text on later lines.
     title = text if text and len(text) <= 30 and not re.search(r"[。，,；;:：!！?？]", text) else None
@@ -451,6 +456,7 @@ def _parse_body(body: list[str], table: OfficeTable, st: _State) -> None:
         if m_sec and cn_to_int(m_sec.group(1)):
             section, subsection = m_sec.group(1), None
             st.sections.append(Section(no=section, title=m_sec.group(2).strip()))
+            st.heading_open = True
             continue
         if m_sub and cn_to_int(m_sub.group(1)) and _month_line(m_sub.group(2)) \
                 and (cn_to_int(m_sub.group(1)) == 1 or st.schedule):   # a run of its own, from （一）
@@ -462,6 +468,7 @@ def _parse_body(body: list[str], table: OfficeTable, st: _State) -> None:
                 subsection = m_sub.group(1)
                 st.sections.append(Section(no=subsection, title=m_sub.group(2).strip(),
                                            parent=section, is_subsection=True))
+                st.heading_open = section is not None   # its lines are its section's, not the last item's
             else:
                 _new_item(st, cn_to_int(m_sub.group(1)), section, None, m_sub.group(2).strip())
             continue
@@ -482,7 +489,7 @@ def _parse_body(body: list[str], table: OfficeTable, st: _State) -> None:
         if date and st.date is None:
             st.date, st.date_line = date, ln
             lines_ = st.prose.get(section or "")
-            if not st.items and lines_:
+            if (st.heading_open or not st.items) and lines_:
                 # A sign-off after the last section's paragraphs: the issuer above the date is no
                 # paragraph, nor is what follows (（此件主动公开）, 抄送：…).
                 st.signed_off = True
@@ -508,7 +515,7 @@ def _parse_body(body: list[str], table: OfficeTable, st: _State) -> None:
         if m_off and st.items:
             st.items[-1]["offices"].extend(split_offices(m_off.group(1)))
             continue
-        if st.items:
+        if st.items and not st.heading_open:
             # A wrapped or continued paragraph of the current item; after a title line, a new line.
             item = st.items[-1]
             text, offices = _strip_inline_offices(ln)
@@ -517,7 +524,7 @@ def _parse_body(body: list[str], table: OfficeTable, st: _State) -> None:
             item["offices"].extend(offices)
             st.last_continuation = text
         elif st.sections:
-            st.tail.append(ln)  # text between a section heading and its first item: kept
+            st.tail.append(ln)  # text between a section heading and its first item: the section's
             if section and not st.signed_off:
                 st.prose.setdefault(section, []).append(ln)
         else:

@@ -65,7 +65,8 @@ def outline(q, corpus: Corpus) -> Answer:
             if items:
                 nos = [r.item for r in items]
                 c = corpus.cite(sec, title)
-                parts.append(f"{no}、{title}(第{min(nos)}–{max(nos)}条){c.label}")
+                span = f"第{min(nos)}条" if min(nos) == max(nos) else f"第{min(nos)}–{max(nos)}条"
+                parts.append(f"{no}、{title}({span}){c.label}")
                 cites.append(c)
                 n_sections, n_items = n_sections + 1, n_items + len(items)
         total += n_items or n_sections
@@ -143,9 +144,11 @@ def section(q, corpus: Corpus) -> Answer:
             continue
         parts.append(say(q, f"**{no}、{title}**{label}共 {len(items)} 条:",
                          f"**Section {no}、{title}**{label}has {len(items)} items:"))
+        if sec is not None and has_body(sec):   # the part's opening lines, before its items
+            parts.append(sec.text)
         parts.extend(f"- {item_name(r)} {r.title}{corpus.cite(r).label}" for r in items)
         if sec is not None:
-            cites.append(corpus.cite(sec, title))
+            cites.append(corpus.cite(sec, sec.text if has_body(sec) else title))
         cites.extend(corpus.cite(r, r.title or "") for r in items)
     return Answer("\n".join(parts), bool(cites), tuple(cites), q)
 

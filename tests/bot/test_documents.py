@@ -472,8 +472,9 @@ def test_a_title_s_verb_before_shi_zhi_is_no_place():
 
 @pytest.fixture(scope="module")
 def sections_only(tmp_path_factory, built_index):
-    """Our notice and one numbered only 一、二、, its sections holding paragraphs (一是…二是…)."""
-    return _bot_over(tmp_path_factory, built_index, DATA / "rongcheng-edu-2025.txt")
+    """Our notice, one numbered only 一、二、, its sections holding paragraphs (一是…二是…), and one
+    whose parts open with text before their items, or hold text and no items."""
+    return _bot_over(tmp_path_factory, built_index, DATA / "rongcheng-edu-2025.txt", DATA / "huaiyin-edu-2025.txt")
 
 
 @pytest.mark.parametrize("question,part,says", [
@@ -505,3 +506,13 @@ def test_the_sections_of_such_a_notice_are_its_outline_and_their_text(sections_o
     a = sections_only.ask("荣成的工作要点第三部分讲什么")
     assert a.found and "社区健身中心10处" in a.answer
     assert [(c.kind, c.section) for c in a.citations] == [("section", "三")]
+
+
+def test_a_part_without_items_is_cited_as_the_part_not_the_last_item(sections_only):
+    """三、抓安全 holds text and no item: its text had been glued to 第2条 and cited as it."""
+    a = sections_only.ask("淮阴全年开展几次校园安全检查")
+    assert a.found and "4次" in a.answer
+    assert [(c.kind, c.section) for c in a.citations] == [("section", "三")]
+    a = sections_only.ask("淮阴的组建教育集团几个")
+    assert a.found and "6个" in a.answer and "安全检查" not in a.answer
+    assert [(c.kind, c.item) for c in a.citations] == [("item", 2)]

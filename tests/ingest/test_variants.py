@@ -194,3 +194,13 @@ def test_a_section_heading_that_goes_on_holds_the_sections_text():
     assert [(s.title, s.text) for s in doc.sections] == [
         ("加强党的建设", "一是深化理论武装。二是推进清廉学校建设。"),
         ("扩大教育资源", "新建公办幼儿园8所。\n补充：新增学位3200个。")]
+
+
+def test_the_text_under_a_new_heading_is_not_the_last_items():
+    """Lines after a section heading and before its first item (a part's opening, or a part with no
+    items at all) are that section's text: they had been glued to the previous section's last item,
+    and cited as it."""
+    doc = parse("某要点\n一、抓党建\n1.加强政治建设。\n二、抓发展\n围绕发展大局，统筹推进各项工作。\n2.推进改革。\n"
+                "三、抓安全\n守牢安全底线，全年开展安全检查4次。\n")
+    assert [i.text for i in doc.items] == ["加强政治建设。", "推进改革。"]
+    assert [s.text for s in doc.sections] == ["", "围绕发展大局，统筹推进各项工作。", "守牢安全底线，全年开展安全检查4次。"]
