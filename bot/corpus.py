@@ -16,7 +16,7 @@ from bot.answer import Citation
 from bot.settings import SETTINGS, Settings
 from bot.text import grams, in_order, mentions, normalize, sentences
 from ingest.offices import OfficeTable
-from ingest.records import Record, has_body
+from ingest.records import Record, has_body, plan_year
 
 
 @dataclass(frozen=True)
@@ -74,10 +74,9 @@ def _documents(records: list[Record]) -> dict[str, Document]:
         inner = re.fullmatch(r"关于印发《(.+)》的通知", title or "")
         title = inner.group(1) if inner else title      # the notice's own name, not the cover letter's
         meta = dict(next((r.meta for r in recs if r.kind == "meta"), ()))
-        years = re.findall(r"(20\d\d)\s*年", title) or re.findall(r"(20\d\d)", meta.get("written_date") or "")
         issuer = meta.get("issuer") or ""
         places = _places(title, issuer)
-        raw.append((doc_id, title, int(years[0]) if years else None, issuer, places[-1] if places else "",
+        raw.append((doc_id, title, plan_year(title, meta.get("written_date")), issuer, places[-1] if places else "",
                     places[-2] if len(places) > 1 else ""))
     raw.sort(key=lambda d: -(d[2] or 0))
     if len(raw) <= 1:

@@ -20,7 +20,7 @@ from ingest.errors import IngestError
 from ingest.columns import head_kind
 from ingest.formats import FORMATS, decode, number_circled, read_text  # decode: re-exported for eval and tests
 from ingest.offices import OFFICE_SUFFIX, OfficeTable, office_shaped
-from ingest.records import META_KEYS, Document, Item, ScheduleRow, Section
+from ingest.records import META_KEYS, Document, Item, ScheduleRow, Section, plan_year
 from ingest.when import read_when
 
 
@@ -731,9 +731,7 @@ def _own_part_of_spans(st: _State, title: str | None) -> None:
     spans = [r for r in st.schedule if r["when"] and _TWO_YEARS.search(r["when"])]
     if not spans:
         return
-    said = re.search(r"((?:19|20)\d{2})\s*年", " ".join(filter(None, (title, st.meta_title))))
-    dated = re.match(r"\s*((?:19|20)\d{2})", st.date or st.meta.get("written_date") or "")
-    year = int((said or dated).group(1)) if said or dated else None
+    year = plan_year(" ".join(filter(None, (title, st.meta_title))), st.date, st.meta.get("written_date"))
     for r in spans:
         months = read_when(r["when"], year)
         if months:

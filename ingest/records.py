@@ -243,6 +243,19 @@ def read_jsonl(path) -> list[Record]:
 
 _YEAR_IN_TITLE = re.compile(r"((?:19|20)\d{2})\s*年")
 _YEAR_IN_DATE = re.compile(r"^\s*((?:19|20)\d{2})")
+# A span of years a title names (《规划纲要（2024—2035年）》2025年工作要点): not the plan's own year.
+_YEAR_SPAN = re.compile(r"(?:19|20)\d{2}\s*年?\s*[—–\-~～至到]\s*(?:19|20)\d{2}\s*年")
+
+
+def plan_year(title: str | None, *dates: str | None) -> int | None:
+    """The year a notice is about: its title's (…2024年工作要点; a span of years it names only when
+    no year stands alone), else the first date's that has one. The title wins, since a plan for
+    2024 may be signed in December 2023."""
+    title = title or ""
+    m = _YEAR_IN_TITLE.search(_YEAR_SPAN.sub(" ", title)) or _YEAR_IN_TITLE.search(title)
+    if m:
+        return int(m.group(1))
+    return next((int(m.group(1)) for d in dates for m in [_YEAR_IN_DATE.match(d or "")] if m), None)
 
 
 def document_years(records: list[Record]) -> dict[str, int | None]:
@@ -262,9 +275,5 @@ def document_years(records: list[Record]) -> dict[str, int | None]:
             pairs = dict(r.meta)
             dates[r.doc_id] += [pairs[k] for k in ("written_date", "published_date", "date")
                                 if pairs.get(k)]
-    out: dict[str, int | None] = {}
-    for doc_id in titles:
-        found = [int(m.group(1)) for t in titles[doc_id] for m in [_YEAR_IN_TITLE.search(t)] if m]
-        found += [int(m.group(1)) for d in dates[doc_id] for m in [_YEAR_IN_DATE.match(d)] if m]
-        out[doc_id] = found[0] if found else None
-    return out
+    return {doc_id: next((y for t in titles[doc_id] for y in [plan_year(t)] if y), None)
+            or plan_year(None, *dates[doc_id]) for doc_id in titles}

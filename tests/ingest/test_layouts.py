@@ -9,7 +9,7 @@ import pytest
 
 from ingest.offices import OfficeTable
 from ingest.parse import parse_file, parse_text, read_date
-from ingest.records import Record, read_jsonl, write_jsonl
+from ingest.records import Record, plan_year, read_jsonl, write_jsonl
 from ingest.when import read_when
 
 
@@ -776,7 +776,9 @@ def test_a_span_with_both_years_written(cell, months):
 
 
 @pytest.mark.parametrize("title,months", [("某区教育局2025年工作要点", (1, 2, 3, 4, 5, 6)),
-                                          ("某区教育局2024年工作要点", (9, 10, 11, 12))])
+                                          ("某区教育局2024年工作要点", (9, 10, 11, 12)),
+                                          # a span of years the title names is not the plan's year
+                                          ("落实《规划纲要（2024—2035年）》2025年工作要点", (1, 2, 3, 4, 5, 6))])
 def test_a_span_over_two_years_is_read_as_the_plans_own_year(title, months):
     """2024年9月—2025年6月 (a school year): in the 2025 plan its 2025 months, January to June (it
     had always been read as the first year's September to December)."""
@@ -785,6 +787,7 @@ def test_a_span_over_two_years_is_read_as_the_plans_own_year(title, months):
     [row] = doc.schedule
     assert row.months == months and row.month == months[-1] and row.when == "2024年9月—2025年6月"
     assert read_when("2024年9月—2025年6月", year=2025) == (1, 2, 3, 4, 5, 6)
+    assert plan_year(doc.title) == (2025 if months[0] == 1 else 2024)
 
 
 def test_print_furniture_of_a_text_copied_from_a_pdf():
