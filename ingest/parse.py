@@ -619,6 +619,12 @@ def _parse_schedule(lines: list[str], table: OfficeTable, st: _State) -> None:
     for k, ln in enumerate(lines):
         if head_kind(ln) or re.fullmatch(r"\d{1,3}", ln):   # header cells, 序号 cells
             continue
+        if pending_task is None and (_SECTION.match(ln) or _SUBSECTION.match(ln)) and not _month_line(ln):
+            # A row naming a group of the rows below (一、党建工作: one cell spanning the table): no
+            # task of the month above. Kept as a note.
+            st.tail.append(ln)
+            after_offices = continues = second_cell = False
+            continue
         if _DATE.match(ln) and k >= len(lines) - 2:
             # Signed and dated after the table (…教育和体育局 / 2024年2月28日): no row, but the
             # notice's issuer and date.

@@ -985,3 +985,31 @@ def test_a_label_line_at_the_end_of_a_notice_without_items_opens_no_header():
     doc = parse("关于做好2025年春季开学工作的通知\n各学校：\n现将有关事项通知如下。\n请认真落实开学准备。\n做好校园安全排查。\n"
                 "某区教育局\n2025年2月10日\n主题词：教育 开学 通知\n抄送：区政府办公室\n")
     assert any("开学准备" in p for p in doc.paragraphs)
+
+
+GROUPED_HTML = """<html><head><meta charset="utf-8"><style>td,th{border:1px solid #000;padding:4px}
+table{border-collapse:collapse}</style></head><body><h1>某区教育局2024年工作要点</h1>
+<p>一、加强党建</p><p>1.加强政治建设。全年开展主题党日活动12次。</p><p>附件</p><p>2024年重点工作配档表</p>
+<table><tr><th>时间</th><th>重点工作</th><th>责任科室</th></tr>
+<tr><td colspan="3">一、党建工作</td></tr>
+<tr><td>3月</td><td>召开全区教育工作会议</td><td>办公室</td></tr>
+<tr><td>4月</td><td>开展党建工作督查</td><td>组织科</td></tr>
+<tr><td colspan="3">二、改革发展</td></tr>
+<tr><td>5月</td><td>组建教育集团</td><td>基教科</td></tr>
+</table></body></html>"""
+
+
+@pytest.mark.parametrize("kind", ["html", "pdf"])
+def test_a_row_naming_a_group_of_rows_is_no_task(tmp_path, kind):
+    """一、党建工作 in a cell spanning the table groups the rows below: it had become a task of the
+    month above (4月 · 二、改革发展), in a page and in the PDF printed from it."""
+    from tests.ingest.fixtures import print_pdf
+
+    page = tmp_path / "grouped.html"
+    page.write_text(GROUPED_HTML, encoding="utf-8")
+    path = page if kind == "html" else print_pdf(page, tmp_path / "grouped.pdf")
+    doc = parse_file(path, OfficeTable.load())
+    assert [(r.when, r.task, r.offices) for r in doc.schedule] == [
+        ("3月", "召开全区教育工作会议", ("办公室",)), ("4月", "开展党建工作督查", ("组织科",)),
+        ("5月", "组建教育集团", ("基教科",))]
+    assert "二、改革发展" in doc.paragraphs
