@@ -999,15 +999,36 @@ table{border-collapse:collapse}</style></head><body><h1>某区教育局2024年�
 </table></body></html>"""
 
 
-@pytest.mark.parametrize("kind", ["html", "pdf"])
+def _grouped_docx(path):
+    import docx
+
+    d = docx.Document()
+    for line in ("某区教育局2024年工作要点", "一、加强党建", "1.加强政治建设。全年开展主题党日活动12次。", "附件",
+                 "2024年重点工作配档表"):
+        d.add_paragraph(line)
+    rows = [["时间", "重点工作", "责任科室"], ["一、党建工作"], ["3月", "召开全区教育工作会议", "办公室"],
+            ["4月", "开展党建工作督查", "组织科"], ["二、改革发展"], ["5月", "组建教育集团", "基教科"]]
+    t = d.add_table(rows=len(rows), cols=3)
+    for i, row in enumerate(rows):
+        if len(row) == 1:
+            t.cell(i, 0).merge(t.cell(i, 2)).text = row[0]
+        else:
+            for j, cell in enumerate(row):
+                t.cell(i, j).text = cell
+    d.save(str(path))
+    return path
+
+
+@pytest.mark.parametrize("kind", ["html", "pdf", "docx"])
 def test_a_row_naming_a_group_of_rows_is_no_task(tmp_path, kind):
     """一、党建工作 in a cell spanning the table groups the rows below: it had become a task of the
-    month above (4月 · 二、改革发展), in a page and in the PDF printed from it."""
+    month above (4月 · 二、改革发展), in a page, the PDF printed from it, and a .docx."""
     from tests.ingest.fixtures import print_pdf
 
     page = tmp_path / "grouped.html"
     page.write_text(GROUPED_HTML, encoding="utf-8")
-    path = page if kind == "html" else print_pdf(page, tmp_path / "grouped.pdf")
+    path = {"html": lambda: page, "pdf": lambda: print_pdf(page, tmp_path / "grouped.pdf"),
+            "docx": lambda: _grouped_docx(tmp_path / "grouped.docx")}[kind]()
     doc = parse_file(path, OfficeTable.load())
     assert [(r.when, r.task, r.offices) for r in doc.schedule] == [
         ("3月", "召开全区教育工作会议", ("办公室",)), ("4月", "开展党建工作督查", ("组织科",)),
