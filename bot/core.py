@@ -18,8 +18,8 @@ from bot.answer import Answer, Citation, item_name, say
 from bot.corpus import Corpus
 from bot.handlers import content, schedule
 from bot.handlers.refusal import not_covered
-from bot.scope import (Answerability, absent_name, absent_terms, counted_missing, foreign, holdings, rows_naming,
-                       specific_term, topic_terms, with_bridges)
+from bot.scope import (Answerability, absent_name, absent_terms, chinese_terms, counted_missing, foreign, holdings,
+                       rows_naming, specific_term, topic_terms, with_bridges)
 from bot.settings import SETTINGS, Settings
 from bot.text import content_grams, grams, mentions, sentences
 from bot.understand import FIGURE, RELATIVE, Query, has_content, parse, today
@@ -240,11 +240,13 @@ class Bot:
             if named:   # 今年还搞泉城最美教师评选吗: a task only the 配档表 names
                 return schedule.rows_with_items(q, c, named)
         if not self.scope.answerable(q, c, evidence, tuple(r.text for r in rows)):
+            # Too weak to answer from, but the reader may find what they want nearby: the notice may
+            # say it in its own words (学校医务室的大夫 → 第6条's 校医), if it speaks of any of the
+            # question's subjects at all (not of 今天天气).
             missing = absent_terms(q, c)
-            if missing:
-                return not_covered(q, "absent", "、".join(missing))
-            # Too weak to answer from, but the reader may find what they want nearby.
-            return not_covered(q, related=content.related(c, evidence))
+            near = not missing or any(t not in missing and c.says(c.text, t) for t in chinese_terms(q, c, True))
+            return not_covered(q, "absent" if missing else None, "、".join(missing),
+                               related=content.related(c, evidence) if near else ())
         if q.intent == "when_who" and (rows or c.has_schedule(q.docs)):
             return schedule.rows_with_items(q, c, rows) if rows else schedule.no_row_for_task(q, c, evidence)
         # A notice with no 配档表 says when and who in its text, if anywhere (每天上午8:30至11:30).

@@ -104,8 +104,9 @@ def grade(q: Question, response: dict) -> list[str]:
 
 
 def citation_counts(q: Question, response: dict) -> dict[str, tuple[int, int, int]]:
-    """Per kind: (gold cited, gold total, citations made of that kind)."""
-    cites = response.get("citations", [])
+    """Per kind: (gold cited, gold total, citations made of that kind). A refusal's citations
+    (与这个话题相关的条目:〔第6条〕) point the reader on; they answer nothing and count as none."""
+    cites = response.get("citations", []) if response.get("found", True) else []
     item_cites = [c for c in cites if c.get("kind") == "item"]
     row_cites = [c for c in cites if c.get("kind") == "schedule"]
     cited_items = {c.get("item") for c in item_cites}

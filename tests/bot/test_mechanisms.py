@@ -1219,3 +1219,17 @@ def test_gui_na_ge_chu_guan_asks_who(bot):
 def test_the_bureau_itself_is_no_topic_of_a_schedule_question(bot):
     a = bot.ask("6月局里有啥安排")
     assert a.found and "没有直接提到" not in a.answer and len(rows(a)) == len(bot.filter_rows((6,)))
+
+
+@pytest.mark.parametrize("question,near", [("学校医务室的大夫水平要提高吗", 6), ("门卫大叔有没有比本事的比赛", 20)])
+def test_a_refusal_naming_absent_words_points_to_the_nearest_items(bot, question, near):
+    """The notice may say it in its own words (大夫 → 校医, 门卫 → 安保人员): a refusal that names
+    the words it lacks also names the items nearest the question, as pointers, not as an answer."""
+    a = bot.ask(question)
+    assert not a.found and "没有提到" in a.answer and "相关的条目" in a.answer
+    assert near in [c.item for c in a.citations]
+
+
+def test_a_refusal_about_nothing_the_notice_speaks_of_points_nowhere(bot):
+    a = bot.ask("今天天气怎么样?")
+    assert not a.found and not a.citations

@@ -47,6 +47,15 @@ def test_citation_metrics_hand_computed():
     assert m["schedule_precision"] == pytest.approx(1 / 2)
 
 
+def test_a_refusals_pointers_are_no_citations():
+    """与这个话题相关的条目:〔第7条〕 under a refusal points the reader on; it does not answer, so it
+    counts neither as a hit nor as a citation made."""
+    refused = {"found": False, "citations": [{"kind": "item", "item": 7}, {"kind": "item", "item": 8}]}
+    answered = {"found": True, "citations": [{"kind": "item", "item": 7}]}
+    m = citation_metrics([(Q_ROW, refused), (Q_ROW, answered)])
+    assert m["items_recall"] == pytest.approx(1 / 2) and m["items_precision"] == pytest.approx(1.0)
+
+
 def test_refusal_metrics_hand_computed():
     # tp: OOS refused (1); fp: in-scope refused (1); fn: OOS answered (1)
     pairs = [(Q_OOS, {"found": False}), (Q_ROW, {"found": False}), (Q_OOS, {"found": True}),
