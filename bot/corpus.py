@@ -16,7 +16,7 @@ from bot.answer import Citation
 from bot.settings import SETTINGS, Settings
 from bot.text import grams, in_order, mentions, normalize, sentences
 from ingest.offices import OfficeTable
-from ingest.records import Record, has_body, plan_year
+from ingest.records import Record, has_body, plan_year, without_year_spans
 
 
 @dataclass(frozen=True)
@@ -83,7 +83,8 @@ def _documents(records: list[Record]) -> dict[str, Document]:
         return {d[0]: Document(*d[:5], within=d[5]) for d in raw}
 
     def kind(title: str) -> str:
-        inner = re.findall(r"《([^》]+)》", title)
+        title = without_year_spans(title)   # 《规划纲要（2024—2035年）》2025年工作要点: 工作要点
+        inner = [t for t in re.findall(r"《([^》]+)》", title) if re.search(r"20\d\d", t)]
         name = re.sub(r"^.*?(20\d\d)\s*年?度?", "", inner[-1] if inner else title)
         name = re.sub(r"[\s《》〔〕()()]|的|^(?:关于)?(?:做好|印发|开展|加强)?", "", name) or title
         # Its start and its end (暑期学生安全工作的通知 → 暑期学生工作通知), not a cut through a word.

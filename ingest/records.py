@@ -247,15 +247,29 @@ _YEAR_IN_DATE = re.compile(r"^\s*((?:19|20)\d{2})")
 _YEAR_SPAN = re.compile(r"(?:19|20)\d{2}\s*年?\s*[—–\-~～至到]\s*(?:19|20)\d{2}\s*年")
 
 
+_CN_DIGITS = str.maketrans("〇零一二三四五六七八九", "00123456789")
+_CN_YEAR = re.compile(r"[一二][〇零一二三四五六七八九]{3}(?=\s*年)")
+
+
+def arabic_years(text: str) -> str:
+    """`text` with years written in Chinese numerals in digits: 二〇二六年 → 2026年."""
+    return _CN_YEAR.sub(lambda m: m.group(0).translate(_CN_DIGITS), text)
+
+
 def plan_year(title: str | None, *dates: str | None) -> int | None:
-    """The year a notice is about: its title's (…2024年工作要点; a span of years it names only when
-    no year stands alone), else the first date's that has one. The title wins, since a plan for
-    2024 may be signed in December 2023."""
-    title = title or ""
-    m = _YEAR_IN_TITLE.search(_YEAR_SPAN.sub(" ", title)) or _YEAR_IN_TITLE.search(title)
+    """The year a notice is about: its title's (…2024年工作要点, 二〇二六年…), else the first year
+    of a span it names (2024—2026年行动计划), else the first date's that has one. The title wins,
+    since a plan for 2024 may be signed in December 2023."""
+    title = arabic_years(title or "")
+    m = _YEAR_IN_TITLE.search(_YEAR_SPAN.sub(" ", title)) or _YEAR_SPAN.search(title)
     if m:
-        return int(m.group(1))
+        return int(m.group(0)[:4]) if m.re is _YEAR_SPAN else int(m.group(1))
     return next((int(m.group(1)) for d in dates for m in [_YEAR_IN_DATE.match(d or "")] if m), None)
+
+
+def without_year_spans(title: str) -> str:
+    """`title` without the spans of years it names (规划纲要（2024—2035年）), years in digits."""
+    return _YEAR_SPAN.sub("", arabic_years(title))
 
 
 def document_years(records: list[Record]) -> dict[str, int | None]:

@@ -1034,3 +1034,12 @@ def test_a_row_naming_a_group_of_rows_is_no_task(tmp_path, kind):
         ("3月", "召开全区教育工作会议", ("办公室",)), ("4月", "开展党建工作督查", ("组织科",)),
         ("5月", "组建教育集团", ("基教科",))]
     assert "二、改革发展" in doc.paragraphs
+
+
+@pytest.mark.parametrize("title,year", [
+    ("落实《规划纲要（2024—2035年）》2025年工作要点", 2025), ("2024-2026年行动计划", 2024),
+    ("2024年-2026年行动计划", 2024), ("二〇二六年教育工作要点", 2026), ("教育工作要点", 2025)])
+def test_the_year_a_notice_is_about(title, year):
+    """A year standing alone in the title, in digits or Chinese numerals, else a span's first year,
+    else the date's (here a plan signed in December 2025)."""
+    assert plan_year(title, "2025年12月28日") == year
