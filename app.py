@@ -607,8 +607,9 @@ def render_citation(bot: Bot, c: Citation) -> str:
     if rec.kind == "schedule":
         return (f"**{c.label} 配档表 · {rec.month}月**:{html.escape(rec.text, quote=False)}"
                 f"(责任单位:{'、'.join(rec.offices)})")
-    if rec.kind == "section" and has_body(rec):   # a section with paragraphs of its own
-        return (f"**{c.label} {rec.section}、{html.escape(rec.title or '', quote=False)}**\n\n"
+    if rec.kind == "section" and has_body(rec):   # a section (or its (二) part) with paragraphs of its own
+        head = f"({rec.subsection})" if rec.subsection else f"{rec.section}、"
+        return (f"**{c.label} {head}{html.escape(rec.title or '', quote=False)}**\n\n"
                 f"{_quote_block(_mark(rec.text, c.quote))}")
     if rec.kind == "section":
         return f"**{c.label}** {rec.section}、{html.escape(rec.text, quote=False)}"
@@ -668,7 +669,8 @@ def full_text(bot: Bot) -> str:
             if r.kind == "preamble":
                 parts.append(f"**〔总体思路〕** {esc}")
             elif r.kind == "section":
-                parts.append(f"### {r.section}、{html.escape(r.title or r.text, quote=False)}")
+                head = f"#### ({r.subsection})" if r.subsection else f"### {r.section}、"
+                parts.append(f"{head}{html.escape(r.title or r.text, quote=False)}")
                 if has_body(r):   # a section with paragraphs of its own, no items
                     parts.append(esc)
             elif r.kind == "item":

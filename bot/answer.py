@@ -37,7 +37,8 @@ class Citation:
     quote: str = ""
     doc_label: str = ""     # the document's short name, set when the corpus holds several
     when: str = ""          # a schedule row's time cell as written (上半年, 6月底前), if not one month
-    part: str = ""          # an item's section (二, 二(一)) when its notice numbers items afresh in each
+    part: str = ""          # an item's section (二, 二(一)) when its notice numbers items afresh in each;
+    #                         a section's (二) part: 一(二)
 
     def to_dict(self) -> dict:
         d = asdict(self)
@@ -50,8 +51,8 @@ class Citation:
             inner = f"{self.part}·第{self.item}条" if self.part else f"第{self.item}条"
         elif self.kind == "schedule":
             inner = f"配档表·{time_text(self.when, self.month)}·{'、'.join(self.offices)}"
-        elif self.kind == "section":
-            inner = f"第{self.section}部分"
+        elif self.kind == "section":   # a (二) part of a section: 第一部分(二)
+            inner = f"第{self.section}部分" + (self.part[len(self.section or ""):] if self.part else "")
         else:
             inner = {"meta": "文件信息", "preamble": "总体思路"}.get(self.kind, "正文")
         return f"〔{self.doc_label}·{inner}〕" if self.doc_label else f"〔{inner}〕"
@@ -67,7 +68,8 @@ class Citation:
             return cls("item", r.doc_id, r.id, item=r.item, section=r.section, quote=quote, doc_label=doc_label,
                        part=item_part(r))
         if r.kind == "section":
-            return cls("section", r.doc_id, r.id, section=r.section, quote=quote, doc_label=doc_label)
+            return cls("section", r.doc_id, r.id, section=r.section, quote=quote, doc_label=doc_label,
+                       part=f"{r.section}({r.subsection})" if r.subsection else "")
         return cls(r.kind, r.doc_id, r.id, quote=quote, doc_label=doc_label)
 
 

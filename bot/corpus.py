@@ -60,6 +60,14 @@ def _places(title: str, issuer: str) -> list[str]:
     return [name for _, (_, name) in sorted(by_end.items())]
 
 
+def _title_only(r: Record) -> bool:
+    """An item that is only its title, a heading with nothing under it (维护教育系统政治安全。: one
+    clause, no figure), never evidence by itself: it would beat real content on any question sharing
+    its words. One sentence with more to it (推进集团化办学改革，组建教育集团6个。) is content."""
+    return r.kind == "item" and r.text.rstrip("。.;；") == (r.title or "").rstrip("。.;；") \
+        and not re.search(r"[，,、；;：:\d]", r.text)
+
+
 def _documents(records: list[Record]) -> dict[str, Document]:
     """The corpus's documents, newest first, each with a short unique label derived from its
     year and kind (2024工作要点), its place when the corpus holds several places' notices
@@ -525,9 +533,10 @@ class Corpus:
                 return None
             if r.kind == "sentence":
                 parent = self.by_id.get(r.parent or "")
-                ok = parent is not None and parent.kind in wanted and len(r.text) >= s.min_evidence_chars
+                ok = parent is not None and parent.kind in wanted and len(r.text) >= s.min_evidence_chars \
+                    and not _title_only(parent)
                 return parent.id if ok else None
-            if r.kind in wanted and has_body(r) and len(r.text) >= s.min_evidence_chars:
+            if r.kind in wanted and has_body(r) and len(r.text) >= s.min_evidence_chars and not _title_only(r):
                 return r.id
             return None
 

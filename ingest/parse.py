@@ -296,8 +296,8 @@ def parse_text(text: str, doc_id: str, path: str = "", encoding: str | None = "u
     if st.prose:
         # Sections holding paragraphs of their own (all of a notice's text, or a part without items, or
         # a part's opening lines): the section's text, cited as the part (第二部分).
-        sections = tuple(replace(s, title=titles.get(s.no, s.title), text="\n".join(st.prose.get(s.no, ())))
-                         if not s.is_subsection else s for s in sections)
+        sections = tuple(replace(s, title=titles.get(s.key, s.title), text="\n".join(st.prose.get(s.key, ())))
+                         for s in sections)
         held = {ln for lines_ in st.prose.values() for ln in lines_}
         paragraphs = tuple(p for p in st.tail if p not in held)
     elif items:
@@ -486,17 +486,20 @@ def _parse_body(body: list[str], table: OfficeTable, st: _State) -> None:
         date, problem = read_date(ln)
         if problem:
             st.warnings.append(problem)
+        lines_ = st.prose.get(_prose_key(section, subsection))
+        if date and lines_ and (st.heading_open or not st.items) and (st.date is None or _DATE.match(ln)):
+            # A sign-off after a section's paragraphs (the cover letter may have been dated too): the
+            # issuer above the date is no paragraph, nor is what follows (（此件主动公开）, 抄送：…).
+            if st.date is None:
+                st.date, st.date_line = date, ln
+            st.signed_off = True
+            if len(lines_[-1]) <= 40 and _ISSUER_LINE.fullmatch(lines_[-1]):
+                st.signature = st.signature or lines_[-1]
+                st.tail.remove(lines_.pop())
+            continue
         if date and st.date is None:
             st.date, st.date_line = date, ln
-            lines_ = st.prose.get(section or "")
-            if (st.heading_open or not st.items) and lines_:
-                # A sign-off after the last section's paragraphs: the issuer above the date is no
-                # paragraph, nor is what follows (（此件主动公开）, 抄送：…).
-                st.signed_off = True
-                if len(lines_[-1]) <= 40 and _ISSUER_LINE.fullmatch(lines_[-1]):
-                    st.signature = lines_.pop()
-                    st.tail.remove(st.signature)
-            elif not st.items:
+            if not st.items:
                 st.front.append(ln)
             elif st.last_continuation and len(st.last_continuation) <= 40 \
                     and not _SENTENCE_END.search(st.last_continuation):
@@ -526,7 +529,7 @@ def _parse_body(body: list[str], table: OfficeTable, st: _State) -> None:
         elif st.sections:
             st.tail.append(ln)  # text between a section heading and its first item: the section's
             if section and not st.signed_off:
-                st.prose.setdefault(section, []).append(ln)
+                st.prose.setdefault(_prose_key(section, subsection), []).append(ln)
         else:
             st.front.append(ln)
 
@@ -725,6 +728,11 @@ def _office_fragments_joined(lines: list[str], table: OfficeTable) -> list[str]:
             continue
         out.append(ln)
     return out
+
+
+def _prose_key(section: str | None, subsection: str | None) -> str:
+    """Where lines under a heading go: the section (一), or its (二) part (一(二), `Section.key`)."""
+    return f"{section}({subsection})" if subsection else section or ""
 
 
 _TWO_YEARS = re.compile(r"((?:19|20)\d{2})\s*年.*?((?:19|20)\d{2})\s*年")

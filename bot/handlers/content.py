@@ -171,7 +171,8 @@ def quote(q, corpus: Corpus, quotes: list[tuple]) -> Answer:
     for rec, text in quotes:
         c = corpus.cite(rec, text)
         where = f"{item_name(rec)} {rec.title}" if rec.kind == "item" \
-            else f"第{rec.section}部分 {rec.title}" if rec.kind == "section" else say(q, "总体思路", "overall approach")
+            else f"第{rec.section}部分{f'({rec.subsection})' if rec.subsection else ''} {rec.title}" \
+            if rec.kind == "section" else say(q, "总体思路", "overall approach")
         lines.append(say(q, f"据通知{where}:“{text}”{c.label}", f"Per the notice ({where}): “{text}”{c.label}"))
         cites.append(c)
     return Answer("\n".join(lines), True, tuple(cites), q)

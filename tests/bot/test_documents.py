@@ -474,7 +474,8 @@ def test_a_title_s_verb_before_shi_zhi_is_no_place():
 def sections_only(tmp_path_factory, built_index):
     """Our notice, one numbered only 一、二、, its sections holding paragraphs (一是…二是…), and one
     whose parts open with text before their items, or hold text and no items."""
-    return _bot_over(tmp_path_factory, built_index, DATA / "rongcheng-edu-2025.txt", DATA / "huaiyin-edu-2025.txt")
+    return _bot_over(tmp_path_factory, built_index, DATA / "rongcheng-edu-2025.txt", DATA / "huaiyin-edu-2025.txt",
+                     DATA / "dongying-edu-2025.txt")
 
 
 @pytest.mark.parametrize("question,part,says", [
@@ -516,3 +517,14 @@ def test_a_part_without_items_is_cited_as_the_part_not_the_last_item(sections_on
     a = sections_only.ask("淮阴的组建教育集团几个")
     assert a.found and "6个" in a.answer and "安全检查" not in a.answer
     assert [(c.kind, c.item) for c in a.citations] == [("item", 2)]
+
+
+@pytest.mark.parametrize("question,says", [("东营职业教育有什么安排", "高水平专业群3个"),
+                                           ("东营的普惠性幼儿园覆盖率达到多少", "92%")])
+def test_the_opening_of_a_part_of_a_section_is_cited_as_that_part(sections_only, question, says):
+    """（二）职业教育 ⏎ 推进中职学校…: the lines under a (二) part, before its items, are its own
+    text, cited 〔第一部分(二)〕 (they had been merged into the section's, or the last item's)."""
+    a = sections_only.ask(question)
+    assert a.found and says in a.answer
+    [c] = a.citations
+    assert c.kind == "section" and c.label.endswith("第一部分(" + ("二" if "职业" in question else "一") + ")〕")

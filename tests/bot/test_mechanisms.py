@@ -1233,3 +1233,11 @@ def test_a_refusal_naming_absent_words_points_to_the_nearest_items(bot, question
 def test_a_refusal_about_nothing_the_notice_speaks_of_points_nowhere(bot):
     a = bot.ask("今天天气怎么样?")
     assert not a.found and not a.citations
+
+
+@pytest.mark.parametrize("question", ["如何加强学校安全管理", "学校安全怎么抓"])
+def test_an_item_that_is_only_its_heading_does_not_answer(bot, question):
+    """第4条 is only 维护教育系统政治安全。 (one clause, no figure): it shares 安全 with the
+    question but says nothing of what is done; 第20条 does."""
+    a = bot.ask(question)
+    assert a.found and items(a)[0] == 20 and 4 not in items(a)

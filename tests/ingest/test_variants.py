@@ -204,3 +204,16 @@ def test_the_text_under_a_new_heading_is_not_the_last_items():
                 "三、抓安全\n守牢安全底线，全年开展安全检查4次。\n")
     assert [i.text for i in doc.items] == ["加强政治建设。", "推进改革。"]
     assert [s.text for s in doc.sections] == ["", "围绕发展大局，统筹推进各项工作。", "守牢安全底线，全年开展安全检查4次。"]
+
+
+def test_a_parts_opening_lines_are_its_own_and_a_dated_cover_does_not_hide_the_sign_off():
+    """（一）学前教育 ⏎ 全年新建…: that part's text (not the section's, not the last item's); the
+    issuer and date after the last part are no text of it, though the cover letter was dated too."""
+    doc = parse("某区教育局关于印发2025年工作要点的通知\n各学校：\n现印发给你们。\n某区教育局\n2025年2月1日\n"
+                "某区教育局2025年工作要点\n一、办好教育\n（一）学前教育\n全年新建公办幼儿园5所。\n"
+                "1.落实保育教育质量评估。\n（二）职业教育\n建设高水平专业群3个。\n2.深化产教融合。\n"
+                "二、守牢安全底线\n开展校园安全隐患排查整治。\n某区教育局\n2025年2月1日\n（此件主动公开）\n")
+    assert {s.key: s.text for s in doc.sections} == {
+        "一": "", "一(一)": "全年新建公办幼儿园5所。", "一(二)": "建设高水平专业群3个。", "二": "开展校园安全隐患排查整治。"}
+    assert [i.text for i in doc.items] == ["落实保育教育质量评估。", "深化产教融合。"]
+    assert "（此件主动公开）" in doc.paragraphs
