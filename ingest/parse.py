@@ -125,6 +125,8 @@ _INLINE_OFFICES = re.compile(
     r"[(（]\s*" + _OFFICE_LABEL + r"\s*[:：]\s*" + _NAMES + r"\s*[)）]\s*[。.]?$")
 _TRAILING_OFFICES = re.compile(r"(?<=[。;；])\s*" + _OFFICE_LABEL + r"\s*[:：]\s*(.+?)\s*[。.]?$")
 _OFFICES_LINE = re.compile(r"^" + _OFFICE_LABEL + r"\s*[:：]\s*(.+)$")
+# A line that is only a bracket naming offices: （牵头单位：电教中心；配合单位：各学校）.
+_OFFICES_ONLY = re.compile(r"^[(（]\s*" + _OFFICE_LABEL + r"\s*[:：][^()（）]*[)）]$")
 _LABEL_IN_OFFICES = re.compile(r"[;；,，]?\s*" + _OFFICE_LABEL + r"\s*[:：]\s*")
 _SENTENCE_END = re.compile(r"[。!！?？;；]")
 # A heading's first sentence (its title) and the text after it on the same line.
@@ -224,6 +226,7 @@ class _State:
     # A section heading was read and no item after it yet: its lines are the section's own text, not
     # the previous section's last item's.
     heading_open: bool = False
+    part_offices: dict[str, list[str]] = field(default_factory=dict)   # 一(二) → offices named under it
     warnings: list[str] = field(default_factory=list)
     date: str | None = None
     date_line: str | None = None           # the sign-off date as written (2024327)
@@ -280,6 +283,10 @@ def parse_text(text: str, doc_id: str, path: str = "", encoding: str | None = "u
     found = {"doc_no": next((ln.strip() for ln in st.front if _DOC_NO_LINE.fullmatch(ln.strip())), None),
              "issuer": signature, "written_date": st.date}
     st.meta.update({k: v for k, v in found.items() if v and not st.meta.get(k)})
+    for d in st.items:   # an item naming no offices has its part's (牵头单位：… under the heading)
+        if not d["offices"]:
+            d["offices"] = list(st.part_offices.get(_prose_key(d["section"], d["subsection"]))
+                                or st.part_offices.get(d["section"] or "") or [])
     refs = _item_refs(st)
     items = tuple(Item(no=d["no"], section=d["section"], subsection=d["subsection"], ref=ref,
                        title=d["title"] or first_sentence(d["text"]) or d["text"],
@@ -306,6 +313,8 @@ def parse_text(text: str, doc_id: str, path: str = "", encoding: str | None = "u
         paragraphs = tuple(p for p in [*cover_paragraphs, *st.tail] if p)
         st.warnings.append(f"no numbered items found; ingested {len(paragraphs)} paragraph(s) "
                            "so nothing is dropped")
+    if st.part_offices:   # offices named under a heading: the whole part's
+        sections = tuple(replace(s, offices=tuple(st.part_offices.get(s.key, ()))) for s in sections)
     return Document(
         doc_id=doc_id, path=path, encoding=encoding,
         title=title or st.meta_title or doc_id, meta=st.meta, meta_title=st.meta_title,
@@ -515,6 +524,12 @@ def _parse_body(body: list[str], table: OfficeTable, st: _State) -> None:
             _add_month_rows(st, body, k, rows)
             continue
         m_off = _OFFICES_LINE.match(ln)
+        if st.heading_open and section and (m_off or _OFFICES_ONLY.match(ln)):
+            # 二、深化体教融合 ⏎ 牵头单位：体卫艺科 (or （牵头单位：…；配合单位：…）): the offices of the
+            # whole part, its items' when they name none; no text, and no office of the last item.
+            named = split_offices(m_off.group(1)) if m_off else _strip_inline_offices(ln)[1]
+            st.part_offices.setdefault(_prose_key(section, subsection), []).extend(named)
+            continue
         if m_off and st.items:
             st.items[-1]["offices"].extend(split_offices(m_off.group(1)))
             continue

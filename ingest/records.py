@@ -97,6 +97,7 @@ class Section:
     # The section's own paragraphs, in a notice whose sections hold text and no numbered items
     # (一、加强党的领导 ⏎ 一是…二是…): then the section is what is cited. Empty otherwise.
     text: str = ""
+    offices: tuple[str, ...] = ()   # named under its heading (牵头单位：…), for the whole part
 
     @property
     def key(self) -> str:
@@ -199,7 +200,7 @@ class Document:
         for s in self.sections:
             section = s.parent if s.is_subsection else s.no
             out.append(Record(id=f"{self.doc_id}:section:{s.key}", doc_id=self.doc_id,
-                              kind="section", text=s.text or s.title, section=section,
+                              kind="section", text=s.text or s.title, section=section, offices=s.offices,
                               section_title=titles.get(section or ""),
                               subsection=s.no if s.is_subsection else None,
                               subsection_title=s.title if s.is_subsection else None,

@@ -217,3 +217,16 @@ def test_a_parts_opening_lines_are_its_own_and_a_dated_cover_does_not_hide_the_s
         "一": "", "一(一)": "全年新建公办幼儿园5所。", "一(二)": "建设高水平专业群3个。", "二": "开展校园安全隐患排查整治。"}
     assert [i.text for i in doc.items] == ["落实保育教育质量评估。", "深化产教融合。"]
     assert "（此件主动公开）" in doc.paragraphs
+
+
+def test_offices_named_under_a_heading_are_the_parts_and_its_items():
+    """二、深化体教融合 ⏎ 牵头单位：体卫艺科 (or a bracket of them) names the offices of the whole part:
+    its items that name none have them, and the line is no text (it had gone to the previous part's
+    last item, or into the part's quoted text)."""
+    doc = parse("某区2025年工作要点\n一、推进教育数字化\n（牵头单位：电教中心；配合单位：各学校）\n"
+                "加快智慧校园建设，全年建成智慧校园示范校10所。\n1.完善教育专网。\n2.开展数字化教学应用。\n"
+                "二、深化体教融合\n牵头单位：体卫艺科\n3.开展体育联赛。\n4.加强学校卫生工作。（责任单位：卫生科）\n")
+    assert [(i.no, i.offices) for i in doc.items] == [
+        (1, ("电教中心", "各学校")), (2, ("电教中心", "各学校")), (3, ("体卫艺科",)), (4, ("卫生科",))]
+    assert [(s.text, s.offices) for s in doc.sections] == [
+        ("加快智慧校园建设，全年建成智慧校园示范校10所。", ("电教中心", "各学校")), ("", ("体卫艺科",))]
