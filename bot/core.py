@@ -22,6 +22,7 @@ from bot.scope import (Answerability, absent_name, absent_terms, chinese_terms, 
                        rows_naming, specific_term, topic_terms, with_bridges)
 from bot.settings import SETTINGS, Settings
 from bot.text import content_grams, grams, mentions, sentences
+from index.jieba_table import words_tagged
 from bot.understand import FIGURE, RELATIVE, Query, has_content, parse, today
 from ingest import CORPUS
 from ingest.offices import OfficeTable
@@ -244,7 +245,7 @@ class Bot:
             # say it in its own words (学校医务室的大夫 → 第6条's 校医), if it speaks of any of the
             # question's subjects at all (not of 今天天气).
             missing = absent_terms(q, c)
-            near = not missing or any(t not in missing and c.says(c.text, t) for t in chinese_terms(q, c, True))
+            near = not missing or _speaks_of_a_subject(q, c, missing)
             return not_covered(q, "absent" if missing else None, "、".join(missing),
                                related=content.related(c, evidence) if near else ())
         if q.intent == "when_who" and (rows or c.has_schedule(q.docs)):
@@ -331,6 +332,15 @@ def _reads_on(text: str, word: str, known) -> bool:
     read as two words, not as `word`."""
     at = text.find(word) + len(word)
     return 0 < at < len(text) and known(word[-1] + text[at])
+
+
+def _speaks_of_a_subject(q: Query, c: Corpus, missing: list[str]) -> bool:
+    """The notices write one of the question's words (not through a synonym: 明天 is no 未来), one
+    that names a subject of some of their items rather than of most (学校), and no time or place
+    (今天, 济南): only then are the items nearest the question worth naming under a refusal."""
+    around = words_tagged("t", "f", "s", "ns")
+    return any(t not in missing and t not in around and mentions(c.text, t) and 0 < c.item_share(t) <= 0.5
+               for t in chinese_terms(q, c, True))
 
 
 def _rows_naming_what_no_item_does(q: Query, c: Corpus, evidence: list) -> list:

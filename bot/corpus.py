@@ -60,12 +60,16 @@ def _places(title: str, issuer: str) -> list[str]:
     return [name for _, (_, name) in sorted(by_end.items())]
 
 
-def _title_only(r: Record) -> bool:
-    """An item that is only its title, a heading with nothing under it (维护教育系统政治安全。: one
-    clause, no figure), never evidence by itself: it would beat real content on any question sharing
-    its words. One sentence with more to it (推进集团化办学改革，组建教育集团6个。) is content."""
-    return r.kind == "item" and r.text.rstrip("。.;；") == (r.title or "").rstrip("。.;；") \
-        and not re.search(r"[，,、；;：:\d]", r.text)
+def _bare_title(r: Record) -> bool:
+    """An item whose text is only its title (维护教育系统政治安全。)."""
+    return r.kind == "item" and r.text.rstrip("。.;；") == (r.title or "").rstrip("。.;；")
+
+
+def _names(asked: set[str], heading: str) -> bool:
+    """The question names the heading: it holds most of its character pairs (教育系统政治安全 of
+    维护教育系统政治安全。), not one word of it (安全)."""
+    pairs = grams(heading)
+    return bool(pairs) and len(pairs & asked) >= 0.6 * len(pairs)
 
 
 def _documents(records: list[Record]) -> dict[str, Document]:
@@ -93,7 +97,7 @@ def _documents(records: list[Record]) -> dict[str, Document]:
     def kind(title: str) -> str:
         title = without_year_spans(title)   # 《规划纲要（2024—2035年）》2025年工作要点: 工作要点
         inner = [t for t in re.findall(r"《([^》]+)》", title) if re.search(r"20\d\d", t)]
-        name = re.sub(r"^.*?(20\d\d)\s*年?度?", "", inner[-1] if inner else title)
+        name = re.sub(r"^.*(20\d\d)\s*年?度?", "", inner[-1] if inner else title)   # after the plan's year
         name = re.sub(r"[\s《》〔〕()()]|的|^(?:关于)?(?:做好|印发|开展|加强)?", "", name) or title
         # Its start and its end (暑期学生安全工作的通知 → 暑期学生工作通知), not a cut through a word.
         return name if len(name) <= 8 else name[:4] + name[-4:]
@@ -183,7 +187,9 @@ class Corpus:
         for r in sorted((r for r in records if r.kind == "section"), key=lambda r: order.get(r.doc_id, 0)):
             self.sections.setdefault(r.section, r.title or r.text)   # a section's title, not its paragraphs
         self.meta = [r for r in records if r.kind == "meta"]
-        self.text = normalize("\n".join(r.text for r in self.own))
+        # (A section with text of its own keeps its title in `title`: its words are the notice's too.)
+        self.text = normalize("\n".join(f"{r.title}\n{r.text}" if r.kind == "section" and has_body(r) else r.text
+                                        for r in self.own))
         self.doc_years = {str(d.year) for d in self.documents.values() if d.year}
         # Every place that chooses a notice: its own, and the city a district's notice is of.
         self.places = frozenset(p for d in self.documents.values() for p in (d.place, d.within) if p)
@@ -195,6 +201,8 @@ class Corpus:
         # would cost a minute at start.
         self.links = _Links({r.id: r for r in self.schedule}, self._link)
         self._bridges: dict[str, tuple[str, ...]] = {}
+        self._bare_share: dict[str, float] = {}   # doc_id → share of its items that are only a title
+        self._item_share: dict[str, float] = {}
         self._full_forms: dict[str, str | None] = {}   # short form → full word (`full_form`)
         self._own_tokenizer = None
         # The index's vectors (row i = records[i]), read when a row link first compares meanings.
@@ -218,6 +226,27 @@ class Corpus:
             out = () if mentions(self.text, term) else tuple(b for b in bridges(term, self.text) if b in vocab)
             self._bridges[term] = out
         return out
+
+    def _heading_only(self, r: Record) -> bool:
+        """An item that is only its heading in a notice whose items mostly say more
+        (维护教育系统政治安全。 among items with text): evidence only for a question that names it
+        (`_names`), since it would beat real content on any question sharing one of its words. In a
+        notice of one-line items, that line is the content."""
+        if not _bare_title(r):
+            return False
+        share = self._bare_share.get(r.doc_id)
+        if share is None:
+            mine = [x for x in self.items.values() if x.doc_id == r.doc_id]
+            share = self._bare_share[r.doc_id] = sum(map(_bare_title, mine)) / max(len(mine), 1)
+        return share < 0.5
+
+    def item_share(self, term: str) -> float:
+        """The share of the corpus's items that name `term` (`mentions`)."""
+        share = self._item_share.get(term)
+        if share is None:
+            items = self.items.values()
+            share = self._item_share[term] = sum(mentions(r.text, term) for r in items) / max(len(items), 1)
+        return share
 
     def says(self, text: str, term: str) -> bool:
         """`text` speaks of `term`: names it (`mentions`) or one of its `bridges`."""
@@ -267,6 +296,11 @@ class Corpus:
         """Section `no` (一, 二 …; not a (一) part) of the document, as a record."""
         return next((r for r in self.records if r.kind == "section" and r.section == no
                      and r.doc_id == doc_id and not r.subsection), None)
+
+    def parts_with_text(self, doc_id: str, no: str) -> list[Record]:
+        """The (一), (二) … parts of section `no` that hold text of their own."""
+        return [r for r in self.records if r.kind == "section" and r.section == no and r.subsection
+                and r.doc_id == doc_id and has_body(r)]
 
     def has_schedule(self, docs: tuple[str, ...]) -> bool:
         """Any of `docs` (every document, if none) has 配档表 rows."""
@@ -533,10 +567,11 @@ class Corpus:
                 return None
             if r.kind == "sentence":
                 parent = self.by_id.get(r.parent or "")
-                ok = parent is not None and parent.kind in wanted and len(r.text) >= s.min_evidence_chars \
-                    and not _title_only(parent)
+                ok = parent is not None and parent.kind in wanted and len(r.text) >= s.min_evidence_chars
                 return parent.id if ok else None
-            if r.kind in wanted and has_body(r) and len(r.text) >= s.min_evidence_chars and not _title_only(r):
+            # (A section's text is read under its title: 学前教育 ⏎ 新增学位800个。)
+            size = len(r.text) + (len(r.title or "") if r.kind == "section" else 0)
+            if r.kind in wanted and has_body(r) and size >= s.min_evidence_chars:
                 return r.id
             return None
 
@@ -571,5 +606,7 @@ class Corpus:
                 sents, rows = sents + [r.text], rows + [int(i)]
             best[pid] = (max(score_, score), sents, rows)
         ranked = sorted(best.items(), key=lambda kv: -kv[1][0])
+        asked = grams(text)
         return [Evidence(self.by_id[pid], tuple(sents), score, tuple(rows))
-                for pid, (score, sents, rows) in ranked]
+                for pid, (score, sents, rows) in ranked
+                if not self._heading_only(self.by_id[pid]) or _names(asked, self.by_id[pid].text)]

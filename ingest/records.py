@@ -258,13 +258,18 @@ def arabic_years(text: str) -> str:
 
 
 def plan_year(title: str | None, *dates: str | None) -> int | None:
-    """The year a notice is about: its title's (…2024年工作要点, 二〇二六年…), else the first year
+    """The year a notice is about: its title's last (…2024年工作要点, 二〇二六年…), else the first year
     of a span it names (2024—2026年行动计划), else the first date's that has one. The title wins,
     since a plan for 2024 may be signed in December 2023."""
     title = arabic_years(title or "")
-    m = _YEAR_IN_TITLE.search(_YEAR_SPAN.sub(" ", title)) or _YEAR_SPAN.search(title)
+    # The last year standing alone: the plan's own comes last (面向2035年的…2025年工作要点,
+    # 2024年工作总结和2025年工作计划).
+    alone = _YEAR_IN_TITLE.findall(_YEAR_SPAN.sub(" ", title))
+    if alone:
+        return int(alone[-1])
+    m = _YEAR_SPAN.search(title)
     if m:
-        return int(m.group(0)[:4]) if m.re is _YEAR_SPAN else int(m.group(1))
+        return int(m.group(0)[:4])
     return next((int(m.group(1)) for d in dates for m in [_YEAR_IN_DATE.match(d or "")] if m), None)
 
 

@@ -57,7 +57,8 @@ def outline(q, corpus: Corpus) -> Answer:
         for no, title in corpus.sections_of(doc_id).items():
             items = [r for r in corpus.items.values() if r.section == no and r.doc_id == doc_id]
             sec = corpus.section_record(doc_id, no)
-            if not items and sec is not None and has_body(sec):   # a section with paragraphs, no items
+            if not items and sec is not None and (has_body(sec) or corpus.parts_with_text(doc_id, no)):
+                # A section with paragraphs (its own, or its (一) parts'), no items.
                 c = corpus.cite(sec, title)
                 parts.append(f"{no}、{title}{c.label}")
                 cites.append(c)
@@ -138,9 +139,14 @@ def section(q, corpus: Corpus) -> Answer:
         title = held.get(no, "")
         sec = corpus.section_record(doc, no)
         label = corpus.cite(sec).label if sec else f"〔第{no}部分〕"
-        if not items and sec is not None and has_body(sec):   # its own paragraphs, no items
-            parts.append(f"**{no}、{title}**{label}\n{sec.text}")
-            cites.append(corpus.cite(sec))
+        subs = corpus.parts_with_text(doc, no)
+        if not items and sec is not None and (has_body(sec) or subs):   # paragraphs, its own or its parts'
+            parts.append(f"**{no}、{title}**{label}" + (f"\n{sec.text}" if has_body(sec) else ""))
+            cites.append(corpus.cite(sec) if has_body(sec) else corpus.cite(sec, title))
+            for sub in subs:
+                c = corpus.cite(sub)
+                parts.append(f"({sub.subsection}){sub.title}{c.label}\n{sub.text}")
+                cites.append(c)
             continue
         parts.append(say(q, f"**{no}、{title}**{label}共 {len(items)} 条:",
                          f"**Section {no}、{title}**{label}has {len(items)} items:"))
@@ -306,6 +312,7 @@ def duties(q, corpus: Corpus) -> Answer:
     office among their own (（牵头科室:人事科）, as parsed) or the month in their text (6月底前完成…,
     3—5月), quoted, under each notice's title when there are several; said plainly when none does."""
     canon = corpus.offices.canonical
+    typed = {was for was, _ in q.corrections}   # the offices as the question wrote them (人事科)
     months = set(q.months)
     asked = "、".join([*(q.offices or ()), *([q.month_label or "、".join(f"{m}月" for m in sorted(months))] if months else [])])
     docs = _docs(q, corpus)
@@ -313,10 +320,13 @@ def duties(q, corpus: Corpus) -> Answer:
     for doc_id in docs:
         doc = corpus.documents.get(doc_id)
         lines = []
-        items = sorted((r for r in corpus.items.values() if r.doc_id == doc_id),
-                       key=lambda r: (cn_to_int(r.section or "") or 0, r.item))
-        for r in items:
-            if q.offices and not any((canon(o) or o) in q.offices for o in r.offices):
+        # Items, and parts of a section holding text of their own (牵头单位：… under a heading).
+        units = sorted((r for r in corpus.records if r.doc_id == doc_id and (r.kind == "item" or (
+            r.kind == "section" and has_body(r)))), key=lambda r: (cn_to_int(r.section or "") or 0, r.item or 0))
+        for r in units:
+            # The office as the table resolves it, or as the notice writes it (人事科, which the table
+            # of another city may read as its 组织人事处).
+            if q.offices and not any((canon(o) or o) in q.offices or o in typed for o in r.offices):
                 continue
             said = [sent for sent in sentences(r.text) if months & _months_said(sent, doc.year if doc else None)] \
                 if months else []
@@ -324,7 +334,8 @@ def duties(q, corpus: Corpus) -> Answer:
                 continue
             c = corpus.cite(r, "".join(said) or r.title or "")
             who = f"(责任单位:{'、'.join(r.offices)})" if r.offices else ""
-            lines.append(f"- {item_name(r)} {r.title}{who}" + (f":“{''.join(said)}”" if said else "") + c.label)
+            name = item_name(r) if r.kind == "item" else c.label.strip("〔〕").split("·")[-1]
+            lines.append(f"- {name} {r.title}{who}" + (f":“{''.join(said)}”" if said else "") + c.label)
             cites.append(c)
         name = f"《{doc.title}》" if doc else say(q, "这份通知", "This notice")
         head = say(q, f"{name}没有配档表;正文中写明{asked}的工作共 {len(lines)} 条:",

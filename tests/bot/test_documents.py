@@ -475,7 +475,7 @@ def sections_only(tmp_path_factory, built_index):
     """Our notice, one numbered only 一、二、, its sections holding paragraphs (一是…二是…), and one
     whose parts open with text before their items, or hold text and no items."""
     return _bot_over(tmp_path_factory, built_index, DATA / "rongcheng-edu-2025.txt", DATA / "huaiyin-edu-2025.txt",
-                     DATA / "dongying-edu-2025.txt")
+                     DATA / "dongying-edu-2025.txt", DATA / "lanling-edu-2025.txt", DATA / "lingcheng-edu-2025.txt")
 
 
 @pytest.mark.parametrize("question,part,says", [
@@ -528,3 +528,29 @@ def test_the_opening_of_a_part_of_a_section_is_cited_as_that_part(sections_only,
     assert a.found and says in a.answer
     [c] = a.citations
     assert c.kind == "section" and c.label.endswith("第一部分(" + ("二" if "职业" in question else "一") + ")〕")
+
+
+def test_a_section_whose_text_is_in_its_parts_shows_them(sections_only):
+    """一、 whose (一) and (二) parts hold the text: 第一部分讲什么 shows each part, and the outline
+    counts the section (it had shown 共 0 条 and left the section out)."""
+    a = sections_only.ask("兰陵的工作要点第一部分讲什么")
+    assert a.found and "1500个" in a.answer and "实训基地5个" in a.answer
+    assert {c.label.split("·")[-1] for c in a.citations} >= {"第一部分(一)〕", "第一部分(二)〕"}
+    a = sections_only.ask("兰陵的工作要点有哪些部分")
+    assert a.found and "分 4 个部分" in a.answer
+
+
+def test_offices_named_under_a_part_answer_who_questions(sections_only):
+    """责任处室：人事科 under (一)教师招聘, a part with no items: 人事科's work is that part."""
+    a = sections_only.ask("兰陵人事科负责什么")
+    assert a.found and [c.label.split("·")[-1] for c in a.citations] == ["第二部分(一)〕"]
+
+
+@pytest.mark.parametrize("question,item", [("陵城校长陪餐制度怎么安排", 1), ("陵城县管校聘改革有什么安排", 2),
+                                           ("陵城阅读推广有什么计划", 5)])
+def test_in_a_notice_of_one_line_items_each_line_is_content(sections_only, question, item):
+    """Items of one clause each (1.全面推行校长陪餐制度。) are the notice's content, not headings
+    with nothing under them: each answers its own question (all had gone to 第4条, the one with a
+    figure)."""
+    a = sections_only.ask(question)
+    assert a.found and a.citations[0].item == item

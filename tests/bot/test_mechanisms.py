@@ -1241,3 +1241,17 @@ def test_an_item_that_is_only_its_heading_does_not_answer(bot, question):
     question but says nothing of what is done; 第20条 does."""
     a = bot.ask(question)
     assert a.found and items(a)[0] == 20 and 4 not in items(a)
+
+
+def test_a_heading_only_item_answers_a_question_that_names_it(bot):
+    """第4条 is only its heading: no evidence for questions sharing one word (安全), but it is for a
+    question naming it."""
+    a = bot.ask("教育系统政治安全有什么要求")
+    assert a.found and items(a) == [4]
+
+
+@pytest.mark.parametrize("question", ["股票明天会涨吗", "济南明天天气怎么样", "教育局电话多少"])
+def test_a_refusal_names_no_items_for_a_question_about_none_of_the_notices_subjects(bot, question):
+    """明天 is 未来 only as a synonym, 济南 a place, 教育局 the issuer: no subject of the notice."""
+    a = bot.ask(question)
+    assert not a.found and not a.citations
