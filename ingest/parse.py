@@ -30,9 +30,19 @@ _SPACES = re.compile(r"[\u00a0\u3000\u2002\u2003\u2009\u200b\t ]+")
 
 
 def clean_line(line: str) -> str:
-    """Collapse non-breaking, full-width and ASCII space runs; strip ends and bullet marks."""
-    line = _SPACES.sub(" ", line).strip()
-    return line.lstrip("•·●▪◆■").strip()
+    """Collapse non-breaking, full-width and ASCII space runs; strip ends and bullet marks; a date
+    written in Chinese numerals (二〇二五年二月十日, as 公文 sign them) in digits."""
+    line = _SPACES.sub(" ", line).strip().lstrip("•·●▪◆■").strip()
+    m = _CN_DATE.match(line)
+    if m:
+        year = m.group(1).translate(_CN_DIGITS)
+        line = f"{year}年{cn_to_int(m.group(2))}月{cn_to_int(m.group(3))}日"
+    return line
+
+
+_CN_DIGITS = str.maketrans("〇零一二三四五六七八九", "00123456789")
+_CN_DATE = re.compile(r"^([一二][〇零一二三四五六七八九]{3})\s*年\s*(十[一二]?|[一二三四五六七八九])\s*月"
+                      r"\s*(三十一?|二?十[一二三四五六七八九]?|[一二三四五六七八九])\s*日$")
 
 
 # --- Chinese numerals -----------------------------------------------------------------------------

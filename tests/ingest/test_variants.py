@@ -230,3 +230,11 @@ def test_offices_named_under_a_heading_are_the_parts_and_its_items():
         (1, ("电教中心", "各学校")), (2, ("电教中心", "各学校")), (3, ("体卫艺科",)), (4, ("卫生科",))]
     assert [(s.text, s.offices) for s in doc.sections] == [
         ("加快智慧校园建设，全年建成智慧校园示范校10所。", ("电教中心", "各学校")), ("", ("体卫艺科",))]
+
+
+def test_a_sign_off_dated_in_chinese_numerals_is_read():
+    """二〇二五年二月十日, as 公文 sign them: the date and the issuer above it, not the last item's text."""
+    doc = parse("某区2025年工作要点\n一、加强管理\n1.全面推行校长陪餐制度。\n2.推进集团化办学。\n"
+                "某区教育和体育局\n二〇二五年二月十日\n")
+    assert doc.date == "2025年2月10日" and doc.signature == "某区教育和体育局"
+    assert doc.items[-1].text == "推进集团化办学。"
