@@ -94,15 +94,19 @@ def _documents(records: list[Record]) -> dict[str, Document]:
     if len(raw) <= 1:
         return {d[0]: Document(*d[:5], within=d[5]) for d in raw}
 
-    def kind(title: str) -> str:
-        title = without_year_spans(title)   # 《规划纲要（2024—2035年）》2025年工作要点: 工作要点
-        inner = [t for t in re.findall(r"《([^》]+)》", title) if re.search(r"20\d\d", t)]
-        name = re.sub(r"^.*(20\d\d)\s*年?度?", "", inner[-1] if inner else title)   # after the plan's year
+    def kind(title: str, year: int | None) -> str:
+        """What follows the plan's year (《规划纲要（2024—2035年）》2025年工作要点 → 工作要点), without
+        a bracket that dates the text (（2024年12月修订）)."""
+        title = re.sub(r"[（(][^（）()]*\d{4}[^（）()]*[）)]", "", without_year_spans(title))
+        inner = [t for t in re.findall(r"《([^》]+)》", title) if year and str(year) in t]
+        base = inner[-1] if inner else title
+        at = base.find(str(year)) if year else -1
+        name = re.sub(r"^\s*年?度?", "", base[at + 4:]) if at >= 0 else base
         name = re.sub(r"[\s《》〔〕()()]|的|^(?:关于)?(?:做好|印发|开展|加强)?", "", name) or title
         # Its start and its end (暑期学生安全工作的通知 → 暑期学生工作通知), not a cut through a word.
         return name if len(name) <= 8 else name[:4] + name[-4:]
 
-    labels = {d[0]: f"{d[2] or ''}{kind(d[1])}" for d in raw}
+    labels = {d[0]: f"{d[2] or ''}{kind(d[1], d[2])}" for d in raw}
     if len({d[4] for d in raw if d[4]}) > 1:   # notices of several places: each label names its place
         labels = {d[0]: d[4] + labels[d[0]] for d in raw}
     for step in (lambda d: d[4] + labels[d[0]], lambda d: f"{labels[d[0]]}({d[0]})"):
@@ -232,7 +236,8 @@ class Corpus:
         (维护教育系统政治安全。 among items with text): evidence only for a question that names it
         (`_names`), since it would beat real content on any question sharing one of its words. In a
         notice of one-line items, that line is the content."""
-        if not _bare_title(r):
+        # One clause and no figure: 招聘中小学教师300名。 is content however short.
+        if not _bare_title(r) or re.search(r"[，,、；;：:\d]", r.text):
             return False
         share = self._bare_share.get(r.doc_id)
         if share is None:

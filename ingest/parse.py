@@ -40,8 +40,8 @@ def clean_line(line: str) -> str:
     return line
 
 
-_CN_DIGITS = str.maketrans("〇零一二三四五六七八九", "00123456789")
-_CN_DATE = re.compile(r"^([一二][〇零一二三四五六七八九]{3})\s*年\s*(十[一二]?|[一二三四五六七八九])\s*月"
+_CN_DIGITS = str.maketrans("〇○Ｏ零一二三四五六七八九", "0000123456789")
+_CN_DATE = re.compile(r"^([一二][〇○Ｏ0零一二三四五六七八九]{3})\s*年\s*(十[一二]?|[一二三四五六七八九])\s*月"
                       r"\s*(三十一?|二?十[一二三四五六七八九]?|[一二三四五六七八九])\s*日$")
 
 

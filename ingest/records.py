@@ -248,8 +248,12 @@ _YEAR_IN_DATE = re.compile(r"^\s*((?:19|20)\d{2})")
 _YEAR_SPAN = re.compile(r"(?:19|20)\d{2}\s*年?\s*[—–\-~～至到]\s*(?:19|20)\d{2}\s*年")
 
 
-_CN_DIGITS = str.maketrans("〇零一二三四五六七八九", "00123456789")
-_CN_YEAR = re.compile(r"[一二][〇零一二三四五六七八九]{3}(?=\s*年)")
+_CN_DIGITS = str.maketrans("〇○Ｏ零一二三四五六七八九", "0000123456789")
+_CN_YEAR = re.compile(r"[一二][〇○Ｏ0零一二三四五六七八九]{3}(?=\s*年)")
+# A year followed by the kind of plan it is (2025年工作要点, 2025年度工作计划), not by a month
+# (2024年12月修订) nor by what else the title covers (2024年工作总结).
+_PLAN_YEAR = re.compile(r"((?:19|20)\d{2})\s*年(?!\s*\d{1,2}\s*月)[^0-9年]{0,12}?(?:要点|计划|安排|方案|任务|重点)")
+_NOT_A_DATE = re.compile(r"((?:19|20)\d{2})\s*年(?!\s*\d{1,2}\s*月)")
 
 
 def arabic_years(text: str) -> str:
@@ -258,15 +262,16 @@ def arabic_years(text: str) -> str:
 
 
 def plan_year(title: str | None, *dates: str | None) -> int | None:
-    """The year a notice is about: its title's last (…2024年工作要点, 二〇二六年…), else the first year
+    """The year a notice is about: its title's (the year of …2024年工作要点, 二〇二六年…), else the first year
     of a span it names (2024—2026年行动计划), else the first date's that has one. The title wins,
     since a plan for 2024 may be signed in December 2023."""
     title = arabic_years(title or "")
-    # The last year standing alone: the plan's own comes last (面向2035年的…2025年工作要点,
-    # 2024年工作总结和2025年工作计划).
-    alone = _YEAR_IN_TITLE.findall(_YEAR_SPAN.sub(" ", title))
-    if alone:
-        return int(alone[-1])
+    # The year the plan's kind follows (面向2035年的…2025年工作要点, 2024年工作总结和2025年工作
+    # 计划, 2025年工作要点（2024年12月修订）), else the first standing alone that is no date.
+    alone = _YEAR_SPAN.sub(" ", title)
+    m = _PLAN_YEAR.search(alone) or _NOT_A_DATE.search(alone)
+    if m:
+        return int(m.group(1))
     m = _YEAR_SPAN.search(title)
     if m:
         return int(m.group(0)[:4])

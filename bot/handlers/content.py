@@ -320,9 +320,12 @@ def duties(q, corpus: Corpus) -> Answer:
     for doc_id in docs:
         doc = corpus.documents.get(doc_id)
         lines = []
-        # Items, and parts of a section holding text of their own (牵头单位：… under a heading).
-        units = sorted((r for r in corpus.records if r.doc_id == doc_id and (r.kind == "item" or (
-            r.kind == "section" and has_body(r)))), key=lambda r: (cn_to_int(r.section or "") or 0, r.item or 0))
+        # Items, and the parts holding text of their own that have no items (牵头单位：… under a
+        # heading: a part with items has passed its offices to them).
+        mine = [r for r in corpus.records if r.doc_id == doc_id and r.kind in ("item", "section")]
+        with_items = {k for r in mine if r.kind == "item" for k in ((r.section, r.subsection), (r.section, None))}
+        units = sorted((r for r in mine if r.kind == "item" or (has_body(r) and (r.section, r.subsection) not in with_items)),
+                       key=lambda r: (cn_to_int(r.section or "") or 0, r.item or 0))
         for r in units:
             # The office as the table resolves it, or as the notice writes it (人事科, which the table
             # of another city may read as its 组织人事处).

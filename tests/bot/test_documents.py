@@ -475,7 +475,8 @@ def sections_only(tmp_path_factory, built_index):
     """Our notice, one numbered only 一、二、, its sections holding paragraphs (一是…二是…), and one
     whose parts open with text before their items, or hold text and no items."""
     return _bot_over(tmp_path_factory, built_index, DATA / "rongcheng-edu-2025.txt", DATA / "huaiyin-edu-2025.txt",
-                     DATA / "dongying-edu-2025.txt", DATA / "lanling-edu-2025.txt", DATA / "lingcheng-edu-2025.txt")
+                     DATA / "dongying-edu-2025.txt", DATA / "lanling-edu-2025.txt", DATA / "lingcheng-edu-2025.txt",
+                     DATA / "luozhuang-edu-2025.txt")
 
 
 @pytest.mark.parametrize("question,part,says", [
@@ -554,3 +555,11 @@ def test_in_a_notice_of_one_line_items_each_line_is_content(sections_only, quest
     figure)."""
     a = sections_only.ask(question)
     assert a.found and a.citations[0].item == item
+
+
+@pytest.mark.parametrize("question,item,says", [("罗庄招聘多少教师", 5, "300名"), ("罗庄新增多少学位", 3, "6000个")])
+def test_a_one_sentence_item_with_a_figure_is_content(sections_only, question, item, says):
+    """5.招聘中小学教师300名。 among items that say more is one sentence and its own title, but a
+    figure is content, not a heading: it answers (it had been passed over for 第6条's figure)."""
+    a = sections_only.ask(question)
+    assert a.found and a.citations[0].item == item and says in a.answer

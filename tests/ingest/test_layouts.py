@@ -1039,7 +1039,9 @@ def test_a_row_naming_a_group_of_rows_is_no_task(tmp_path, kind):
 @pytest.mark.parametrize("title,year", [
     ("落实《规划纲要（2024—2035年）》2025年工作要点", 2025), ("2024-2026年行动计划", 2024),
     ("2024年-2026年行动计划", 2024), ("二〇二六年教育工作要点", 2026), ("教育工作要点", 2025),
-    ("面向2035年的教育强市2025年工作要点", 2025), ("2024年工作总结和2025年工作计划", 2025)])
+    ("面向2035年的教育强市2025年工作要点", 2025), ("2024年工作总结和2025年工作计划", 2025),
+    ("某局2025年工作要点（2024年12月修订）", 2025), ("2025年工作要点暨2024年工作总结", 2025),
+    ("二○二五年度工作要点", 2025)])
 def test_the_year_a_notice_is_about(title, year):
     """A year standing alone in the title, in digits or Chinese numerals, else a span's first year,
     else the date's (here a plan signed in December 2025)."""

@@ -238,3 +238,10 @@ def test_a_sign_off_dated_in_chinese_numerals_is_read():
                 "某区教育和体育局\n二〇二五年二月十日\n")
     assert doc.date == "2025年2月10日" and doc.signature == "某区教育和体育局"
     assert doc.items[-1].text == "推进集团化办学。"
+
+
+def test_a_sign_off_dated_with_a_round_zero_is_read():
+    """二○二五年 (○, as often typed) and 二0二五年 read like 二〇二五年."""
+    for date in ("二○二五年二月十日", "二0二五年二月十日"):
+        doc = parse(f"某区2025年工作要点\n一、加强管理\n1.全面推行校长陪餐制度。\n某区教育局\n{date}\n")
+        assert doc.date == "2025年2月10日" and doc.items[-1].text == "全面推行校长陪餐制度。"
