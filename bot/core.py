@@ -263,7 +263,15 @@ class Bot:
             # it is not "not mentioned", only not answered; the nearest items are named instead.
             return not_covered(q, related=content.related(c, evidence)) if mentions(c.text, thing) \
                 else not_covered(q, "absent", thing)
-        return content.topic(q, c, evidence)
+        a = content.topic(q, c, evidence)
+        if q.intent == "when_who" and "谁" in q.text:
+            # 招聘教师谁负责, in a notice with no 配档表: the offices its text names for what it quotes.
+            named = [(c.by_id[x.record_id], x.label) for x in a.citations
+                     if x.record_id in c.by_id and c.by_id[x.record_id].offices]
+            if named:
+                a = replace(a, answer=a.answer + "\n" + "\n".join(
+                    f"责任单位:{'、'.join(r.offices)}{label}" for r, label in named))
+        return a
 
     def evidence(self, q: Query) -> tuple[Query, list]:
         """The question with the notices' words for its own (`with_bridges`), and the items that

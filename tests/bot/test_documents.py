@@ -563,3 +563,11 @@ def test_a_one_sentence_item_with_a_figure_is_content(sections_only, question, i
     figure is content, not a heading: it answers (it had been passed over for 第6条's figure)."""
     a = sections_only.ask(question)
     assert a.found and a.citations[0].item == item and says in a.answer
+
+
+@pytest.mark.parametrize("question,office", [("兰陵招聘教师谁负责", "人事科"), ("兰陵校企合作实训基地谁负责", "职成教科")])
+def test_who_in_a_notice_without_a_schedule_names_the_offices_its_text_names(sections_only, question, office):
+    """A notice with no 配档表 says who in its text (责任处室：人事科 under the part): a who-question
+    quoting that part names them (it had quoted the part only)."""
+    a = sections_only.ask(question)
+    assert a.found and f"责任单位:{office}" in a.answer
