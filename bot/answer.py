@@ -24,6 +24,11 @@ def item_name(r: Record) -> str:
     return f"{part}·第{r.item}条" if part else f"第{r.item}条"
 
 
+def section_name(r: Record) -> str:
+    """第二部分, or 第一部分(二) for the (二) part of section 一."""
+    return f"第{r.section}部分" + (f"({r.subsection})" if r.subsection else "")
+
+
 @dataclass(frozen=True)
 class Citation:
     kind: str

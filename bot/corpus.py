@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 from bot.answer import Citation
 from bot.settings import SETTINGS, Settings
-from bot.text import grams, in_order, mentions, normalize, sentences
+from bot.text import grams, in_order, is_title, mentions, normalize, sentences
 from ingest.offices import OfficeTable
 from ingest.records import Record, has_body, plan_year, without_year_spans
 
@@ -62,7 +62,7 @@ def _places(title: str, issuer: str) -> list[str]:
 
 def _bare_title(r: Record) -> bool:
     """An item whose text is only its title (维护教育系统政治安全。)."""
-    return r.kind == "item" and r.text.rstrip("。.;；") == (r.title or "").rstrip("。.;；")
+    return r.kind == "item" and is_title(r.text, r.title)
 
 
 def _names(asked: set[str], heading: str) -> bool:

@@ -67,6 +67,11 @@ def best_sentences(text: str, question: str, limit: int = 2, keep_ratio: float =
     return sorted(keep, key=cands.index)
 
 
+def is_title(sentence: str, title: str | None) -> bool:
+    """`sentence` is the title `title` (巩固扩大“双减”成果。 of 巩固扩大“双减”成果), its end mark aside."""
+    return sentence.rstrip("。.;；") == (title or "").rstrip("。.;；")
+
+
 def mentions(text: str, term: str, gap: int = 3) -> bool:
     """`term` occurs in `text`, as written or as its abbreviation: a Chinese term of three or more
     characters whose characters occur in order with at most `gap` others between each (普惠园 in

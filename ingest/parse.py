@@ -20,7 +20,7 @@ from ingest.errors import IngestError
 from ingest.columns import head_kind
 from ingest.formats import FORMATS, decode, number_circled, read_text  # decode: re-exported for eval and tests
 from ingest.offices import OFFICE_SUFFIX, OfficeTable, office_shaped
-from ingest.records import META_KEYS, Document, Item, ScheduleRow, Section, plan_year
+from ingest.records import META_KEYS, Document, Item, ScheduleRow, Section, arabic_years, plan_year
 from ingest.when import read_when
 
 
@@ -33,15 +33,13 @@ def clean_line(line: str) -> str:
     """Collapse non-breaking, full-width and ASCII space runs; strip ends and bullet marks; a date
     written in Chinese numerals (二〇二五年二月十日, as 公文 sign them) in digits."""
     line = _SPACES.sub(" ", line).strip().lstrip("•·●▪◆■").strip()
-    m = _CN_DATE.match(line)
+    m = _CN_DATE.match(arabic_years(line)) if "年" in line else None
     if m:
-        year = m.group(1).translate(_CN_DIGITS)
-        line = f"{year}年{cn_to_int(m.group(2))}月{cn_to_int(m.group(3))}日"
+        line = f"{m.group(1)}年{cn_to_int(m.group(2))}月{cn_to_int(m.group(3))}日"
     return line
 
 
-_CN_DIGITS = str.maketrans("〇○Ｏ零一二三四五六七八九", "0000123456789")
-_CN_DATE = re.compile(r"^([一二][〇○Ｏ0零一二三四五六七八九]{3})\s*年\s*(十[一二]?|[一二三四五六七八九])\s*月"
+_CN_DATE = re.compile(r"^(\d{4})\s*年\s*(十[一二]?|[一二三四五六七八九])\s*月"
                       r"\s*(三十一?|二?十[一二三四五六七八九]?|[一二三四五六七八九])\s*日$")
 
 
@@ -301,30 +299,24 @@ def parse_text(text: str, doc_id: str, path: str = "", encoding: str | None = "u
     items = tuple(Item(no=d["no"], section=d["section"], subsection=d["subsection"], ref=ref,
                        title=d["title"] or first_sentence(d["text"]) or d["text"],
                        text=d["text"], offices=tuple(d["offices"])) for d, ref in zip(st.items, refs))
-    paragraphs: tuple[str, ...] = ()
-    sections = tuple(st.sections)
     titles: dict[str, str] = {}
-    for sec in sections if not items else ():
+    for sec in st.sections if not items else ():
         # 一、加强党的建设。一是…: a heading line that goes on after its first sentence holds text.
         m = _INLINE_TEXT.match(sec.title)
         if m and not sec.is_subsection:
             titles[sec.no] = m.group(1)
             st.prose.setdefault(sec.no, []).insert(0, m.group(2).strip())
-    if st.prose:
-        # Sections holding paragraphs of their own (all of a notice's text, or a part without items, or
-        # a part's opening lines): the section's text, cited as the part (第二部分).
-        sections = tuple(replace(s, title=titles.get(s.key, s.title), text="\n".join(st.prose.get(s.key, ())))
-                         for s in sections)
+    # Sections holding paragraphs of their own (all of a notice's text, or a part without items, or a
+    # part's opening lines) are cited as the part (第二部分); offices named under a heading are the part's.
+    sections = tuple(replace(s, title=titles.get(s.key, s.title), text="\n".join(st.prose.get(s.key, ())),
+                             offices=tuple(st.part_offices.get(s.key, ()))) for s in st.sections)
+    if items or st.prose:
         held = {ln for lines_ in st.prose.values() for ln in lines_}
         paragraphs = tuple(p for p in st.tail if p not in held)
-    elif items:
-        paragraphs = tuple(st.tail)
     else:
         paragraphs = tuple(p for p in [*cover_paragraphs, *st.tail] if p)
         st.warnings.append(f"no numbered items found; ingested {len(paragraphs)} paragraph(s) "
                            "so nothing is dropped")
-    if st.part_offices:   # offices named under a heading: the whole part's
-        sections = tuple(replace(s, offices=tuple(st.part_offices.get(s.key, ()))) for s in sections)
     return Document(
         doc_id=doc_id, path=path, encoding=encoding,
         title=title or st.meta_title or doc_id, meta=st.meta, meta_title=st.meta_title,

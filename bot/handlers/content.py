@@ -5,12 +5,12 @@ from __future__ import annotations
 import re
 from dataclasses import replace
 
-from bot.answer import Answer, Citation, item_name, say
+from bot.answer import Answer, Citation, item_name, say, section_name
 from bot.corpus import Corpus, Evidence
 from bot.handlers.refusal import not_covered
 from bot.handlers.schedule import rows_with_items
 from bot.scope import specific_term
-from bot.text import best_sentences, content_grams, grams, sentences
+from bot.text import best_sentences, content_grams, grams, is_title, sentences
 from ingest.records import has_body
 from ingest.parse import cn_to_int
 
@@ -177,8 +177,7 @@ def quote(q, corpus: Corpus, quotes: list[tuple]) -> Answer:
     for rec, text in quotes:
         c = corpus.cite(rec, text)
         where = f"{item_name(rec)} {rec.title}" if rec.kind == "item" \
-            else f"第{rec.section}部分{f'({rec.subsection})' if rec.subsection else ''} {rec.title}" \
-            if rec.kind == "section" else say(q, "总体思路", "overall approach")
+            else f"{section_name(rec)} {rec.title}" if rec.kind == "section" else say(q, "总体思路", "overall approach")
         lines.append(say(q, f"据通知{where}:“{text}”{c.label}", f"Per the notice ({where}): “{text}”{c.label}"))
         cites.append(c)
     return Answer("\n".join(lines), True, tuple(cites), q)
@@ -189,8 +188,7 @@ def _sentences_for(q, ev: Evidence, keep_ratio: float) -> str:
     The item's title sentence (巩固扩大“双减”成果。) may have found the item, but says nothing of
     what is done: the item's other sentences are quoted instead, when it has any."""
     order = sentences(ev.record.text)
-    bare = lambda s: s.rstrip("。.;；")   # noqa: E731
-    said = [s for s in order if bare(s) != bare(ev.record.title or "")] or order
+    said = [s for s in order if not is_title(s, ev.record.title)] or order
     lexical = best_sentences("".join(said), q.text, keep_ratio=keep_ratio)
     retrieved = [s for s in ev.sentences if s in said]
     if retrieved or ev.sentences:
@@ -337,7 +335,7 @@ def duties(q, corpus: Corpus) -> Answer:
                 continue
             c = corpus.cite(r, "".join(said) or r.title or "")
             who = f"(责任单位:{'、'.join(r.offices)})" if r.offices else ""
-            name = item_name(r) if r.kind == "item" else c.label.strip("〔〕").split("·")[-1]
+            name = item_name(r) if r.kind == "item" else section_name(r)
             lines.append(f"- {name} {r.title}{who}" + (f":“{''.join(said)}”" if said else "") + c.label)
             cites.append(c)
         name = f"《{doc.title}》" if doc else say(q, "这份通知", "This notice")
