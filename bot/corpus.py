@@ -169,8 +169,9 @@ class Corpus:
     def __init__(self, records: list[Record], offices: OfficeTable, index=None, index_loader=None,
                  settings: Settings = SETTINGS, vectors_loader=None):
         self.records = records
-        # Offices as the notices write them in their rows, whether or not the alias table lists them.
-        self.offices = offices.with_names(o for r in records if r.kind in ("schedule", "item") for o in r.offices)
+        # Offices as the notices write them (a row's cell, an item's or a part's 牵头单位 line), whether
+        # or not the alias table lists them.
+        self.offices = offices.with_names(o for r in records for o in r.offices)
         self.settings = settings
         self._index, self._index_loader = index, index_loader
         self._lock = threading.Lock()

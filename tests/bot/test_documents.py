@@ -547,6 +547,16 @@ def test_offices_named_under_a_part_answer_who_questions(sections_only):
     assert a.found and [c.label.split("·")[-1] for c in a.citations] == ["第二部分(一)〕"]
 
 
+@pytest.mark.parametrize("question,part", [("兰陵职成教科负责什么", "第一部分(二)〕"),
+                                           ("兰陵的学前教育科有哪些工作", "第一部分(一)〕")])
+def test_an_office_only_a_part_names_is_an_office_staff_can_ask_about(sections_only, question, part):
+    """（牵头单位：职成教科…） under a part: the office is known to the question reader, not cut
+    into 职成 + 教科 and refused as "通知中没有提到“教科”"."""
+    a = sections_only.ask(question)
+    assert a.found, a.answer
+    assert [c.label.split("·")[-1] for c in a.citations] == [part], a.answer
+
+
 @pytest.mark.parametrize("question,item", [("陵城校长陪餐制度怎么安排", 1), ("陵城县管校聘改革有什么安排", 2),
                                            ("陵城阅读推广有什么计划", 5)])
 def test_in_a_notice_of_one_line_items_each_line_is_content(sections_only, question, item):
