@@ -443,6 +443,8 @@ def _parse_body(body: list[str], table: OfficeTable, st: _State) -> None:
     if arabic and len(entries) > points \
             and sum(len(t) > 40 or bool(re.search(r"[。；;]", t.rstrip("。；;"))) for t in entries) * 3 >= 2 * len(entries):
         arabic = False
+    # No 一、 heading at all, (一) heading numbered items: the (一) parts are the notice's top level.
+    top_parts = arabic and not any((m := _SECTION.match(ln)) and cn_to_int(m.group(1)) for ln in body)
     section: str | None = None
     subsection: str | None = None
     title_next = False   # an item number stood alone on its line: this line is the item's title
@@ -462,6 +464,8 @@ def _parse_body(body: list[str], table: OfficeTable, st: _State) -> None:
                 continue
         m_sec = _SECTION.match(ln)
         m_sub = _SUBSECTION.match(ln)
+        if top_parts and m_sub and not _month_line(m_sub.group(2)):
+            m_sec, m_sub = m_sub, None
         m_item = _ITEM.match(ln)
         m_bare = _BARE_ITEM.match(ln)
         if m_sec and cn_to_int(m_sec.group(1)):

@@ -476,7 +476,7 @@ def sections_only(tmp_path_factory, built_index):
     whose parts open with text before their items, or hold text and no items."""
     return _bot_over(tmp_path_factory, built_index, DATA / "rongcheng-edu-2025.txt", DATA / "huaiyin-edu-2025.txt",
                      DATA / "dongying-edu-2025.txt", DATA / "lanling-edu-2025.txt", DATA / "lingcheng-edu-2025.txt",
-                     DATA / "luozhuang-edu-2025.txt")
+                     DATA / "luozhuang-edu-2025.txt", DATA / "wendeng-edu-2025.txt")
 
 
 @pytest.mark.parametrize("question,part,says", [
@@ -555,6 +555,15 @@ def test_an_office_only_a_part_names_is_an_office_staff_can_ask_about(sections_o
     a = sections_only.ask(question)
     assert a.found, a.answer
     assert [c.label.split("·")[-1] for c in a.citations] == [part], a.answer
+
+
+def test_a_notice_whose_top_level_is_bracketed_answers_by_its_parts(sections_only):
+    """（一）/（二） with no 一、 above them: 牵头单位 under （二） is the office of items 3 and 4 (it had
+    gone to item 2), and 第二部分 is （二）."""
+    a = sections_only.ask("文登教研室负责什么")
+    assert a.found and [c.item for c in a.citations] == [3, 4], a.answer
+    a = sections_only.ask("文登的工作要点第二部分讲什么")
+    assert a.found and "提升教育质量" in a.answer and [c.item for c in a.citations if c.kind == "item"] == [3, 4]
 
 
 @pytest.mark.parametrize("question,item", [("陵城校长陪餐制度怎么安排", 1), ("陵城县管校聘改革有什么安排", 2),

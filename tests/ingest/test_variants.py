@@ -232,6 +232,27 @@ def test_offices_named_under_a_heading_are_the_parts_and_its_items():
         ("加快智慧校园建设，全年建成智慧校园示范校10所。", ("电教中心", "各学校")), ("", ("体卫艺科",))]
 
 
+def test_a_notice_whose_top_level_is_bracketed_reads_its_parts_as_sections():
+    """（一）加强党的建设 with no 一、 above it: the (一) parts are the notice's parts, their items
+    theirs, and 牵头单位 under one is that part's (it had been a stray paragraph, and （二）'s offices
+    had gone to the last item of （一）)."""
+    doc = parse("某区教育局2025年工作要点\n（一）加强党的建设\n牵头单位：组织科\n全面落实从严治党主体责任。\n"
+                "1.开展主题党日活动。全年开展12次。\n2.加强党风廉政建设。\n（二）提升教育质量\n"
+                "（牵头单位：教研室；配合单位：各学校）\n3.推进教学改革。\n4.加强教研工作。（责任单位：教科所）\n")
+    assert [(s.key, s.title, s.text, s.offices) for s in doc.sections] == [
+        ("一", "加强党的建设", "全面落实从严治党主体责任。", ("组织科",)), ("二", "提升教育质量", "", ("教研室", "各学校"))]
+    assert [(i.no, i.section, i.offices) for i in doc.items] == [
+        (1, "一", ("组织科",)), (2, "一", ("组织科",)), (3, "二", ("教研室", "各学校")), (4, "二", ("教科所",))]
+    assert not doc.paragraphs
+
+
+def test_bracketed_parts_under_sections_stay_parts():
+    """一、 above: （一） is a part of that section, as before."""
+    doc = parse("某区2025年工作要点\n一、加强党建\n（一）政治建设\n1.开展学习。\n（二）组织建设\n2.加强支部建设。\n")
+    assert [(s.key, s.is_subsection) for s in doc.sections] == [("一", False), ("一(一)", True), ("一(二)", True)]
+    assert [(i.section, i.subsection) for i in doc.items] == [("一", "一"), ("一", "二")]
+
+
 def test_a_sign_off_dated_in_chinese_numerals_is_read():
     """二〇二五年二月十日, as 公文 sign them: the date and the issuer above it, not the last item's text."""
     doc = parse("某区2025年工作要点\n一、加强管理\n1.全面推行校长陪餐制度。\n2.推进集团化办学。\n"
