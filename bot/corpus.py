@@ -16,6 +16,7 @@ from bot.answer import Citation
 from bot.settings import SETTINGS, Settings
 from bot.text import grams, in_order, is_title, mentions, normalize, sentences
 from ingest.offices import OfficeTable
+from ingest.parse import cn_to_int
 from ingest.records import Record, has_body, plan_year, without_year_spans
 
 
@@ -303,6 +304,12 @@ class Corpus:
         return next((r for r in self.records if r.kind == "section" and r.section == no
                      and r.doc_id == doc_id and not r.subsection), None)
 
+    def parts_numbered(self, docs, sections: tuple[str, ...], nos) -> list[Record]:
+        """The (二) parts (`nos` as numbers) of `sections` in `docs`: 一（二） names the part, not an
+        item, in a notice whose items are 1. 2. under such parts."""
+        return [r for r in self.records if r.kind == "section" and r.subsection and r.section in sections
+                and r.doc_id in docs and cn_to_int(r.subsection) in nos]
+
     def parts_with_text(self, doc_id: str, no: str) -> list[Record]:
         """The (一), (二) … parts of section `no` that hold text of their own."""
         return [r for r in self.records if r.kind == "section" and r.section == no and r.subsection
@@ -432,10 +439,17 @@ class Corpus:
     def find_items(self, nos, docs: tuple[str, ...] = (), sections: tuple[str, ...] = ()) -> list[Record]:
         """The items numbered `nos` in `docs` (all documents if none), documents newest first, each
         in its own order. A notice that numbers items afresh in each section has several of one
-        number: all of them, or those of `sections` (第二部分第2条) when it names any."""
+        number: all of them, or those of `sections` (第二部分第2条) when it names any; the n-th of a
+        section's items when none of it has that number."""
         order = {d: i for i, d in enumerate(self.documents)}
         found = [r for r in self.items.values() if r.item in nos and (not docs or r.doc_id in docs)]
-        found = [r for r in found if r.section in sections] or found if sections else found
+        if sections:
+            # 二（三） in a notice numbering its items throughout (5. 6. 7. under 二): the third of
+            # that part's items, not item 3 of another part.
+            own = [r for r in self.items.values() if r.section in sections and (not docs or r.doc_id in docs)]
+            found = [r for r in found if r.section in sections] or \
+                [r for r in own if sum(o.doc_id == r.doc_id and o.section == r.section and o.item <= r.item
+                                       for o in own) in nos] or found
         return sorted(found, key=lambda r: order.get(r.doc_id, 0))   # stable: record order within each
 
     # --- vocabulary ------------------------------------------------------------------------------

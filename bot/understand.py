@@ -349,8 +349,8 @@ def parse_months(text: str) -> tuple[tuple[int, ...], str | None]:
     return months, None
 
 
-# A part's numeral right before its item's (二（一）), not a school class (初三（二）班, 高一（3）班).
-_PART_NO = rf"(?<![初高][{CN_NUM}])(?<=[{CN_NUM}])\s*、?\s*"
+# A part's numeral (or 第二部分) right before its item's (二（一）), not a school class (初三（二）班, 高一（3）班).
+_PART_NO = rf"(?:(?<![初高][{CN_NUM}])(?<=[{CN_NUM}])|(?<=部分))\s*、?\s*"
 _NOT_CLASS = r"(?!\s*(?:班|中队|小队))"
 
 

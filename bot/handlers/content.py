@@ -101,6 +101,9 @@ def header(q, corpus: Corpus) -> Answer:
 
 
 def item(q, corpus: Corpus) -> Answer:
+    named = corpus.parts_numbered(_docs(q, corpus), q.sections, q.items) if q.sections else []
+    if named:
+        return _parts(q, corpus, named)
     found = corpus.find_items(q.items, tuple(_docs(q, corpus)), q.sections)
     if not found:
         top = sum(r.doc_id in _docs(q, corpus) for r in corpus.items.values())
@@ -113,6 +116,19 @@ def item(q, corpus: Corpus) -> Answer:
         parts.append(f"**{item_name(r)} {r.title}**{sect}{c.label}\n{r.text}")
         cites.append(c)
     return Answer("\n\n".join(parts), True, tuple(cites), q)
+
+
+def _parts(q, corpus: Corpus, parts: list) -> Answer:
+    """(二) parts of a section, named as 一（二）: each one's text and the items under it."""
+    lines, cites = [], []
+    for p in parts:
+        items = [r for r in corpus.items.values() if r.doc_id == p.doc_id and r.section == p.section
+                 and r.subsection == p.subsection]
+        c = corpus.cite(p) if has_body(p) else corpus.cite(p, p.title)
+        lines.append(f"**{section_name(p)} {p.title}**{c.label}" + (f"\n{p.text}" if has_body(p) else ""))
+        lines.extend(f"- {item_name(r)} {r.title}{corpus.cite(r).label}" for r in items)
+        cites += [c, *(corpus.cite(r, r.title or "") for r in items)]
+    return Answer("\n".join(lines), True, tuple(cites), q)
 
 
 def item_numbers(q, corpus: Corpus, items: list) -> Answer:

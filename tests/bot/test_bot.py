@@ -86,6 +86,15 @@ def test_item_by_number(bot, question):
     assert items(a) == [4] and "维护教育系统政治安全" in a.answer
 
 
+@pytest.mark.parametrize("question", ["二（三）讲的什么", "第二部分第3条是什么", "第二部分（三）的内容"])
+def test_a_part_and_a_number_its_items_do_not_carry_name_its_nth_item(bot, question):
+    """The notice numbers its items throughout (5. 6. 7. under 二): 二（三） is the third of part 二's
+    items, not item 3 of part 一."""
+    third = sorted((r for r in bot.items.values() if r.section == "二"), key=lambda r: r.item)[2]
+    a = bot.ask(question)
+    assert a.found and items(a) == [third.item], a.answer
+
+
 def test_missing_item_number(bot):
     a = bot.ask("第99条讲什么?")
     assert not a.found and "20" in a.answer

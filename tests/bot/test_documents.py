@@ -557,6 +557,16 @@ def test_an_office_only_a_part_names_is_an_office_staff_can_ask_about(sections_o
     assert [c.label.split("·")[-1] for c in a.citations] == [part], a.answer
 
 
+@pytest.mark.parametrize("question,part,says", [("兰陵一（二）讲的是什么", "第一部分(二)〕", "实训基地5个"),
+                                                ("兰陵第二部分（一）讲什么", "第二部分(一)〕", "教师300名")])
+def test_a_part_named_as_its_answers_cite_it_is_that_part(sections_only, question, part, says):
+    """Answers cite 〔第一部分(二)〕; asked back as 一（二）, that part's text (it had answered with
+    item 2 of other sections, 三·第2条 and 四·第2条)."""
+    a = sections_only.ask(question)
+    assert a.found and says in a.answer, a.answer
+    assert [c.label.split("·")[-1] for c in a.citations] == [part]
+
+
 def test_a_notice_whose_top_level_is_bracketed_answers_by_its_parts(sections_only):
     """（一）/（二） with no 一、 above them: 牵头单位 under （二） is the office of items 3 and 4 (it had
     gone to item 2), and 第二部分 is （二）."""

@@ -163,6 +163,7 @@ def test_a_deadline_asks_for_every_month_up_to_it(text, months):
 @pytest.mark.parametrize("text,items,sections", [
     ("二·第1条讲什么", (1,), ("二",)), ("工作要点二（一）讲的是什么", (1,), ("二",)), ("二、（一）是什么内容", (1,), ("二",)),
     ("九·第1条是什么", (1,), ("九",)),                   # a part the notice lacks is kept as asked
+    ("第一部分（二）讲什么", (2,), ("一",)), ("第三部分(一)的内容", (1,), ("三",)),
     ("初三（二）班的学生有什么要求", (), ()), ("三年级二（一）班", (), ()), ("高一（三）班", (), ()),
 ])
 def test_an_item_named_with_its_part_and_a_school_class_that_is_none(text, items, sections):
