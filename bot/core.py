@@ -301,8 +301,11 @@ class Bot:
         c = self.corpus
         rows = [c.by_id[r] for r in q.focus_rows if r in c.by_id]
         items = [c.by_id[i] for i in q.focus_items if i in c.by_id]
+        if q.refers == "beyond":
+            return Answer(say(q, f"上一个回答只列了 {len(rows)} 项工作,请说明是哪一项。",
+                              f"The last answer listed {len(rows)} task(s) only; which one do you mean?"), False, (), q)
         if q.refers == "item":
-            return content.item_numbers(q, c, items or c.items_of_rows(q.focus_rows))
+            return content.item_numbers(q, c, items or c.items_of_rows(q.focus_rows), rows)
         if q.refers == "content":
             target = items or c.items_of_rows(q.focus_rows)
             return content.item(replace(q, items=tuple(r.item for r in target),

@@ -75,6 +75,9 @@ def resolve(q: Query, prev: Answer | None) -> Query:
         return q
     asked = aspect(q.text)
     picked = _ordinal(q.text, prev.rows)
+    if picked == "" and (asked or not has_content(ORDINAL.sub("", q.text))):
+        # 第二个是第几条里的, after a list of one: no such task (not a search for the words).
+        return replace(q, intent="focus", refers="beyond", focus_rows=prev.rows, focus_items=(), context=_asked(prev))
     if picked and asked is None and not has_content(ORDINAL.sub("", q.text)):
         asked = "rows"   # 最后一项是什么: that row itself
     if picked and asked:
@@ -87,7 +90,8 @@ def resolve(q: Query, prev: Answer | None) -> Query:
 
 
 def _ordinal(text: str, rows: tuple[str, ...]) -> str | None:
-    """The row a 第N个 / 最后一个 of the question names in the last answer's list, if there is one."""
+    """The row a 第N个 / 最后一个 of the question names in the last answer's list; "" when the
+    list is shorter than that; None when the question names no place in a list."""
     m = ORDINAL.search(text)
     if not m or not rows:
         return None
@@ -95,7 +99,7 @@ def _ordinal(text: str, rows: tuple[str, ...]) -> str | None:
     if "最后" in m.group(0) or word == "last":
         return rows[-1]
     n = _EN_ORDINALS.get(word) or (int(word) if word.isdigit() else cn_to_int(word))
-    return rows[n - 1] if n and 1 <= n <= len(rows) else None
+    return rows[n - 1] if n and 1 <= n <= len(rows) else "" if n else None
 
 
 def _asked(prev: Answer) -> str:

@@ -175,7 +175,8 @@ class Query:
     refuse_reason: str | None = None
     context: str = ""                   # the previous turn's text, for follow-ups that name no topic
     corrections: tuple[tuple[str, str], ...] = ()  # (as typed, as understood): 双剪 → 双减
-    refers: str | None = None           # a pointer follow-up asks the focus's: who | when | item | content
+    refers: str | None = None           # a pointer follow-up asks the focus's: who | when | item | content,
+    #                                     or names a place beyond the last list (beyond)
     focus_rows: tuple[str, ...] = ()    # record ids of the rows the conversation is on
     focus_items: tuple[str, ...] = ()   # record ids of the items the conversation is on
     my_office: bool = False             # 我们处 / 本处室: the asker's own office (filled in by the bot)

@@ -131,8 +131,14 @@ def _parts(q, corpus: Corpus, parts: list) -> Answer:
     return Answer("\n".join(lines), True, tuple(cites), q)
 
 
-def item_numbers(q, corpus: Corpus, items: list) -> Answer:
-    """Which item(s) the conversation's subject belongs to."""
+def item_numbers(q, corpus: Corpus, items: list, rows: list = ()) -> Answer:
+    """Which item(s) the conversation's subject belongs to. A 配档表 task no item speaks of is
+    named, with its row: the conversation stays on it (第二个是第几条里的 → 它谁负责)."""
+    if not items and rows:
+        cites = tuple(corpus.cite(r) for r in rows)
+        tasks = "、".join(f"“{r.text}”{c.label}" for r, c in zip(rows, cites))
+        return Answer(say(q, f"配档表中的{tasks}在通知正文中没有直接对应的条目。",
+                          f"The 配档表 task {tasks} has no matching item in the notice's text."), True, cites, q)
     if not items:
         return Answer(say(q, "上一个回答涉及的工作在通知正文中没有直接对应的条目。",
                           "The task discussed has no directly matching item in the notice."), False, (), q)

@@ -666,6 +666,27 @@ def test_a_task_of_the_last_list_by_its_place_in_it(bot, follow_up, index, refer
         assert a.rows == (row.id,)
 
 
+def test_a_place_beyond_the_last_list_is_asked_back_not_searched(bot):
+    """第二个是第几条里的 after an answer of one task: the list is that short (it had been read as a
+    topic search and refused with unrelated items)."""
+    earlier = ["6月份基教处要完成哪些工作?"]
+    n = len(bot.ask(earlier[0]).rows)
+    a = bot.ask(f"第{n + 1}个是第几条里的", earlier)
+    assert not a.found and f"只列了 {n} 项" in a.answer and not a.citations
+
+
+def test_a_task_no_item_speaks_of_stays_the_subject(bot):
+    """它是第几条里的, of a 配档表 task no item carries out: that task is named with its row, and 它谁负责
+    next is still about it (the empty answer had ended the conversation's subject)."""
+    alone = next(r for r in bot.corpus.schedule if not bot.corpus.items_of_rows([r.id]))
+    earlier = [f"{alone.text}是几月"]
+    assert bot.ask(earlier[0]).rows == (alone.id,)
+    a = bot.ask("它是第几条里的", earlier)
+    assert a.found and a.rows == (alone.id,) and not items(a) and "没有直接对应的条目" in a.answer
+    a = bot.ask("它谁负责", earlier + ["它是第几条里的"])
+    assert a.found and a.rows == (alone.id,) and all(o in a.answer for o in alone.offices)
+
+
 @pytest.mark.parametrize("question,item", [("工作要点里新增学位目标是多少?", 18), ("文件中新增学位多少个", 18),
                                            ("通知里普惠性幼儿园覆盖率目标是多少", 8)])
 def test_words_naming_the_notice_itself_are_not_what_is_asked(bot, question, item):
