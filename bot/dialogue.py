@@ -12,6 +12,7 @@ from dataclasses import replace
 
 from bot.answer import Answer
 from bot.understand import WHEN, WHO, Query, cn_to_int, has_content
+from ingest.when import months_label
 
 POINTER = re.compile(r"它|这项|这个|这一?条|该条|这[两俩二三四几]\s*[个项条件]|那(?:项|场|次|件)|那个(?!\s*[\d一二三四五六七八九十]{1,2}\s*月)|这些|这几[个项条]?|这次|这场|这件|此项|该项|该工作|该会|这一?工作|上面那|上述|刚才|前面那|"
                      r"\bit\b|\bthis\b|\bthat\b|\bthose\b|\bthese\b", re.IGNORECASE)
@@ -36,6 +37,9 @@ ORDINAL = re.compile(r"第\s*([一二三四五六七八九十\d]{1,3})\s*[个项
                      r"\b(first|second|third|last) (one|task|item)\b", re.IGNORECASE)
 _EN_ORDINALS = {"first": 1, "second": 2, "third": 3}
 
+# The month(s) of the task just discussed (同一个月基教处还有别的吗, 当月还有什么, 那个月呢).
+SAME_MONTH = re.compile(r"同一?个?月份?|当月|那个?月份?(?![底末初中])|该月|the same month|that month", re.IGNORECASE)
+
 # Among what the last answer was about (其中哪些放在下半年, 这些里基教处的).
 AMONG = re.compile(r"其中|这些|里面|上述|这几[个项条]?|among them|of these", re.IGNORECASE)
 
@@ -59,6 +63,12 @@ def resolve(q: Query, prev: Answer | None) -> Query:
     """`q` with the focus it refers to, when it points back to the previous answer."""
     if prev is None or not prev.found or q.intent in ("refuse", "advice", "office", "header"):
         return q
+    months = sorted({c.month for c in prev.citations if c.kind == "schedule" and c.month})
+    if months and SAME_MONTH.search(q.text) and not q.items:
+        # Its month, not today's (当月 alone reads as this month) nor a topic 同月 the notice lacks.
+        word = SAME_MONTH.search(q.text).group(0)
+        return replace(q, months=tuple(months), month_label=f"{word}({months_label(months, '、')})",
+                       text=SAME_MONTH.sub(" ", q.text), intent="schedule")
     items = tuple(dict.fromkeys(c.record_id for c in prev.citations if c.kind == "item"))
     if len(q.items) == 1 and AMONG.search(q.text) and len(items) > 1 and not prev.rows:
         # 第二部分讲什么 → 其中第一条呢: the first of the items just listed, not item 1.
