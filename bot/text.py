@@ -99,13 +99,18 @@ def _abbreviation(term: str, gap: int) -> re.Pattern:
 A_NOT_A = re.compile(r"(.)(.?)[不没]\1\2?")
 
 
+# A number asked with its measure word (第几届, 几轮, 第几次): asks, names nothing.
+ASKS_A_NUMBER = re.compile(r"第几[\u4e00-\u9fff]{0,2}|几[届轮期批次个项所名人条家件类种位场回节天周年号]")
+
+
 def key_terms(words: list[str]) -> list[str]:
     """The words that carry a question's content: Chinese words of two or more characters and
     English words of three or more letters, without question words and fillers."""
     out = []
     for w in words:
         w = w.strip().lower()
-        if w in QUESTION_WORDS or w in EN_STOP or _of_question_words(w) or A_NOT_A.fullmatch(w):
+        if w in QUESTION_WORDS or w in EN_STOP or _of_question_words(w) or A_NOT_A.fullmatch(w) \
+                or ASKS_A_NUMBER.fullmatch(w):
             continue
         if (len(w) >= 2 and all("\u4e00" <= ch <= "\u9fff" for ch in w)) or re.fullmatch(r"[a-z]{3,}", w):
             out.append(w)

@@ -127,7 +127,7 @@ _NOT_TASK = r"(?![一两俩二三四五六几]?个?(?:月|季度|学期|年|周|
 FIRST = re.compile(rf"最早|最先|第一(?:个|项|件){_NOT_TASK}|首个{_NOT_TASK}|头一(?:个|项)|\bearliest\b|"
                    r"\bfirst (?:task|one|thing)", re.IGNORECASE)
 LAST = re.compile(rf"最晚|最迟|最后{_NOT_TASK}|\blatest\b|\blast (?:task|one|thing)", re.IGNORECASE)
-FIGURE = re.compile(r"多少|几所|几个|几名|数量|目标|比例|覆盖率|占比|金额|规模|达到|how many|how much|"
+FIGURE = re.compile(r"多少|(?<!第)几[届轮期批次个项所名人家件类种位场回节]|数量|目标|比例|覆盖率|占比|金额|规模|达到|how many|how much|"
                     r"percentage|rate|target|amount|number|share of|proportion|ratio", re.IGNORECASE)
 # The asker's own office: resolved from the office the user picked (the app's setting, the API's
 # `office` argument), or asked for.

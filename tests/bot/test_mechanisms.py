@@ -666,6 +666,19 @@ def test_a_task_of_the_last_list_by_its_place_in_it(bot, follow_up, index, refer
         assert a.rows == (row.id,)
 
 
+@pytest.mark.parametrize("follow_up", ["同一个月{office}还有别的任务吗", "那个月{office}呢", "当月{office}还有什么工作"])
+def test_the_month_of_the_task_just_discussed(bot, follow_up):
+    """同一个月 / 那个月 / 当月 after a task's month: that month (当月 had been read as today's month,
+    同一个月 refused as a topic the notice lacks, 那个月 dropped)."""
+    rows = bot.corpus.schedule
+    row = next(r for r in rows if r.month and len(r.offices) == 1 and bot.ask(f"{r.text}是什么时候").rows == (r.id,)
+               and sum(o.month == r.month and o.offices == r.offices for o in rows) >= 2)
+    earlier = [f"{row.text}是什么时候"]
+    a = bot.ask(follow_up.format(office=row.offices[0]), earlier)
+    expected = [r.id for r in bot.corpus.filter_rows((row.month,), row.offices)]
+    assert a.found and sorted(a.rows) == sorted(expected), a.answer
+
+
 def test_a_place_beyond_the_last_list_is_asked_back_not_searched(bot):
     """第二个是第几条里的 after an answer of one task: the list is that short (it had been read as a
     topic search and refused with unrelated items)."""
@@ -888,6 +901,28 @@ def test_the_part_a_question_leaves_out_is_taken_from_its_text(text, left_out, r
 def test_an_a_not_a_question_form_is_no_key_term(word):
     from bot.text import key_terms
     assert key_terms([word, "书香校园"]) == ["书香校园"]
+
+
+@pytest.mark.parametrize("word", ["第几届", "第几轮", "几届", "几批", "第几次"])
+def test_a_number_asked_with_its_measure_word_is_no_key_term(word):
+    from bot.text import key_terms
+    assert key_terms(["艺术节", word]) == ["艺术节"]
+
+
+def test_an_edition_asked_is_answered_from_the_item_that_numbers_it(bot):
+    """班级文化艺术节是第几届: 几届 is how the question asks, not a subject the notice lacks (it had
+    been refused); the quoted sentence numbers the edition."""
+    item = next(r for r in bot.corpus.items.values() if "班级文化艺术节" in r.text)
+    a = bot.ask("班级文化艺术节是第几届")
+    assert a.found and items(a) == [item.item]
+    assert re.search(r"第\d+届班级文化艺术节", a.answer)
+
+
+@pytest.mark.parametrize("question", ["齐鲁名师培养计划今年选几批", "今年新评几批齐鲁名师"])
+def test_a_count_with_any_measure_word_checks_the_thing_counted(bot, question):
+    """几批 asks a figure as 多少 does: what it counts must be in the evidence."""
+    a = bot.ask(question)
+    assert not a.found and "齐鲁名师" in a.answer
 
 
 def test_a_yes_no_question_is_never_refused_for_its_question_form(bot):
