@@ -18,12 +18,13 @@ from bot.answer import Answer, Citation, item_name, say
 from bot.corpus import Corpus
 from bot.handlers import content, schedule
 from bot.handlers.refusal import not_covered
-from bot.scope import (Answerability, absent_name, absent_terms, chinese_terms, counted_missing, foreign, holdings,
+from bot.scope import (ASKS_A_COUNT, Answerability, absent_name, absent_terms, chinese_terms, counted_missing,
+                       counts_something, foreign, holdings,
                        rows_naming, specific_term, topic_terms, with_bridges)
 from bot.settings import SETTINGS, Settings
 from bot.text import content_grams, grams, mentions, sentences
 from index.jieba_table import words_tagged
-from bot.understand import FIGURE, RELATIVE, Query, has_content, parse, today
+from bot.understand import FIGURE, RELATIVE, WHO, Query, has_content, parse, today
 from ingest import CORPUS
 from ingest.offices import OfficeTable
 from ingest.records import Record, read_jsonl
@@ -256,7 +257,10 @@ class Bot:
             # What the answer shows: the quoted sentence (a row's own text), not its whole item.
             quoted = "".join(x.quote or (c.by_id[x.record_id].text if x.record_id in c.by_id else "")
                              for x in a.citations)
-            thing = counted_missing(q, quoted, c.index.tokenizer.dictionary_words) if a.found and not q.english else None
+            thing = counted_missing(q, quoted, c.index.tokenizer.dictionary_words, c.bridges) if a.found and not q.english else None
+            if a.found and not thing and ASKS_A_COUNT.search(q.text) and not counts_something(quoted):
+                # 今年招多少老师, answered by 做好第40个教师节…: an ordinal or a year counts nothing.
+                return not_covered(q, related=content.related(c, evidence))
             if not thing:
                 return a
             # The notice may speak of the thing (课后服务) without the figure asked (its fee): then
@@ -264,7 +268,7 @@ class Bot:
             return not_covered(q, related=content.related(c, evidence)) if mentions(c.text, thing) \
                 else not_covered(q, "absent", thing)
         a = content.topic(q, c, evidence)
-        if q.intent == "when_who" and "谁" in q.text:
+        if q.intent == "when_who" and (WHO.search(q.text) or re.search(r"配合|协办|参与", q.text)):
             # 招聘教师谁负责, in a notice with no 配档表: the offices its text names for what it quotes.
             named = [(c.by_id[x.record_id], x.label) for x in a.citations
                      if x.record_id in c.by_id and c.by_id[x.record_id].offices]

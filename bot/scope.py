@@ -322,11 +322,24 @@ _COUNTED = re.compile(r"(?:多少|几)\s*(个|所|名|人|项|家|万|亿|台|�
 _ASKED = re.compile(r"([\u4e00-\u9fff]{2,12}?)(?:是|有|为|能|要)?(?:达到|到)?(?:多少|几)")
 
 
-def counted_missing(q, text: str, words) -> str | None:
+# A count asked (多少, 几所, 几批; not 第几届, which asks an ordinal).
+ASKS_A_COUNT = re.compile(r"多少|(?<!第)几\s*[届轮期批次个项所名人家件类种位场回节万亿]|how many|how much", re.IGNORECASE)
+# Numbers that count nothing: years, dates, ordinals (第40个教师节), numbered editions.
+_NOT_A_COUNT = re.compile(r"(?:19|20)\d{2}\s*年|\d{1,2}\s*月\s*\d{0,2}\s*日?|第\s*[\d一二三四五六七八九十百]+")
+
+
+def counts_something(text: str) -> bool:
+    """`text` holds a count (60所, 4万个, 95%, 两所): a number that is no year, date or ordinal."""
+    rest = _NOT_A_COUNT.sub(" ", text)
+    return bool(re.search(r"\d|[一二两三四五六七八九十百千万]+\s*[所个名项家批次期类种位场届轮人万亿%]", rest))
+
+
+def counted_missing(q, text: str, words, bridges=lambda term: ()) -> str | None:
     """For "how many X" / "X是多少" questions: the X whose words the cited evidence `text` does
     not contain (新建多少个校园食堂 answered from an item about 书香校园; 高考分数线), or None.
     `words` should cut dictionary words only: a word jieba's HMM guesses across a boundary
-    (实验校要遴选 → 校要) is in no evidence and would refuse every such question."""
+    (实验校要遴选 → 校要) is in no evidence and would refuse every such question. `bridges`: the
+    notices' words for a term (老师 → 教师, `Corpus.bridges`), which count as the term."""
     counted = _COUNTED.search(q.text)
     m = counted or _ASKED.search(q.text)
     if not m:
@@ -342,7 +355,8 @@ def counted_missing(q, text: str, words) -> str | None:
     # Adverbs, numerals, conjunctions… (分别, 两年) are never what is missing. Pronouns may be:
     # jieba's dictionary tags some nouns as pronouns (本科), so they are still checked.
     nameless = words_tagged(*(t for t in FUNCTION_TAGS if not t.startswith("r")))
-    missing = [t for t in key_terms(parts) if not mentions(text, t) and t not in nameless]
+    missing = [t for t in key_terms(parts) if not mentions(text, t) and t not in nameless
+               and not any(mentions(text, b) for b in bridges(t))]
     if not missing:
         return None
     # Named without the words around it that name nothing (今年, 每月, 大概, 选): 班主任津贴每月 →

@@ -600,3 +600,27 @@ def test_who_in_a_notice_without_a_schedule_names_the_offices_its_text_names(sec
     quoting that part names them (it had quoted the part only)."""
     a = sections_only.ask(question)
     assert a.found and f"责任单位:{office}" in a.answer
+
+
+@pytest.fixture(scope="module")
+def counties(tmp_path_factory, built_index):
+    """Three county notices laid out as they come: （一）… items ending in their offices (嘉善), 1. items
+    restarting per section with 牵头单位 / 配合单位 lines (南海), a web page with a 配档表 (夷陵)."""
+    return _bot_over(tmp_path_factory, built_index, DATA / "jiashan-edu-2025.txt", DATA / "nanhai-wglt-2025.txt",
+                     DATA / "yiling-edu-2025.html")
+
+
+def test_a_count_asked_in_everyday_words_is_checked_in_the_notice_s_words(counties):
+    """招多少个老师: the search looks for 教师, and so does the check that the quote counts what is
+    asked (it had refused: 通知中没有提到“老师”)."""
+    a = counties.ask("夷陵招多少个老师")
+    assert a.found and "120名" in a.answer, a.answer
+
+
+@pytest.mark.parametrize("question", ["南海的马拉松由哪个部门负责", "南海马拉松是哪个科负责", "嘉善学校食堂由哪个部门负责"])
+def test_who_asked_in_other_words_names_the_offices_the_notice_gives(counties, question):
+    """哪个部门 / 哪个科 ask who as 谁 does: the answer names the item's offices (only 谁 had)."""
+    a = counties.ask(question)
+    [c] = [c for c in a.citations if c.kind == "item"]
+    record = counties.corpus.by_id[c.record_id]
+    assert a.found and record.offices and all(o in a.answer for o in record.offices), a.answer

@@ -925,6 +925,16 @@ def test_a_count_with_any_measure_word_checks_the_thing_counted(bot, question):
     assert not a.found and "齐鲁名师" in a.answer
 
 
+def test_an_ordinal_or_a_year_is_no_count(bot):
+    """今年招多少老师: 做好第40个教师节… has 教师 and a number, but 第40个 counts no teachers."""
+    from bot.scope import counts_something
+
+    assert not counts_something("做好第40个教师节系列庆祝活动。") and not counts_something("2024年3月启动")
+    assert counts_something("新建幼儿园60所") and counts_something("覆盖率稳定在95%左右") and counts_something("新建两所")
+    a = bot.ask("今年招多少老师")
+    assert not a.found
+
+
 def test_a_yes_no_question_is_never_refused_for_its_question_form(bot):
     a = bot.ask("今年是不是要盖100所新学校?")
     assert "是不是" not in a.answer
