@@ -550,7 +550,12 @@ def _parse_body(body: list[str], table: OfficeTable, st: _State) -> None:
         elif st.sections:
             st.tail.append(ln)  # text between a section heading and its first item: the section's
             if section and not st.signed_off:
-                st.prose.setdefault(_prose_key(section, subsection), []).append(ln)
+                # …一是…二是…。（责任股室：人事股、计划财务股）: the paragraph's offices are the part's.
+                text, named = _strip_inline_offices(ln)
+                if named and text:
+                    st.part_offices.setdefault(_prose_key(section, subsection), []).extend(named)
+                    st.tail[-1] = text
+                st.prose.setdefault(_prose_key(section, subsection), []).append(text if named and text else ln)
         else:
             st.front.append(ln)
 

@@ -253,6 +253,15 @@ def test_bracketed_parts_under_sections_stay_parts():
     assert [(i.section, i.subsection) for i in doc.items] == [("一", "一"), ("一", "二")]
 
 
+def test_offices_closing_a_part_s_paragraph_are_the_part_s():
+    """一是…二是…。（责任股室：人事股、计划财务股） closing a section's paragraph: its offices, not its
+    text (it had kept the bracket in the quoted text, and the part no office)."""
+    doc = parse("某县2025年工作计划\n一、补充教师\n一是做好教师招聘。补充教师150名。二是规范编制管理。（责任股室：人事股、计划财务股）\n"
+                "二、落实待遇\n保障工资待遇。\n")
+    assert [(s.text, s.offices) for s in doc.sections] == [
+        ("一是做好教师招聘。补充教师150名。二是规范编制管理。", ("人事股", "计划财务股")), ("保障工资待遇。", ())]
+
+
 def test_a_sign_off_dated_in_chinese_numerals_is_read():
     """二〇二五年二月十日, as 公文 sign them: the date and the issuer above it, not the last item's text."""
     doc = parse("某区2025年工作要点\n一、加强管理\n1.全面推行校长陪餐制度。\n2.推进集团化办学。\n"
