@@ -585,7 +585,7 @@ def _mark(text: str, quote: str) -> str:
     if not quote or quote.strip() == text.strip():
         return out
     for part in sentences(quote) or [quote]:
-        esc = html.escape(part, quote=False)
+        esc = html.escape(part.lstrip("…"), quote=False)   # (…… joins sentences apart in the text)
         if esc and esc in out:
             out = out.replace(esc, f"<mark>{esc}</mark>", 1)
     return out

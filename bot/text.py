@@ -67,6 +67,17 @@ def best_sentences(text: str, question: str, limit: int = 2, keep_ratio: float =
     return sorted(keep, key=cands.index)
 
 
+def joined_quote(picked: list[str], order: list[str]) -> str:
+    """Sentences of one text, quoted in its order; two that are not next to each other in it are
+    joined by …… so that no left-out sentence's place reads as quoted."""
+    pos = {s: i for i, s in enumerate(order)}
+    picked = sorted(dict.fromkeys(picked), key=lambda s: pos.get(s, 0))
+    out = picked[:1]
+    for before, s in zip(picked, picked[1:]):
+        out.append(s if s in pos and before in pos and pos[s] == pos[before] + 1 else "……" + s)
+    return "".join(out)
+
+
 def is_title(sentence: str, title: str | None) -> bool:
     """`sentence` is the title `title` (巩固扩大“双减”成果。 of 巩固扩大“双减”成果), its end mark aside."""
     return sentence.rstrip("。.;；") == (title or "").rstrip("。.;；")

@@ -10,7 +10,7 @@ from bot.corpus import Corpus, Evidence
 from bot.handlers.refusal import not_covered
 from bot.handlers.schedule import rows_with_items
 from bot.scope import specific_term
-from bot.text import best_sentences, content_grams, grams, is_title, sentences
+from bot.text import best_sentences, content_grams, grams, is_title, joined_quote, sentences
 from ingest.records import has_body
 from ingest.parse import cn_to_int
 
@@ -215,9 +215,8 @@ def _sentences_for(q, ev: Evidence, keep_ratio: float) -> str:
     retrieved = [s for s in ev.sentences if s in said]
     if retrieved or ev.sentences:
         first = retrieved[0] if retrieved else lexical[0]
-        picked = [first] + [s for s in lexical if s != first][:1]
-        return "".join(sorted(dict.fromkeys(picked), key=lambda s: order.index(s) if s in order else 0))
-    return "".join(lexical)
+        return joined_quote([first] + [s for s in lexical if s != first][:1], order)
+    return joined_quote(lexical, order)
 
 
 def topic(q, corpus: Corpus, evidence: list[Evidence]) -> Answer:

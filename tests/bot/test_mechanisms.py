@@ -935,6 +935,24 @@ def test_an_ordinal_or_a_year_is_no_count(bot):
     assert not a.found
 
 
+def test_sentences_apart_in_the_text_are_quoted_apart():
+    """Two sentences quoted from one item: run together only when they follow each other there;
+    else …… between them (a reader had taken 一是保障工资待遇。乡村教师生活补助… for one passage)."""
+    from bot.text import joined_quote
+
+    order = ["甲。", "乙。", "丙。", "丁。"]
+    assert joined_quote(["丙。", "甲。"], order) == "甲。……丙。"
+    assert joined_quote(["乙。", "甲。"], order) == "甲。乙。"
+    assert joined_quote(["丁。"], order) == "丁。"
+
+
+def test_the_page_marks_each_sentence_of_a_quote_with_a_gap():
+    from app import _mark
+
+    marked = _mark("甲。乙。丙。", "甲。……丙。")
+    assert marked == "<mark>甲。</mark>乙。<mark>丙。</mark>"
+
+
 def test_a_yes_no_question_is_never_refused_for_its_question_form(bot):
     a = bot.ask("今年是不是要盖100所新学校?")
     assert "是不是" not in a.answer
