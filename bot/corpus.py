@@ -205,9 +205,8 @@ class Corpus:
         for r in sorted((r for r in records if r.kind == "section"), key=lambda r: order.get(r.doc_id, 0)):
             self.sections.setdefault(r.section, r.title or r.text)   # a section's title, not its paragraphs
         self.meta = [r for r in records if r.kind == "meta"]
-        # (A section with text of its own keeps its title in `title`: its words are the notice's too.)
-        self.text = normalize("\n".join(f"{r.title}\n{r.text}" if r.kind == "section" and has_body(r) else r.text
-                                        for r in self.own))
+        self.text = self._text_of(self.own)
+        self._texts: dict[tuple[str, ...], str] = {}   # docs → their text (`text_of`)
         self.doc_years = {str(d.year) for d in self.documents.values() if d.year}
         # Every place that chooses a notice: its own, and the city a district's notice is of.
         self.places = frozenset(p for d in self.documents.values() for p in (d.place, d.within) if p)
@@ -231,6 +230,22 @@ class Corpus:
         self._index_rows: dict[str, int] | None = None   # record id → its row in the index
         self._agencies: frozenset[str] | None = None
         self._agencies_longest_first: list[str] | None = None   # for `without_agencies`
+
+    @staticmethod
+    def _text_of(records) -> str:
+        # (A section with text of its own keeps its title in `title`: its words are the notice's too.)
+        return normalize("\n".join(f"{r.title}\n{r.text}" if r.kind == "section" and has_body(r) else r.text
+                                    for r in records))
+
+    def text_of(self, docs: tuple[str, ...]) -> str:
+        """The text of the notices `docs` (all of them if none): what a question about one notice
+        may find there, not in another notice of the corpus (补助 in 临洮's, asked of 温江's)."""
+        if not docs or set(docs) >= set(self.documents):
+            return self.text
+        key = tuple(sorted(docs))
+        if key not in self._texts:
+            self._texts[key] = self._text_of(r for r in self.own if r.doc_id in docs)
+        return self._texts[key]
 
     def bridges(self, term: str) -> tuple[str, ...]:
         """The notices' own words for a term they never use: its synonyms (`bot.thesaurus`) that

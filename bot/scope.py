@@ -168,7 +168,7 @@ def absent_terms(q, corpus: Corpus) -> list[str]:
     # Nor are words of place around the question (最近, 区里, 里面) its subject.
     around = words_tagged("f", "s")
     return [t for t in chinese_terms(q, corpus, dictionary_only=True)
-            if not corpus.says(corpus.text, t) and t not in function and t not in around]
+            if not corpus.says(corpus.text_of(q.docs), t) and t not in function and t not in around]
 
 
 def with_bridges(q, corpus: Corpus):
@@ -242,7 +242,7 @@ def features(q, corpus: Corpus, evidence: list[Evidence]) -> list[float]:
     qg = content_grams(q.text)
     overlap = len(qg & grams(ev_text)) / len(qg) if qg else 0.0
     terms = chinese_terms(q, corpus)
-    held = [corpus.says(corpus.text, t) for t in terms]   # one search of the whole corpus per term
+    held = [corpus.says(corpus.text_of(q.docs), t) for t in terms]   # one search of the notices asked about per term
     in_corpus = sum(held) / len(terms) if terms else 0.5
     item_text = best.record.text if best else ""
     in_ev = sum(corpus.says(item_text, t) for t in terms) / len(terms) if terms else 0.5

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import re
 import shutil
+from dataclasses import replace
 
 import pytest
 
@@ -34,6 +35,18 @@ def _bot_over(tmp_path_factory, built_index, *notices):
 @pytest.fixture(scope="module")
 def multi(tmp_path_factory, built_index):
     return _bot_over(tmp_path_factory, built_index, DATA / "jinan-2023.txt", DATA / "zibo-2024.txt")
+
+
+def test_a_question_about_one_notice_is_checked_against_that_notice_s_words(multi):
+    """泉悦读 is the Jinan notice's: asked of Zibo's, it is a term that notice lacks (the check had
+    searched every notice of the corpus)."""
+    from bot.scope import absent_terms
+
+    zibo = next(d for d in multi.corpus.documents if d.startswith("zibo"))
+    assert "泉悦读" in multi.corpus.text and "泉悦读" not in multi.corpus.text_of((zibo,))
+    q = replace(multi.understand("淄博的泉悦读工程有什么安排"), docs=(zibo,))
+    assert "泉悦读" in absent_terms(q, multi.corpus)
+    assert multi.corpus.text_of(()) is multi.corpus.text
 
 
 def labels(a):
