@@ -71,11 +71,13 @@ def cn_to_int(s: str) -> int | None:
 LABELS: dict[str, str] = {
     "索引号": "index_no", "组配分类": "category", "主题分类": "category", "分类": "category",
     "成文日期": "written_date", "发文日期": "written_date", "印发日期": "written_date",
-    "发布日期": "published_date", "公开日期": "published_date",
+    "发布日期": "published_date", "公开日期": "published_date", "发布时间": "published_date",
     "发布机构": "issuer", "发文机关": "issuer", "发文单位": "issuer", "发布单位": "issuer",
     "标题": "title", "名称": "title", "发文字号": "doc_no", "文号": "doc_no", "信息分类": "category",
     # Labels read only so that their values do not run into the label before them.
     "有效性": "", "时效性": "", "生效日期": "", "废止日期": "", "主题词": "", "统一编号": "",
+    # A web page's own line under the title (发布时间：… 来源：… 浏览次数：): its date, no addressees.
+    "来源": "", "浏览次数": "", "点击数": "",
 }
 # A label may be spaced out to line up with longer ones: 索 引 号：, 文　　号：.
 _LABEL_RE = re.compile(

@@ -262,6 +262,15 @@ def test_offices_closing_a_part_s_paragraph_are_the_part_s():
         ("一是做好教师招聘。补充教师150名。二是规范编制管理。", ("人事股", "计划财务股")), ("保障工资待遇。", ())]
 
 
+def test_a_web_page_s_date_and_source_line_is_its_publication_date_not_addressees():
+    """发布时间：… 来源：… 浏览次数： under a page's title: the date it was published (it had been taken
+    for the addressees, the only line before the text that ends in ：)."""
+    doc = parse("某区教育局2025年工作要点\n发布时间：2025-02-25　来源：某区教育局　浏览次数：\n"
+                "一、加强党建\n1.开展学习。全年12次。\n")
+    assert doc.meta["published_date"] == "2025-02-25" and doc.addressees is None
+    assert doc.title == "某区教育局2025年工作要点" and [i.no for i in doc.items] == [1]
+
+
 def test_a_sign_off_dated_in_chinese_numerals_is_read():
     """二〇二五年二月十日, as 公文 sign them: the date and the issuer above it, not the last item's text."""
     doc = parse("某区2025年工作要点\n一、加强管理\n1.全面推行校长陪餐制度。\n2.推进集团化办学。\n"
