@@ -64,7 +64,7 @@ import pandas as pd  # noqa: E402
 import app_library  # noqa: E402
 from app_routes import (answer_path, calendar_path, filter_text, print_url, routes,  # noqa: E402
                         schedule_offices)
-from bot.answer import item_name  # noqa: E402
+from bot.answer import item_name, who_text  # noqa: E402
 from bot.core import Answer, Bot, Citation, sentences  # noqa: E402
 from bot.export import FORMATS, export  # noqa: E402
 from bot.llm import maybe_rewrite  # noqa: E402
@@ -606,7 +606,7 @@ def render_citation(bot: Bot, c: Citation) -> str:
                 f"{_quote_block(_mark(rec.text, c.quote))}")
     if rec.kind == "schedule":
         return (f"**{c.label} 配档表 · {rec.month}月**:{html.escape(rec.text, quote=False)}"
-                f"(责任单位:{'、'.join(rec.offices)})")
+                f"({who_text(rec)})")
     if rec.kind == "section" and has_body(rec):   # a section (or its (二) part) with paragraphs of its own
         head = f"({rec.subsection})" if rec.subsection else f"{rec.section}、"
         return (f"**{c.label} {head}{html.escape(rec.title or '', quote=False)}**\n\n"

@@ -5,6 +5,7 @@ record itself; the other fields are the citation as a reader sees it (〔第7条
 """
 from __future__ import annotations
 
+import re
 from dataclasses import asdict, dataclass, field
 
 from ingest.records import Record
@@ -16,6 +17,22 @@ def item_part(r: Record) -> str:
     if "." not in r.id.rsplit(":", 1)[-1]:
         return ""
     return (r.section or "") + (f"({r.subsection})" if r.subsection else "")
+
+
+# A question about the supporting offices (配合单位有哪些, 谁协办) or the lead one (谁牵头).
+ASKS_SUPPORT = re.compile(r"配合|协办|协同|参与")
+
+
+def who_text(r: Record, asked: str = "") -> str:
+    """The offices of `r` as the notice assigns them: 责任单位:甲、乙, or 牵头单位:甲;配合单位:乙 when it
+    names roles, and only the lead or the supporting ones when the question `asked` is about those."""
+    if not r.support:
+        return f"责任单位:{'、'.join(r.offices)}"
+    lead = f"牵头单位:{'、'.join(o for o in r.offices if o not in r.support)}"
+    support = f"配合单位:{'、'.join(r.support)}"
+    if ASKS_SUPPORT.search(asked):
+        return support
+    return lead if "牵头" in asked else f"{lead};{support}"
 
 
 def item_name(r: Record) -> str:

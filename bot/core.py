@@ -14,7 +14,7 @@ from dataclasses import replace
 from pathlib import Path
 
 from bot import dialogue, documents
-from bot.answer import Answer, Citation, item_name, say
+from bot.answer import Answer, Citation, item_name, say, who_text
 from bot.corpus import Corpus
 from bot.handlers import content, schedule
 from bot.handlers.refusal import not_covered
@@ -274,7 +274,7 @@ class Bot:
                      if x.record_id in c.by_id and c.by_id[x.record_id].offices]
             if named:
                 a = replace(a, answer=a.answer + "\n" + "\n".join(
-                    f"责任单位:{'、'.join(r.offices)}{label}" for r, label in named))
+                    f"{who_text(r, q.text)}{label}" for r, label in named))
         return a
 
     def evidence(self, q: Query) -> tuple[Query, list]:

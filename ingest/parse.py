@@ -143,6 +143,24 @@ _SENTENCE_END = re.compile(r"[。!！?？;；]")
 _INLINE_TEXT = re.compile(r"^([^。!！?？;；]{2,40})[。!！?？;；]\s*(\S.*)$")
 
 
+_ROLE_LABEL = re.compile(_OFFICE_LABEL + r"\s*[:：]")
+
+
+def supporting(text: str) -> list[str]:
+    """The offices `text` names as supporting, not leading: after 配合单位： / 协办单位： (up to the
+    next label), or marked so (区文化馆（配合）)."""
+    labels = list(_ROLE_LABEL.finditer(text))
+    out = []
+    for m, nxt in zip(labels, labels[1:] + [None]):
+        if re.match(r"配合|协办|协同", m.group(0)):
+            names = text[m.end(): nxt.start() if nxt else len(text)].strip(" ；;，,。")
+            while names[-1:] in ")）" and names and len(re.findall(r"[)）]", names)) > len(re.findall(r"[(（]", names)):
+                names = names[:-1].rstrip(" ；;，,。")   # the bracket around the list closes here
+            out += split_offices(names)
+    out += [n.strip() for n in re.findall(r"([^、,，;；:：（()）\s]+)\s*[(（](?:配合|协办|参与)[)）]", text)]
+    return list(dict.fromkeys(out))
+
+
 def split_offices(text: str) -> list[str]:
     text = _LABEL_IN_OFFICES.sub("、", text)   # 牵头单位：甲；配合单位：乙 → 甲、乙
     text = re.sub(r"[(（](?:牵头|配合|协办|主责|负责|参与)[)）]", "", text)   # 办公室（牵头）: a role, no name
@@ -237,6 +255,7 @@ class _State:
     # the previous section's last item's.
     heading_open: bool = False
     part_offices: dict[str, list[str]] = field(default_factory=dict)   # 一(二) → offices named under it
+    part_support: dict[str, list[str]] = field(default_factory=dict)   # 一(二) → those named as supporting
     warnings: list[str] = field(default_factory=list)
     date: str | None = None
     date_line: str | None = None           # the sign-off date as written (2024327)
@@ -295,12 +314,16 @@ def parse_text(text: str, doc_id: str, path: str = "", encoding: str | None = "u
     st.meta.update({k: v for k, v in found.items() if v and not st.meta.get(k)})
     for d in st.items:   # an item naming no offices has its part's (牵头单位：… under the heading)
         if not d["offices"]:
-            d["offices"] = list(st.part_offices.get(_prose_key(d["section"], d["subsection"]))
-                                or st.part_offices.get(d["section"] or "") or [])
+            own = _prose_key(d["section"], d["subsection"])
+            key = own if st.part_offices.get(own) else d["section"] or ""
+            d["offices"] = list(st.part_offices.get(key) or [])
+            d["support"] = list(st.part_support.get(key) or [])
     refs = _item_refs(st)
     items = tuple(Item(no=d["no"], section=d["section"], subsection=d["subsection"], ref=ref,
                        title=d["title"] or first_sentence(d["text"]) or d["text"],
-                       text=d["text"], offices=tuple(d["offices"])) for d, ref in zip(st.items, refs))
+                       text=d["text"], offices=tuple(d["offices"]),
+                       support=tuple(o for o in dict.fromkeys(d["support"]) if o in d["offices"]))
+             for d, ref in zip(st.items, refs))
     titles: dict[str, str] = {}
     for sec in st.sections if not items else ():
         # 一、加强党的建设。一是…: a heading line that goes on after its first sentence holds text.
@@ -311,7 +334,8 @@ def parse_text(text: str, doc_id: str, path: str = "", encoding: str | None = "u
     # Sections holding paragraphs of their own (all of a notice's text, or a part without items, or a
     # part's opening lines) are cited as the part (第二部分); offices named under a heading are the part's.
     sections = tuple(replace(s, title=titles.get(s.key, s.title), text="\n".join(st.prose.get(s.key, ())),
-                             offices=tuple(st.part_offices.get(s.key, ()))) for s in st.sections)
+                             offices=tuple(st.part_offices.get(s.key, ())),
+                             support=tuple(dict.fromkeys(st.part_support.get(s.key, ())))) for s in st.sections)
     if items or st.prose:
         held = {ln for lines_ in st.prose.values() for ln in lines_}
         paragraphs = tuple(p for p in st.tail if p not in held)
@@ -395,7 +419,7 @@ def _new_item(st: _State, no: int, section: str | None, subsection: str | None, 
     # A short line with no punctuation is a heading: the item's title, its text on later lines.
     title = text if text and len(text) <= 30 and not re.search(r"[。，,；;:：!！?？]", text) else None
     st.items.append({"no": no, "section": section, "subsection": subsection, "text": text,
-                     "offices": offices, "title": title})
+                     "offices": offices, "title": title, "support": _inline_support(line)})
 
 
 def _starts_item(no: int, next_line: str, st: _State) -> bool:
@@ -462,6 +486,7 @@ def _parse_body(body: list[str], table: OfficeTable, st: _State) -> None:
             if not (_SECTION.match(ln) or _SUBSECTION.match(ln) or _ITEM.match(ln)):
                 item = st.items[-1]
                 item["text"], item["offices"] = _strip_inline_offices(ln)
+                item["support"] = _inline_support(ln)
                 item["title"] = first_sentence(item["text"]) or item["text"]
                 continue
         m_sec = _SECTION.match(ln)
@@ -537,9 +562,11 @@ def _parse_body(body: list[str], table: OfficeTable, st: _State) -> None:
             # whole part, its items' when they name none; no text, and no office of the last item.
             named = split_offices(m_off.group(1)) if m_off else _strip_inline_offices(ln)[1]
             st.part_offices.setdefault(_prose_key(section, subsection), []).extend(named)
+            st.part_support.setdefault(_prose_key(section, subsection), []).extend(supporting(ln))
             continue
         if m_off and st.items:
             st.items[-1]["offices"].extend(split_offices(m_off.group(1)))
+            st.items[-1]["support"].extend(supporting(ln))
             continue
         if st.items and not st.heading_open:
             # A wrapped or continued paragraph of the current item; after a title line, a new line.
@@ -548,6 +575,7 @@ def _parse_body(body: list[str], table: OfficeTable, st: _State) -> None:
             sep = "\n" if item["title"] is not None and item["text"] == item["title"] else ""
             item["text"] += sep + text if item["text"] else text
             item["offices"].extend(offices)
+            item["support"].extend(_inline_support(ln))
             st.last_continuation = text
         elif st.sections:
             st.tail.append(ln)  # text between a section heading and its first item: the section's
@@ -556,6 +584,7 @@ def _parse_body(body: list[str], table: OfficeTable, st: _State) -> None:
                 text, named = _strip_inline_offices(ln)
                 if named and text:
                     st.part_offices.setdefault(_prose_key(section, subsection), []).extend(named)
+                    st.part_support.setdefault(_prose_key(section, subsection), []).extend(_inline_support(ln))
                     st.tail[-1] = text
                 st.prose.setdefault(_prose_key(section, subsection), []).append(text if named and text else ln)
         else:
@@ -593,6 +622,12 @@ def _month_line(line: str) -> list[tuple[tuple[int, str, tuple[int, ...]], str, 
         if task.strip("。. "):
             rows.append((when, task.strip().rstrip("。."), offices))
     return rows
+
+
+def _inline_support(text: str) -> list[str]:
+    """Of the offices closing `text` (`_strip_inline_offices`), those named as supporting."""
+    m = _INLINE_OFFICES.search(text) or _TRAILING_OFFICES.search(text)
+    return supporting(m.group(0)) if m else []
 
 
 def _strip_inline_offices(text: str) -> tuple[str, list[str]]:

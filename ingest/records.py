@@ -49,6 +49,9 @@ class Record:
     # working; `months` defaults to (month,).
     when: str | None = None
     months: tuple[int, ...] = ()
+    # Those of `offices` the notice names as supporting (配合单位：…), not leading; () when it names
+    # no roles (every office then leads).
+    support: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
         if self.kind not in KINDS:
@@ -67,6 +70,9 @@ class Record:
         d["offices"] = list(self.offices)
         d["meta"] = [list(p) for p in self.meta]
         d["months"] = list(self.months)
+        d["support"] = list(self.support)
+        if not self.support:   # (most notices name no roles: their records read as before)
+            del d["support"]
         return d
 
     @classmethod
@@ -79,6 +85,7 @@ class Record:
         d["offices"] = tuple(d.get("offices", ()))
         d["meta"] = tuple(tuple(p) for p in d.get("meta", ()))
         d["months"] = tuple(d.get("months", ()))
+        d["support"] = tuple(d.get("support", ()))
         return cls(**d)
 
     def __repr__(self) -> str:
@@ -98,6 +105,7 @@ class Section:
     # (一、加强党的领导 ⏎ 一是…二是…): then the section is what is cited. Empty otherwise.
     text: str = ""
     offices: tuple[str, ...] = ()   # named under its heading (牵头单位：…), for the whole part
+    support: tuple[str, ...] = ()   # those of `offices` named as supporting (配合单位：…)
 
     @property
     def key(self) -> str:
@@ -113,6 +121,7 @@ class Item:
     text: str
     offices: tuple[str, ...] = ()
     subsection: str | None = None
+    support: tuple[str, ...] = ()       # those of `offices` named as supporting (配合单位：…)
     # The item's number qualified by its headings ("1.2.3" = 一、(二) 3.), set only when plain
     # numbers repeat in the document (numbering restarts per section): ids then use it.
     ref: str | None = None
@@ -125,6 +134,7 @@ class ScheduleRow:
     offices: tuple[str, ...]
     when: str | None = None             # the time cell as written
     months: tuple[int, ...] = ()        # every month it covers; () means (month,)
+    support: tuple[str, ...] = ()       # those of `offices` named as supporting (a 配合单位 column)
 
 
 @dataclass(frozen=True)
@@ -201,6 +211,7 @@ class Document:
             section = s.parent if s.is_subsection else s.no
             out.append(Record(id=f"{self.doc_id}:section:{s.key}", doc_id=self.doc_id,
                               kind="section", text=s.text or s.title, section=section, offices=s.offices,
+                              support=s.support,
                               section_title=titles.get(section or ""),
                               subsection=s.no if s.is_subsection else None,
                               subsection_title=s.title if s.is_subsection else None,
@@ -209,7 +220,7 @@ class Document:
             out.append(Record(id=f"{self.doc_id}:item:{it.ref or it.no}", doc_id=self.doc_id,
                               kind="item", text=it.text, section=it.section,
                               section_title=titles.get(it.section or ""), item=it.no,
-                              title=it.title, offices=it.offices, subsection=it.subsection,
+                              title=it.title, offices=it.offices, subsection=it.subsection, support=it.support,
                               subsection_title=sub_titles.get((it.section, it.subsection))))
         per_month: dict[int, int] = {}
         for row in self.schedule:
@@ -217,7 +228,7 @@ class Document:
             # A row whose table gave it no time cell is numbered under month 00.
             out.append(Record(id=f"{self.doc_id}:schedule:{row.month or 0:02d}-{per_month[row.month]:02d}",
                               doc_id=self.doc_id, kind="schedule", text=row.task,
-                              month=row.month, offices=row.offices, when=row.when,
+                              month=row.month, offices=row.offices, when=row.when, support=row.support,
                               months=row.months or ((row.month,) if row.month else ())))
         for n, para in enumerate(self.paragraphs, 1):
             out.append(Record(id=f"{self.doc_id}:paragraph:{n}", doc_id=self.doc_id,

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import replace
 
-from bot.answer import Answer, Citation, item_name, say, section_name
+from bot.answer import Answer, Citation, item_name, say, section_name, who_text
 from bot.corpus import Corpus, Evidence
 from bot.handlers.refusal import not_covered
 from bot.handlers.schedule import rows_with_items
@@ -355,7 +355,7 @@ def duties(q, corpus: Corpus) -> Answer:
             if months and not said:
                 continue
             c = corpus.cite(r, "".join(said) or r.title or "")
-            who = f"(责任单位:{'、'.join(r.offices)})" if r.offices else ""
+            who = f"({who_text(r, q.text)})" if r.offices else ""
             name = item_name(r) if r.kind == "item" else section_name(r)
             lines.append(f"- {name} {r.title}{who}" + (f":“{''.join(said)}”" if said else "") + c.label)
             cites.append(c)

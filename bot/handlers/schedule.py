@@ -7,7 +7,7 @@ import re
 from collections import Counter
 from dataclasses import replace
 
-from bot.answer import Answer, Citation, item_name, say, time_of
+from bot.answer import Answer, Citation, item_name, say, time_of, who_text
 from bot.corpus import Corpus
 from bot.scope import chinese_terms, specific_term, topic_terms
 from bot.text import JOINT, OFFICE_WORD, content_grams, grams, sentences
@@ -27,8 +27,8 @@ def row_lines(q, corpus: Corpus, rows: list[Record]) -> tuple[list[str], list[Ci
             if item.id not in seen:
                 seen.add(item.id)
                 cites.append(ic)
-        offices = "、".join(r.offices)
-        lines.append(f"{n}. {time_of(r)} · {r.text}({say(q, '责任单位', 'offices')}:{offices})"
+        offices = say(q, who_text(r, q.text), f"offices:{'、'.join(r.offices)}")
+        lines.append(f"{n}. {time_of(r)} · {r.text}({offices})"
                      f"{c.label}{extra}")
     return lines, cites
 
@@ -366,7 +366,8 @@ def rows_of_focus(q, corpus: Corpus, rows: list[Record]) -> Answer:
             cites.append(c)
             when = time_of(r)
             if q.refers == "who":
-                lines.append(say(q, f"“{r.text}”由 **{'、'.join(r.offices)}** 负责({when}){c.label}",
+                by = f"由 **{'、'.join(r.offices)}** 负责" if not r.support else f":{who_text(r, q.text)}"
+                lines.append(say(q, f"“{r.text}”{by}({when}){c.label}",
                                  f"“{r.text}”: **{'、'.join(r.offices)}** ({when}){c.label}"))
             else:
                 lines.append(say(q, f"“{r.text}”安排在 **{when}**(责任单位:{'、'.join(r.offices)}){c.label}",

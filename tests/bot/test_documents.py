@@ -612,7 +612,7 @@ def test_who_in_a_notice_without_a_schedule_names_the_offices_its_text_names(sec
     """A notice with no 配档表 says who in its text (责任处室：人事科 under the part): a who-question
     quoting that part names them (it had quoted the part only)."""
     a = sections_only.ask(question)
-    assert a.found and f"责任单位:{office}" in a.answer
+    assert a.found and re.search(f"(?:责任|牵头)单位:{office}", a.answer), a.answer
 
 
 @pytest.fixture(scope="module")
@@ -637,3 +637,17 @@ def test_who_asked_in_other_words_names_the_offices_the_notice_gives(counties, q
     [c] = [c for c in a.citations if c.kind == "item"]
     record = counties.corpus.by_id[c.record_id]
     assert a.found and record.offices and all(o in a.answer for o in record.offices), a.answer
+
+
+def test_who_leads_and_who_supports_as_the_notice_assigns_them(counties):
+    """牵头单位 / 配合单位 lines under 南海's items: 谁牵头 names the lead office only, 配合单位有哪些 the
+    supporting ones, 谁负责 both with their roles (they had been one list)."""
+    item = next(r for r in counties.corpus.items.values() if "马拉松" in r.text)
+    lead = [o for o in item.offices if o not in item.support]
+    assert lead and item.support
+    a = counties.ask("南海马拉松谁牵头")
+    assert a.found and all(o in a.answer for o in lead) and not any(o in a.answer for o in item.support), a.answer
+    a = counties.ask("南海马拉松的配合单位有哪些")
+    assert a.found and all(o in a.answer for o in item.support) and not any(o in a.answer for o in lead), a.answer
+    a = counties.ask("南海马拉松谁负责")
+    assert a.found and "牵头单位:" + "、".join(lead) in a.answer and "配合单位:" + "、".join(item.support) in a.answer

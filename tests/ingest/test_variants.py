@@ -5,6 +5,7 @@ import pytest
 
 from ingest.offices import OfficeTable
 from ingest.parse import IngestError, cn_to_int, decode, parse_file, parse_text
+from ingest.records import Record
 
 
 def parse(text: str):
@@ -269,6 +270,23 @@ def test_a_web_page_s_date_and_source_line_is_its_publication_date_not_addressee
                 "一、加强党建\n1.开展学习。全年12次。\n")
     assert doc.meta["published_date"] == "2025-02-25" and doc.addressees is None
     assert doc.title == "某区教育局2025年工作要点" and [i.no for i in doc.items] == [1]
+
+
+def test_lead_and_supporting_offices_keep_their_roles():
+    """牵头单位 / 配合单位, on lines of their own, in a closing bracket or under a heading: every office
+    is the item's, and those named 配合 are kept apart as supporting (they had been one list, so
+    谁牵头 answered with the supporting units too)."""
+    doc = parse("某区2025年工作计划\n一、文化\n1.加强非遗保护。建设工作站3个。\n牵头单位：文物科\n配合单位：区文化馆、各镇（街道）\n"
+                "2.开展群众文化活动。（牵头单位：艺术科；配合单位：区图书馆）\n3.推进阅读。（责任单位：公共服务科）\n"
+                "二、体育\n（牵头单位：体育科；协办单位：区体育中心）\n4.办好赛事。\n")
+    assert [(i.offices, i.support) for i in doc.items] == [
+        (("文物科", "区文化馆", "各镇（街道）"), ("区文化馆", "各镇（街道）")), (("艺术科", "区图书馆"), ("区图书馆",)),
+        (("公共服务科",), ()), (("体育科", "区体育中心"), ("区体育中心",))]
+    assert [(s.offices, s.support) for s in doc.sections][1] == (("体育科", "区体育中心"), ("区体育中心",))
+    records = {r.id: r for r in doc.records()}
+    assert records["t:item:1"].support == ("区文化馆", "各镇（街道）")
+    assert "support" not in records["t:item:3"].to_dict()    # no roles: the record reads as before
+    assert Record.from_dict(records["t:item:1"].to_dict()) == records["t:item:1"]
 
 
 def test_a_sign_off_dated_in_chinese_numerals_is_read():
