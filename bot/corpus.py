@@ -73,18 +73,6 @@ def _names(asked: set[str], heading: str) -> bool:
     return bool(pairs) and len(pairs & asked) >= 0.6 * len(pairs)
 
 
-@functools.lru_cache(maxsize=1)
-def _general_tokenizer():
-    from index.text import Tokenizer
-
-    return Tokenizer([])
-
-
-def _general_word(w: str) -> bool:
-    """`w` is a word of jieba's general dictionary (市场, 区委)."""
-    return _general_tokenizer().known(w)
-
-
 def _documents(records: list[Record]) -> dict[str, Document]:
     """The corpus's documents, newest first, each with a short unique label derived from its
     year and kind (2024工作要点), its place when the corpus holds several places' notices
@@ -184,7 +172,7 @@ class Corpus:
         self.records = records
         # Offices as the notices write them (a row's cell, an item's or a part's 牵头单位 line), whether
         # or not the alias table lists them.
-        self.offices = offices.with_names((o for r in records for o in r.offices), is_word=_general_word)
+        self.offices = offices.with_names(o for r in records for o in r.offices)
         self.settings = settings
         self._index, self._index_loader = index, index_loader
         self._lock = threading.Lock()

@@ -79,20 +79,12 @@ class OfficeTable:
         own = Path(corpus) / DEFAULT_TABLE.name
         return cls.load(own if own.is_file() else DEFAULT_TABLE)
 
-    def with_names(self, names, is_word=lambda w: True) -> "OfficeTable":
+    def with_names(self, names) -> "OfficeTable":
         """This table plus an office of its own for each name it does not know (a notice's
         责任科室 that the alias table does not list): staff can then ask about it by that name.
-        Only names shaped like an office (`office_shaped`): 幼儿园 of 各中小学、幼儿园 is none. A name
-        opening with its place (区语委办) may be asked without it (语委办); `is_word` tells a place
-        from a word's first character (市场监管局, 区委办公室: no place before 场监管局, 委办公室)."""
-        new = [n for n in dict.fromkeys(n.strip() for n in names) if n and self.canonical(n) is None and office_shaped(n)]
-        # 区语委办 / 县教研室, as staff of that district say them: 语委办, 教研室 (unless the table
-        # or another of the names already has that spelling).
-        bare = {n: n[1:] for n in new if n[0] in "区县市镇乡" and len(n) >= 4 and office_shaped(n[1:])
-                and not is_word(n[:2])}
-        taken = set(self._by_spelling) | set(new)
-        extra = [Office(n, n, (bare[n],) if n in bare and bare[n] not in taken
-                        and list(bare.values()).count(bare[n]) == 1 else ()) for n in new]
+        Only names shaped like an office (`office_shaped`): 幼儿园 of 各中小学、幼儿园 is none."""
+        extra = [Office(n, n, ()) for n in dict.fromkeys(n.strip() for n in names)
+                 if n and self.canonical(n) is None and office_shaped(n)]
         return OfficeTable(self.offices + extra) if extra else self
 
     def canonical(self, name: str) -> str | None:
