@@ -469,8 +469,11 @@ def _parse_body(body: list[str], table: OfficeTable, st: _State) -> None:
     if arabic and len(entries) > points \
             and sum(len(t) > 40 or bool(re.search(r"[。；;]", t.rstrip("。；;"))) for t in entries) * 3 >= 2 * len(entries):
         arabic = False
-    # No 一、 heading at all, (一) heading numbered items: the (一) parts are the notice's top level.
-    top_parts = arabic and not any((m := _SECTION.match(ln)) and cn_to_int(m.group(1)) for ln in body)
+    # No 一、 heading at all, (一) headings over numbered items: the (一) parts are the notice's top
+    # level, numbered once through it. (一)(二) starting again under each item are points within it.
+    subs = [cn_to_int(m.group(1)) for m in map(_SUBSECTION.match, body) if m]
+    top_parts = arabic and subs == sorted(set(subs)) \
+        and not any((m := _SECTION.match(ln)) and cn_to_int(m.group(1)) for ln in body)
     section: str | None = None
     subsection: str | None = None
     title_next = False   # an item number stood alone on its line: this line is the item's title
@@ -630,11 +633,20 @@ def _inline_support(text: str) -> list[str]:
     return supporting(m.group(0)) if m else []
 
 
+# A label after the offices that is no office's: 完成时限：2025年10月底, 时间：全年.
+_NOT_OFFICES = re.compile(r"[;；,，]\s*(?:完成)?(?:时限|时间|期限)\s*[:：]")
+
+
 def _strip_inline_offices(text: str) -> tuple[str, list[str]]:
     m = _INLINE_OFFICES.search(text) or _TRAILING_OFFICES.search(text)
     if not m:
         return text, []
-    return text[: m.start()].rstrip(), split_offices(m.group(1))
+    names = m.group(1)
+    rest = _NOT_OFFICES.search(names)
+    if rest:   # …责任单位：电教站；完成时限：2025年12月: the deadline stays text
+        return (text[: m.start()].rstrip() + names[rest.start() + 1:].strip().rstrip(")）")).strip(), \
+            split_offices(names[: rest.start()])
+    return text[: m.start()].rstrip(), split_offices(names)
 
 
 def _table_header_at(body: list[str]) -> tuple[int, int] | None:

@@ -247,6 +247,21 @@ def test_a_notice_whose_top_level_is_bracketed_reads_its_parts_as_sections():
     assert not doc.paragraphs
 
 
+def test_bracketed_points_starting_again_under_each_item_are_no_parts():
+    """1. ⏎ （一）…（二）… ⏎ 2. ⏎ （一）…: the (一) points start again under each item; they are not the
+    notice's top level (only (一) parts numbered once through it are)."""
+    doc = parse("某县2025年工作要点\n1.加强党的建设。\n（一）开展主题党日活动。\n（二）加强廉政教育。\n"
+                "2.提升教育质量。\n（一）推进课堂教学改革。\n")
+    assert [i.no for i in doc.items] == [1, 2] and all(i.section is None for i in doc.items)
+    assert not any(s.key in ("一", "二") for s in doc.sections)
+
+
+def test_a_deadline_after_an_item_s_offices_stays_its_text():
+    """（责任单位：电教站；完成时限：2025年12月）: 电教站 is the office; the deadline is text, not an office."""
+    doc = parse("某区2025年工作计划\n一、信息化\n1.建设智慧校园。全年建成10所。（责任单位：电教站；完成时限：2025年12月）\n")
+    assert doc.items[0].offices == ("电教站",) and doc.items[0].text.endswith("完成时限：2025年12月")
+
+
 def test_bracketed_parts_under_sections_stay_parts():
     """一、 above: （一） is a part of that section, as before."""
     doc = parse("某区2025年工作要点\n一、加强党建\n（一）政治建设\n1.开展学习。\n（二）组织建设\n2.加强支部建设。\n")
