@@ -258,7 +258,8 @@ class Bot:
             quoted = "".join(x.quote or (c.by_id[x.record_id].text if x.record_id in c.by_id else "")
                              for x in a.citations)
             thing = counted_missing(q, quoted, c.index.tokenizer.dictionary_words, c.bridges) if a.found and not q.english else None
-            if a.found and not thing and ASKS_A_COUNT.search(q.text) and not counts_something(quoted):
+            asked = ASKS_A_COUNT.search(q.text)
+            if a.found and not thing and asked and not counts_something(quoted, asked.group(0)[-1]):
                 # 今年招多少老师, answered by 做好第40个教师节…: an ordinal or a year counts nothing.
                 return not_covered(q, related=content.related(c, evidence))
             if not thing:

@@ -64,7 +64,7 @@ def resolve(q: Query, prev: Answer | None) -> Query:
     if prev is None or not prev.found or q.intent in ("refuse", "advice", "office", "header"):
         return q
     months = sorted({c.month for c in prev.citations if c.kind == "schedule" and c.month})
-    if months and SAME_MONTH.search(q.text) and not q.items:
+    if months and SAME_MONTH.search(q.text) and not q.items and not ASK_WHEN.search(q.text):
         # Its month, not today's (当月 alone reads as this month) nor a topic 同月 the notice lacks.
         word = SAME_MONTH.search(q.text).group(0)
         return replace(q, months=tuple(months), month_label=f"{word}({months_label(months, '、')})",
@@ -85,7 +85,7 @@ def resolve(q: Query, prev: Answer | None) -> Query:
         return q
     asked = aspect(q.text)
     picked = _ordinal(q.text, prev.rows)
-    if picked == "" and (asked or not has_content(ORDINAL.sub("", q.text))):
+    if picked == "" and not has_content(WHERE.sub("", ASKING.sub("", POINTER.sub("", ORDINAL.sub("", q.text))))):
         # 第二个是第几条里的, after a list of one: no such task (not a search for the words).
         return replace(q, intent="focus", refers="beyond", focus_rows=prev.rows, focus_items=(), context=_asked(prev))
     if picked and asked is None and not has_content(ORDINAL.sub("", q.text)):

@@ -328,10 +328,15 @@ ASKS_A_COUNT = re.compile(r"多少|(?<!第)几\s*[届轮期批次个项所名人
 _NOT_A_COUNT = re.compile(r"(?:19|20)\d{2}\s*年|\d{1,2}\s*月\s*\d{0,2}\s*日?|第\s*[\d一二三四五六七八九十百]+")
 
 
-def counts_something(text: str) -> bool:
-    """`text` holds a count (60所, 4万个, 95%, 两所): a number that is no year, date or ordinal."""
+def counts_something(text: str, unit: str | None = None) -> bool:
+    """`text` holds a count (60所, 4万个, 95%, 两小时, 七十二学时): a number that is no year, date or
+    ordinal. An ordinal of the very `unit` asked (几届 → 第三届; not 个, which counts anything) counts it too."""
+    if unit and unit != "个" and re.search(rf"第\s*[\d一二两三四五六七八九十百]+\s*{re.escape(unit)}", text):
+        return True
     rest = _NOT_A_COUNT.sub(" ", text)
-    return bool(re.search(r"\d|[一二两三四五六七八九十百千万]+\s*[所个名项家批次期类种位场届轮人万亿%]", rest))
+    # A Chinese numeral before a measure word: two or more numerals (三十天), or one other than 一
+    # (两小时; 一 is in too many words: 统一, 进一步, 一体化).
+    return bool(re.search(r"\d|(?:[一二两三四五六七八九十百千万]{2,}|[二两三四五六七八九十百千万])\s*[\u4e00-\u9fff%]", rest))
 
 
 def counted_missing(q, text: str, words, bridges=lambda term: ()) -> str | None:

@@ -101,7 +101,9 @@ def header(q, corpus: Corpus) -> Answer:
 
 
 def item(q, corpus: Corpus) -> Answer:
-    named = corpus.parts_numbered(_docs(q, corpus), q.sections, q.items) if q.sections else []
+    # 一（二） names a (二) part where the notice has one; 第一部分第2条 names an item.
+    bracketed = re.search(r"[(（]\s*[一二三四五六七八九十]+\s*[)）]", q.text)
+    named = corpus.parts_numbered(_docs(q, corpus), q.sections, q.items) if q.sections and bracketed else []
     if named:
         return _parts(q, corpus, named)
     found = corpus.find_items(q.items, tuple(_docs(q, corpus)), q.sections)

@@ -580,6 +580,15 @@ def test_a_part_named_as_its_answers_cite_it_is_that_part(sections_only, questio
     assert [c.label.split("·")[-1] for c in a.citations] == [part]
 
 
+def test_a_part_s_number_written_as_an_item_names_the_item(sections_only):
+    """东营's 一 has (一)(二) parts and items 1. 2. numbered through: 第一部分第2条 is item 2, and
+    一（二） the part (the part had answered both)."""
+    a = sections_only.ask("东营的工作要点第一部分第2条是什么")
+    assert a.found and [(c.kind, c.item) for c in a.citations] == [("item", 2)], a.answer
+    a = sections_only.ask("东营的工作要点一（二）讲什么")
+    assert a.found and a.citations[0].label.endswith("第一部分(二)〕"), a.answer
+
+
 def test_a_notice_whose_top_level_is_bracketed_answers_by_its_parts(sections_only):
     """（一）/（二） with no 一、 above them: 牵头单位 under （二） is the office of items 3 and 4 (it had
     gone to item 2), and 第二部分 is （二）."""

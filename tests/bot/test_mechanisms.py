@@ -688,6 +688,20 @@ def test_a_place_beyond_the_last_list_is_asked_back_not_searched(bot):
     assert not a.found and f"只列了 {n} 项" in a.answer and not a.citations
 
 
+def test_an_ordinal_that_names_a_thing_is_no_place_in_the_last_list(bot):
+    """第40个教师节… after a list of one task: 第40个 is the thing's own number, not the 40th task."""
+    earlier = ["6月份基教处要完成哪些工作?"]
+    a = bot.ask("第40个教师节庆祝活动谁负责", earlier)
+    assert a.found and "只列了" not in a.answer and any("教师节" in bot.corpus.by_id[r].text for r in a.rows)
+
+
+def test_asking_which_month_that_month_is_names_it(bot):
+    """那个月是几月, after a task's month: that month, not the month's whole list."""
+    row = next(r for r in bot.corpus.schedule if r.month and bot.ask(f"{r.text}是什么时候").rows == (r.id,))
+    a = bot.ask("那个月是几月", [f"{row.text}是什么时候"])
+    assert a.found and a.rows == (row.id,) and f"{row.month}月" in a.answer
+
+
 def test_a_task_no_item_speaks_of_stays_the_subject(bot):
     """它是第几条里的, of a 配档表 task no item carries out: that task is named with its row, and 它谁负责
     next is still about it (the empty answer had ended the conversation's subject)."""
@@ -930,7 +944,10 @@ def test_an_ordinal_or_a_year_is_no_count(bot):
     from bot.scope import counts_something
 
     assert not counts_something("做好第40个教师节系列庆祝活动。") and not counts_something("2024年3月启动")
+    assert not counts_something("做好第40个教师节系列庆祝活动。", "个") and not counts_something("推进一体化建设")
     assert counts_something("新建幼儿园60所") and counts_something("覆盖率稳定在95%左右") and counts_something("新建两所")
+    assert counts_something("每天体育活动两小时") and counts_something("岗前培训七十二学时") and counts_something("最多三十天")
+    assert counts_something("开展第三届读书节", "届") and not counts_something("开展第三届读书节")
     a = bot.ask("今年招多少老师")
     assert not a.found
 
