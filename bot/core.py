@@ -221,7 +221,12 @@ class Bot:
             if name:
                 return not_covered(q, "absent", name)
         if q.intent in ROUTES:
-            return ROUTES[q.intent](q, c)
+            a = ROUTES[q.intent](q, c)
+            if q.intent == "schedule" and not a.found and q.offices and not q.months:
+                # 职成教科负责什么: no 配档表 row names it, but items of the notice's text do.
+                named = content.duties(q, c)
+                return named if named.found else a
+            return a
         if q.intent == "when_who" and q.items:   # 第18条 → 谁负责?: the rows that carry it out
             rows = c.rows_of_items({r.id for r in c.find_items(q.items, q.docs, q.sections)})
             # 第7条里提到的寄宿制培训机构管理办法谁来定: of its rows, those about what is named.

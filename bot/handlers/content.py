@@ -329,7 +329,8 @@ def _months_said(text: str, year: int | None) -> set[int]:
 
 
 def duties(q, corpus: Corpus) -> Answer:
-    """A notice without a 配档表, asked for an office's or a month's work: the items that name the
+    """A notice without a 配档表 (or whose 配档表 has no row for the office asked), asked for an
+    office's or a month's work: the items that name the
     office among their own (（牵头科室:人事科）, as parsed) or the month in their text (6月底前完成…,
     3—5月), quoted, under each notice's title when there are several; said plainly when none does."""
     canon = corpus.offices.canonical
@@ -362,7 +363,10 @@ def duties(q, corpus: Corpus) -> Answer:
             lines.append(f"- {name} {r.title}{who}" + (f":“{''.join(said)}”" if said else "") + c.label)
             cites.append(c)
         name = f"《{doc.title}》" if doc else say(q, "这份通知", "This notice")
-        head = say(q, f"{name}没有配档表;正文中写明{asked}的工作共 {len(lines)} 条:",
+        table = corpus.has_schedule((doc_id,))   # (its 配档表 has no row for the office: its text may)
+        head = say(q, f"{'配档表中没有' + asked + '的工作安排' if table else name + '没有配档表'};"
+                      f"正文中写明{asked}的工作共 {len(lines)} 条:",
+                   f"{name}'s 配档表 has no task for {asked}; {len(lines)} item(s) of its text name it:" if table else
                    f"{name} has no 配档表; {len(lines)} item(s) of its text name {asked}:") if lines else \
             say(q, f"{name}没有配档表,正文中也没有写明{asked}的工作。",
                 f"{name} has no 配档表, and its text names no work for {asked}.")

@@ -660,3 +660,14 @@ def test_who_leads_and_who_supports_as_the_notice_assigns_them(counties):
     assert a.found and all(o in a.answer for o in item.support) and not any(o in a.answer for o in lead), a.answer
     a = counties.ask("南海马拉松谁负责")
     assert a.found and "牵头单位:" + "、".join(lead) in a.answer and "配合单位:" + "、".join(item.support) in a.answer
+
+
+def test_an_office_no_schedule_row_names_is_answered_from_the_items_that_do(counties):
+    """夷陵's 配档表 has no row for 职成教科, but an item of its text names it: that item (the answer
+    had stopped at 配档表中没有职成教科的工作安排)."""
+    doc = next(d for d in counties.corpus.documents if d.startswith("yiling"))
+    named = [r for r in counties.corpus.items.values() if r.doc_id == doc and "职成教科" in r.offices]
+    assert named and not counties.corpus.filter_rows((), ("职成教科",), (doc,))
+    a = counties.ask("夷陵职成教科负责什么")
+    assert a.found and [c.record_id for c in a.citations] == [r.id for r in named], a.answer
+    assert "配档表中没有职成教科的工作安排" in a.answer
