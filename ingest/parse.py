@@ -348,7 +348,8 @@ def parse_text(text: str, doc_id: str, path: str = "", encoding: str | None = "u
         title=title or st.meta_title or doc_id, meta=st.meta, meta_title=st.meta_title,
         preamble=preamble, addressees=addressees, signature=signature, date=st.date,
         sections=sections, items=items,
-        schedule=tuple(ScheduleRow(r["month"], r["task"], tuple(r["offices"]), r["when"], r["months"])
+        schedule=tuple(ScheduleRow(r["month"], r["task"], tuple(r["offices"]), r["when"], r["months"],
+                                   support=tuple(o for o in dict.fromkeys(r.get("support", ())) if o in r["offices"]))
                        for r in st.schedule),
         paragraphs=paragraphs, warnings=tuple(st.warnings),
     )
@@ -689,6 +690,9 @@ def _parse_schedule(lines: list[str], table: OfficeTable, st: _State) -> None:
     after_offices = second_cell = False
     # 牵头单位 and 配合单位: a row has two office cells; the second's offices join the first's.
     office_cells = sum(h == "office" for h in heads)
+    # …and when the header calls the second one 配合单位 (协办, 协同, 参与), its offices support.
+    office_heads = [ln for ln in lines[:12] if head_kind(ln) == "office"]
+    second_supports = len(office_heads) >= 2 and bool(re.match(r"(?:主要)?(?:配合|协办|协同|参与)", office_heads[1]))
     when: tuple[int | None, str | None, tuple[int, ...]] = (None, None, ())
     held = when   # time-last tables: a time cell read before its row's offices
     pending_task: str | None = None
@@ -768,6 +772,8 @@ def _parse_schedule(lines: list[str], table: OfficeTable, st: _State) -> None:
                                             and not _DATE.match(nxt))
         if more and pending_task is None and st.schedule and is_office_list(ln, table):
             st.schedule[-1]["offices"].extend(split_offices(ln))
+            if second_cell and second_supports:
+                st.schedule[-1]["support"].extend(split_offices(ln))
             continues, second_cell = ln.endswith(("、", ",", "，")), False
             continue
         after_offices = second_cell = False
@@ -831,7 +837,7 @@ def _add_row(st: _State, when: tuple[int | None, str | None, tuple[int, ...]], t
              offices: list[str]) -> None:
     month, cell, months = when
     st.schedule.append({"month": month, "task": task, "offices": offices, "when": cell,
-                        "months": months})
+                        "months": months, "support": []})
 
 
 def _front_matter(st: _State) -> tuple[str | None, str, str | None, str | None, list[str]]:

@@ -428,6 +428,8 @@ def test_a_table_with_lead_and_supporting_office_columns_keeps_both_on_the_row()
         ("召开全县教育工作会议", ("办公室", "各股室"), "2月—3月", (2, 3)),
         ("启动公办幼儿园新建项目", ("学前教育股", "计划财务股", "基建办"), "3月中旬", (3,)),
         ("组织应急疏散演练", ("安全股",), "每学期", tuple(range(1, 13)))]
+    # The 配合单位 column's offices are kept apart as supporting.
+    assert [r.support for r in doc.schedule] == [("各股室",), ("计划财务股", "基建办"), ()]
 
 
 def test_a_markdown_notice_reads_like_a_scraped_one(tmp_path):
