@@ -179,12 +179,13 @@ class Document:
                          for s in self.sections],
             "items": [
                 {"no": i.no, "section": i.section, "subsection": i.subsection, "ref": i.ref,
-                 "title": i.title, "text": i.text, "offices": list(i.offices)}
+                 "title": i.title, "text": i.text, "offices": list(i.offices),
+                 **({"support": list(i.support)} if i.support else {})}
                 for i in self.items
             ],
             "schedule": [
                 {"month": r.month, "months": list(r.months or ((r.month,) if r.month else ())), "when": r.when,
-                 "task": r.task, "offices": list(r.offices)}
+                 "task": r.task, "offices": list(r.offices), **({"support": list(r.support)} if r.support else {})}
                 for r in self.schedule
             ],
         }

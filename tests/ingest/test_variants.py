@@ -302,6 +302,8 @@ def test_lead_and_supporting_offices_keep_their_roles():
     assert records["t:item:1"].support == ("区文化馆", "各镇（街道）")
     assert "support" not in records["t:item:3"].to_dict()    # no roles: the record reads as before
     assert Record.from_dict(records["t:item:1"].to_dict()) == records["t:item:1"]
+    items = doc.summary_json()["items"]     # `ingest --json`: support only where roles are named
+    assert items[0]["support"] == ["区文化馆", "各镇（街道）"] and "support" not in items[2]
 
 
 def test_a_sign_off_dated_in_chinese_numerals_is_read():
