@@ -162,6 +162,7 @@ def supporting(text: str) -> list[str]:
 
 
 def split_offices(text: str) -> list[str]:
+    text = _NOT_OFFICES.split(text, 1)[0]   # …；完成时限：2025年12月: no office
     text = _LABEL_IN_OFFICES.sub("、", text)   # 牵头单位：甲；配合单位：乙 → 甲、乙
     text = re.sub(r"[(（](?:牵头|配合|协办|主责|负责|参与)[)）]", "", text)   # 办公室（牵头）: a role, no name
     # (Not at a separator inside brackets: 各县（市、区）教育局 is one name.)
@@ -313,11 +314,15 @@ def parse_text(text: str, doc_id: str, path: str = "", encoding: str | None = "u
              "issuer": signature, "written_date": st.date}
     st.meta.update({k: v for k, v in found.items() if v and not st.meta.get(k)})
     for d in st.items:   # an item naming no offices has its part's (牵头单位：… under the heading)
+        own = _prose_key(d["section"], d["subsection"])
+        key = own if st.part_offices.get(own) else d["section"] or ""
         if not d["offices"]:
-            own = _prose_key(d["section"], d["subsection"])
-            key = own if st.part_offices.get(own) else d["section"] or ""
             d["offices"] = list(st.part_offices.get(key) or [])
             d["support"] = list(st.part_support.get(key) or [])
+        elif set(d["offices"]) <= set(d["support"]):
+            # Only its 配合单位 named (（配合单位：…）): the part's lead leads it.
+            lead = [o for o in st.part_offices.get(key) or [] if o not in (st.part_support.get(key) or [])]
+            d["offices"] = lead + d["offices"]
     refs = _item_refs(st)
     items = tuple(Item(no=d["no"], section=d["section"], subsection=d["subsection"], ref=ref,
                        title=d["title"] or first_sentence(d["text"]) or d["text"],
@@ -335,7 +340,8 @@ def parse_text(text: str, doc_id: str, path: str = "", encoding: str | None = "u
     # part's opening lines) are cited as the part (第二部分); offices named under a heading are the part's.
     sections = tuple(replace(s, title=titles.get(s.key, s.title), text="\n".join(st.prose.get(s.key, ())),
                              offices=tuple(st.part_offices.get(s.key, ())),
-                             support=tuple(dict.fromkeys(st.part_support.get(s.key, ())))) for s in st.sections)
+                             support=tuple(o for o in dict.fromkeys(st.part_support.get(s.key, ()))
+                                           if o in st.part_offices.get(s.key, ()))) for s in st.sections)
     if items or st.prose:
         held = {ln for lines_ in st.prose.values() for ln in lines_}
         paragraphs = tuple(p for p in st.tail if p not in held)
@@ -471,9 +477,11 @@ def _parse_body(body: list[str], table: OfficeTable, st: _State) -> None:
             and sum(len(t) > 40 or bool(re.search(r"[。；;]", t.rstrip("。；;"))) for t in entries) * 3 >= 2 * len(entries):
         arabic = False
     # No 一、 heading at all, (一) headings over numbered items: the (一) parts are the notice's top
-    # level, numbered once through it. (一)(二) starting again under each item are points within it.
-    subs = [cn_to_int(m.group(1)) for m in map(_SUBSECTION.match, body) if m]
-    top_parts = arabic and subs == sorted(set(subs)) \
+    # level, unless their (一) lines mostly come right under an item (1. ⏎ （一）… ⏎ （二）…): points
+    # within it.
+    ones = [k for k, ln in enumerate(body) if (m := _SUBSECTION.match(ln)) and cn_to_int(m.group(1)) == 1]
+    under_items = sum(k > 0 and bool(_ITEM.match(body[k - 1])) for k in ones)
+    top_parts = arabic and not (ones and under_items * 2 > len(ones)) \
         and not any((m := _SECTION.match(ln)) and cn_to_int(m.group(1)) for ln in body)
     section: str | None = None
     subsection: str | None = None

@@ -306,6 +306,22 @@ def test_lead_and_supporting_offices_keep_their_roles():
     assert items[0]["support"] == ["区文化馆", "各镇（街道）"] and "support" not in items[2]
 
 
+def test_roles_with_a_deadline_and_a_part_s_lead():
+    """（配合单位：…） alone under a part whose heading names the lead: the part's lead leads the item
+    (it had had a 牵头单位 of nothing); a deadline after a 配合 list is no office."""
+    doc = parse("某区2025年工作计划\n一、体育\n牵头单位：体卫艺科\n1.办好运动会。（配合单位：各学校）\n"
+                "2.建设智慧校园。（牵头单位：电教站；配合单位：计划财务股；完成时限：2025年12月）\n")
+    assert [(i.offices, i.support) for i in doc.items] == [
+        (("体卫艺科", "各学校"), ("各学校",)), (("电教站", "计划财务股"), ("计划财务股",))]
+
+
+def test_bracketed_parts_with_a_slip_in_their_numbering_are_still_the_top_level():
+    """（一）（二）（二）（四）: a typo in the numbering, not points under items."""
+    doc = parse("某县2025年工作要点\n（一）加强党建\n1.开展学习。\n（二）提升质量\n2.推进改革。\n（二）保障安全\n"
+                "3.排查隐患。\n（四）智慧教育\n4.建设教室。\n")
+    assert [i.section for i in doc.items] == ["一", "二", "二", "四"]
+
+
 def test_a_sign_off_dated_in_chinese_numerals_is_read():
     """二〇二五年二月十日, as 公文 sign them: the date and the issuer above it, not the last item's text."""
     doc = parse("某区2025年工作要点\n一、加强管理\n1.全面推行校长陪餐制度。\n2.推进集团化办学。\n"
