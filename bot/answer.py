@@ -19,8 +19,8 @@ def item_part(r: Record) -> str:
     return (r.section or "") + (f"({r.subsection})" if r.subsection else "")
 
 
-# A question about the supporting offices (配合单位有哪些, 谁协办) or the lead one (谁牵头).
-ASKS_SUPPORT = re.compile(r"配合|协办|协同|参与")
+# A question about the supporting offices (配合单位有哪些, 谁协办; not a topic such as 协同育人).
+ASKS_SUPPORT = re.compile(r"(?:配合|协办|协同)(?:单位|处室|部门|科室|股室)|谁(?:来)?(?:配合|协办)")
 
 
 def who_text(r: Record, asked: str = "") -> str:
@@ -28,10 +28,11 @@ def who_text(r: Record, asked: str = "") -> str:
     names roles, and only the lead or the supporting ones when the question `asked` is about those."""
     if not r.support:
         return f"责任单位:{'、'.join(r.offices)}"
-    lead = f"牵头单位:{'、'.join(o for o in r.offices if o not in r.support)}"
+    leads = [o for o in r.offices if o not in r.support]
     support = f"配合单位:{'、'.join(r.support)}"
-    if ASKS_SUPPORT.search(asked):
+    if ASKS_SUPPORT.search(asked) or not leads:
         return support
+    lead = f"牵头单位:{'、'.join(leads)}"
     return lead if "牵头" in asked else f"{lead};{support}"
 
 

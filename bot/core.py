@@ -14,7 +14,7 @@ from dataclasses import replace
 from pathlib import Path
 
 from bot import dialogue, documents
-from bot.answer import Answer, Citation, item_name, say, who_text
+from bot.answer import ASKS_SUPPORT, Answer, Citation, item_name, say, who_text
 from bot.corpus import Corpus
 from bot.handlers import content, schedule
 from bot.handlers.refusal import not_covered
@@ -232,7 +232,11 @@ class Bot:
             # 第7条里提到的寄宿制培训机构管理办法谁来定: of its rows, those about what is named.
             topics = topic_terms(q, c)
             rows = c.speaking_of(rows, topics) or rows
-            return schedule.rows_with_items(q, c, rows) if rows else schedule.no_rows_for_items(q, q.items)
+            if rows:
+                return schedule.rows_with_items(q, c, rows)
+            named = content.item(q, c)   # no row carries it out: the offices its own text names, if any
+            return named if named.found and any(c.by_id[x.record_id].offices for x in named.citations
+                                                 if x.record_id in c.by_id) else schedule.no_rows_for_items(q, q.items)
         if q.items:
             return content.figure(q, c, []) if q.intent == "figure" else content.item(q, c)
         name = absent_name(q, c)
@@ -274,7 +278,7 @@ class Bot:
             return not_covered(q, related=content.related(c, evidence)) if mentions(c.text, thing) \
                 else not_covered(q, "absent", thing)
         a = content.topic(q, c, evidence)
-        if q.intent == "when_who" and (WHO.search(q.text) or re.search(r"配合|协办|参与", q.text)):
+        if (q.intent == "when_who" and WHO.search(q.text)) or ASKS_SUPPORT.search(q.text):
             # 招聘教师谁负责, in a notice with no 配档表: the offices its text names for what it quotes.
             named = [(c.by_id[x.record_id], x.label) for x in a.citations
                      if x.record_id in c.by_id and c.by_id[x.record_id].offices]

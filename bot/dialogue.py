@@ -64,7 +64,7 @@ def resolve(q: Query, prev: Answer | None) -> Query:
     if prev is None or not prev.found or q.intent in ("refuse", "advice", "office", "header"):
         return q
     months = sorted({c.month for c in prev.citations if c.kind == "schedule" and c.month})
-    if months and SAME_MONTH.search(q.text) and not q.items and not ASK_WHEN.search(q.text):
+    if months and SAME_MONTH.search(q.text) and not q.items and not re.search(r"几月|哪个?月|什么月", q.text):
         # Its month, not today's (当月 alone reads as this month) nor a topic 同月 the notice lacks.
         word = SAME_MONTH.search(q.text).group(0)
         return replace(q, months=tuple(months), month_label=f"{word}({months_label(months, '、')})",

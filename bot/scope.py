@@ -328,6 +328,10 @@ ASKS_A_COUNT = re.compile(r"多少|(?<!第)几\s*[届轮期批次个项所名人
 _NOT_A_COUNT = re.compile(r"(?:19|20)\d{2}\s*年|\d{1,2}\s*月\s*\d{0,2}\s*日?|第\s*[\d一二三四五六七八九十百]+")
 
 
+# Measure words a Chinese numeral counts with (两小时, 三十天, 七十二学时; not 二十大, 十四五, 五育).
+_MEASURE = r"(?:[个所名项家批次期类种位场届轮人间座台套支条件部本节门队组户元%]|小时|学时|课时|天|年|周|月|万|亿)"
+
+
 def counts_something(text: str, unit: str | None = None) -> bool:
     """`text` holds a count (60所, 4万个, 95%, 两小时, 七十二学时): a number that is no year, date or
     ordinal. An ordinal of the very `unit` asked (几届 → 第三届; not 个, which counts anything) counts it too."""
@@ -336,7 +340,7 @@ def counts_something(text: str, unit: str | None = None) -> bool:
     rest = _NOT_A_COUNT.sub(" ", text)
     # A Chinese numeral before a measure word: two or more numerals (三十天), or one other than 一
     # (两小时; 一 is in too many words: 统一, 进一步, 一体化).
-    return bool(re.search(r"\d|(?:[一二两三四五六七八九十百千万]{2,}|[二两三四五六七八九十百千万])\s*[\u4e00-\u9fff%]", rest))
+    return bool(re.search(r"\d|(?:[一二两三四五六七八九十百千万]{2,}|[二两三四五六七八九十百千万])\s*" + _MEASURE, rest))
 
 
 def counted_missing(q, text: str, words, bridges=lambda term: ()) -> str | None:

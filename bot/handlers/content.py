@@ -115,9 +115,18 @@ def item(q, corpus: Corpus) -> Answer:
     for r in found:
         c = corpus.cite(r)
         sect = f"({r.section}、{r.section_title})" if r.section_title else ""
-        parts.append(f"**{item_name(r)} {r.title}**{sect}{c.label}\n{r.text}")
+        parts.append(f"**{item_name(r)} {r.title}**{sect}{c.label}\n{r.text}" + _who(q, r))
         cites.append(c)
     return Answer("\n\n".join(parts), True, tuple(cites), q)
+
+
+# Who is asked about (谁负责, 哪个科牵头, 配合单位有哪些).
+_ASKS_WHO = re.compile(r"谁|负责|牵头|哪个(?:处|科|部门|单位)|(?:配合|协办|责任)(?:单位|处室|部门|科室|股室)")
+
+
+def _who(q, r) -> str:
+    """The offices the notice names for `r`, as a line of its own, when the question asks who."""
+    return f"\n{who_text(r, q.text)}" if r.offices and _ASKS_WHO.search(q.text) else ""
 
 
 def _parts(q, corpus: Corpus, parts: list) -> Answer:
@@ -127,7 +136,7 @@ def _parts(q, corpus: Corpus, parts: list) -> Answer:
         items = [r for r in corpus.items.values() if r.doc_id == p.doc_id and r.section == p.section
                  and r.subsection == p.subsection]
         c = corpus.cite(p) if has_body(p) else corpus.cite(p, p.title)
-        lines.append(f"**{section_name(p)} {p.title}**{c.label}" + (f"\n{p.text}" if has_body(p) else ""))
+        lines.append(f"**{section_name(p)} {p.title}**{c.label}" + (f"\n{p.text}" if has_body(p) else "") + _who(q, p))
         lines.extend(f"- {item_name(r)} {r.title}{corpus.cite(r).label}" for r in items)
         cites += [c, *(corpus.cite(r, r.title or "") for r in items)]
     return Answer("\n".join(lines), True, tuple(cites), q)

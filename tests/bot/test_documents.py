@@ -671,3 +671,13 @@ def test_an_office_no_schedule_row_names_is_answered_from_the_items_that_do(coun
     a = counties.ask("夷陵职成教科负责什么")
     assert a.found and [c.record_id for c in a.citations] == [r.id for r in named], a.answer
     assert "配档表中没有职成教科的工作安排" in a.answer
+
+
+@pytest.mark.parametrize("question", ["夷陵第2条配合科室有哪些", "兰陵一（二）的配合单位有哪些"])
+def test_the_supporting_offices_of_a_numbered_item_or_part(counties, sections_only, question):
+    """配合单位 of 第2条 / 一（二）: that item's or part's supporting offices (the question had been sent
+    to the 配档表 and refused)."""
+    b = counties if question.startswith("夷陵") else sections_only
+    a = b.ask(question)
+    record = b.corpus.by_id[a.citations[0].record_id]
+    assert a.found and record.support and all(o in a.answer for o in record.support), a.answer

@@ -948,6 +948,7 @@ def test_an_ordinal_or_a_year_is_no_count(bot):
     assert counts_something("新建幼儿园60所") and counts_something("覆盖率稳定在95%左右") and counts_something("新建两所")
     assert counts_something("每天体育活动两小时") and counts_something("岗前培训七十二学时") and counts_something("最多三十天")
     assert counts_something("开展第三届读书节", "届") and not counts_something("开展第三届读书节")
+    assert not any(map(counts_something, ("学习二十大精神", "编制十四五规划", "坚持五育并举")))
     a = bot.ask("今年招多少老师")
     assert not a.found
 
@@ -968,6 +969,27 @@ def test_the_page_marks_each_sentence_of_a_quote_with_a_gap():
 
     marked = _mark("甲。乙。丙。", "甲。……丙。")
     assert marked == "<mark>甲。</mark>乙。<mark>丙。</mark>"
+
+
+def test_who_text_names_roles_only_when_asked_about_them():
+    from bot.answer import who_text
+    from ingest.records import Record
+
+    r = Record(id="t:item:1", doc_id="t", kind="item", text="家校社协同育人。", offices=("德育科", "关工委"),
+               support=("关工委",))
+    assert who_text(r, "家校社协同育人谁负责") == "牵头单位:德育科;配合单位:关工委"   # 协同 of a topic
+    assert who_text(r, "配合单位有哪些") == "配合单位:关工委" and who_text(r, "谁牵头") == "牵头单位:德育科"
+    only = Record(id="t:item:2", doc_id="t", kind="item", text="甲。", offices=("各学校",), support=("各学校",))
+    assert who_text(only, "谁牵头") == "配合单位:各学校"     # never an empty 牵头单位:
+    assert who_text(Record(id="t:item:3", doc_id="t", kind="item", text="乙。", offices=("甲科",))) == "责任单位:甲科"
+
+
+def test_a_same_month_follow_up_asking_when_keeps_that_month(bot):
+    """当月其他工作什么时间开始: 当月 is the month just discussed, though 什么时间 asks when."""
+    row = next(r for r in bot.corpus.schedule if r.month and bot.ask(f"{r.text}是什么时候").rows == (r.id,)
+               and r.month != bot.understand("这个月").months[0])
+    a = bot.ask("当月其他工作什么时间开始", [f"{row.text}是什么时候"])
+    assert a.found and {bot.corpus.by_id[i].month for i in a.rows} == {row.month}
 
 
 def test_a_yes_no_question_is_never_refused_for_its_question_form(bot):
