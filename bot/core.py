@@ -234,7 +234,8 @@ class Bot:
             rows = c.speaking_of(rows, topics) or rows
             if rows:
                 return schedule.rows_with_items(q, c, rows)
-            named = content.item(q, c)   # no row carries it out: the offices its own text names, if any
+            # No row carries it out: for who, the offices its own text names, if any.
+            named = content.item(q, c) if WHO.search(q.text) else Answer("", False)
             return named if named.found and any(c.by_id[x.record_id].offices for x in named.citations
                                                  if x.record_id in c.by_id) else schedule.no_rows_for_items(q, q.items)
         if q.items:

@@ -329,7 +329,8 @@ _NOT_A_COUNT = re.compile(r"(?:19|20)\d{2}\s*年|\d{1,2}\s*月\s*\d{0,2}\s*日?|
 
 
 # Measure words a Chinese numeral counts with (两小时, 三十天, 七十二学时; not 二十大, 十四五, 五育).
-_MEASURE = r"(?:[个所名项家批次期类种位场届轮人间座台套支条件部本节门队组户元%]|小时|学时|课时|天|年|周|月|万|亿)"
+_MEASURE = (r"(?:[个所名项家批次期类种位场届轮人间座台套支条件部本节门队组户元篇份张处辆岁米亩倍成册吨%]|"
+            r"小时|分钟|学时|课时|天|年|周|月|万|亿)")
 
 
 def counts_something(text: str, unit: str | None = None) -> bool:

@@ -101,6 +101,7 @@ TABLE_REF = re.compile(rf"(?:{_TABLE_NAMES})\s*(?:里|中|上|内)?")   # the ta
 QUARTER_WORD = re.compile(r"季度|quarter", re.IGNORECASE)
 WHEN = re.compile(r"什么时候|何时|几月|哪个月|哪月|时间|啥时候|when\b|which month|what month", re.IGNORECASE)
 WHO = re.compile(r"谁|哪个处室?|哪个部门|哪个单位|哪些处室?|哪些部门|哪些单位|哪个科室?|责任单位|负责|牵头|主办|承办|"
+                 r"(?:配合|协办)(?:单位|处室|部门|科室)|"
                  r"who\b|"
                  r"which office|responsible", re.IGNORECASE)
 # How the notice is organised: 一共多少条, 分几个部分, 有哪几部分, 结构/框架/目录, how many sections.

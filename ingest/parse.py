@@ -479,8 +479,9 @@ def _parse_body(body: list[str], table: OfficeTable, st: _State) -> None:
     # No 一、 heading at all, (一) headings over numbered items: the (一) parts are the notice's top
     # level, unless their (一) lines mostly come right under an item (1. ⏎ （一）… ⏎ （二）…): points
     # within it.
+    # (Under: an item line within the two lines above, 1.强化安全责任落实 ⏎ 重点做好以下工作： ⏎ （一）….)
     ones = [k for k, ln in enumerate(body) if (m := _SUBSECTION.match(ln)) and cn_to_int(m.group(1)) == 1]
-    under_items = sum(k > 0 and bool(_ITEM.match(body[k - 1])) for k in ones)
+    under_items = sum(any(_ITEM.match(ln) for ln in body[max(0, k - 2):k]) for k in ones)
     top_parts = arabic and not (ones and under_items * 2 > len(ones)) \
         and not any((m := _SECTION.match(ln)) and cn_to_int(m.group(1)) for ln in body)
     section: str | None = None

@@ -681,3 +681,13 @@ def test_the_supporting_offices_of_a_numbered_item_or_part(counties, sections_on
     a = b.ask(question)
     record = b.corpus.by_id[a.citations[0].record_id]
     assert a.found and record.support and all(o in a.answer for o in record.support), a.answer
+
+
+def test_when_of_an_item_no_row_carries_out_is_not_its_offices(counties):
+    """第N条什么时候完成, with no 配档表 row for the item: said so, not answered with the item's text (the
+    fallback to the item's own offices is for who-questions)."""
+    doc = next(d for d in counties.corpus.documents if d.startswith("yiling"))
+    item = next(r for r in counties.corpus.items.values() if r.doc_id == doc and r.offices
+                and not counties.corpus.rows_of_items({r.id}))
+    a = counties.ask(f"夷陵第{item.item}条什么时候完成")
+    assert not a.found and "配档表中没有" in a.answer, a.answer

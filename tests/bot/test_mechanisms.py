@@ -949,6 +949,7 @@ def test_an_ordinal_or_a_year_is_no_count(bot):
     assert counts_something("每天体育活动两小时") and counts_something("岗前培训七十二学时") and counts_something("最多三十天")
     assert counts_something("开展第三届读书节", "届") and not counts_something("开展第三届读书节")
     assert not any(map(counts_something, ("学习二十大精神", "编制十四五规划", "坚持五育并举")))
+    assert counts_something("撰写党建案例二十篇") and counts_something("每次不少于九十分钟")
     a = bot.ask("今年招多少老师")
     assert not a.found
 
@@ -982,6 +983,13 @@ def test_who_text_names_roles_only_when_asked_about_them():
     only = Record(id="t:item:2", doc_id="t", kind="item", text="甲。", offices=("各学校",), support=("各学校",))
     assert who_text(only, "谁牵头") == "配合单位:各学校"     # never an empty 牵头单位:
     assert who_text(Record(id="t:item:3", doc_id="t", kind="item", text="乙。", offices=("甲科",))) == "责任单位:甲科"
+
+
+def test_the_supporting_offices_of_a_task_are_asked_of_its_row(bot):
+    """…的配合处室有哪些: a who-question, answered from the task's 配档表 row."""
+    row = next(r for r in bot.corpus.schedule if len(r.offices) >= 2 and bot.ask(f"{r.text}是什么时候").rows == (r.id,))
+    a = bot.ask(f"{row.text}的配合处室有哪些")
+    assert a.found and row.id in a.rows, a.answer
 
 
 def test_a_same_month_follow_up_asking_when_keeps_that_month(bot):

@@ -315,6 +315,14 @@ def test_roles_with_a_deadline_and_a_part_s_lead():
         (("体卫艺科", "各学校"), ("各学校",)), (("电教站", "计划财务股"), ("计划财务股",))]
 
 
+def test_bracketed_points_after_an_item_s_lead_in_line_stay_points():
+    """1.强化安全责任落实 ⏎ …重点做好以下工作： ⏎ （一）…: points of the item, though a line stands
+    between (they had become the notice's parts, each （一） a section of the same id)."""
+    doc = parse("某区2025年安全工作要点\n1.强化安全责任落实\n层层签订安全责任书。重点做好以下工作：\n（一）开展隐患排查。\n"
+                "（二）开展应急演练。\n2.加强食品安全\n重点做好以下工作：\n（一）开展食堂检查。\n（二）开展从业人员培训。\n")
+    assert [i.no for i in doc.items] == [1, 2] and all(i.section is None for i in doc.items)
+
+
 def test_bracketed_parts_with_a_slip_in_their_numbering_are_still_the_top_level():
     """（一）（二）（二）（四）: a typo in the numbering, not points under items."""
     doc = parse("某县2025年工作要点\n（一）加强党建\n1.开展学习。\n（二）提升质量\n2.推进改革。\n（二）保障安全\n"
