@@ -128,7 +128,7 @@ _TABLE_TITLE = re.compile(r"(配档表|任务分工|责任分工|工作分工|�
 _MONTH = re.compile(r"^(\d{1,2}|[一二三四五六七八九十]{1,3})\s*月份?$")
 # Who does an item: 责任处室 / 责任单位 / 责任科室 / 牵头单位 / 配合单位 …, in brackets at the end
 # of the item, after its last sentence, or on a line of its own.
-_OFFICE_LABEL = r"(?:责任|牵头|配合|协办|主责|协同)(?:处室|单位|部门|科室|股室|处|科)"
+_OFFICE_LABEL = r"(?:责任|牵头|配合|协办|主责|协同|参与)(?:处室|单位|部门|科室|股室|处|科)"
 # An office list, each name allowed one bracketed part of its own: 学生工作部（处）, 党委组织部（党校）.
 _NAMES = r"((?:[^()（）]|[(（][^()（）]{1,8}[)）])+?)"
 _INLINE_OFFICES = re.compile(
@@ -152,7 +152,7 @@ def supporting(text: str) -> list[str]:
     labels = list(_ROLE_LABEL.finditer(text))
     out = []
     for m, nxt in zip(labels, labels[1:] + [None]):
-        if re.match(r"配合|协办|协同", m.group(0)):
+        if re.match(r"配合|协办|协同|参与", m.group(0)):
             names = text[m.end(): nxt.start() if nxt else len(text)].strip(" ；;，,。")
             while names[-1:] in ")）" and names and len(re.findall(r"[)）]", names)) > len(re.findall(r"[(（]", names)):
                 names = names[:-1].rstrip(" ；;，,。")   # the bracket around the list closes here
@@ -644,7 +644,7 @@ def _inline_support(text: str) -> list[str]:
 
 
 # A label after the offices that is no office's: 完成时限：2025年10月底, 时间：全年.
-_NOT_OFFICES = re.compile(r"[;；,，]\s*(?:完成)?(?:时限|时间|期限)\s*[:：]")
+_NOT_OFFICES = re.compile(r"(?:[;；,，]|\s)\s*(?:(?:完成|截止)?(?:时限|时间|期限|日期)|时间节点)\s*[:：]")
 
 
 def _strip_inline_offices(text: str) -> tuple[str, list[str]]:

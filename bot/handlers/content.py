@@ -121,7 +121,7 @@ def item(q, corpus: Corpus) -> Answer:
 
 
 # Who is asked about (谁负责, 哪个科牵头, 配合单位有哪些).
-_ASKS_WHO = re.compile(r"谁|负责|牵头|哪个(?:处|科|部门|单位)|(?:配合|协办|责任)(?:单位|处室|部门|科室|股室)")
+_ASKS_WHO = re.compile(r"谁|负责|牵头|哪个(?:处|科|部门|单位)|(?:配合|协办|参与|责任)(?:单位|处室|部门|科室|股室)")
 
 
 def _who(q, r) -> str:

@@ -315,6 +315,16 @@ def test_roles_with_a_deadline_and_a_part_s_lead():
         (("体卫艺科", "各学校"), ("各学校",)), (("电教站", "计划财务股"), ("计划财务股",))]
 
 
+def test_a_participating_office_line_and_other_deadline_labels():
+    """参与单位： names supporting offices (it had been no label: 参与单位:区体育中心 was taken for a
+    name), and 时间节点 / 截止时间, or a deadline after a space only, are no offices."""
+    doc = parse("某区2025年工作计划\n一、体育\n1.办好赛事。全年150场。\n牵头单位：竞技体育科\n参与单位：区体育中心、区公安分局\n"
+                "2.干部培训。（责任单位：人事股；时间节点：6月底）\n3.督导评估。（责任单位：督导室 截止时间：10月）\n")
+    assert [(i.offices, i.support) for i in doc.items] == [
+        (("竞技体育科", "区体育中心", "区公安分局"), ("区体育中心", "区公安分局")), (("人事股",), ()), (("督导室",), ())]
+    assert doc.items[1].text.endswith("时间节点：6月底") and doc.items[2].text.endswith("截止时间：10月")
+
+
 def test_bracketed_points_after_an_item_s_lead_in_line_stay_points():
     """1.强化安全责任落实 ⏎ …重点做好以下工作： ⏎ （一）…: points of the item, though a line stands
     between (they had become the notice's parts, each （一） a section of the same id)."""
