@@ -20,7 +20,7 @@ def item_part(r: Record) -> str:
 
 
 # A question about the supporting offices (配合单位有哪些, 谁协办; not a topic such as 协同育人).
-ASKS_SUPPORT = re.compile(r"(?:配合|协办|协同)(?:单位|处室|部门|科室|股室)|谁(?:来)?(?:配合|协办)")
+ASKS_SUPPORT = re.compile(r"(?:配合|协办|协同|参与)(?:单位|处室|部门|科室|股室)|谁(?:来)?(?:配合|协办)")
 
 
 def who_text(r: Record, asked: str = "") -> str:
