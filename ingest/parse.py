@@ -161,6 +161,11 @@ def supporting(text: str) -> list[str]:
     return list(dict.fromkeys(out))
 
 
+def _roles_among(support, offices) -> tuple[str, ...]:
+    """The supporting offices read for a unit, once each and only those among its offices."""
+    return tuple(o for o in dict.fromkeys(support) if o in offices)
+
+
 def split_offices(text: str) -> list[str]:
     text = _NOT_OFFICES.split(text, 1)[0]   # …；完成时限：2025年12月: no office
     text = _LABEL_IN_OFFICES.sub("、", text)   # 牵头单位：甲；配合单位：乙 → 甲、乙
@@ -327,7 +332,7 @@ def parse_text(text: str, doc_id: str, path: str = "", encoding: str | None = "u
     items = tuple(Item(no=d["no"], section=d["section"], subsection=d["subsection"], ref=ref,
                        title=d["title"] or first_sentence(d["text"]) or d["text"],
                        text=d["text"], offices=tuple(d["offices"]),
-                       support=tuple(o for o in dict.fromkeys(d["support"]) if o in d["offices"]))
+                       support=_roles_among(d["support"], d["offices"]))
              for d, ref in zip(st.items, refs))
     titles: dict[str, str] = {}
     for sec in st.sections if not items else ():
@@ -340,8 +345,8 @@ def parse_text(text: str, doc_id: str, path: str = "", encoding: str | None = "u
     # part's opening lines) are cited as the part (第二部分); offices named under a heading are the part's.
     sections = tuple(replace(s, title=titles.get(s.key, s.title), text="\n".join(st.prose.get(s.key, ())),
                              offices=tuple(st.part_offices.get(s.key, ())),
-                             support=tuple(o for o in dict.fromkeys(st.part_support.get(s.key, ()))
-                                           if o in st.part_offices.get(s.key, ()))) for s in st.sections)
+                             support=_roles_among(st.part_support.get(s.key, ()), st.part_offices.get(s.key, ())))
+                     for s in st.sections)
     if items or st.prose:
         held = {ln for lines_ in st.prose.values() for ln in lines_}
         paragraphs = tuple(p for p in st.tail if p not in held)
@@ -355,7 +360,7 @@ def parse_text(text: str, doc_id: str, path: str = "", encoding: str | None = "u
         preamble=preamble, addressees=addressees, signature=signature, date=st.date,
         sections=sections, items=items,
         schedule=tuple(ScheduleRow(r["month"], r["task"], tuple(r["offices"]), r["when"], r["months"],
-                                   support=tuple(o for o in dict.fromkeys(r.get("support", ())) if o in r["offices"]))
+                                   support=_roles_among(r["support"], r["offices"]))
                        for r in st.schedule),
         paragraphs=paragraphs, warnings=tuple(st.warnings),
     )
@@ -422,11 +427,11 @@ def _item_refs(st: _State) -> list[str | None]:
 def _new_item(st: _State, no: int, section: str | None, subsection: str | None, line: str) -> None:
     st.last_continuation = None
     st.heading_open = False
-    text, offices = _strip_inline_offices(line)
+    text, offices, support = _strip_inline_offices(line)
     # A short line with no punctuation is a heading: the item's title, its text on later lines.
     title = text if text and len(text) <= 30 and not re.search(r"[。，,；;:：!！?？]", text) else None
     st.items.append({"no": no, "section": section, "subsection": subsection, "text": text,
-                     "offices": offices, "title": title, "support": _inline_support(line)})
+                     "offices": offices, "title": title, "support": support})
 
 
 def _starts_item(no: int, next_line: str, st: _State) -> bool:
@@ -498,8 +503,7 @@ def _parse_body(body: list[str], table: OfficeTable, st: _State) -> None:
             title_next = False
             if not (_SECTION.match(ln) or _SUBSECTION.match(ln) or _ITEM.match(ln)):
                 item = st.items[-1]
-                item["text"], item["offices"] = _strip_inline_offices(ln)
-                item["support"] = _inline_support(ln)
+                item["text"], item["offices"], item["support"] = _strip_inline_offices(ln)
                 item["title"] = first_sentence(item["text"]) or item["text"]
                 continue
         m_sec = _SECTION.match(ln)
@@ -584,20 +588,20 @@ def _parse_body(body: list[str], table: OfficeTable, st: _State) -> None:
         if st.items and not st.heading_open:
             # A wrapped or continued paragraph of the current item; after a title line, a new line.
             item = st.items[-1]
-            text, offices = _strip_inline_offices(ln)
+            text, offices, support = _strip_inline_offices(ln)
             sep = "\n" if item["title"] is not None and item["text"] == item["title"] else ""
             item["text"] += sep + text if item["text"] else text
             item["offices"].extend(offices)
-            item["support"].extend(_inline_support(ln))
+            item["support"].extend(support)
             st.last_continuation = text
         elif st.sections:
             st.tail.append(ln)  # text between a section heading and its first item: the section's
             if section and not st.signed_off:
                 # …一是…二是…。（责任股室：人事股、计划财务股）: the paragraph's offices are the part's.
-                text, named = _strip_inline_offices(ln)
+                text, named, support = _strip_inline_offices(ln)
                 if named and text:
                     st.part_offices.setdefault(_prose_key(section, subsection), []).extend(named)
-                    st.part_support.setdefault(_prose_key(section, subsection), []).extend(_inline_support(ln))
+                    st.part_support.setdefault(_prose_key(section, subsection), []).extend(support)
                     st.tail[-1] = text
                 st.prose.setdefault(_prose_key(section, subsection), []).append(text if named and text else ln)
         else:
@@ -631,32 +635,28 @@ def _month_line(line: str) -> list[tuple[tuple[int, str, tuple[int, ...]], str, 
     when = (months[-1], m.group(1).strip(), months)
     rows = []
     for part in re.split(r"[；;](?![^（(]*[）)])", m.group(2)):   # not inside (责任单位：甲；乙)
-        task, offices = _strip_inline_offices(part.strip())
+        task, offices, _ = _strip_inline_offices(part.strip())
         if task.strip("。. "):
             rows.append((when, task.strip().rstrip("。."), offices))
     return rows
-
-
-def _inline_support(text: str) -> list[str]:
-    """Of the offices closing `text` (`_strip_inline_offices`), those named as supporting."""
-    m = _INLINE_OFFICES.search(text) or _TRAILING_OFFICES.search(text)
-    return supporting(m.group(0)) if m else []
 
 
 # A label after the offices that is no office's: 完成时限：2025年10月底, 时间：全年.
 _NOT_OFFICES = re.compile(r"(?:[;；,，]|\s)\s*(?:(?:完成|截止)?(?:时限|时间|期限|日期)|时间节点)\s*[:：]")
 
 
-def _strip_inline_offices(text: str) -> tuple[str, list[str]]:
+def _strip_inline_offices(text: str) -> tuple[str, list[str], list[str]]:
+    """`text` without the offices closing it (（责任单位：…）, or …。牵头单位：…), those offices, and
+    those of them named as supporting (`supporting`)."""
     m = _INLINE_OFFICES.search(text) or _TRAILING_OFFICES.search(text)
     if not m:
-        return text, []
-    names = m.group(1)
+        return text, [], []
+    names, support = m.group(1), supporting(m.group(0))
     rest = _NOT_OFFICES.search(names)
     if rest:   # …责任单位：电教站；完成时限：2025年12月: the deadline stays text
         return (text[: m.start()].rstrip() + names[rest.start() + 1:].strip().rstrip(")）")).strip(), \
-            split_offices(names[: rest.start()])
-    return text[: m.start()].rstrip(), split_offices(names)
+            split_offices(names[: rest.start()]), support
+    return text[: m.start()].rstrip(), split_offices(names), support
 
 
 def _table_header_at(body: list[str]) -> tuple[int, int] | None:
@@ -689,7 +689,8 @@ def _parse_schedule(lines: list[str], table: OfficeTable, st: _State) -> None:
     """Rows of a table flattened one cell per line. The time column comes first (one cell may
     cover several rows: 1月, task, offices, task, offices …) or, when the header names it after
     the task column, last in each row (task, offices, time)."""
-    heads = [kind for kind in map(head_kind, lines[:12]) if kind]
+    header = [(ln, kind) for ln in lines[:12] if (kind := head_kind(ln))]
+    heads = [kind for _, kind in header]
     time_at = next((k for k, h in enumerate(heads) if h == "time"), None)
     task_at = next((k for k, h in enumerate(heads) if h == "task"), None)
     time_last = time_at is not None and task_at is not None and time_at > task_at
@@ -700,7 +701,7 @@ def _parse_schedule(lines: list[str], table: OfficeTable, st: _State) -> None:
     # 牵头单位 and 配合单位: a row has two office cells; the second's offices join the first's.
     office_cells = sum(h == "office" for h in heads)
     # …and when the header calls the second one 配合单位 (协办, 协同, 参与), its offices support.
-    office_heads = [ln for ln in lines[:12] if head_kind(ln) == "office"]
+    office_heads = [ln for ln, kind in header if kind == "office"]
     second_supports = len(office_heads) >= 2 and bool(re.match(r"(?:主要)?(?:配合|协办|协同|参与)", office_heads[1]))
     when: tuple[int | None, str | None, tuple[int, ...]] = (None, None, ())
     held = when   # time-last tables: a time cell read before its row's offices
