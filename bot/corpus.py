@@ -190,8 +190,10 @@ class Corpus:
         # title where numbers coincide (the handler then answers from the document asked about).
         order = {d: i for i, d in enumerate(self.documents)}
         self.sections: dict[str, str] = {}
+        self._sections_by_doc: dict[str, list[Record]] = {}   # each document's sections and (二) parts
         for r in sorted((r for r in records if r.kind == "section"), key=lambda r: order.get(r.doc_id, 0)):
             self.sections.setdefault(r.section, r.title or r.text)   # a section's title, not its paragraphs
+            self._sections_by_doc.setdefault(r.doc_id, []).append(r)
         self.meta = [r for r in records if r.kind == "meta"]
         self.text = self._text_of(self.own)
         self._texts: dict[tuple[str, ...], str] = {}   # docs → their text (`text_of`)
@@ -309,26 +311,27 @@ class Corpus:
         doc = self.documents.get(r.doc_id)
         return Citation.of(r, quote, doc.label if doc else "")
 
+    def sections_in(self, doc_id: str) -> list[Record]:
+        """The document's section records, its (二) parts among them, in its order."""
+        return self._sections_by_doc.get(doc_id, [])
+
     def sections_of(self, doc_id: str) -> dict[str, str]:
         """The document's sections (一, 二 …: not their (一) parts), number → title."""
-        return {r.section: r.title or r.text for r in self.records
-                if r.kind == "section" and r.doc_id == doc_id and not r.subsection}
+        return {r.section: r.title or r.text for r in self.sections_in(doc_id) if not r.subsection}
 
     def section_record(self, doc_id: str, no: str) -> Record | None:
         """Section `no` (一, 二 …; not a (一) part) of the document, as a record."""
-        return next((r for r in self.records if r.kind == "section" and r.section == no
-                     and r.doc_id == doc_id and not r.subsection), None)
+        return next((r for r in self.sections_in(doc_id) if r.section == no and not r.subsection), None)
 
     def parts_numbered(self, docs, sections: tuple[str, ...], nos) -> list[Record]:
         """The (二) parts (`nos` as numbers) of `sections` in `docs`: 一（二） names the part, not an
         item, in a notice whose items are 1. 2. under such parts."""
-        return [r for r in self.records if r.kind == "section" and r.subsection and r.section in sections
-                and r.doc_id in docs and cn_to_int(r.subsection) in nos]
+        return [r for d in docs for r in self.sections_in(d)
+                if r.subsection and r.section in sections and cn_to_int(r.subsection) in nos]
 
     def parts_with_text(self, doc_id: str, no: str) -> list[Record]:
         """The (一), (二) … parts of section `no` that hold text of their own."""
-        return [r for r in self.records if r.kind == "section" and r.section == no and r.subsection
-                and r.doc_id == doc_id and has_body(r)]
+        return [r for r in self.sections_in(doc_id) if r.section == no and r.subsection and has_body(r)]
 
     def has_schedule(self, docs: tuple[str, ...]) -> bool:
         """Any of `docs` (every document, if none) has 配档表 rows."""
@@ -461,10 +464,12 @@ class Corpus:
         if sections:
             # 二（三） in a notice numbering its items throughout (5. 6. 7. under 二): the third of
             # that part's items, not item 3 of another part.
-            own = [r for r in self.items.values() if r.section in sections and (not docs or r.doc_id in docs)]
-            found = [r for r in found if r.section in sections] or \
-                [r for r in own if sum(o.doc_id == r.doc_id and o.section == r.section and o.item <= r.item
-                                       for o in own) in nos] or found
+            parts: dict[tuple[str, str | None], list[Record]] = {}
+            for r in self.items.values():
+                if r.section in sections and (not docs or r.doc_id in docs):
+                    parts.setdefault((r.doc_id, r.section), []).append(r)
+            nth = [r for part in parts.values() for n, r in enumerate(sorted(part, key=lambda r: r.item), 1) if n in nos]
+            found = [r for r in found if r.section in sections] or nth or found
         return sorted(found, key=lambda r: order.get(r.doc_id, 0))   # stable: record order within each
 
     # --- vocabulary ------------------------------------------------------------------------------

@@ -353,7 +353,7 @@ def duties(q, corpus: Corpus) -> Answer:
         lines = []
         # Items, and the parts holding text of their own that have no items (牵头单位：… under a
         # heading: a part with items has passed its offices to them).
-        mine = [r for r in corpus.records if r.doc_id == doc_id and r.kind in ("item", "section")]
+        mine = [*corpus.sections_in(doc_id), *(r for r in corpus.items.values() if r.doc_id == doc_id)]
         with_items = {k for r in mine if r.kind == "item" for k in ((r.section, r.subsection), (r.section, None))}
         units = sorted((r for r in mine if r.kind == "item" or (has_body(r) and (r.section, r.subsection) not in with_items)),
                        key=lambda r: (cn_to_int(r.section or "") or 0, r.item or 0))
