@@ -19,7 +19,7 @@ from bot.corpus import Corpus
 from bot.handlers import content, schedule
 from bot.handlers.refusal import not_covered
 from bot.scope import (ASKS_A_COUNT, Answerability, absent_name, absent_terms, chinese_terms, counted_missing,
-                       counts_something, foreign, holdings,
+                       counts_something, english_absent, foreign, holdings,
                        rows_naming, specific_term, topic_terms, with_bridges)
 from bot.settings import SETTINGS, Settings
 from bot.text import content_grams, grams, mentions, sentences
@@ -243,6 +243,10 @@ class Bot:
         name = absent_name(q, c)
         if name:
             return not_covered(q, "absent", name)
+        if q.english and q.intent != "advice":
+            missing = english_absent(q, c)   # How do I cook rice?: no topic word is the notices'
+            if missing:
+                return not_covered(q, "absent", ", ".join(missing))
         q, evidence = self.evidence(q)
         if q.intent == "advice":
             return content.advice(q, c, evidence)

@@ -615,10 +615,11 @@ class Corpus:
                 return r.id
             return None
 
-        chinese = re.search(r"[\u4e00-\u9fff]", text)
+        # BM25 can only match the notices' own (Chinese) words: an English question's own words
+        # are noise there (2024 picks any sentence dated 2024), only its readings (`also`) count.
         # `also` (the notices' words for the question's own) is matched by words, by BM25: the
         # dense side already places synonyms near each other, and noisy ones would pull it away.
-        words = " ".join((text, *also))
+        words = " ".join((text, *also)) if re.search(r"[\u4e00-\u9fff]", text) else " ".join(also)
         mask = self._eligible(member, wanted, docs) if docs and len(self.documents) > 1 else None
         if mask is not None:
             # One notice of many: rank only its rows (a mask over every row), rather than widen a
@@ -627,15 +628,13 @@ class Corpus:
 
             row = self.records.__getitem__
             dense = top_rows(idx.dense_scores(text), s.evidence_pool, mask).tolist()
-            bm25 = idx.bm25_scores(words) if chinese else None
+            bm25 = idx.bm25_scores(words) if words else None
             lexical = [] if bm25 is None else top_rows(bm25, s.evidence_pool, mask & (bm25 > 0)).tolist()
         else:
             row = idx.records.__getitem__
             keep = lambda i: member(idx.records[i]) is not None   # noqa: E731
             dense = top_members(idx.rank_dense, text, keep, s.evidence_pool)
-            # BM25 can only match the notice's own (Chinese) words; an English question's lexical
-            # ranking is noise, so it is ranked by meaning alone.
-            lexical = top_members(idx.rank_bm25, words, keep, s.evidence_pool) if chinese else []
+            lexical = top_members(idx.rank_bm25, words, keep, s.evidence_pool) if words else []
         fused = rrf([dense, lexical], k=s.rrf_k, weights=[s.dense_weight, 1.0])
         best: dict[str, tuple[float, list[str], list[int]]] = {}
         for i, score in fused:

@@ -22,6 +22,7 @@ from pathlib import Path
 
 import numpy as np
 
+from bot import glossary
 from bot.corpus import Corpus, Evidence
 from bot.settings import calibration_path
 from bot.text import QUESTION_WORDS, content_grams, grams, key_terms, mentions
@@ -173,11 +174,54 @@ def absent_terms(q, corpus: Corpus) -> list[str]:
 
 def with_bridges(q, corpus: Corpus):
     """The question, searched with the notices' own words for the terms it uses and they do not
-    (学校医务室的大夫 → also 医生; `Corpus.bridges`)."""
+    (学校医务室的大夫 → also 医生; `Corpus.bridges`), or for an English question's topic words
+    (school places → 学位; `english_readings`)."""
     if q.english:
-        return q
-    found = [b for t in chinese_terms(q, corpus, dictionary_only=True) for b in corpus.bridges(t)]
+        found = list(english_search_words(q, corpus))
+    else:
+        found = [b for t in chinese_terms(q, corpus, dictionary_only=True) for b in corpus.bridges(t)]
     return replace(q, bridges=tuple(dict.fromkeys(found))) if found else q
+
+
+def _used_by(corpus: Corpus, docs: tuple[str, ...]):
+    """Whether a Chinese word is one the search knows (so it can be searched) and the notices
+    `docs` write."""
+    vocab, text = corpus.index.bm25.vocab, corpus.text_of(docs)
+    return lambda word: word in vocab and word in text
+
+
+def english_readings(q, corpus: Corpus) -> dict[str, tuple[str, ...]]:
+    """An English question's topic words (`glossary.topic_words`) → the words of the notices asked
+    about they read as (`glossary.readings`): off-campus training institution standards → 校外,
+    培训, 机构, 标准."""
+    return glossary.readings(glossary.topic_words(q.text, q.month_label or ""), _used_by(corpus, q.docs))
+
+
+def english_search_words(q, corpus: Corpus) -> tuple[str, ...]:
+    """The notices' words to search an English question by, one word of theirs per word of it: of
+    its readings (`english_readings`) the one they write most (school → 学校, not 学院: every word
+    weighs one), or, for a word no whole sense renders, the words whose longer senses name it, if
+    at most `english_loose_max` (bullying → 欺凌, of "to bully and humiliate")."""
+    text, used = corpus.text_of(q.docs), _used_by(corpus, q.docs)
+    read = english_readings(q, corpus)
+    found = [max(heads, key=text.count) for heads in read.values()]
+    for word in glossary.topic_words(q.text, q.month_label or ""):
+        if word not in read:
+            heads = glossary.glossed(word, used) or ()
+            found += heads if len(heads) <= corpus.settings.english_loose_max else ()
+    return tuple(dict.fromkeys(found))
+
+
+def english_absent(q, corpus: Corpus) -> list[str]:
+    """An English question's topic words the dictionary knows, when the notices asked about write
+    none of their senses (How do I cook rice?: cook, rice): the subjects a refusal names. Empty when
+    any topic word is in the notices, or no word is in the dictionary (names, typos)."""
+    if re.search(r"[\u4e00-\u9fff]", q.text):
+        return []   # What does 督导室 do about dropouts?: the Chinese words are the notice's subject
+    used = _used_by(corpus, q.docs)
+    known = {w: glossary.glossed(w, used) for w in dict.fromkeys(glossary.topic_words(q.text, q.month_label or ""))}
+    known = {w: k for w, k in known.items() if k is not None}
+    return [] if any(known.values()) else list(known)
 
 
 def rarity(term: str, corpus: Corpus) -> float:
@@ -235,7 +279,8 @@ def features(q, corpus: Corpus, evidence: list[Evidence]) -> list[float]:
     mean, std = _spread(idx, text)
     z = float((top - mean) / (std + 1e-9))
     sent = max((s for i, s in dense if idx.records[i].kind == "sentence"), default=0.0)
-    lexical = idx.rank_bm25(" ".join((text, *q.bridges)), 1)
+    # (An English question's readings are left out: the model was fitted on its BM25 score without them.)
+    lexical = idx.rank_bm25(" ".join((text, *(() if q.english else q.bridges))), 1)
     bm25 = math.log1p(lexical[0][1]) if lexical else 0.0
     best = evidence[0] if evidence else None
     ev_text = " ".join(best.sentences) if best and best.sentences else (best.record.text if best else "")

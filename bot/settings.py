@@ -68,6 +68,11 @@ class Settings:
     keeps only the period's row nearest in meaning when it is at least this much nearer than the
     next; otherwise every row of the period is listed. Twice the ~0.01 noise of e5's narrow band.
     Lower narrows more lists (precision), higher fewer (recall)."""
+    english_loose_max: int = 2
+    """An English word no whole sense of CC-CEDICT renders (bullying: 欺凌 is "to bully and humiliate")
+    is searched by the notices' words whose longer senses name it when there are at most this many:
+    one or two such words are what the word means there; more are the many senses of a common word
+    (take, part). Higher searches by more of them (recall), lower by fewer (less noise)."""
     topic_min_rarity: float = 12.0
     """A word of a schedule question names a topic (近视, 足球, 体质: the rows listed must speak of
     it) when it is at least this rare in general Chinese, -ln(frequency) in jieba's dictionary;

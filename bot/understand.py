@@ -376,7 +376,8 @@ def parse_items(text: str) -> tuple[int, ...]:
 def parse_sections(text: str, section_titles: dict[str, str], guess: bool = True) -> tuple[str, ...]:
     found = []
     for m in re.finditer(rf"第\s*([{CN_NUM}]{{1,3}}|\d{{1,2}})\s*(?:部分|大项|大点|大块|方面|板块|章)|"
-                         r"\b(?:section|part)\s*(\d{1,2})\b|"
+                         # English names a section by its number as the notice writes it too (section 五).
+                         rf"\b(?:section|part)\s*(\d{{1,2}}\b|[{CN_NUM}]{{1,3}})|"
                          # 二·第1条 (the answers' own labels) and 二（一）: the part, then its item.
                          rf"(?<![{CN_NUM}第初高])([{CN_NUM}]{{1,3}})(?=\s*[·・.]\s*第\s*\d|\s*、?\s*[(（][{CN_NUM}]{{1,3}}[)）]{_NOT_CLASS})",
                          text, re.IGNORECASE):

@@ -9,7 +9,7 @@ from bot.answer import Answer, Citation, item_name, say, section_name, who_text
 from bot.corpus import Corpus, Evidence
 from bot.handlers.refusal import not_covered
 from bot.handlers.schedule import rows_with_items
-from bot.scope import specific_term
+from bot.scope import english_readings, specific_term
 from bot.text import best_sentences, content_grams, grams, is_title, joined_quote, sentences
 from ingest.records import has_body
 from ingest.parse import cn_to_int
@@ -259,13 +259,17 @@ def figure(q, corpus: Corpus, evidence: list[Evidence], rows=()) -> Answer:
     elif q.english:
         # Character pairs shared with an English question are only its digits (2024 picks any
         # sentence dated 2024): of the best items' retrieved sentences holding a number, the one
-        # most similar in meaning to the question (the share of kids in public kindergartens: 公办园
-        # 在园幼儿占比达61%, not the first item's sentence that happens to hold a digit).
+        # that writes readings of most of the question's words (new school places: 新增学位4万个,
+        # not 新增5所…学校), then the one most similar in meaning to the question (the share of
+        # kids in public kindergartens: 公办园在园幼儿占比达61%, not the first item's sentence
+        # that happens to hold a digit).
         held = [(n, e.record, sent, row) for n, e in enumerate(evidence[:3])
                 for sent, row in zip(e.sentences, e.rows) if re.search(r"\d", sent)]
         if held:
+            read = english_readings(q, corpus).values()
             similar = corpus.index.scores_of(q.search_text, [row for *_, row in held])
-            best = min(range(len(held)), key=lambda j: (-float(similar[j]), held[j][0]))
+            best = min(range(len(held)), key=lambda j: (
+                -sum(any(h in held[j][2] for h in heads) for heads in read), -float(similar[j]), held[j][0]))
             return quote(q, corpus, [held[best][1:3]])
     qg = content_grams(q.text)
     best = None

@@ -9,7 +9,8 @@ from dataclasses import replace
 
 from bot.answer import Answer, Citation, item_name, say, time_of, who_text
 from bot.corpus import Corpus
-from bot.scope import chinese_terms, specific_term, topic_terms
+from bot.glossary import topic_words
+from bot.scope import chinese_terms, english_readings, specific_term, topic_terms
 from bot.text import JOINT, OFFICE_WORD, content_grams, grams, sentences
 from bot.understand import WHEN, WHO, named_periods, parse_months
 from ingest.records import Record
@@ -99,35 +100,21 @@ def narrowed(q, corpus: Corpus, rows: list[Record], scope: str) -> tuple[list[Re
     topics = topic_terms(q, corpus)
     if not topics and q.context:
         topics = topic_terms(replace(q, text=q.context, month_label=None), corpus)
-    if not topics and q.english and len(rows) > 1 and len(english_topic(q.text, q.month_label or "")) >= 2:
-        return _nearest_clearly(q, corpus, rows), scope, ""
+    if not topics and q.english and len(rows) > 1:
+        # The rows that write a reading of each of its topic words (off-campus training institution
+        # standards: 校外, 培训, 机构, 标准); else, for a topic of two words or more, the row nearest in meaning.
+        read = english_readings(q, corpus)
+        about = [r for r in rows if all(any(h in r.text for h in heads) for heads in read.values())] if read else []
+        if about and len(about) < len(rows):
+            return about, scope, ""
+        if len(topic_words(q.text, q.month_label or "")) >= 2:
+            return _nearest_clearly(q, corpus, rows), scope, ""
     if not topics:
         return rows, scope, ""
     about = corpus.speaking_of(rows, topics)
     if about:
         return about, f"{scope} · {_phrase(q.text if all(t in q.text for t in topics) else q.context, topics)}", ""
     return rows, scope, not_in_rows(q, corpus, scope, topics)
-
-
-# English words that ask for a period's or an office's work in general, naming no topic.
-_EN_GENERIC = frozenset(
-    "office offices handles handle handled responsible task tasks work works job jobs due plan plans planned "
-    "bureau schedule scheduled month months year years does doing have has list show all any there during "
-    "concern concerns held happen happens happening notice items item key main things thing need needs "
-    "should must will going over quarter half first second third fourth next last this coming "
-    "beginning start end activities activity education educational city municipal government "
-    "department jinan working".split())
-
-
-def english_topic(text: str, period: str = "") -> list[str]:
-    """The words of an English question that name a topic (food, safety, campaign), not months,
-    the period asked (`period`, its label: summer holidays(7–8月)), offices or the asking (which
-    office handles … in January)."""
-    from bot.understand import EN_FILLER, EN_MONTHS
-
-    period = set(re.findall(r"[a-z]+", period.lower()))
-    return [w for w in re.findall(r"[a-z]{3,}", text.lower())
-            if w not in EN_FILLER and w not in _EN_GENERIC and w not in EN_MONTHS and w not in period]
 
 
 def _nearest_clearly(q, corpus: Corpus, rows: list[Record]) -> list[Record]:

