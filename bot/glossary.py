@@ -47,6 +47,12 @@ def stem(word: str) -> str:
     return _stemmer().stemWord(word)
 
 
+def has_chinese(text: str) -> bool:
+    """`text` writes Chinese: an English question that does (When is the 校园心理剧 event?) names its
+    subject in the notice's own words, which are matched as they are."""
+    return re.search(r"[\u4e00-\u9fff]", text) is not None
+
+
 def content_words(text: str) -> list[str]:
     """The lower-cased words of `text` that carry meaning (off-campus is off + campus)."""
     return [w for w in _WORD.findall(text.lower()) if w not in STOP and len(w) > 1]
@@ -117,7 +123,7 @@ _EN_GENERIC = frozenset(
     "should must will going over quarter half first second third fourth next last this coming "
     "beginning start end activities activity education educational city municipal government "
     "department jinan working today tomorrow yesterday now week weekend many much mention mentions "
-    "mentioned say says said talk talks anything something".split())
+    "mentioned say says said talk talks anything something charge".split())
 
 
 def topic_words(text: str, period: str = "") -> list[str]:

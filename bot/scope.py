@@ -216,8 +216,8 @@ def english_absent(q, corpus: Corpus) -> list[str]:
     """An English question's topic words the dictionary knows, when the notices asked about write
     none of their senses (How do I cook rice?: cook, rice): the subjects a refusal names. Empty when
     any topic word is in the notices, or no word is in the dictionary (names, typos)."""
-    if re.search(r"[\u4e00-\u9fff]", q.text):
-        return []   # What does 督导室 do about dropouts?: the Chinese words are the notice's subject
+    if glossary.has_chinese(q.text):
+        return []
     used = _used_by(corpus, q.docs)
     known = {w: glossary.glossed(w, used) for w in dict.fromkeys(glossary.topic_words(q.text, q.month_label or ""))}
     known = {w: k for w, k in known.items() if k is not None}
@@ -361,6 +361,25 @@ def rarest_in_evidence(q, corpus: Corpus, evidence: list[Evidence], also: tuple[
     return any(corpus.says(text, rarest) for text in texts)
 
 
+def english_in_evidence(q, corpus: Corpus, evidence: list[Evidence], also: tuple[str, ...] = ()) -> bool:
+    """The English counterpart of `rarest_in_evidence`: every topic word of an English question that
+    the dictionary knows reads as words of the notices (`english_readings`), and its most specific
+    one (whose commonest reading is rarest) has a reading in the best item or in a text of `also`
+    (teacher day commendation: 教师节 in the row that carries it out). A word the notices never
+    write (uniforms) leaves the decision to the model."""
+    if not q.english or glossary.has_chinese(q.text):
+        return False
+    used = _used_by(corpus, q.docs)
+    known = [w for w in dict.fromkeys(glossary.topic_words(q.text, q.month_label or ""))
+             if glossary.glossed(w, used) is not None]
+    read = english_readings(q, corpus)
+    if not known or any(w not in read for w in known):
+        return False
+    rarest = max(known, key=lambda w: min(rarity(h, corpus) for h in read[w]))
+    texts = ([evidence[0].record.text] if evidence else []) + list(also)
+    return any(h in text for text in texts for h in read[rarest])
+
+
 _COUNTED = re.compile(r"(?:多少|几)\s*(个|所|名|人|项|家|万|亿|台|间|座|批|次|场|支|套)?\s*([\u4e00-\u9fff]{2,12})")
 
 
@@ -446,7 +465,7 @@ class Answerability:
                       "not-found decision uses rules only. Refit it: python -m eval calibrate", file=sys.stderr)
                 self._warned = True
             return bool(evidence)
-        if rarest_in_evidence(q, corpus, evidence, also):
+        if rarest_in_evidence(q, corpus, evidence, also) or english_in_evidence(q, corpus, evidence, also):
             return True
         x = features(q, corpus, evidence)
         z = model["bias"] + sum(w * (v - m) / sd for w, v, m, sd in

@@ -9,8 +9,8 @@ from dataclasses import replace
 
 from bot.answer import Answer, Citation, item_name, say, time_of, who_text
 from bot.corpus import Corpus
-from bot.glossary import topic_words
-from bot.scope import chinese_terms, english_readings, specific_term, topic_terms
+from bot.glossary import has_chinese, topic_words
+from bot.scope import chinese_terms, english_readings, english_search_words, specific_term, topic_terms
 from bot.text import JOINT, OFFICE_WORD, content_grams, grams, sentences
 from bot.understand import WHEN, WHO, named_periods, parse_months
 from ingest.records import Record
@@ -272,6 +272,8 @@ def matching_rows(q, corpus: Corpus) -> list[Record]:
     s = corpus.settings
     hits = [h.record for h in corpus.index.search(q.search_text, k=5 * max(1, len(corpus.documents)), mode="hybrid",
                                                   kinds=("schedule",)) if not q.docs or h.record.doc_id in q.docs][:5]
+    if q.english and not has_chinese(q.text):
+        return _rows_rendering(q, corpus, hits)
     if not hits:
         return []
     qg = content_grams(q.search_text)
@@ -285,6 +287,25 @@ def matching_rows(q, corpus: Corpus) -> list[Record]:
     rows = [r for sc, ru, r in scored if sc >= max(top * s.row_match_ratio, 1) and ru >= run * s.row_match_ratio] \
         or [hits[0]]
     return sorted(rows, key=lambda r: r.month or 0)[:s.max_rows_when]
+
+
+def _rows_rendering(q, corpus: Corpus, hits: list[Record]) -> list[Record]:
+    """An English question's task: of the rows nearest in meaning and those the notices' words for
+    it find (`english_search_words`: teacher day commendation → 教师节, 表彰), the ones writing a
+    reading of most of its words; the nearest in meaning when none writes more than half of them."""
+    read = english_readings(q, corpus).values()
+    words = " ".join(english_search_words(q, corpus))
+    found = corpus.index.search(words, k=5, mode="bm25", kinds=("schedule",)) if words else []
+    candidates = list(dict.fromkeys(hits + [h.record for h in found if not q.docs or h.record.doc_id in q.docs]))
+    scored = [(sum(any(h in r.text for h in heads) for heads in read), r) for r in candidates]
+    top = max((sc for sc, _ in scored), default=0)
+    if 2 * top <= len(read):
+        return hits[:1]   # no row writes most of its words: the nearest in meaning
+    rows = [r for sc, r in scored if sc == top]
+    # Rows writing as many of its words (校园食品安全专项整治行动 and 学校安全综合大检查 for the school
+    # food safety campaign): the nearest in meaning, when clearly nearest.
+    rows = _nearest_clearly(q, corpus, rows) if len(rows) > 1 else rows
+    return sorted(rows, key=lambda r: r.month or 0)[:corpus.settings.max_rows_when]
 
 
 def _common_run(a: str, b: str) -> int:

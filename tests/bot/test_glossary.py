@@ -96,3 +96,18 @@ def test_an_english_topic_in_a_month_keeps_the_rows_that_write_each_of_its_words
 def test_an_english_question_names_a_section_by_its_chinese_number(bot, question):
     a = bot.ask(question)
     assert a.found and [c.item for c in a.citations if c.kind == "item"] == [18, 19, 20]
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("question,month,task", [
+    ("When is the city education work conference held?", 3, "全市教育工作会议"),
+    ("When will the standards for off-campus training institutions be issued?", 7, "校外培训机构设置标准"),
+    ("Which office handles the school food safety campaign?", 1, "食品安全专项整治"),
+    ("When is the 校园心理剧 event?", 9, "校园心理剧"),   # Chinese words of its own are matched as written
+])
+def test_an_english_when_or_who_question_finds_the_row_writing_its_words(bot, question, month, task):
+    """The city education work conference had been answered with 6月's 产教融合 meeting (nearest in
+    meaning), the off-campus standards refused."""
+    a = bot.ask(question)
+    cited = [c for c in a.citations if c.kind == "schedule"]
+    assert a.found and len(cited) == 1 and cited[0].month == month and task in cited[0].task
