@@ -222,7 +222,9 @@ class Bot:
                 return not_covered(q, "absent", name)
         if q.intent in ROUTES:
             a = ROUTES[q.intent](q, c)
-            if q.intent == "schedule" and not a.found and q.offices and not q.months:
+            if q.intent == "schedule" and q.offices and not q.months and not q.excluding:
+                if a.found:   # 教科院负责哪些工作: its rows, and the items naming it that no row carries out
+                    return content.with_named_items(q, c, a)
                 # 职成教科负责什么: no 配档表 row names it, but items of the notice's text do.
                 named = content.duties(q, c)
                 return named if named.found else a

@@ -11,7 +11,7 @@ from bot.handlers.refusal import not_covered
 from bot.handlers.schedule import rows_with_items
 from bot.scope import english_readings, specific_term
 from bot.text import best_sentences, content_grams, grams, is_title, joined_quote, sentences
-from ingest.records import has_body
+from ingest.records import Record, has_body
 from ingest.parse import cn_to_int
 
 HEADER_NAMES = {"addressees": ("主送单位", "addressed to"), "doc_no": ("发文字号", "document number"),
@@ -287,6 +287,51 @@ def figure(q, corpus: Corpus, evidence: list[Evidence], rows=()) -> Answer:
     return replace(a, answer=checked + a.answer) if checked else a
 
 
+def _naming(q, corpus: Corpus, doc_id: str) -> list[tuple[Record, str, Citation]]:
+    """The items (and parts with text of their own and no items) of notice `doc_id` that name the
+    office asked among their own, or the month asked in their text: each with its line and
+    citation."""
+    canon = corpus.offices.canonical
+    typed = {was for was, _ in q.corrections}   # the offices as the question wrote them (人事科)
+    months = set(q.months)
+    doc = corpus.documents.get(doc_id)
+    # Items, and the parts holding text of their own that have no items (牵头单位：… under a
+    # heading: a part with items has passed its offices to them).
+    mine = [*corpus.sections_in(doc_id), *(r for r in corpus.items.values() if r.doc_id == doc_id)]
+    with_items = {k for r in mine if r.kind == "item" for k in ((r.section, r.subsection), (r.section, None))}
+    units = sorted((r for r in mine if r.kind == "item" or (has_body(r) and (r.section, r.subsection) not in with_items)),
+                   key=lambda r: (cn_to_int(r.section or "") or 0, r.item or 0))
+    out = []
+    for r in units:
+        # The office as the table resolves it, or as the notice writes it (人事科, which the table
+        # of another city may read as its 组织人事处).
+        if q.offices and not any((canon(o) or o) in q.offices or o in typed for o in r.offices):
+            continue
+        said = [sent for sent in sentences(r.text) if months & _months_said(sent, doc.year if doc else None)] \
+            if months else []
+        if months and not said:
+            continue
+        c = corpus.cite(r, "".join(said) or r.title or "")
+        who = f"({who_text(r, q.text)})" if r.offices else ""
+        name = item_name(r) if r.kind == "item" else section_name(r)
+        out.append((r, f"- {name} {r.title}{who}" + (f":“{''.join(said)}”" if said else "") + c.label, c))
+    return out
+
+
+def with_named_items(q, corpus: Corpus, a: Answer) -> Answer:
+    """An office's 配档表 rows (`a`), followed by the items of the notice's text that name the office
+    among their own and that no row listed carries out (教科院负责哪些工作: its 7-8月 row, and 第5条,
+    第11条 whose offices include it)."""
+    cited = {c.record_id for c in a.citations}
+    extra = [(line, c) for doc_id in _docs(q, corpus) for r, line, c in _naming(q, corpus, doc_id)
+             if r.id not in cited]
+    if not extra:
+        return a
+    head = say(q, f"正文中还写明由{'、'.join(q.offices)}负责的:", f"Items of the text naming {', '.join(q.offices)}:")
+    return replace(a, answer="\n".join([a.answer, head, *(line for line, _ in extra)]),
+                   citations=a.citations + tuple(c for _, c in extra))
+
+
 # A figure a yes / no question proposes (是不是超过90%, 能达到95%吗, 有没有100所): how it compares.
 _PROPOSED = re.compile(r"(超过|高于|多于|大于|不低于|不少于|至少|低于|少于|不到|不足|小于)?\s*(\d+(?:\.\d+)?)\s*(%|万|个|所|名|人|项|家|节|场|批|支)")
 _ABOVE, _AT_LEAST, _BELOW = ("超过", "高于", "多于", "大于"), ("不低于", "不少于", "至少"), ("低于", "少于", "不到", "不足", "小于")
@@ -346,35 +391,14 @@ def duties(q, corpus: Corpus) -> Answer:
     office's or a month's work: the items that name the
     office among their own (（牵头科室:人事科）, as parsed) or the month in their text (6月底前完成…,
     3—5月), quoted, under each notice's title when there are several; said plainly when none does."""
-    canon = corpus.offices.canonical
-    typed = {was for was, _ in q.corrections}   # the offices as the question wrote them (人事科)
     months = set(q.months)
     asked = "、".join([*(q.offices or ()), *([q.month_label or "、".join(f"{m}月" for m in sorted(months))] if months else [])])
-    docs = _docs(q, corpus)
     parts, cites = [], []
-    for doc_id in docs:
+    for doc_id in _docs(q, corpus):
         doc = corpus.documents.get(doc_id)
-        lines = []
-        # Items, and the parts holding text of their own that have no items (牵头单位：… under a
-        # heading: a part with items has passed its offices to them).
-        mine = [*corpus.sections_in(doc_id), *(r for r in corpus.items.values() if r.doc_id == doc_id)]
-        with_items = {k for r in mine if r.kind == "item" for k in ((r.section, r.subsection), (r.section, None))}
-        units = sorted((r for r in mine if r.kind == "item" or (has_body(r) and (r.section, r.subsection) not in with_items)),
-                       key=lambda r: (cn_to_int(r.section or "") or 0, r.item or 0))
-        for r in units:
-            # The office as the table resolves it, or as the notice writes it (人事科, which the table
-            # of another city may read as its 组织人事处).
-            if q.offices and not any((canon(o) or o) in q.offices or o in typed for o in r.offices):
-                continue
-            said = [sent for sent in sentences(r.text) if months & _months_said(sent, doc.year if doc else None)] \
-                if months else []
-            if months and not said:
-                continue
-            c = corpus.cite(r, "".join(said) or r.title or "")
-            who = f"({who_text(r, q.text)})" if r.offices else ""
-            name = item_name(r) if r.kind == "item" else section_name(r)
-            lines.append(f"- {name} {r.title}{who}" + (f":“{''.join(said)}”" if said else "") + c.label)
-            cites.append(c)
+        named = _naming(q, corpus, doc_id)
+        lines = [line for _, line, _ in named]
+        cites += [c for _, _, c in named]
         name = f"《{doc.title}》" if doc else say(q, "这份通知", "This notice")
         table = corpus.has_schedule((doc_id,))   # (its 配档表 has no row for the office: its text may)
         head = say(q, f"{'配档表中没有' + asked + '的工作安排' if table else name + '没有配档表'};"

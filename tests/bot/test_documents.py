@@ -691,3 +691,15 @@ def test_when_of_an_item_no_row_carries_out_is_not_its_offices(counties):
                 and not counties.corpus.rows_of_items({r.id}))
     a = counties.ask(f"夷陵第{item.item}条什么时候完成")
     assert not a.found and "配档表中没有" in a.answer, a.answer
+
+
+def test_an_office_s_work_is_its_rows_and_the_items_naming_it_that_no_row_carries_out(counties):
+    """夷陵's 计划财务科 leads 第5条 (乡村学校…生活补助), which no row of its 月度安排表 carries out: it had
+    been left out, only the 7-8月 row listed."""
+    a = counties.ask("夷陵计划财务科负责哪些工作")
+    cited = [c for c in a.citations if c.kind == "schedule"]
+    assert a.found and cited and all("计划财务科" in c.offices for c in cited)
+    assert 5 in [c.item for c in a.citations if c.kind == "item"] and "正文中还写明由计划财务科负责" in a.answer
+    # A month asked keeps to its rows.
+    b = counties.ask("夷陵计划财务科7月负责哪些工作")
+    assert b.found and 5 not in [c.item for c in b.citations if c.kind == "item"]
