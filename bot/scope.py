@@ -198,18 +198,19 @@ def english_readings(q, corpus: Corpus) -> dict[str, tuple[str, ...]]:
 
 
 def english_search_words(q, corpus: Corpus) -> tuple[str, ...]:
-    """The notices' words to search an English question by, one word of theirs per word of it: of
-    its readings (`english_readings`) the one they write most (school → 学校, not 学院: every word
-    weighs one), or, for a word no whole sense renders, the words whose longer senses name it, if
-    at most `english_loose_max` (bullying → 欺凌, of "to bully and humiliate")."""
-    text, used = corpus.text_of(q.docs), _used_by(corpus, q.docs)
-    read = english_readings(q, corpus)
-    found = [max(heads, key=text.count) for heads in read.values()]
+    """The notices' words to search an English question by: its readings (`english_readings`), or,
+    for a word no whole sense renders, the words whose longer senses name it, if at most
+    `english_loose_max` (bullying → 欺凌, of "to bully and humiliate"). A word one of whose readings
+    most items write (school → 学校; `english_common_share`) is the notices' everyday vocabulary and
+    is not searched by, nor by its rarer readings (学院): it would rank items by how often they say it."""
+    used, share = _used_by(corpus, q.docs), corpus.settings.english_common_share
+    read = dict(english_readings(q, corpus))
     for word in glossary.topic_words(q.text, q.month_label or ""):
         if word not in read:
             heads = glossary.glossed(word, used) or ()
-            found += heads if len(heads) <= corpus.settings.english_loose_max else ()
-    return tuple(dict.fromkeys(found))
+            read[word] = heads if len(heads) <= corpus.settings.english_loose_max else ()
+    return tuple(dict.fromkeys(h for heads in read.values() if all(corpus.item_share(x) <= share for x in heads)
+                               for h in heads))
 
 
 def english_absent(q, corpus: Corpus) -> list[str]:

@@ -266,7 +266,10 @@ def figure(q, corpus: Corpus, evidence: list[Evidence], rows=()) -> Answer:
         held = [(n, e.record, sent, row) for n, e in enumerate(evidence[:3])
                 for sent, row in zip(e.sentences, e.rows) if re.search(r"\d", sent)]
         if held:
-            read = english_readings(q, corpus).values()
+            # (Words most items write, 建设 or 发展 for build or expand, tell no sentence apart.)
+            share = corpus.settings.english_common_share
+            read = [heads for heads in english_readings(q, corpus).values()
+                    if all(corpus.item_share(h) <= share for h in heads)]
             similar = corpus.index.scores_of(q.search_text, [row for *_, row in held])
             best = min(range(len(held)), key=lambda j: (
                 -sum(any(h in held[j][2] for h in heads) for heads in read), -float(similar[j]), held[j][0]))

@@ -10,7 +10,7 @@ from dataclasses import replace
 from bot.answer import Answer, Citation, item_name, say, time_of, who_text
 from bot.corpus import Corpus
 from bot.glossary import has_chinese, topic_words
-from bot.scope import chinese_terms, english_readings, english_search_words, specific_term, topic_terms
+from bot.scope import chinese_terms, english_readings, english_search_words, rarity, specific_term, topic_terms
 from bot.text import JOINT, OFFICE_WORD, content_grams, grams, sentences
 from bot.understand import WHEN, WHO, named_periods, parse_months
 from ingest.records import Record
@@ -103,8 +103,14 @@ def narrowed(q, corpus: Corpus, rows: list[Record], scope: str) -> tuple[list[Re
     if not topics and q.english and len(rows) > 1:
         # The rows that write a reading of each of its topic words (off-campus training institution
         # standards: 校外, 培训, 机构, 标准); else, for a topic of two words or more, the row nearest in meaning.
+        # Two words at least, or one as rare as a Chinese topic word (`topic_terms`): investment
+        # promotion → 招商; not conferences → 会议, which would drop the 现场推进会 and 汇报会 rows.
         read = english_readings(q, corpus)
-        about = [r for r in rows if all(any(h in r.text for h in heads) for heads in read.values())] if read else []
+        # (A word is as common as its commonest reading: conferences → 会议, though also 座谈会.)
+        specific = len(read) >= 2 or any(min(rarity(h, corpus) for h in heads) >= corpus.settings.topic_min_rarity
+                                         for heads in read.values())
+        about = [r for r in rows if all(any(h in r.text for h in heads) for heads in read.values())] \
+            if specific else []
         if about and len(about) < len(rows):
             return about, scope, ""
         if len(topic_words(q.text, q.month_label or "")) >= 2:

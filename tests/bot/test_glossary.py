@@ -111,3 +111,33 @@ def test_an_english_when_or_who_question_finds_the_row_writing_its_words(bot, qu
     a = bot.ask(question)
     cited = [c for c in a.citations if c.kind == "schedule"]
     assert a.found and len(cited) == 1 and cited[0].month == month and task in cited[0].task
+
+
+def test_a_word_is_looked_up_also_by_the_word_it_is_made_from_and_irregular_plurals_by_their_singular():
+    assert glossary.stem("nearsighted") in glossary.keys("nearsightedness")
+    assert glossary.readings(["nearsightedness"], notice_words("近视")) == {"nearsightedness": ("近视",)}
+    assert "儿童" in glossary.readings(["children"], notice_words("儿童")).get("children", ())
+
+
+def test_a_word_read_within_a_longer_sense_is_read_by_it_alone():
+    """school places: 学位 ("place in school") for both words, not also 学校 and 场地."""
+    read = glossary.readings(["school", "places"], notice_words("学位", "学校", "场地"))
+    assert read == {"school": ("学位",), "places": ("学位",)}
+
+
+@pytest.mark.slow
+def test_an_english_question_on_a_word_the_notice_writes_otherwise_is_not_said_to_be_missing(bot):
+    """nearsightedness had been refused as a word the notice does not mention (it writes 近视)."""
+    a = bot.ask("Is anything planned about children's eyesight and nearsightedness?")
+    assert a.found and "does not mention" not in a.answer
+
+
+@pytest.mark.slow
+def test_one_common_english_topic_word_keeps_every_row_of_the_month_and_a_rare_one_narrows(bot):
+    """conferences → 会议 would drop March's 现场推进会 and 汇报会 rows; investment promotion → 招商
+    names one task."""
+    a = bot.ask("What conferences are held in March?")
+    assert len([c for c in a.citations if c.kind == "schedule"]) == len(bot.filter_rows((3,), ()))
+    b = bot.ask("What investment promotion is done in October?")
+    cited = [c for c in b.citations if c.kind == "schedule"]
+    assert b.found and len(cited) == 1 and "招商" in cited[0].task
