@@ -157,3 +157,33 @@ def topic_words(text: str, period: str = "") -> list[str]:
     # Words of three letters or more, and capitalised ones of two (AI, PE).
     words = [w.lower() for w in re.findall(r"[A-Za-z]+", text) if len(w) >= 3 or (len(w) == 2 and w.isupper())]
     return [w for w in words if w not in EN_FILLER and w not in _EN_GENERIC and w not in EN_MONTHS and w not in period]
+
+
+# English words for the kind of unit an office is, and how its Chinese name ends.
+_UNIT_ENDINGS = {"office": "处室办科股部委", "division": "处科", "department": "处部科", "section": "科股处",
+                 "bureau": "处局", "center": ("中心",), "centre": ("中心",), "institute": "院所",
+                 "academy": "院", "hall": "馆"}
+_UNIT = re.compile(r"((?:[A-Za-z'-]+\s+){1,4})(" + "|".join(_UNIT_ENDINGS) + r")s?\b", re.IGNORECASE)
+
+
+def english_offices(text: str, offices) -> list[str]:
+    """The offices an English question names in English (the safety management office → 安管处,
+    the teaching research institute → 市教研院): the one office of the table whose name ends as the
+    unit word says and writes a reading of every word of the name before it (the words after the
+    last article, preposition or question word: due from the teachers office → teachers). None
+    when no office or several do (the education office), or a word reads as nothing in one office."""
+    from bot.understand import EN_FILLER, EN_MONTHS
+
+    found = []
+    for m in _UNIT.finditer(text):
+        words = []
+        for w in reversed(re.findall(r"[a-z]+", m.group(1).lower())):
+            if w in STOP or w in EN_FILLER or w in EN_MONTHS:
+                break
+            words.insert(0, w)
+        endings = _UNIT_ENDINGS[m.group(2).lower()]
+        hits = [o.short for o in offices.offices if any(o.full.endswith(e) or o.short.endswith(e) for e in endings)
+                and len(readings(words, lambda head, o=o: any(head in s for s in o.spellings))) == len(words)]
+        if words and len(hits) == 1:
+            found.append(hits[0])
+    return list(dict.fromkeys(found))

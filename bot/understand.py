@@ -627,6 +627,10 @@ def _parse(text: str, raw: str, offices: OfficeTable, section_titles: dict[str, 
     # With an item, only a section named by number (第二部分第2条, where numbers restart in each).
     sections = parse_sections(text, section_titles, guess=not items)
     english = is_english(text)
+    if english:   # the safety management office → 安管处
+        from bot.glossary import english_offices
+
+        found_offices += tuple(o for o in english_offices(text, offices) if o not in found_offices)
     follow = bool(FOLLOW_UP.search(text)) or (len(text) <= 8 and not items and not sections)
     mine = bool(MY_OFFICE.search(text)) and not found_offices
     extreme = "first" if FIRST.search(text) else "last" if LAST.search(text) else None

@@ -141,3 +141,28 @@ def test_one_common_english_topic_word_keeps_every_row_of_the_month_and_a_rare_o
     b = bot.ask("What investment promotion is done in October?")
     cited = [c for c in b.citations if c.kind == "schedule"]
     assert b.found and len(cited) == 1 and "招商" in cited[0].task
+
+
+@pytest.mark.parametrize("question,office", [
+    ("What is due from the teachers office in July?", ["教师处"]),
+    ("Tasks of the safety management office", ["安管处"]),
+    ("What does the teaching research institute do?", ["市教研院"]),
+    ("What does the vocational and higher education division do?", ["职高教处"]),
+    ("What does the education office do?", []),          # several offices write 教育: none guessed
+    ("Which office handles the sports meeting?", []),     # no name before the unit word
+    ("What is the Party building office doing?", []),     # party reads as nothing in 规划建设处
+])
+def test_an_office_named_in_english_is_the_one_office_whose_name_renders_every_word(question, office):
+    from ingest.offices import OfficeTable
+    from ingest import CORPUS
+
+    assert glossary.english_offices(question, OfficeTable.for_corpus(CORPUS)) == office
+
+
+@pytest.mark.slow
+def test_an_office_named_in_english_lists_its_rows(bot):
+    """The teachers office in July had listed every July row."""
+    a = bot.ask("What is due from the teachers office in July?")
+    cited = [c for c in a.citations if c.kind == "schedule"]
+    assert a.found and cited and all("教师处" in c.offices and c.month == 7 for c in cited)
+    assert len(cited) == len(bot.filter_rows((7,), ("教师处",)))
