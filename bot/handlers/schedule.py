@@ -298,15 +298,15 @@ def matching_rows(q, corpus: Corpus) -> list[Record]:
 def _rows_rendering(q, corpus: Corpus, hits: list[Record]) -> list[Record]:
     """An English question's task: of the rows nearest in meaning and those the notices' words for
     it find (`english_search_words`: teacher day commendation → 教师节, 表彰), the ones writing a
-    reading of most of its words; the nearest in meaning when none writes more than half of them."""
+    reading of most of its words; the nearest in meaning when none writes half of them."""
     read = english_readings(q, corpus).values()
     words = " ".join(english_search_words(q, corpus))
     found = corpus.index.search(words, k=5, mode="bm25", kinds=("schedule",)) if words else []
     candidates = list(dict.fromkeys(hits + [h.record for h in found if not q.docs or h.record.doc_id in q.docs]))
     scored = [(sum(any(h in r.text for h in heads) for heads in read), r) for r in candidates]
     top = max((sc for sc, _ in scored), default=0)
-    if 2 * top <= len(read):
-        return hits[:1]   # no row writes most of its words: the nearest in meaning
+    if not top or 2 * top < len(read):
+        return hits[:1]   # no row writes half of its words: the nearest in meaning
     rows = [r for sc, r in scored if sc == top]
     # Rows writing as many of its words (校园食品安全专项整治行动 and 学校安全综合大检查 for the school
     # food safety campaign): the nearest in meaning, when clearly nearest.

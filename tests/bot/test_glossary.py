@@ -104,6 +104,7 @@ def test_an_english_question_names_a_section_by_its_chinese_number(bot, question
     ("When will the standards for off-campus training institutions be issued?", 7, "校外培训机构设置标准"),
     ("Which office handles the school food safety campaign?", 1, "食品安全专项整治"),
     ("When is the 校园心理剧 event?", 9, "校园心理剧"),   # Chinese words of its own are matched as written
+    ("When is the teachers' professional title review?", 12, "职称评审"),   # half its words: 教师, 职称
 ])
 def test_an_english_when_or_who_question_finds_the_row_writing_its_words(bot, question, month, task):
     """The city education work conference had been answered with 6月's 产教融合 meeting (nearest in
