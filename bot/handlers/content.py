@@ -9,7 +9,7 @@ from bot.answer import Answer, Citation, item_name, say, section_name, who_text
 from bot.corpus import Corpus, Evidence
 from bot.handlers.refusal import not_covered
 from bot.handlers.schedule import rows_with_items
-from bot.scope import english_readings, specific_term
+from bot.scope import english_readings, specific_term, topic_terms
 from bot.text import best_sentences, content_grams, grams, is_title, joined_quote, sentences
 from ingest.records import Record, has_body
 from ingest.parse import cn_to_int
@@ -304,11 +304,14 @@ def _naming(q, corpus: Corpus, doc_id: str) -> list[tuple[Record, str, Citation]
     with_items = {k for r in mine if r.kind == "item" for k in ((r.section, r.subsection), (r.section, None))}
     units = sorted((r for r in mine if r.kind == "item" or (has_body(r) and (r.section, r.subsection) not in with_items)),
                    key=lambda r: (cn_to_int(r.section or "") or 0, r.item or 0))
+    # The role asked, if any: 人事科牵头哪些工作 (lead), 人事科配合什么工作 (supporting).
+    role = "lead" if "牵头" in q.text else "support" if re.search(r"配合|协办|协同", q.text) else None
     out = []
     for r in units:
         # The office as the table resolves it, or as the notice writes it (人事科, which the table
-        # of another city may read as its 组织人事处).
-        if q.offices and not any((canon(o) or o) in q.offices or o in typed for o in r.offices):
+        # of another city may read as its 组织人事处), in the role asked.
+        mine = [o for o in r.offices if (canon(o) or o) in q.offices or o in typed]
+        if q.offices and not any(role is None or (o in r.support) == (role == "support") for o in mine):
             continue
         said = [sent for sent in sentences(r.text) if months & _months_said(sent, doc.year if doc else None)] \
             if months else []
@@ -326,11 +329,14 @@ def with_named_items(q, corpus: Corpus, a: Answer) -> Answer:
     among their own and that no row listed carries out (教科院负责哪些工作: its 7-8月 row, and 第5条,
     第11条 whose offices include it)."""
     cited = {c.record_id for c in a.citations}
+    # Of a topic asked (德育安全科负责哪些安全方面的工作), only the items speaking of it.
+    topics = topic_terms(q, corpus)
     extra = [(line, c) for doc_id in _docs(q, corpus) for r, line, c in _naming(q, corpus, doc_id)
-             if r.id not in cited]
+             if r.id not in cited and (not topics or corpus.speaking_of([r], topics))]
     if not extra:
         return a
-    head = say(q, f"正文中还写明由{'、'.join(q.offices)}负责的:", f"Items of the text naming {', '.join(q.offices)}:")
+    duty = "牵头" if "牵头" in q.text else "配合" if re.search(r"配合|协办|协同", q.text) else "负责"
+    head = say(q, f"正文中还写明由{'、'.join(q.offices)}{duty}的:", f"Items of the text naming {', '.join(q.offices)}:")
     return replace(a, answer="\n".join([a.answer, head, *(line for line, _ in extra)]),
                    citations=a.citations + tuple(c for _, c in extra))
 

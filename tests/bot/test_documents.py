@@ -703,3 +703,15 @@ def test_an_office_s_work_is_its_rows_and_the_items_naming_it_that_no_row_carrie
     # A month asked keeps to its rows.
     b = counties.ask("夷陵计划财务科7月负责哪些工作")
     assert b.found and 5 not in [c.item for c in b.citations if c.kind == "item"]
+
+
+def test_the_items_added_to_an_office_s_rows_keep_to_the_topic_and_the_role_asked(counties):
+    """德育安全科…安全方面的工作 had added 第1条 思政课 and 第2条 家校社; 人事科牵头哪些工作 had added 第5条,
+    where 人事科 only supports 计划财务科."""
+    a = counties.ask("夷陵德育安全科负责哪些安全方面的工作")
+    assert 11 in [c.item for c in a.citations if c.kind == "item"]
+    assert not {1, 2} & {c.item for c in a.citations if c.kind == "item"}
+    lead = counties.ask("夷陵人事科牵头哪些工作")
+    assert 5 not in [c.item for c in lead.citations if c.kind == "item"]
+    support = counties.ask("夷陵人事科配合什么工作")
+    assert 5 in [c.item for c in support.citations if c.kind == "item"] and "由人事科配合的" in support.answer
