@@ -309,9 +309,10 @@ def _rows_rendering(q, corpus: Corpus, hits: list[Record]) -> list[Record]:
         return hits[:1]   # no row writes half of its words: the nearest in meaning
     rows = [r for sc, r in scored if sc == top]
     # Rows writing as many of its words (校园食品安全专项整治行动 and 学校安全综合大检查 for the school
-    # food safety campaign): the nearest in meaning, when clearly nearest.
+    # food safety campaign): the nearest in meaning, when clearly nearest; else all, nearest first
+    # (the third batch of the young cadres project: 4月's 第三批, then 3月's 第二批).
     rows = _nearest_clearly(q, corpus, rows) if len(rows) > 1 else rows
-    return sorted(rows, key=lambda r: r.month or 0)[:corpus.settings.max_rows_when]
+    return sorted(rows, key=candidates.index)[:corpus.settings.max_rows_when]
 
 
 def _common_run(a: str, b: str) -> int:

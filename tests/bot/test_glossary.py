@@ -167,3 +167,12 @@ def test_an_office_named_in_english_lists_its_rows(bot):
     cited = [c for c in a.citations if c.kind == "schedule"]
     assert a.found and cited and all("教师处" in c.offices and c.month == 7 for c in cited)
     assert len(cited) == len(bot.filter_rows((7,), ("教师处",)))
+
+
+@pytest.mark.slow
+def test_rows_writing_as_many_words_of_an_english_task_come_nearest_in_meaning_first(bot):
+    """The third batch of the young cadres project: 4月's 第三批 and 3月's 第二批 write as many of its
+    words; they had been listed by month, the wrong one first."""
+    a = bot.ask("When does the third batch of the outstanding young cadres training project start?")
+    cited = [c for c in a.citations if c.kind == "schedule"]
+    assert a.found and cited[0].month == 4 and "第三批" in cited[0].task
