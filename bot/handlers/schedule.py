@@ -101,18 +101,18 @@ def narrowed(q, corpus: Corpus, rows: list[Record], scope: str) -> tuple[list[Re
     if not topics and q.context:
         topics = topic_terms(replace(q, text=q.context, month_label=None), corpus)
     if not topics and q.english and len(rows) > 1:
-        # The rows that write a reading of each of its topic words (off-campus training institution
-        # standards: 校外, 培训, 机构, 标准); else, for a topic of two words or more, the row nearest in meaning.
+        # The rows that write a reading of the most of its topic words, at least half (off-campus
+        # training institution standards: 校外, 培训, 机构, 标准), the nearest in meaning of them when
+        # clearly nearest; else, for a topic of two words or more, the row nearest in meaning.
         # Two words at least, or one as rare as a Chinese topic word (`topic_terms`): investment
         # promotion → 招商; not conferences → 会议, which would drop the 现场推进会 and 汇报会 rows.
         read = english_readings(q, corpus)
         # (A word is as common as its commonest reading: conferences → 会议, though also 座谈会.)
         specific = len(read) >= 2 or any(min(rarity(h, corpus) for h in heads) >= corpus.settings.topic_min_rarity
                                          for heads in read.values())
-        about = [r for r in rows if all(any(h in r.text for h in heads) for heads in read.values())] \
-            if specific else []
+        about = _writing_most(rows, read) if specific else []
         if about and len(about) < len(rows):
-            return about, scope, ""
+            return (_nearest_clearly(q, corpus, about) if len(about) > 1 else about), scope, ""
         if len(topic_words(q.text, q.month_label or "")) >= 2:
             return _nearest_clearly(q, corpus, rows), scope, ""
     if not topics:
@@ -299,20 +299,26 @@ def _rows_rendering(q, corpus: Corpus, hits: list[Record]) -> list[Record]:
     """An English question's task: of the rows nearest in meaning and those the notices' words for
     it find (`english_search_words`: teacher day commendation → 教师节, 表彰), the ones writing a
     reading of most of its words; the nearest in meaning when none writes half of them."""
-    read = english_readings(q, corpus).values()
     words = " ".join(english_search_words(q, corpus))
     found = corpus.index.search(words, k=5, mode="bm25", kinds=("schedule",)) if words else []
     candidates = list(dict.fromkeys(hits + [h.record for h in found if not q.docs or h.record.doc_id in q.docs]))
-    scored = [(sum(any(h in r.text for h in heads) for heads in read), r) for r in candidates]
-    top = max((sc for sc, _ in scored), default=0)
-    if not top or 2 * top < len(read):
+    rows = _writing_most(candidates, english_readings(q, corpus))
+    if not rows:
         return hits[:1]   # no row writes half of its words: the nearest in meaning
-    rows = [r for sc, r in scored if sc == top]
     # Rows writing as many of its words (校园食品安全专项整治行动 and 学校安全综合大检查 for the school
     # food safety campaign): the nearest in meaning, when clearly nearest; else all, nearest first
     # (the third batch of the young cadres project: 4月's 第三批, then 3月's 第二批).
     rows = _nearest_clearly(q, corpus, rows) if len(rows) > 1 else rows
     return sorted(rows, key=candidates.index)[:corpus.settings.max_rows_when]
+
+
+def _writing_most(rows: list[Record], read: dict[str, tuple[str, ...]]) -> list[Record]:
+    """Of `rows`, those writing a reading (`english_readings`) of the most of an English question's
+    words, if that is at least half of them (the vocational school quality assessment: 中职学校办学
+    质量年度考核 writes school, quality, assessment); none otherwise."""
+    scored = [(sum(any(h in r.text for h in heads) for heads in read.values()), r) for r in rows]
+    top = max((sc for sc, _ in scored), default=0)
+    return [r for sc, r in scored if sc == top] if top and 2 * top >= len(read) else []
 
 
 def _common_run(a: str, b: str) -> int:
