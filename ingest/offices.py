@@ -20,6 +20,11 @@ OFFICE_SUFFIX = re.compile(r"(处|室|院|馆|中心|办|委|局|科|股|部|党
                            r"妇联|残联|侨联|文联|工商联|(?<![建立])工会|科协)$")   # 机关工会; not 组建工会 / 成立工会
 
 
+# The end of a body's name that an office may belong to: a leading group, committee, headquarters,
+# joint meeting or task force (…领导小组 / 安委会 / 指挥部 / 联席会议 / 工作专班).
+_OF_A_BODY = re.compile(r"(?:小组|委员会|[安教体]委会|指挥部|联席会议|工作组|专班)$")
+
+
 def office_shaped(name: str) -> bool:
     """`name` reads as an office by itself: ends like one (基础教育科, 办公室) or names every unit of a
     kind (各学校). 幼儿园 after 各中小学、 is one of a list, not an office to ask about alone."""
@@ -98,10 +103,13 @@ class OfficeTable:
         return short
 
     def find_all(self, text: str) -> list[str]:
-        """Short names of all offices mentioned in `text`, in order of first mention."""
+        """Short names of all offices mentioned in `text`, in order of first mention. An office
+        named after a body (领导小组办公室, 安委会办公室, 防汛指挥部办公室) is that body's, not one of the
+        table's (办公室)."""
         if self._pattern is None:
             return []
-        found = [self._by_spelling[m.group(0)] for m in self._pattern.finditer(text)]
+        found = [self._by_spelling[m.group(0)] for m in self._pattern.finditer(text)
+                 if not _OF_A_BODY.search(text[:m.start()])]
         return list(dict.fromkeys(found))
 
     def without(self, text: str) -> str:
