@@ -4,7 +4,9 @@ A year (2023年), a year relative to the newest document (今年 / 去年 / 前�
 named in a document's title (济南, 淄博) selects documents. A question that names none goes to the
 newest document, and when the corpus holds several the answer says which one it used. A question
 that names two years, or asks about both / each (两年, 两份, 分别, 都), gets every selected document,
-each labelled. Years and places the corpus does not hold are refused by `bot.scope.foreign`.
+each labelled. An office's work asked with no place named, in the notices of several places that
+give that office work (人事科 of two districts), is answered for each place: they are different
+offices. Years and places the corpus does not hold are refused by `bot.scope.foreign`.
 """
 from __future__ import annotations
 
@@ -66,11 +68,27 @@ def select(q, corpus: Corpus) -> Selection:
     if len(chosen) > 1 and not (BOTH.search(q.text) or len(years) > 1 or len(places) > 1):
         # Documents are ordered newest first. A schedule question goes to the newest that has rows
         # for what it asks (民继处有什么任务: not a newer notice without a 配档表 or without 民继处).
+        if q.offices and not q.months and q.intent == "schedule":
+            # 人事科负责哪些工作 in the notices of two districts: each district's 人事科 is its own
+            # office, so each answers (the newest of each place whose rows or items name it).
+            holding = [d for d in chosen if _names_office(corpus, d.doc_id, q.offices)]
+            each = list({d.place: d for d in reversed(holding)}.values())[::-1]
+            if len(each) > 1:
+                return Selection(tuple(d.doc_id for d in each))
         if q.intent in SCHEDULE_INTENTS or (q.intent == "when_who" and (q.months or q.offices)):
             chosen = [d for d in chosen if corpus.filter_rows(q.months, q.offices, (d.doc_id,))] or chosen
         newest = chosen[0]
         return Selection((newest.doc_id,), note(newest, chosen[1:]), candidates=tuple(d.doc_id for d in chosen))
     return Selection(tuple(d.doc_id for d in chosen))
+
+
+def _names_office(corpus: Corpus, doc_id: str, offices: tuple[str, ...]) -> bool:
+    """Notice `doc_id` gives one of `offices` work: in a 配档表 row or among an item's offices."""
+    if corpus.filter_rows((), offices, (doc_id,)):
+        return True
+    canon = corpus.offices.canonical
+    return any(r.doc_id == doc_id and any((canon(o) or o) in offices for o in r.offices)
+               for r in corpus.items.values())
 
 
 def _names(text: str, place: str, latin: bool) -> bool:

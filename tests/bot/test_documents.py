@@ -715,3 +715,13 @@ def test_the_items_added_to_an_office_s_rows_keep_to_the_topic_and_the_role_aske
     assert 5 not in [c.item for c in lead.citations if c.kind == "item"]
     support = counties.ask("夷陵人事科配合什么工作")
     assert 5 in [c.item for c in support.citations if c.kind == "item"] and "由人事科配合的" in support.answer
+
+
+def test_an_office_two_places_have_is_answered_for_each_when_no_place_is_named(counties):
+    """人事科 is 夷陵's (配档表 rows and items) and 南海's (五·第1条): each district's is its own office,
+    so both answer; the answer had been 夷陵's alone. A month asked keeps to the notice with rows."""
+    a = counties.ask("人事科负责哪些工作")
+    docs = {c.doc_id for c in a.citations}
+    assert a.found and any("nanhai" in d for d in docs) and any("yiling" in d for d in docs)
+    b = counties.ask("人事科上半年有哪些工作")
+    assert b.found and all("yiling" in c.doc_id for c in b.citations)
