@@ -13,6 +13,10 @@ is a key: "place in school" → {place, school} → 学位.
   the question (off campus → 校外 needs both off and campus).
 - `glossed`: whether any sense names the word at all, however many others it has (to bully and
   humiliate → 欺凌 for bullying): looser, for asking whether the notices speak of the word at all.
+- `topic_words`: the words of an English question that name what it is about, not the asking.
+- `english_offices`: an office named in English (the safety management office → 安管处).
+The table is parsed once (~3 s) and kept in the model cache; a Chinese question never reads it.
+How the bot uses the readings (search words, refusals, rows) is in `bot.scope` and the handlers.
 """
 from __future__ import annotations
 
