@@ -118,6 +118,10 @@ def _documents(records: list[Record]) -> dict[str, Document]:
     return {d[0]: Document(*d[:5], label=labels[d[0]], within=d[5]) for d in raw}
 
 
+# Endings that make a word the measure of a thing (覆盖率, 覆盖面, 满意度, 参与率): staff asking
+# for one mean whichever the notice gives.
+_MEASURES = "率面度"
+
 # The ending of an issuing body a short form's last character stands for (委 for 委员会).
 _AGENCY_ENDINGS = {"局": re.compile(r"局$"), "委": re.compile(r"委(?:员会)?$"), "厅": re.compile(r"厅$")}
 
@@ -239,14 +243,16 @@ class Corpus:
 
     def bridges(self, term: str) -> tuple[str, ...]:
         """The notices' own words for a term they never use: its synonyms (`bot.thesaurus`) that
-        are words of the notices, as the search cuts them (大夫 → 医生; not 学学 of 大学学科).
-        Empty for a term they use."""
+        are words of the notices, as the search cuts them (大夫 → 医生; not 学学 of 大学学科), and
+        the same measure of the same thing (覆盖面 → 覆盖率: `_MEASURES`). Empty for a term they use."""
         out = self._bridges.get(term)
         if out is None:
             from bot.thesaurus import bridges
 
             vocab = self.index.bm25.vocab
-            out = () if mentions(self.text, term) else tuple(b for b in bridges(term, self.text) if b in vocab)
+            measured = [term[:-1] + m for m in _MEASURES if len(term) >= 3 and term[-1] in _MEASURES and m != term[-1]]
+            out = () if mentions(self.text, term) else tuple(
+                b for b in (*bridges(term, self.text), *(m for m in measured if m in self.text)) if b in vocab)
             self._bridges[term] = out
         return out
 

@@ -1387,3 +1387,11 @@ def test_a_refusal_names_no_items_for_a_question_about_none_of_the_notices_subje
     """明天 is 未来 only as a synonym, 济南 a place, 教育局 the issuer: no subject of the notice."""
     a = bot.ask(question)
     assert not a.found and not a.citations
+
+
+@pytest.mark.parametrize("question", ["普惠园覆盖面今年定的多少", "普惠性幼儿园覆盖面多大"])
+def test_a_measure_asked_with_another_ending_is_the_one_the_notice_gives(bot, question):
+    """覆盖面 for the notice's 覆盖率 (the same measure of the same thing) had been refused as a word
+    the notice does not mention."""
+    a = bot.ask(question)
+    assert a.found and 8 in items(a) and "95%" in a.answer
