@@ -195,7 +195,8 @@ class Bot:
             # 工作, 9月有什么工作); anything else from its text, which says when, if anything.
             q = replace(q, intent="duties" if q.intent == "schedule" and (q.offices or q.months) else "topic")
         if len(chosen.docs) > 1 and q.intent in EACH and not q.items:
-            return self._each(q)   # 两年的…分别是多少: one answer per notice, each from its own rows or evidence
+            # 两年的…分别是多少: one answer per notice, each from its own rows or evidence.
+            return self._each(q, answering=chosen.answering)
         a = self._handle(q)
         if chosen.note and a.found:
             a = replace(a, answer=f"({chosen.note})" + a.answer)
@@ -300,10 +301,13 @@ class Bot:
         q = with_bridges(q, self.corpus)
         return q, self.corpus.evidence(q.search_text, docs=q.docs, also=q.bridges)
 
-    def _each(self, q: Query) -> Answer:
+    def _each(self, q: Query, answering: bool = False) -> Answer:
         """A question asked of several notices: each answered (or refused) from its own rows or
-        evidence, under its title."""
+        evidence, under its title. `answering`: the question did not ask for several (人事科负责
+        哪些工作, held by two districts' notices): only the notices that answer are shown."""
         parts = [(d, self._handle(replace(q, docs=(d,)))) for d in q.docs]
+        if answering and any(a.found for _, a in parts):
+            parts = [(d, a) for d, a in parts if a.found]
         text = "\n\n".join(f"**《{self.corpus.documents[d].title}》**\n{a.answer}" for d, a in parts)
         return Answer(text, any(a.found for _, a in parts),
                       tuple(c for _, a in parts for c in a.citations), q)

@@ -29,6 +29,8 @@ class Selection:
     note: str = ""          # which document was assumed, when several could answer
     missing: str = ""       # what the question named that no document is (2023年)
     candidates: tuple[str, ...] = ()   # when one was assumed: all that could answer, newest first
+    answering: bool = False  # several chosen though the question did not ask for several: of their
+                             # answers, only those that answer are shown
 
 
 def select(q, corpus: Corpus) -> Selection:
@@ -64,7 +66,8 @@ def select(q, corpus: Corpus) -> Selection:
     if not chosen:
         return Selection(())
     if q.docs and not (places or years or titled):
-        return Selection(q.docs)                # a follow-up stays with the notice of the turn before
+        # A follow-up stays with the notices of the turn before.
+        return Selection(q.docs, answering=len(q.docs) > 1)
     if len(chosen) > 1 and not (BOTH.search(q.text) or len(years) > 1 or len(places) > 1):
         # Documents are ordered newest first. A schedule question goes to the newest that has rows
         # for what it asks (民继处有什么任务: not a newer notice without a 配档表 or without 民继处).
@@ -74,7 +77,9 @@ def select(q, corpus: Corpus) -> Selection:
             holding = [d for d in chosen if _names_office(corpus, d.doc_id, q.offices)]
             each = list({d.place: d for d in reversed(holding)}.values())[::-1]
             if len(each) > 1:
-                return Selection(tuple(d.doc_id for d in each))
+                return Selection(tuple(d.doc_id for d in each), answering=True)
+            if each:   # one place's notices name it (关工委办公室): the newest of those
+                return Selection((each[0].doc_id,), note(each[0], [d for d in chosen if d is not each[0]]))
         if q.intent in SCHEDULE_INTENTS or (q.intent == "when_who" and (q.months or q.offices)):
             chosen = [d for d in chosen if corpus.filter_rows(q.months, q.offices, (d.doc_id,))] or chosen
         newest = chosen[0]

@@ -9,7 +9,7 @@ from bot.answer import Answer, Citation, item_name, say, section_name, who_text
 from bot.corpus import Corpus, Evidence
 from bot.handlers.refusal import not_covered
 from bot.handlers.schedule import rows_with_items
-from bot.scope import english_readings, specific_term, topic_terms
+from bot.scope import specific_readings, specific_term, topic_terms
 from bot.text import best_sentences, content_grams, grams, is_title, joined_quote, sentences
 from ingest.records import Record, has_body
 from ingest.parse import cn_to_int
@@ -267,9 +267,7 @@ def figure(q, corpus: Corpus, evidence: list[Evidence], rows=()) -> Answer:
                 for sent, row in zip(e.sentences, e.rows) if re.search(r"\d", sent)]
         if held:
             # (Words most items write, 建设 or 发展 for build or expand, tell no sentence apart.)
-            share = corpus.settings.english_common_share
-            read = [heads for heads in english_readings(q, corpus).values()
-                    if all(corpus.item_share(h) <= share for h in heads)]
+            read = specific_readings(q, corpus).values()
             similar = corpus.index.scores_of(q.search_text, [row for *_, row in held])
             best = min(range(len(held)), key=lambda j: (
                 -sum(any(h in held[j][2] for h in heads) for heads in read), -float(similar[j]), held[j][0]))
@@ -304,10 +302,14 @@ def _naming(q, corpus: Corpus, doc_id: str) -> list[tuple[Record, str, Citation]
     with_items = {k for r in mine if r.kind == "item" for k in ((r.section, r.subsection), (r.section, None))}
     units = sorted((r for r in mine if r.kind == "item" or (has_body(r) and (r.section, r.subsection) not in with_items)),
                    key=lambda r: (cn_to_int(r.section or "") or 0, r.item or 0))
-    # The role asked, if any: 人事科牵头哪些工作 (lead), 人事科配合什么工作 (supporting).
+    # The role asked, if any: 人事科牵头哪些工作 (lead), 人事科配合什么工作 (supporting); and the
+    # topic (人事科负责的教师培训工作: the items speaking of it).
     role = "lead" if "牵头" in q.text else "support" if re.search(r"配合|协办|协同", q.text) else None
+    topics = topic_terms(q, corpus)
     out = []
     for r in units:
+        if topics and not corpus.speaking_of([r], topics):
+            continue
         # The office as the table resolves it, or as the notice writes it (人事科, which the table
         # of another city may read as its 组织人事处), in the role asked.
         mine = [o for o in r.offices if (canon(o) or o) in q.offices or o in typed]
@@ -329,10 +331,8 @@ def with_named_items(q, corpus: Corpus, a: Answer) -> Answer:
     among their own and that no row listed carries out (教科院负责哪些工作: its 7-8月 row, and 第5条,
     第11条 whose offices include it)."""
     cited = {c.record_id for c in a.citations}
-    # Of a topic asked (德育安全科负责哪些安全方面的工作), only the items speaking of it.
-    topics = topic_terms(q, corpus)
     extra = [(line, c) for doc_id in _docs(q, corpus) for r, line, c in _naming(q, corpus, doc_id)
-             if r.id not in cited and (not topics or corpus.speaking_of([r], topics))]
+             if r.id not in cited]
     if not extra:
         return a
     duty = "牵头" if "牵头" in q.text else "配合" if re.search(r"配合|协办|协同", q.text) else "负责"
@@ -416,5 +416,7 @@ def duties(q, corpus: Corpus) -> Answer:
                    f"{name} has no 配档表; {len(lines)} item(s) of its text name {asked}:") if lines else \
             say(q, f"{name}没有配档表,正文中也没有写明{asked}的工作。",
                 f"{name} has no 配档表, and its text names no work for {asked}.")
-        parts.append("\n".join([head, *lines]))
-    return Answer("\n\n".join(parts), bool(cites), tuple(cites), q)
+        parts.append((bool(lines), "\n".join([head, *lines])))
+    # Of several notices, those naming no such work are left out when another names some.
+    shown = [text for named, text in parts if named] or [text for _, text in parts]
+    return Answer("\n\n".join(shown), bool(cites), tuple(cites), q)

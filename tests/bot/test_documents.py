@@ -725,3 +725,15 @@ def test_an_office_two_places_have_is_answered_for_each_when_no_place_is_named(c
     assert a.found and any("nanhai" in d for d in docs) and any("yiling" in d for d in docs)
     b = counties.ask("人事科上半年有哪些工作")
     assert b.found and all("yiling" in c.doc_id for c in b.citations)
+
+
+@pytest.mark.parametrize("question,shown,left_out", [
+    ("人事科配合哪些工作", "yiling", "nanhai"),      # 南海's 人事科 supports nothing
+    ("机关党委牵头哪些工作", "jiashan", "nanhai"),    # 南海's 机关党委 only supports
+])
+def test_of_several_places_only_those_whose_office_answers_are_shown(counties, question, shown, left_out):
+    """The per-place answer had added the other district with 配档表中没有… or a false 正文中也没有写明."""
+    a = counties.ask(question)
+    assert a.found and any(shown in c.doc_id for c in a.citations)
+    other = next(d.title for d in counties.corpus.documents.values() if left_out in d.doc_id)
+    assert left_out not in "".join(c.doc_id for c in a.citations) and other not in a.answer
