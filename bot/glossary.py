@@ -171,11 +171,17 @@ _UNIT = re.compile(r"((?:[A-Za-z'-]+\s+){1,4})(" + "|".join(_UNIT_ENDINGS) + r")
 
 
 def english_offices(text: str, offices) -> list[str]:
-    """The offices an English question names in English (the safety management office → 安管处,
-    the teaching research institute → 市教研院): the one office of the table whose name ends as the
-    unit word says and writes a reading of every word of the name before it (the words after the
-    last article, preposition or question word: due from the teachers office → teachers). None
-    when no office or several do (the education office), or a word reads as nothing in one office."""
+    """The offices an English question names in English (`office_names`)."""
+    return list(dict.fromkeys(short for short, _ in office_names(text, offices)))
+
+
+def office_names(text: str, offices) -> list[tuple[str, list[str]]]:
+    """The offices an English question names in English, each with the words naming it (the safety
+    management office → 安管处, safety + management; the teaching research institute → 市教研院): the
+    one office of the table whose name ends as the unit word says and writes a reading of every word
+    of the name before it (the words after the last article, preposition or question word: due from
+    the teachers office → teachers). None when no office or several do (the education office), or a
+    word reads as nothing in one office."""
     from bot.understand import EN_FILLER, EN_MONTHS
 
     found = []
@@ -189,5 +195,5 @@ def english_offices(text: str, offices) -> list[str]:
         hits = [o.short for o in offices.offices if any(o.full.endswith(e) or o.short.endswith(e) for e in endings)
                 and len(readings(words, lambda head, o=o: any(head in s for s in o.spellings))) == len(words)]
         if words and len(hits) == 1:
-            found.append(hits[0])
-    return list(dict.fromkeys(found))
+            found.append((hits[0], words))
+    return found

@@ -190,11 +190,28 @@ def _used_by(corpus: Corpus, docs: tuple[str, ...]):
     return lambda word: word in vocab and word in text
 
 
+def english_topic(q, corpus: Corpus) -> list[str]:
+    """An English question's topic words (`glossary.topic_words`), without those naming an office
+    it names in English (What does the safety management office do?: none; safety and management
+    name 安管处, not a topic of its rows)."""
+    named = {w for _, words in glossary.office_names(q.text, corpus.offices) for w in words}
+    return [w for w in glossary.topic_words(q.text, q.month_label or "") if w not in named]
+
+
+def specific_readings(q, corpus: Corpus) -> dict[str, tuple[str, ...]]:
+    """`english_readings` without the words of the notices' everyday vocabulary (a reading a
+    quarter or more of the items write: school → 学校; `english_common_share`), which tell no
+    row or sentence apart."""
+    share = corpus.settings.english_common_share
+    return {w: heads for w, heads in english_readings(q, corpus).items()
+            if all(corpus.item_share(h) <= share for h in heads)}
+
+
 def english_readings(q, corpus: Corpus) -> dict[str, tuple[str, ...]]:
     """An English question's topic words (`glossary.topic_words`) → the words of the notices asked
     about they read as (`glossary.readings`): off-campus training institution standards → 校外,
     培训, 机构, 标准."""
-    return glossary.readings(glossary.topic_words(q.text, q.month_label or ""), _used_by(corpus, q.docs))
+    return glossary.readings(english_topic(q, corpus), _used_by(corpus, q.docs))
 
 
 def english_search_words(q, corpus: Corpus) -> tuple[str, ...]:
@@ -205,7 +222,7 @@ def english_search_words(q, corpus: Corpus) -> tuple[str, ...]:
     is not searched by, nor by its rarer readings (学院): it would rank items by how often they say it."""
     used, share = _used_by(corpus, q.docs), corpus.settings.english_common_share
     read = dict(english_readings(q, corpus))
-    for word in glossary.topic_words(q.text, q.month_label or ""):
+    for word in english_topic(q, corpus):
         if word not in read:
             heads = glossary.glossed(word, used) or ()
             read[word] = heads if len(heads) <= corpus.settings.english_loose_max else ()
@@ -220,7 +237,7 @@ def english_absent(q, corpus: Corpus) -> list[str]:
     if glossary.has_chinese(q.text):
         return []
     used = _used_by(corpus, q.docs)
-    known = {w: glossary.glossed(w, used) for w in dict.fromkeys(glossary.topic_words(q.text, q.month_label or ""))}
+    known = {w: glossary.glossed(w, used) for w in dict.fromkeys(english_topic(q, corpus))}
     known = {w: k for w, k in known.items() if k is not None}
     return [] if any(known.values()) else list(known)
 
@@ -371,7 +388,7 @@ def english_in_evidence(q, corpus: Corpus, evidence: list[Evidence], also: tuple
     if not q.english or glossary.has_chinese(q.text):
         return False
     used = _used_by(corpus, q.docs)
-    known = [w for w in dict.fromkeys(glossary.topic_words(q.text, q.month_label or ""))
+    known = [w for w in dict.fromkeys(english_topic(q, corpus))
              if glossary.glossed(w, used) is not None]
     read = english_readings(q, corpus)
     if not known or any(w not in read for w in known):

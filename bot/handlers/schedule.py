@@ -9,8 +9,9 @@ from dataclasses import replace
 
 from bot.answer import Answer, Citation, item_name, say, time_of, who_text
 from bot.corpus import Corpus
-from bot.glossary import has_chinese, topic_words
-from bot.scope import chinese_terms, english_readings, english_search_words, rarity, specific_term, topic_terms
+from bot.glossary import has_chinese
+from bot.scope import (chinese_terms, english_readings, english_search_words, english_topic, rarity, specific_readings,
+                       specific_term, topic_terms)
 from bot.text import JOINT, OFFICE_WORD, content_grams, grams, sentences
 from bot.understand import WHEN, WHO, named_periods, parse_months
 from ingest.records import Record
@@ -106,14 +107,17 @@ def narrowed(q, corpus: Corpus, rows: list[Record], scope: str) -> tuple[list[Re
         # clearly nearest; else, for a topic of two words or more, the row nearest in meaning.
         # Two words at least, or one as rare as a Chinese topic word (`topic_terms`): investment
         # promotion → 招商; not conferences → 会议, which would drop the 现场推进会 and 汇报会 rows.
-        read = english_readings(q, corpus)
+        # Whether to narrow at all is asked of the words that are not the notices' everyday
+        # vocabulary (school safety tasks: safety alone, as common as 安全, narrows nothing); the
+        # rows are then told apart by all its words (中职学校办学质量年度考核 writes school too).
         # (A word is as common as its commonest reading: conferences → 会议, though also 座谈会.)
-        specific = len(read) >= 2 or any(min(rarity(h, corpus) for h in heads) >= corpus.settings.topic_min_rarity
-                                         for heads in read.values())
-        about = _writing_most(rows, read) if specific else []
+        telling = specific_readings(q, corpus)
+        specific = len(telling) >= 2 or any(min(rarity(h, corpus) for h in heads) >= corpus.settings.topic_min_rarity
+                                            for heads in telling.values())
+        about = _writing_most(rows, english_readings(q, corpus)) if specific else []
         if about and len(about) < len(rows):
             return (_nearest_clearly(q, corpus, about) if len(about) > 1 else about), scope, ""
-        if len(topic_words(q.text, q.month_label or "")) >= 2:
+        if len(english_topic(q, corpus)) >= 2:
             return _nearest_clearly(q, corpus, rows), scope, ""
     if not topics:
         return rows, scope, ""

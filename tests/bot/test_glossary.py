@@ -185,3 +185,23 @@ def test_an_english_task_in_a_month_keeps_the_row_writing_most_of_its_words(bot)
     a = bot.ask("Who is responsible for the vocational school quality assessment in December?")
     cited = [c for c in a.citations if c.kind == "schedule"]
     assert a.found and len(cited) == 1 and cited[0].month == 12 and "中职学校办学质量" in cited[0].task
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("question,office,months", [
+    ("What does the safety management office do?", "安管处", ()),
+    ("What does the teacher work division do in the second half of the year?", "教师处", (7, 8, 9, 10, 11, 12)),
+])
+def test_the_words_naming_an_office_in_english_filter_none_of_its_rows(bot, question, office, months):
+    """safety, management named 安管处 and had also been taken as its topic: its 6月 欺凌 row, which
+    writes no 安全, was dropped."""
+    a = bot.ask(question)
+    assert len([c for c in a.citations if c.kind == "schedule"]) == len(bot.filter_rows(months, (office,)))
+
+
+@pytest.mark.slow
+def test_an_everyday_english_word_alone_narrows_no_month(bot):
+    """school safety: 学校 is in a quarter of the items and 安全 as common as a word gets; narrowing by
+    学校 had kept two June rows and dropped 安管处's."""
+    a = bot.ask("What are the school safety tasks in June?")
+    assert len([c for c in a.citations if c.kind == "schedule"]) == len(bot.filter_rows((6,), ()))
