@@ -179,8 +179,8 @@ def office_names(text: str, offices) -> list[tuple[str, list[str]]]:
     """The offices an English question names in English, each with the words naming it (the safety
     management office → 安管处, safety + management; the teaching research institute → 市教研院): the
     one office of the table whose name ends as the unit word says and writes a reading of every word
-    of the name before it (the words after the last article, preposition or question word: due from
-    the teachers office → teachers). None when no office or several do (the education office), or a
+    of the name before it (the words after the last article, preposition or question word, and
+    joined by and: due from the teachers office → teachers). None when no office or several do (the education office), or a
     word reads as nothing in one office."""
     from bot.understand import EN_FILLER, EN_MONTHS
 
@@ -188,6 +188,8 @@ def office_names(text: str, offices) -> list[tuple[str, list[str]]]:
     for m in _UNIT.finditer(text):
         words = []
         for w in reversed(re.findall(r"[a-z]+", m.group(1).lower())):
+            if w == "and":   # a name may join two fields: the vocational and higher education division
+                continue
             if w in STOP or w in EN_FILLER or w in EN_MONTHS:
                 break
             words.insert(0, w)

@@ -205,3 +205,11 @@ def test_an_everyday_english_word_alone_narrows_no_month(bot):
     学校 had kept two June rows and dropped 安管处's."""
     a = bot.ask("What are the school safety tasks in June?")
     assert len([c for c in a.citations if c.kind == "schedule"]) == len(bot.filter_rows((6,), ()))
+
+
+@pytest.mark.slow
+def test_an_office_name_joining_two_fields_lists_all_its_rows(bot):
+    """The vocational and higher education division: vocational had been left out of the name and
+    taken as a topic, keeping 2 of its 7 rows."""
+    a = bot.ask("What does the vocational and higher education division do?")
+    assert len([c for c in a.citations if c.kind == "schedule"]) == len(bot.filter_rows((), ("职高教处",)))
