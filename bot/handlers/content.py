@@ -10,7 +10,7 @@ from bot.corpus import Corpus, Evidence
 from bot.handlers.refusal import not_covered
 from bot.handlers.schedule import rows_with_items
 from bot.scope import specific_readings, specific_term, topic_terms
-from bot.text import best_sentences, content_grams, grams, is_title, joined_quote, sentences
+from bot.text import JOINT, best_sentences, content_grams, grams, is_title, joined_quote, sentences
 from ingest.records import Record, has_body
 from ingest.parse import cn_to_int
 
@@ -306,6 +306,8 @@ def _naming(q, corpus: Corpus, doc_id: str) -> list[tuple[Record, str, Citation]
     # topic (人事科负责的教师培训工作: the items speaking of it).
     role = "lead" if "牵头" in q.text else "support" if re.search(r"配合|协办|协同", q.text) else None
     topics = topic_terms(q, corpus)
+    # 基础教育科和督导室一起负责什么: the units naming all of the offices asked.
+    joint = len(q.offices) >= 2 and JOINT.search(q.text)
     out = []
     for r in units:
         if topics and not corpus.speaking_of([r], topics):
@@ -314,6 +316,8 @@ def _naming(q, corpus: Corpus, doc_id: str) -> list[tuple[Record, str, Citation]
         # of another city may read as its 组织人事处), in the role asked.
         mine = [o for o in r.offices if (canon(o) or o) in q.offices or o in typed]
         if q.offices and not any(role is None or (o in r.support) == (role == "support") for o in mine):
+            continue
+        if joint and len({canon(o) or o for o in mine}) < len(q.offices):
             continue
         said = [sent for sent in sentences(r.text) if months & _months_said(sent, doc.year if doc else None)] \
             if months else []

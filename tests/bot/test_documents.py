@@ -737,3 +737,9 @@ def test_of_several_places_only_those_whose_office_answers_are_shown(counties, q
     assert a.found and any(shown in c.doc_id for c in a.citations)
     other = next(d.title for d in counties.corpus.documents.values() if left_out in d.doc_id)
     assert left_out not in "".join(c.doc_id for c in a.citations) and other not in a.answer
+
+
+def test_offices_asked_together_in_a_notice_without_a_schedule_name_the_items_of_both(counties):
+    """嘉善基础教育科和督导室一起负责什么: 第5条 names both; the items of either (第6、7、10条…) had been listed."""
+    a = counties.ask("嘉善基础教育科和督导室一起负责什么")
+    assert a.found and [c.item for c in a.citations if c.kind == "item"] == [5]
