@@ -330,6 +330,14 @@ def _naming(q, corpus: Corpus, doc_id: str) -> list[tuple[Record, str, Citation]
     return out
 
 
+def _as_written(q, corpus: Corpus, records) -> list[str]:
+    """The offices asked, as `records` write them (嘉善's 基础教育科, which the office table reads as
+    Jinan's 基教处), else as the table names them."""
+    canon = corpus.offices.canonical
+    return [next((o for r in records for o in r.offices if (canon(o) or o) == asked), asked)
+            for asked in q.offices]
+
+
 def with_named_items(q, corpus: Corpus, a: Answer) -> Answer:
     """An office's 配档表 rows (`a`), followed by the items of the notice's text that name the office
     among their own and that no row listed carries out (教科院负责哪些工作: its 7-8月 row, and 第5条,
@@ -340,7 +348,8 @@ def with_named_items(q, corpus: Corpus, a: Answer) -> Answer:
     if not extra:
         return a
     duty = "牵头" if "牵头" in q.text else "配合" if re.search(r"配合|协办|协同", q.text) else "负责"
-    head = say(q, f"正文中还写明由{'、'.join(q.offices)}{duty}的:", f"Items of the text naming {', '.join(q.offices)}:")
+    who = _as_written(q, corpus, [corpus.by_id[c.record_id] for _, c in extra if c.record_id in corpus.by_id])
+    head = say(q, f"正文中还写明由{'、'.join(who)}{duty}的:", f"Items of the text naming {', '.join(who)}:")
     return replace(a, answer="\n".join([a.answer, head, *(line for line, _ in extra)]),
                    citations=a.citations + tuple(c for _, c in extra))
 
@@ -405,11 +414,12 @@ def duties(q, corpus: Corpus) -> Answer:
     office among their own (（牵头科室:人事科）, as parsed) or the month in their text (6月底前完成…,
     3—5月), quoted, under each notice's title when there are several; said plainly when none does."""
     months = set(q.months)
-    asked = "、".join([*(q.offices or ()), *([q.month_label or "、".join(f"{m}月" for m in sorted(months))] if months else [])])
+    when = [q.month_label or "、".join(f"{m}月" for m in sorted(months))] if months else []
     parts, cites = [], []
     for doc_id in _docs(q, corpus):
         doc = corpus.documents.get(doc_id)
         named = _naming(q, corpus, doc_id)
+        asked = "、".join([*_as_written(q, corpus, [r for r, _, _ in named]), *when])
         lines = [line for _, line, _ in named]
         cites += [c for _, _, c in named]
         name = f"《{doc.title}》" if doc else say(q, "这份通知", "This notice")

@@ -743,3 +743,9 @@ def test_offices_asked_together_in_a_notice_without_a_schedule_name_the_items_of
     """嘉善基础教育科和督导室一起负责什么: 第5条 names both; the items of either (第6、7、10条…) had been listed."""
     a = counties.ask("嘉善基础教育科和督导室一起负责什么")
     assert a.found and [c.item for c in a.citations if c.kind == "item"] == [5]
+
+
+def test_an_office_of_another_notice_is_named_as_that_notice_writes_it(counties):
+    """嘉善's 基础教育科 had been headed 基教处, the name the office table (济南's) gives it."""
+    a = counties.ask("嘉善基础教育科负责什么")
+    assert a.found and "写明基础教育科的工作" in a.answer and "基教处" not in a.answer
