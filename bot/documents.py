@@ -79,7 +79,7 @@ def select(q, corpus: Corpus) -> Selection:
             if len(each) > 1:
                 return Selection(tuple(d.doc_id for d in each), answering=True)
             if each:   # one place's notices name it (关工委办公室): the newest of those
-                return Selection((each[0].doc_id,), note(each[0], [d for d in chosen if d is not each[0]]))
+                return Selection((each[0].doc_id,), note(each[0]))
         if q.intent in SCHEDULE_INTENTS or (q.intent == "when_who" and (q.months or q.offices)):
             chosen = [d for d in chosen if corpus.filter_rows(q.months, q.offices, (d.doc_id,))] or chosen
         newest = chosen[0]

@@ -179,7 +179,7 @@ def topic_words(text: str, period: str = "") -> list[str]:
 _UNIT_ENDINGS = {"office": "处室办科股部委", "division": "处科", "department": "处部科", "section": "科股处",
                  "bureau": "处局", "center": ("中心",), "centre": ("中心",), "institute": "院所",
                  "academy": "院", "hall": "馆"}
-_UNIT = re.compile(r"((?:[A-Za-z'-]+\s+){1,4})(" + "|".join(_UNIT_ENDINGS) + r")s?\b", re.IGNORECASE)
+_UNIT = re.compile(r"((?:[A-Za-z'-]+\s+){1,6})(" + "|".join(_UNIT_ENDINGS) + r")s?\b", re.IGNORECASE)
 
 
 def english_offices(text: str, offices) -> list[str]:
@@ -200,14 +200,22 @@ def office_names(text: str, offices) -> list[tuple[str, list[str]]]:
     for m in _UNIT.finditer(text):
         words = []
         for w in reversed(re.findall(r"[a-z]+", m.group(1).lower())):
-            if w == "and":   # a name may join two fields: the vocational and higher education division
-                continue
-            if w in STOP or w in EN_FILLER or w in EN_MONTHS:
+            if w != "and" and (w in STOP or w in EN_FILLER or w in EN_MONTHS):
                 break
             words.insert(0, w)
-        endings = _UNIT_ENDINGS[m.group(2).lower()]
-        hits = [o.short for o in offices.offices if any(o.full.endswith(e) or o.short.endswith(e) for e in endings)
-                and len(readings(words, lambda head, o=o: any(head in s for s in o.spellings))) == len(words)]
-        if words and len(hits) == 1:
-            found.append((hits[0], words))
+        unit = m.group(2).lower()
+        kind = [o for o in offices.offices if any(o.full.endswith(e) or o.short.endswith(e) for e in _UNIT_ENDINGS[unit])]
+
+        def office(name: list[str]) -> str | None:
+            hits = [o.short for o in kind
+                    if len(readings(name, lambda head, o=o: any(head in s for s in o.spellings))) == len(name)]
+            return hits[0] if name and len(hits) == 1 else None
+
+        # The whole name (the vocational and higher education division), else the name after its
+        # last "and" (the finance and audit division: audit), or, for units in the plural, each
+        # name joined by "and" (the basic education and preschool education divisions).
+        parts = [p.split() for p in " ".join(words).split(" and ")]
+        whole = office([w for w in words if w != "and"])
+        names = [whole] if whole else [office(p) for p in (parts if m.group(0).lower().endswith("s") else parts[-1:])]
+        found += [(short, [w for w in words if w != "and"]) for short in names if short]
     return found

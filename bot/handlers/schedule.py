@@ -114,9 +114,18 @@ def narrowed(q, corpus: Corpus, rows: list[Record], scope: str) -> tuple[list[Re
         telling = specific_readings(q, corpus)
         specific = len(telling) >= 2 or any(min(rarity(h, corpus) for h in heads) >= corpus.settings.topic_min_rarity
                                             for heads in telling.values())
-        about = _writing_most(rows, english_readings(q, corpus)) if specific else []
+        read = english_readings(q, corpus)
+        about = _writing_most(rows, read) if specific else []
         if about and len(about) < len(rows):
-            return (_nearest_clearly(q, corpus, about) if len(about) > 1 else about), scope, ""
+            about = _nearest_clearly(q, corpus, about) if len(about) > 1 else about
+            # Every row writing its most specific word stays, when that is as rare as a topic word
+            # (the new classroom project: 8月's 启动第二期“新课堂”项目 writes both words, 12月's
+            # “新课堂”实践探索系列丛书 the rarer).
+            rare = {w: min(rarity(h, corpus) for h in read[w]) for w in read}
+            rarest = max(rare, key=rare.get)
+            if rare[rarest] >= corpus.settings.topic_min_rarity:
+                about += [r for r in rows if r not in about and any(h in r.text for h in read[rarest])]
+            return sorted(about, key=rows.index), scope, ""
         if len(english_topic(q, corpus)) >= 2:
             return _nearest_clearly(q, corpus, rows), scope, ""
     if not topics:
