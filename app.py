@@ -1065,7 +1065,7 @@ def main(argv: list[str] | None = None) -> None:
         t0 = time.perf_counter()
         SERVICE.bot.ask(EXAMPLES[3])
         print(f"model warm in {time.perf_counter() - t0:.1f} s; feedback log: {FEEDBACK.path}", file=sys.stderr)
-        # The English–Chinese dictionary (~3 s to read the first time on a machine, ~0.3 s after):
+        # The English–Chinese dictionary (~3 s to read the first time on a machine, ~0.03 s after):
         # read now, not on the first English question.
         from bot.glossary import senses
 

@@ -187,13 +187,15 @@ def english_offices(text: str, offices) -> list[str]:
     return list(dict.fromkeys(short for short, _ in office_names(text, offices)))
 
 
-def office_names(text: str, offices) -> list[tuple[str, list[str]]]:
+@functools.lru_cache(maxsize=256)
+def office_names(text: str, offices) -> tuple[tuple[str, tuple[str, ...]], ...]:
     """The offices an English question names in English, each with the words naming it (the safety
     management office → 安管处, safety + management; the teaching research institute → 市教研院): the
     one office of the table whose name ends as the unit word says and writes a reading of every word
     of the name before it (the words after the last article, preposition or question word, and
-    joined by and: due from the teachers office → teachers). None when no office or several do (the education office), or a
-    word reads as nothing in one office."""
+    joined by and: due from the teachers office → teachers). None when no office or several do (the
+    education office), or a word reads as nothing in one office. Kept per question and table: understanding the question
+    and reading its topic (`bot.scope.english_topic`, several times) all ask for it."""
     from bot.understand import EN_FILLER, EN_MONTHS
 
     found = []
@@ -217,5 +219,5 @@ def office_names(text: str, offices) -> list[tuple[str, list[str]]]:
         parts = [p.split() for p in " ".join(words).split(" and ")]
         whole = office([w for w in words if w != "and"])
         names = [whole] if whole else [office(p) for p in (parts if m.group(0).lower().endswith("s") else parts[-1:])]
-        found += [(short, [w for w in words if w != "and"]) for short in names if short]
-    return found
+        found += [(short, tuple(w for w in words if w != "and")) for short in names if short]
+    return tuple(found)

@@ -198,13 +198,24 @@ def english_topic(q, corpus: Corpus) -> list[str]:
     return [w for w in glossary.topic_words(q.text, q.month_label or "") if w not in named]
 
 
-def specific_readings(q, corpus: Corpus) -> dict[str, tuple[str, ...]]:
-    """`english_readings` without the words of the notices' everyday vocabulary (a reading a
-    quarter or more of the items write: school → 学校; `english_common_share`), which tell no
-    row or sentence apart."""
-    share = corpus.settings.english_common_share
-    return {w: heads for w, heads in english_readings(q, corpus).items()
-            if all(corpus.item_share(h) <= share for h in heads)}
+def _everyday(heads, corpus: Corpus) -> bool:
+    """One of `heads` is a word of the notices' everyday vocabulary: a quarter or more of the items
+    write it (school → 学校; `english_common_share`)."""
+    return any(corpus.item_share(h) > corpus.settings.english_common_share for h in heads)
+
+
+def specific_readings(read: dict[str, tuple[str, ...]], corpus: Corpus) -> dict[str, tuple[str, ...]]:
+    """The readings `read` (`english_readings`) without the words of the notices' everyday
+    vocabulary (`_everyday`), which tell no row or sentence apart."""
+    return {w: heads for w, heads in read.items() if not _everyday(heads, corpus)}
+
+
+def _known(q, corpus: Corpus) -> dict[str, tuple[str, ...]]:
+    """An English question's topic words that the dictionary knows, each with the notices' words
+    that a sense of it names (`glossary.glossed`; empty when the notices write none)."""
+    used = _used_by(corpus, q.docs)
+    known = {w: glossary.glossed(w, used) for w in dict.fromkeys(english_topic(q, corpus))}
+    return {w: heads for w, heads in known.items() if heads is not None}
 
 
 def english_readings(q, corpus: Corpus) -> dict[str, tuple[str, ...]]:
@@ -220,14 +231,11 @@ def english_search_words(q, corpus: Corpus) -> tuple[str, ...]:
     `english_loose_max` (bullying → 欺凌, of "to bully and humiliate"). A word one of whose readings
     most items write (school → 学校; `english_common_share`) is the notices' everyday vocabulary and
     is not searched by, nor by its rarer readings (学院): it would rank items by how often they say it."""
-    used, share = _used_by(corpus, q.docs), corpus.settings.english_common_share
     read = dict(english_readings(q, corpus))
-    for word in english_topic(q, corpus):
+    for word, heads in _known(q, corpus).items():
         if word not in read:
-            heads = glossary.glossed(word, used) or ()
             read[word] = heads if len(heads) <= corpus.settings.english_loose_max else ()
-    return tuple(dict.fromkeys(h for heads in read.values() if all(corpus.item_share(x) <= share for x in heads)
-                               for h in heads))
+    return tuple(dict.fromkeys(h for heads in specific_readings(read, corpus).values() for h in heads))
 
 
 def english_absent(q, corpus: Corpus) -> list[str]:
@@ -236,9 +244,7 @@ def english_absent(q, corpus: Corpus) -> list[str]:
     any topic word is in the notices, or no word is in the dictionary (names, typos)."""
     if glossary.has_chinese(q.text):
         return []
-    used = _used_by(corpus, q.docs)
-    known = {w: glossary.glossed(w, used) for w in dict.fromkeys(english_topic(q, corpus))}
-    known = {w: k for w, k in known.items() if k is not None}
+    known = _known(q, corpus)
     return [] if any(known.values()) else list(known)
 
 
@@ -387,9 +393,7 @@ def english_in_evidence(q, corpus: Corpus, evidence: list[Evidence], also: tuple
     write (uniforms) leaves the decision to the model."""
     if not q.english or glossary.has_chinese(q.text):
         return False
-    used = _used_by(corpus, q.docs)
-    known = [w for w in dict.fromkeys(english_topic(q, corpus))
-             if glossary.glossed(w, used) is not None]
+    known = list(_known(q, corpus))
     read = english_readings(q, corpus)
     if not known or any(w not in read for w in known):
         return False

@@ -9,7 +9,7 @@ from bot.answer import Answer, Citation, item_name, say, section_name, who_text
 from bot.corpus import Corpus, Evidence
 from bot.handlers.refusal import not_covered
 from bot.handlers.schedule import rows_with_items
-from bot.scope import specific_readings, specific_term, topic_terms
+from bot.scope import english_readings, specific_readings, specific_term, topic_terms
 from bot.text import JOINT, best_sentences, content_grams, grams, is_title, joined_quote, sentences
 from ingest.records import Record, has_body
 from ingest.parse import cn_to_int
@@ -267,7 +267,7 @@ def figure(q, corpus: Corpus, evidence: list[Evidence], rows=()) -> Answer:
                 for sent, row in zip(e.sentences, e.rows) if re.search(r"\d", sent)]
         if held:
             # (Words most items write, 建设 or 发展 for build or expand, tell no sentence apart.)
-            read = specific_readings(q, corpus).values()
+            read = specific_readings(english_readings(q, corpus), corpus).values()
             similar = corpus.index.scores_of(q.search_text, [row for *_, row in held])
             best = min(range(len(held)), key=lambda j: (
                 -sum(any(h in held[j][2] for h in heads) for heads in read), -float(similar[j]), held[j][0]))
@@ -304,7 +304,7 @@ def _naming(q, corpus: Corpus, doc_id: str) -> list[tuple[Record, str, Citation]
                    key=lambda r: (cn_to_int(r.section or "") or 0, r.item or 0))
     # The role asked, if any: 人事科牵头哪些工作 (lead), 人事科配合什么工作 (supporting); and the
     # topic (人事科负责的教师培训工作: the items speaking of it).
-    role = "lead" if "牵头" in q.text else "support" if re.search(r"配合|协办|协同", q.text) else None
+    role = _role_asked(q.text)
     topics = topic_terms(q, corpus)
     # 基础教育科和督导室一起负责什么: the units naming all of the offices asked.
     joint = len(q.offices) >= 2 and JOINT.search(q.text)
@@ -315,7 +315,7 @@ def _naming(q, corpus: Corpus, doc_id: str) -> list[tuple[Record, str, Citation]
         # The office as the table resolves it, or as the notice writes it (人事科, which the table
         # of another city may read as its 组织人事处), in the role asked.
         mine = [o for o in r.offices if (canon(o) or o) in q.offices or o in typed]
-        if q.offices and not any(role is None or (o in r.support) == (role == "support") for o in mine):
+        if q.offices and not any(role is None or (o in r.support) == (role == "配合") for o in mine):
             continue
         if joint and len({canon(o) or o for o in mine}) < len(q.offices):
             continue
@@ -328,6 +328,12 @@ def _naming(q, corpus: Corpus, doc_id: str) -> list[tuple[Record, str, Citation]
         name = item_name(r) if r.kind == "item" else section_name(r)
         out.append((r, f"- {name} {r.title}{who}" + (f":“{''.join(said)}”" if said else "") + c.label, c))
     return out
+
+
+def _role_asked(text: str) -> str | None:
+    """The role a question asks an office's work in: 牵头 (the lead), 配合 (supporting: 配合, 协办,
+    协同), or None (any)."""
+    return "牵头" if "牵头" in text else "配合" if re.search(r"配合|协办|协同", text) else None
 
 
 def _as_written(q, corpus: Corpus, records) -> list[str]:
@@ -347,7 +353,7 @@ def with_named_items(q, corpus: Corpus, a: Answer) -> Answer:
              if r.id not in cited]
     if not extra:
         return a
-    duty = "牵头" if "牵头" in q.text else "配合" if re.search(r"配合|协办|协同", q.text) else "负责"
+    duty = _role_asked(q.text) or "负责"
     who = _as_written(q, corpus, [corpus.by_id[c.record_id] for _, c in extra if c.record_id in corpus.by_id])
     head = say(q, f"正文中还写明由{'、'.join(who)}{duty}的:", f"Items of the text naming {', '.join(who)}:")
     return replace(a, answer="\n".join([a.answer, head, *(line for line, _ in extra)]),

@@ -111,10 +111,10 @@ def narrowed(q, corpus: Corpus, rows: list[Record], scope: str) -> tuple[list[Re
         # vocabulary (school safety tasks: safety alone, as common as 安全, narrows nothing); the
         # rows are then told apart by all its words (中职学校办学质量年度考核 writes school too).
         # (A word is as common as its commonest reading: conferences → 会议, though also 座谈会.)
-        telling = specific_readings(q, corpus)
+        read = english_readings(q, corpus)
+        telling = specific_readings(read, corpus)
         specific = len(telling) >= 2 or any(min(rarity(h, corpus) for h in heads) >= corpus.settings.topic_min_rarity
                                             for heads in telling.values())
-        read = english_readings(q, corpus)
         about = _writing_most(rows, read) if specific else []
         if about and len(about) < len(rows):
             about = _nearest_clearly(q, corpus, about) if len(about) > 1 else about
