@@ -29,21 +29,6 @@ def test_a_word_named_in_a_longer_sense_is_glossed_by_it_and_an_unknown_word_by_
     assert glossary.glossed("qwzx", notice_words("欺凌")) is None
 
 
-def test_the_dictionary_is_read_from_the_cache_after_the_first_time(tmp_path, monkeypatch):
-    monkeypatch.setenv("POLICYQA_CACHE", str(tmp_path))
-    glossary.senses.cache_clear()
-    first = glossary.senses()
-    assert list((tmp_path / "cedict").glob("senses-*.bin"))
-    glossary.senses.cache_clear()
-
-    def no_parsing(path):
-        raise AssertionError(f"the package's dictionary was parsed again: {path}")
-
-    monkeypatch.setattr(glossary, "_read", no_parsing)
-    assert glossary.senses() == first
-    glossary.senses.cache_clear()
-
-
 def test_topic_words_leave_out_the_asking_and_the_period():
     assert glossary.topic_words("Does the plan mention myopia?") == ["myopia"]
     assert glossary.topic_words("How many tasks does 基教处 have in July?") == []

@@ -580,23 +580,6 @@ def test_the_synonym_table_holds_true_synonyms_of_two_characters_or_more():
     assert "大夫" not in table["大夫"]
 
 
-def test_the_grouped_synonym_table_is_read_from_the_cache_after_the_first_time(tmp_path, monkeypatch):
-    import bot.thesaurus as thesaurus
-
-    monkeypatch.setenv("POLICYQA_CACHE", str(tmp_path))
-    thesaurus.synonyms.cache_clear()
-    first = thesaurus.synonyms()
-    assert list((tmp_path / "cilin").glob("synonyms-*.bin"))
-    thesaurus.synonyms.cache_clear()
-
-    def no_parsing(path):
-        raise AssertionError(f"the package's table was parsed again: {path}")
-
-    monkeypatch.setattr(thesaurus, "_group", no_parsing)
-    assert thesaurus.synonyms() == first
-    thesaurus.synonyms.cache_clear()
-
-
 def test_a_damaged_synonym_cache_is_made_again(tmp_path, monkeypatch):
     import bot.thesaurus as thesaurus
 
