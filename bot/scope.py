@@ -240,12 +240,16 @@ def english_search_words(q, corpus: Corpus) -> tuple[str, ...]:
 
 def english_absent(q, corpus: Corpus) -> list[str]:
     """An English question's topic words the dictionary knows, when the notices asked about write
-    none of their senses (How do I cook rice?: cook, rice): the subjects a refusal names. Empty when
-    any topic word is in the notices, or no word is in the dictionary (names, typos)."""
+    none of their senses (How do I cook rice?: cook, rice) but their everyday words (`_everyday`:
+    How much are school uniforms?: uniforms): the subjects a refusal names. Empty when any other
+    topic word is in the notices, or no word is in the dictionary (names, typos)."""
     if glossary.has_chinese(q.text):
         return []
     known = _known(q, corpus)
-    return [] if any(known.values()) else list(known)
+    # A word all of whose readings are the notices' everyday vocabulary (school → 学校) says
+    # nothing of what is asked (How much are school uniforms?: uniforms, which they never write).
+    absent = [w for w, heads in known.items() if not heads]
+    return [] if not absent or any(heads and not _everyday(heads, corpus) for heads in known.values()) else absent
 
 
 def rarity(term: str, corpus: Corpus) -> float:
