@@ -84,12 +84,6 @@ class Settings:
     it) when it is at least this rare in general Chinese, -ln(frequency) in jieba's dictionary;
     commoner words (重点 10.3, 完成 10.0, 考试 10.8) describe work in general and filter nothing.
     Lower filters rows by more words (precision), higher by fewer (recall)."""
-    # Answerability -------------------------------------------------------------------------------
-    wrong_answer_cost: float = 1.0
-    """What answering a question the notice does not cover costs against refusing one it does, per
-    question, in the not-found model's fit (`python -m eval calibrate`, then refit). 1: both are
-    one wrong answer to the reader (a refusal names the nearest items; an answer quotes them).
-    Higher refuses more (refusal recall), lower answers more (paraphrases, refusal precision)."""
     # Understanding -------------------------------------------------------------------------------
     fuzzy_min_len: int = 4
     """Near-miss terms (one character off) are corrected only for vocabulary terms at least this

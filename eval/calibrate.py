@@ -4,9 +4,8 @@ For each fit-part question the bot answers from evidence (topic, figure, when/wh
 item reference, once the rules have not refused it), take the answerability features
 (`bot.scope.FEATURES`), except those the rarest-term rule already answers
 (`bot.scope.rarest_in_evidence`). Questions the notice answers are positives, `not_found` questions
-negatives. A small L2-regularised logistic regression is fitted (numpy, deterministic), each
-question weighted by what getting it wrong costs (`Settings.wrong_answer_cost`); accuracies are
-balanced (the mean recall of the two classes). It is
+negatives. A small L2-regularised, class-balanced logistic regression is fitted (numpy,
+deterministic); accuracies are balanced (the mean recall of the two classes). It is
 written to the calibration file (`bot.settings.calibration_path()`), with its accuracy on the
 fit part, its leave-one-out accuracy there, and its accuracy on the held-out part.
 e5 similarities alone sit in a narrow band (~0.8–0.95) and do not separate the classes.
@@ -20,7 +19,7 @@ from pathlib import Path
 import numpy as np
 
 from bot.scope import FEATURES, absent_name, features, foreign, rarest_in_evidence
-from bot.settings import SETTINGS, calibration_path
+from bot.settings import calibration_path
 from eval.metrics import Question
 
 RETRIEVAL_INTENTS = ("topic", "figure", "when_who")
@@ -48,20 +47,15 @@ def points(bot, questions: list[Question]) -> tuple[np.ndarray, np.ndarray, list
 
 
 def fit_logistic(x: np.ndarray, y: np.ndarray, l2: float = 0.01, steps: int = 3000,
-                 lr: float = 0.5, wrong_answer_cost: float | None = None) -> dict:
-    """Gradient descent on the weighted mean log-loss + l2/2·|w|², features standardised first.
-    An unanswerable question weighs `wrong_answer_cost` (default: the setting) times an answerable
-    one, per question, whatever the classes' sizes: weighting the classes equally instead (as
-    before) made each wrong answer cost as much as two wrong refusals here, and the model refused
-    paraphrases to avoid one (leave-one-out on the fit part: 20 wrong refusals and 10 wrong answers
-    class-balanced, 7 and 14 per question)."""
-    cost = SETTINGS.wrong_answer_cost if wrong_answer_cost is None else wrong_answer_cost
-    if not cost > 0:
-        raise ValueError(f"wrong_answer_cost must be a positive number, got {cost!r}")
+                 lr: float = 0.5) -> dict:
+    """Gradient descent on the class-balanced mean log-loss + l2/2·|w|², features standardised
+    first. Balanced: the set holds about four answerable questions per unanswerable one, and an
+    unweighted fit learns "always answer"; a wrong refusal and a wrong answer cost the same."""
     mean, std = x.mean(axis=0), x.std(axis=0) + 1e-9
     z = (x - mean) / std
-    weight = np.where(y == 1, 1.0, cost)
-    weight = weight / weight.mean()
+    pos = max(float(y.sum()), 1.0)
+    neg = max(float(len(y) - y.sum()), 1.0)
+    weight = np.where(y == 1, len(y) / (2 * pos), len(y) / (2 * neg))
     w, b = np.zeros(x.shape[1]), 0.0
     for _ in range(steps):
         p = 1 / (1 + np.exp(-(z @ w + b)))
