@@ -5,12 +5,13 @@ from __future__ import annotations
 import re
 from dataclasses import replace
 
-from bot.answer import Answer, Citation, item_name, say, section_name, who_text
+from bot.answer import ASKS_SUPPORT, Answer, Citation, item_name, say, section_name, who_text
 from bot.corpus import Corpus, Evidence
 from bot.handlers.refusal import not_covered
 from bot.handlers.schedule import rows_with_items
 from bot.scope import english_readings, specific_readings, specific_term, topic_terms
 from bot.text import JOINT, best_sentences, content_grams, grams, is_title, joined_quote, sentences
+from bot.understand import WHO
 from ingest.records import Record, has_body
 from ingest.parse import cn_to_int
 
@@ -120,13 +121,10 @@ def item(q, corpus: Corpus) -> Answer:
     return Answer("\n\n".join(parts), True, tuple(cites), q)
 
 
-# Who is asked about (谁负责, 哪个科牵头, 配合单位有哪些).
-_ASKS_WHO = re.compile(r"谁|负责|牵头|哪个(?:处|科|部门|单位)|(?:配合|协办|参与|责任)(?:单位|处室|部门|科室|股室)")
-
-
 def _who(q, r) -> str:
-    """The offices the notice names for `r`, as a line of its own, when the question asks who."""
-    return f"\n{who_text(r, q.text)}" if r.offices and _ASKS_WHO.search(q.text) else ""
+    """The offices the notice names for `r`, as a line of its own, when the question asks who
+    (谁负责, 哪个科牵头, 配合单位有哪些)."""
+    return f"\n{who_text(r, q.text)}" if r.offices and (WHO.search(q.text) or ASKS_SUPPORT.search(q.text)) else ""
 
 
 def _parts(q, corpus: Corpus, parts: list) -> Answer:
