@@ -21,8 +21,11 @@ OFFICE_SUFFIX = re.compile(r"(处|室|院|馆|中心|办|委|局|科|股|部|党
 
 
 # The end of a body's name that an office may belong to: a leading group, committee, headquarters,
-# joint meeting or task force (…领导小组 / 安委会 / 指挥部 / 联席会议 / 工作专班).
-_OF_A_BODY = re.compile(r"(?:小组|委员会|[安教体]委会|指挥部|联席会议|工作组|专班)$")
+# joint meeting or task force (…领导小组 / 安委会 / 指挥部 / 联席会议 / 工作专班), or a committee
+# by its short name (关工委, 招考委, 市委, 党委). Not 教育工委 or 教委: the education working
+# committee and the education commission are the bureau itself (市委教育工委 济南市教育局), and
+# their 办公室 is the table's.
+_OF_A_BODY = re.compile(r"(?:小组|委员会|[安教体]委会|指挥部|联席会议|工作组|专班|(?<!教育工)(?<!教)委)$")
 
 
 def office_shaped(name: str) -> bool:
