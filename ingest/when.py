@@ -3,7 +3,9 @@
 A schedule's time column is not always one month: 6月底前, 上半年, 全年, 3—4月, 第二季度, 3月、9月.
 `read_when` maps such a cell to the months it covers, so a row can be found under every month it is
 underway in, while the cell itself is kept as written for the citation. A deadline (6月底前, 年底前)
-covers the months from January up to it; its last month is when the row is due.
+is the month it is due in: the notice says when the work must be done, not when it starts, so a row
+due 9月底前 is not March's work (nor the first quarter's), and 3月底前要完成什么 lists what is due
+by then (the question's own deadline, read by `bot.understand`, covers every month up to it).
 """
 from __future__ import annotations
 
@@ -25,12 +27,12 @@ _QUARTERS = re.compile(r"^(?:第\s*)?([一二三四1-4](?:\s*[、,，和及至�
 _SPANS: dict[str, tuple[int, int]] = {
     "上半年": (1, 6), "下半年": (7, 12), "全年": (1, 12), "全年度": (1, 12), "年内": (1, 12),
     "全年持续": (1, 12), "持续推进": (1, 12), "常态化": (1, 12), "长期": (1, 12),
-    "年底前": (1, 12), "年底": (12, 12), "年末": (12, 12), "年初": (1, 1),
+    "年底前": (12, 12), "年底": (12, 12), "年末": (12, 12), "年初": (1, 1),
     "春季": (3, 5), "秋季": (9, 11), "暑假": (7, 8), "寒假": (1, 2), "暑期": (7, 8),
     "每月": (1, 12), "每个月": (1, 12), "按月": (1, 12), "每季度": (1, 12), "每学期": (1, 12), "长期坚持": (1, 12),
-    "春季开学前": (1, 2), "秋季开学前": (1, 8), "春季学期": (2, 6), "秋季学期": (9, 12),
+    "春季开学前": (2, 2), "秋季开学前": (8, 8), "春季学期": (2, 6), "秋季学期": (9, 12),
     "持续开展": (1, 12), "常年": (1, 12),
-    "暑期前": (1, 6), "暑假前": (1, 6), "每学期末": (1, 12), "每月底": (1, 12),
+    "暑期前": (6, 6), "暑假前": (6, 6), "每学期末": (1, 12), "每月底": (1, 12),
     "每月末": (1, 12), "每周": (1, 12), "每两周": (1, 12), "每半月": (1, 12), "每日": (1, 12), "每天": (1, 12),
     "每月上旬": (1, 12), "每月中旬": (1, 12), "每月下旬": (1, 12),
 }
@@ -48,7 +50,7 @@ def read_when(cell: str, year: int | None = None) -> tuple[int, ...] | None:
     the plan is for, which decides which part of a span over two years is its own.
 
     >>> read_when("3—4月"), read_when("第二季度"), read_when("6月底前"), read_when("2025年3月31日前")
-    ((3, 4), (4, 5, 6), (1, 2, 3, 4, 5, 6), (1, 2, 3))
+    ((3, 4), (4, 5, 6), (6,), (3,))
     >>> read_when("2024年11月—2025年1月"), read_when("2024年3月—2024年5月")
     ((11, 12), (3, 4, 5))
     >>> read_when("2024年9月—2025年6月", year=2025)
@@ -83,7 +85,7 @@ def read_when(cell: str, year: int | None = None) -> tuple[int, ...] | None:
     m = _DEADLINE.match(cell)
     if m:
         last = _month(m.group(1))
-        return tuple(range(1, last + 1)) if last else None
+        return (last,) if last else None
     m = _ONE.match(cell)
     if m:
         one = _month(m.group(1))
@@ -114,8 +116,7 @@ def read_when(cell: str, year: int | None = None) -> tuple[int, ...] | None:
     m = _QUARTER.match(cell)
     if m:
         q = int(m.group(1)) if m.group(1).isdigit() else _CN[m.group(1)]
-        first = 1 if m.group(2) else 3 * q - 2
-        return tuple(range(first, 3 * q + 1))
+        return (3 * q,) if m.group(2) else tuple(range(3 * q - 2, 3 * q + 1))
     return None
 
 

@@ -749,3 +749,25 @@ def test_an_office_of_another_notice_is_named_as_that_notice_writes_it(counties)
     """嘉善's 基础教育科 had been headed 基教处, the name the office table (济南's) gives it."""
     a = counties.ask("嘉善基础教育科负责什么")
     assert a.found and "写明基础教育科的工作" in a.answer and "基教处" not in a.answer
+
+
+@pytest.fixture(scope="module")
+def deadlines(tmp_path_factory, built_index):
+    """Our notice and a city bureau's whose table gives each task a time limit (完成时限: 2025年3月底前,
+    第一季度, 全年, 12月底前…)."""
+    return _bot_over(tmp_path_factory, built_index, ROOT / "tests" / "bot" / "data" / "zibo-hrss-2025.html")
+
+
+@pytest.mark.parametrize("question,listed,not_listed", [
+    ("淄博人社局3月底前要完成什么", ["就业创业扶持政策实施细则", "春风行动"], ["工伤保险省级统筹数据清查", "行风建设年度考核"]),
+    ("淄博第三季度有什么任务", ["职业技能大赛", "工伤保险省级统筹数据清查"], ["行风建设年度考核"]),
+    ("淄博市人社局6月份有啥工作", ["养老金调整发放"], ["工伤保险省级统筹数据清查", "行风建设年度考核"]),
+])
+def test_a_row_due_by_a_deadline_is_listed_when_it_is_due_not_in_every_month_before(deadlines, question, listed,
+                                                                                   not_listed):
+    """9月底前 had been read as every month from January to September, so the row was March's work too."""
+    a = deadlines.ask(question)
+    tasks = [c.task for c in a.citations if c.kind == "schedule"]
+    assert a.found and {c.doc_id for c in a.citations} == {"zibo-hrss-2025"}
+    assert all(any(w in t for t in tasks) for w in listed)
+    assert not any(w in t for w in not_listed for t in tasks)

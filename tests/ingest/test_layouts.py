@@ -211,7 +211,7 @@ def test_time_cells_kept_as_written_and_mapped_to_months():
     doc = parse(ZIBO, "zibo-2025")
     assert [(r.when, r.months, r.month, r.task) for r in doc.schedule] == [
         ("上半年", (1, 2, 3, 4, 5, 6), 6, "完成学位建设"),
-        ("6月底前", (1, 2, 3, 4, 5, 6), 6, "出台课后服务办法"),
+        ("6月底前", (6,), 6, "出台课后服务办法"),
         ("3—4月", (3, 4), 4, "组织春季运动会"),
         ("第二季度", (4, 5, 6), 6, "开展安全检查"),
         ("全年", tuple(range(1, 13)), 12, "推进优质均衡"),
@@ -220,9 +220,10 @@ def test_time_cells_kept_as_written_and_mapped_to_months():
     rows = [r for r in doc.records() if r.kind == "schedule"]
     ids = [r.id for r in rows]
     assert len(set(ids)) == len(ids) and ids[0] == "zibo-2025:schedule:06-01"
-    # A filter on one month finds every row underway in it; `month` is when the row is due.
+    # A filter on one month finds every row underway in it, not one due later (6月底前: its start
+    # is not written); `month` is when the row is due.
     assert [r.text for r in rows if 4 in r.months] == [
-        "完成学位建设", "出台课后服务办法", "组织春季运动会", "开展安全检查", "推进优质均衡"]
+        "完成学位建设", "组织春季运动会", "开展安全检查", "推进优质均衡"]
     assert [r.text for r in rows if r.month == 6] == ["完成学位建设", "出台课后服务办法", "开展安全检查"]
     assert rows[2].when == "3—4月" and rows[4].offices == ("基教处", "督导室")
 
@@ -236,12 +237,13 @@ def test_time_column_after_the_task():
 
 @pytest.mark.parametrize("cell, months", [
     ("3月", (3,)), ("三月", (3,)), ("十二月", (12,)), ("3月份", (3,)), ("6月底", (6,)),
-    ("6月底前", (1, 2, 3, 4, 5, 6)), ("3月前", (1, 2, 3)), ("3—4月", (3, 4)), ("3-5月", (3, 4, 5)),
+    # A deadline is the month the work is due in, not every month from January.
+    ("6月底前", (6,)), ("3月前", (3,)), ("3—4月", (3, 4)), ("3-5月", (3, 4, 5)),
     ("3月至5月", (3, 4, 5)), ("3月、9月", (3, 9)), ("上半年", (1, 2, 3, 4, 5, 6)),
     ("下半年", (7, 8, 9, 10, 11, 12)), ("全年", tuple(range(1, 13))), ("第二季度", (4, 5, 6)),
-    ("四季度", (10, 11, 12)), ("年底前", tuple(range(1, 13))),
+    ("四季度", (10, 11, 12)), ("年底前", (12,)), ("第二季度末前", (6,)),
     # the year and the day written too, and cells for every month
-    ("2025年8月31日前", tuple(range(1, 9))), ("2024年8月底", (8,)), ("7月5日前", tuple(range(1, 8))),
+    ("2025年8月31日前", (8,)), ("2024年8月底", (8,)), ("7月5日前", (7,)),
     ("每月", tuple(range(1, 13))), ("长期坚持", tuple(range(1, 13))), ("2024年", None),
     ("13月", None), ("5—3月", None), ("全年重点工作", None), ("召开会议", None),
 ])
@@ -290,7 +292,7 @@ def test_page_number_inside_an_item_is_not_an_item():
 
 TABLE = [("序号", "工作任务", "责任单位", "完成时限"), ("1", "修订学校章程", "办公室", "6月底前"),
          ("2", "组织春季运动会", "体卫艺处", "3—4月"), ("3", "推进优质均衡", "基教处、督导室", "全年")]
-EXPECTED_ROWS = [("修订学校章程", ("办公室",), "6月底前", (1, 2, 3, 4, 5, 6)),
+EXPECTED_ROWS = [("修订学校章程", ("办公室",), "6月底前", (6,)),
                  ("组织春季运动会", ("体卫艺处",), "3—4月", (3, 4)),
                  ("推进优质均衡", ("基教处", "督导室"), "全年", tuple(range(1, 13)))]
 BODY = ["某市教育局2025年工作要点", "2025年全市教育工作要坚持稳中求进。", "一、党的建设", "01", "抓好政治建设",
@@ -589,7 +591,7 @@ def test_a_schedule_copied_with_its_cells_apart_by_runs_of_spaces(tmp_path):
     doc = parse_file(DATA / "keqiao-edu-2025.txt", OfficeTable.load())
     rows = {r.task: r for r in doc.schedule}
     assert len(doc.items) == 12 and len(rows) == 14
-    assert rows["完成中小学校舍安全鉴定"].when == "2025年3月底前" and rows["完成中小学校舍安全鉴定"].months == (1, 2, 3)
+    assert rows["完成中小学校舍安全鉴定"].when == "2025年3月底前" and rows["完成中小学校舍安全鉴定"].months == (3,)
     assert rows["开展应急疏散演练"].offices == ("安全管理科", "各学校")
     # Two ideographic spaces apart work the same.
     spaced = tmp_path / "keqiao.txt"
@@ -634,7 +636,7 @@ def test_more_header_words_of_a_schedule(time_head, office_head):
 
 
 @pytest.mark.parametrize("cell,months", [
-    ("2025年底前", tuple(range(1, 13))), ("5—6月、9—10月", (5, 6, 9, 10)), ("暑期前", (1, 2, 3, 4, 5, 6)),
+    ("2025年底前", (12,)), ("5—6月、9—10月", (5, 6, 9, 10)), ("暑期前", (6,)),
     ("寒暑假", (1, 2, 7, 8)), ("每月底", tuple(range(1, 13))),
 ])
 def test_time_cells_with_a_year_or_several_spans(cell, months):
