@@ -185,8 +185,15 @@ class Bot:
             # Several notices could answer and the question names none: the one whose text answers
             # it best (济南中考招生什么时候启动: the work plan, not a newer safety notice).
             _, evidence = self.evidence(replace(q, docs=chosen.candidates))
-            if evidence and evidence[0].record.doc_id != chosen.docs[0]:
-                doc = c.documents[evidence[0].record.doc_id]
+            best = evidence[0].record.doc_id if evidence else None
+            if q.intent == "when_who":
+                # 职业技能大赛谁牵头: the notice one of whose 配档表 rows names the task, if only one
+                # does, though another's item text may be nearer (济南's 职业教育 item).
+                listing = [d for d in chosen.candidates
+                           if rows_naming(replace(q, docs=(d,)), c, schedule.matching_rows(replace(q, docs=(d,)), c))]
+                best = listing[0] if len(listing) == 1 else best
+            if best and best != chosen.docs[0]:
+                doc = c.documents[best]
                 q = replace(q, docs=(doc.doc_id,))
                 chosen = replace(chosen, docs=q.docs,
                                  note=documents.note(doc, [c.documents[d] for d in chosen.candidates]))

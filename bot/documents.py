@@ -82,6 +82,9 @@ def select(q, corpus: Corpus) -> Selection:
                 return Selection((each[0].doc_id,), note(each[0]))
         if q.intent in SCHEDULE_INTENTS or (q.intent == "when_who" and (q.months or q.offices)):
             chosen = [d for d in chosen if corpus.filter_rows(q.months, q.offices, (d.doc_id,))] or chosen
+        if q.items:   # 第18条讲什么: the newest notice that has an item 18 (not one of 8 items)
+            chosen = [d for d in chosen if {r.item for r in corpus.find_items(q.items, (d.doc_id,), q.sections)}
+                      >= set(q.items)] or chosen
         newest = chosen[0]
         return Selection((newest.doc_id,), note(newest, chosen[1:]), candidates=tuple(d.doc_id for d in chosen))
     return Selection(tuple(d.doc_id for d in chosen))

@@ -771,3 +771,19 @@ def test_a_row_due_by_a_deadline_is_listed_when_it_is_due_not_in_every_month_bef
     assert a.found and {c.doc_id for c in a.citations} == {"zibo-hrss-2025"}
     assert all(any(w in t for t in tasks) for w in listed)
     assert not any(w in t for w in not_listed for t in tasks)
+
+
+def test_an_item_number_asked_of_no_notice_goes_to_a_notice_that_has_it(deadlines):
+    """第18条讲什么 had gone to the newest notice, which has 8 items: 通知中没有第18条."""
+    a = deadlines.ask("第18条讲什么")
+    assert a.found and [(c.doc_id, c.item) for c in a.citations] == [("jinan-edu-2024-work-plan", 18)]
+
+
+@pytest.mark.parametrize("question", ["职业技能大赛谁牵头", "技能大赛谁负责"])
+def test_a_when_who_question_of_no_notice_goes_to_the_one_whose_row_names_the_task(deadlines, question):
+    """济南's 职业教育 item is nearer in meaning than 淄博's 技能淄博 item, but only 淄博's 配档表 has
+    the 职业技能大赛 row: the answer had been 配档表中没有列出这项工作."""
+    a = deadlines.ask(question)
+    rows = [c for c in a.citations if c.kind == "schedule"]
+    assert a.found and rows and all(c.doc_id == "zibo-hrss-2025" and "职业技能大赛" in c.task for c in rows)
+    assert "职业能力建设科" in a.answer
