@@ -20,7 +20,8 @@ def item_part(r: Record) -> str:
 
 
 # A question about the supporting offices (配合单位有哪些, 谁协办; not a topic such as 协同育人).
-ASKS_SUPPORT = re.compile(r"(?:配合|协办|协同|参与)(?:单位|处室|部门|科室|股室)|谁(?:来)?(?:配合|协办)")
+ASKS_SUPPORT = re.compile(r"(?:配合|协办|协同|参与)(?:单位|处室|部门|科室|股室)|谁(?:来)?(?:配合|协办)|"
+                          r"(?:配合|协办)的?(?:是|有)?(?:谁|哪)")
 
 
 def who_text(r: Record, asked: str = "") -> str:
@@ -30,10 +31,11 @@ def who_text(r: Record, asked: str = "") -> str:
         return f"责任单位:{'、'.join(r.offices)}"
     leads = [o for o in r.offices if o not in r.support]
     support = f"配合单位:{'、'.join(r.support)}"
-    if ASKS_SUPPORT.search(asked) or not leads:
+    supporting, leading = bool(ASKS_SUPPORT.search(asked)), "牵头" in asked
+    if not leads or (supporting and not leading):
         return support
     lead = f"牵头单位:{'、'.join(leads)}"
-    return lead if "牵头" in asked else f"{lead};{support}"
+    return lead if leading and not supporting else f"{lead};{support}"
 
 
 def item_name(r: Record) -> str:

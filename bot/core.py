@@ -247,7 +247,8 @@ class Bot:
             # No row carries it out: for who, the offices its own text names, if any.
             named = content.item(q, c) if WHO.search(q.text) else Answer("", False)
             return named if named.found and any(c.by_id[x.record_id].offices for x in named.citations
-                                                 if x.record_id in c.by_id) else schedule.no_rows_for_items(q, q.items)
+                                                 if x.record_id in c.by_id) \
+                else schedule.no_rows_for_items(q, c, c.find_items(q.items, q.docs, q.sections))
         if q.items:
             return content.figure(q, c, []) if q.intent == "figure" else content.item(q, c)
         name = absent_name(q, c)
@@ -353,8 +354,15 @@ class Bot:
                 named = "、".join(item_name(r) for r in items)
                 return Answer(say(q, f"配档表中没有{named}在{schedule.scope_label(q)}的工作安排。",
                                   f"The 配档表 has no task of {named} for {schedule.scope_label(q)}."), False, (), q)
+        named = [i for i in items if i.offices]
+        if not rows and q.refers == "who" and named:
+            # 芝罘区今年新增学位多少个 → 谁牵头?: no 配档表 row carries it out, but the item names its
+            # own offices (（牵头科室：规划财务科；配合科室：…）).
+            cites = [c.cite(i, i.title or "") for i in named]
+            return Answer("\n".join(f"{item_name(i)}“{i.title}”:{who_text(i, q.text)}{x.label}"
+                                    for i, x in zip(named, cites)), True, tuple(cites), q)
         if not rows:
-            return schedule.no_rows_for_items(q, [r.item for r in items])
+            return schedule.no_rows_for_items(q, c, items)
         # 科学教育有什么安排 → 什么时候?: of item 15's rows, those about 科学教育 when any are (the
         # item's other rows carry out its other sentences); else all of them.
         topics = topic_terms(replace(q, text=q.context, month_label=None), c) if q.context else []

@@ -380,10 +380,24 @@ def no_row_for_task(q, corpus: Corpus, evidence) -> Answer:
                       f"{best.item}, “{best.title}”{c.label}."), False, (c,), q)
 
 
-def no_rows_for_items(q, item_nos) -> Answer:
-    """The answer when no 配档表 row carries out the items numbered `item_nos`."""
-    nos = "、".join(map(str, item_nos))
-    return Answer(say(q, f"配档表中没有与第{nos}条直接对应的安排。", f"No 配档表 row carries out item {nos}."),
+# A time its text gives (9月投入使用, 6月底前完成, 上半年, 年底前), not an ordinal or a count of months.
+_DATED = re.compile(r"(?<![第\d])\d{1,2}\s*月(?!份?\s*(?:时间|内))|[上下]半年|年底|年内|[一二三四]季度")
+
+
+def no_rows_for_items(q, corpus: Corpus, items: list[Record]) -> Answer:
+    """The answer when no 配档表 row carries out `items`: for when, the sentences of their own text that
+    give a time (芝罘区…新校区9月投入使用), if any; else a plain answer naming them."""
+    dated = [(r, sent) for r in items for sent in sentences(r.text) if _DATED.search(sent)] \
+        if WHEN.search(q.text) else []
+    if dated:
+        cites = [corpus.cite(r, sent) for r, sent in dated]
+        head = say(q, "配档表中没有列出这项工作;通知正文写到:"
+                   if corpus.has_schedule(tuple({r.doc_id for r in items})) else "通知正文写到:",
+                   "No 配档表 row lists it; the notice's text says:")
+        return Answer(head + "".join(f"\n{item_name(r)}:“{sent}”{c.label}" for (r, sent), c in zip(dated, cites)),
+                      True, tuple(cites), q)
+    names = "、".join(item_name(r) for r in items)
+    return Answer(say(q, f"配档表中没有与{names}直接对应的安排。", f"No 配档表 row carries out {names}."),
                   False, (), q)
 
 

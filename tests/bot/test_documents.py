@@ -787,3 +787,30 @@ def test_a_when_who_question_of_no_notice_goes_to_the_one_whose_row_names_the_ta
     rows = [c for c in a.citations if c.kind == "schedule"]
     assert a.found and rows and all(c.doc_id == "zibo-hrss-2025" and "职业技能大赛" in c.task for c in rows)
     assert "职业能力建设科" in a.answer
+
+
+@pytest.fixture(scope="module")
+def own_lines(tmp_path_factory, built_index):
+    """Our notice and a district's with no 配档表, items numbered afresh in each section, each ending
+    with its own （牵头科室：…；配合科室：…） line."""
+    return _bot_over(tmp_path_factory, built_index, ROOT / "tests" / "bot" / "data" / "zhifu-edu-2025.txt")
+
+
+def test_a_follow_up_asking_who_of_an_item_without_rows_gets_the_item_s_own_offices(own_lines):
+    """谁牵头? had been answered 配档表中没有与第1条直接对应的安排 (found false), though the item names
+    its offices, and the notice has no 配档表 at all."""
+    history = ["芝罘区今年新增学位多少个"]
+    a = own_lines.ask("谁牵头？", history)
+    assert a.found and "规划财务科" in a.answer and "基础教育科" not in a.answer
+    assert [(c.doc_id, c.part, c.item) for c in a.citations] == [("zhifu-edu-2025", "二", 1)]
+    assert "配合单位:基础教育科、安全科" in own_lines.ask("配合的是谁", history + ["谁牵头？"]).answer
+
+
+def test_a_follow_up_asking_when_of_an_item_without_rows_quotes_the_time_its_text_gives(own_lines):
+    a = own_lines.ask("什么时候完成", ["芝罘区今年新增学位多少个"])
+    assert a.found and "9月投入使用" in a.answer and "配档表中没有与" not in a.answer
+
+
+def test_a_question_asking_both_roles_gets_both(own_lines):
+    a = own_lines.ask("芝罘区心理健康教育由哪个科室牵头，配合的是谁")
+    assert a.found and "牵头单位:德育科" in a.answer and "配合单位:体卫艺科" in a.answer
