@@ -445,8 +445,11 @@ def counted_missing(q, text: str, words, bridges=lambda term: ()) -> str | None:
     if not m:
         return None
     # 多少所学校 answered by 新建…中小学、幼儿园60所: a figure in the very classifier asked (所, 名,
-    # 项 …) counts the thing asked, named otherwise. 个 counts anything, so it proves nothing.
+    # 项 …) counts the thing asked, named otherwise (…项目每年遴选培育多少项 by 不少于20项, too).
+    # 个 counts anything, so it proves nothing.
     unit = counted.group(1) if counted else None
+    after = None if counted else re.search(r"(?:多少|几)\s*([所名人项家台间座批次场支套])", q.text)
+    unit = unit or (after.group(1) if after else None)
     if unit and unit != "个" and re.search(rf"\d\s*[万亿]?\s*{unit}", text):
         return None
     thing = re.sub(r"^(年|月|的|个)", "", re.sub(r"(吗|呢|啊|呀|了)$", "", m.group(m.lastindex)))

@@ -42,6 +42,14 @@ def test_answer_quotes_the_sentence_and_cites_its_item(bot, question, item):
     assert a.found and item in items(a)
 
 
+@pytest.mark.parametrize("question", ["市级教育综合改革项目每年遴选培育多少项", "市级教育综合改革项目今年遴选多少项"])
+def test_a_count_asked_after_its_thing_is_answered_by_that_classifier(bot, question):
+    """Refused as 没有提到“综合改革项目每年遴选培育”: the 项 asked was matched with the notice's
+    不少于20项 only when the thing followed the count (多少项项目)."""
+    a = bot.ask(question)
+    assert a.found and items(a) == [13] and "20项" in a.answer
+
+
 def test_title_only_sentence_is_not_the_quoted_evidence(bot):
     a = bot.ask("双减政策今年有什么措施?")
     assert items(a) == [7]
