@@ -178,7 +178,7 @@ class Bot:
             return not_covered(q, "foreign", chosen.missing or say(q, "所问的文件", "the document asked about"),
                                holdings(c))
         q = replace(q, docs=chosen.docs)
-        if q.intent in RETRIEVAL + ("schedule",):   # 烟台…职称工作: 烟台 chose the notice, 职称 is the topic
+        if q.intent in RETRIEVAL + ("schedule", "count"):   # 烟台…职称工作: 烟台 chose the notice, 职称 is the topic
             q = replace(q, text=documents.without_selectors(q.text, c) or q.text,
                         context=documents.without_selectors(q.context, c))
         if chosen.candidates and q.intent in RETRIEVAL and not q.items:
@@ -200,7 +200,7 @@ class Bot:
         if q.intent in documents.SCHEDULE_INTENTS and not c.has_schedule(q.docs):
             # A notice without a 配档表: an office's or a month's work from its items (人事科负责哪些
             # 工作, 9月有什么工作); anything else from its text, which says when, if anything.
-            q = replace(q, intent="duties" if q.intent == "schedule" and (q.offices or q.months) else "topic")
+            q = replace(q, intent="duties" if q.intent in ("schedule", "count") and (q.offices or q.months) else "topic")
         if len(chosen.docs) > 1 and q.intent in EACH and not q.items:
             # 两年的…分别是多少: one answer per notice, each from its own rows or evidence.
             return self._each(q, answering=chosen.answering)

@@ -814,3 +814,13 @@ def test_a_follow_up_asking_when_of_an_item_without_rows_quotes_the_time_its_tex
 def test_a_question_asking_both_roles_gets_both(own_lines):
     a = own_lines.ask("芝罘区心理健康教育由哪个科室牵头，配合的是谁")
     assert a.found and "牵头单位:德育科" in a.answer and "配合单位:体卫艺科" in a.answer
+
+
+@pytest.mark.parametrize("question,parts", [("芝罘区安全科牵头几项工作", [("四", 1), ("四", 2)]),
+                                            ("芝罘区人事科有几项任务", [("一", 2), ("一", 3)])])
+def test_a_count_of_an_office_s_work_in_a_notice_without_a_schedule_counts_its_items(own_lines, question, parts):
+    """These had been answered with the item nearest in meaning: a count question was not an office's
+    work to find in the items, and 芝罘区, left in, was taken for a topic."""
+    a = own_lines.ask(question)
+    assert a.found and f"共 {len(parts)} 条" in a.answer
+    assert [(c.part, c.item) for c in a.citations] == parts
