@@ -333,7 +333,23 @@ def rows_naming(q, corpus: Corpus, rows: list) -> list:
     if not terms or not rows:
         return rows
     rarest = rarest_term(terms, corpus)
+    # A longer name the notices write (空天信息大学, cut by jieba into words commoner than 招生) names
+    # the task when the rarest word is not part of it: 空天信息大学什么时候开始招生 is not the
+    # 中考招生 row's task.
+    name = _written_run(q.text, corpus.text_of(q.docs))
+    if name and rarest not in name and not any(name in r.text for r in rows):
+        return []
     return [r for r in rows if mentions(r.text, rarest)]
+
+
+def _written_run(text: str, notices: str, shortest: int = 5) -> str | None:
+    """The longest run of at least `shortest` Chinese characters of `text` that `notices` write."""
+    for run in sorted(re.findall(r"[\u4e00-\u9fff]{%d,}" % shortest, text), key=len, reverse=True):
+        for size in range(len(run), shortest - 1, -1):
+            found = next((run[i:i + size] for i in range(len(run) - size + 1) if run[i:i + size] in notices), None)
+            if found:
+                return found
+    return None
 
 
 def topic_terms(q, corpus: Corpus) -> list[str]:

@@ -577,6 +577,13 @@ def test_who_of_a_task_no_row_lists_names_its_item_not_another_row(bot, question
     assert not a.found and rows(a) == [] and items(a) == [item] and "配档表中没有列出" in a.answer
 
 
+def test_a_when_question_about_a_named_thing_no_row_lists_is_not_answered_by_a_row_sharing_its_verb(bot):
+    """空天信息大学 (jieba: 空天 + 信息 + 大学, all commoner than 招生) is the task asked about; the
+    中考招生 and 高中招生 rows, which share only 招生, had been listed as its answer."""
+    a = bot.ask("空天信息大学什么时候开始招生")
+    assert not a.found and rows(a) == [] and "第12条" in a.answer
+
+
 # --- synonyms: the words staff type for the notice's own --------------------------------------------
 
 def test_the_synonym_table_holds_true_synonyms_of_two_characters_or_more():
