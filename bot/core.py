@@ -122,7 +122,7 @@ class Bot:
                     office: str | None = None) -> Query:
         c = self.corpus
         q = parse(text, c.offices, c.sections, c.vocabulary, c.text, lambda w: c.tokenizer.known(w),
-                  c.expand_short_forms)
+                  c.expand_short_forms, c.respell)
         if q.my_office and office:
             q = replace(q, offices=(office,))
         # A pointer to the last answer (第几条? / 它谁负责?) is read before the last question's scope

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 from bot.answer import Citation
 from bot.settings import SETTINGS, Settings
-from bot.text import grams, in_order, is_title, mentions, normalize, sentences
+from bot.text import FUNCTION_CHARS, grams, in_order, is_title, mentions, normalize, sentences
 from ingest.offices import OfficeTable
 from ingest.parse import cn_to_int
 from ingest.records import Record, has_body, plan_year, without_year_spans
@@ -522,6 +522,53 @@ class Corpus:
         for short, full in pairs:
             text = text.replace(short, full)
         return text, pairs
+
+    def respell(self, text: str) -> tuple[str, tuple[tuple[str, str], ...]]:
+        """`text` with its slips of the notices' ordinary words (`_slips`) written right, and the
+        (typed, understood) pairs. Run after the corpus's own names are corrected (校园天言 is
+        校园天眼 as a whole, not 天言 → 天眼)."""
+        pairs = self._slips(text)
+        for typed, meant in pairs:
+            text = text.replace(typed, meant)
+        return text, pairs
+
+    def _slips(self, text: str) -> tuple[tuple[str, str], ...]:
+        """Words of `text` that neither jieba nor the notices know (jieba guessed them from single
+        characters) and that are one word the notices write with one character typed as another of
+        the same sound: 陪训 → 培训, 薄若 → 薄弱, an input-method slip. When several words fit,
+        none is guessed."""
+        tok = self.tokenizer
+        # (A word jieba glued from a function character and another, 能 + 立, is no slip; nor is part
+        # of an office's name, 职成 of 职成教科, which sounds like 职称.)
+        spellings = self.offices.spellings
+        typed = [w for w in dict.fromkeys(tok.words(text)) if re.fullmatch(r"[\u4e00-\u9fff]{2,4}", w)
+                 and not tok.known(w) and w not in self.text and not {w[0], w[-1]} & FUNCTION_CHARS
+                 and not any(w in s for s in spellings)]
+        if not typed:
+            return ()
+        from pypinyin import Style, pinyin
+
+        def sounds(ch: str) -> set[str]:
+            return set(pinyin(ch, style=Style.NORMAL, heteronym=True)[0])
+
+        out = []
+        for w in typed:
+            alike = {t for i in range(len(w)) for t in self._one_off.get(w[:i] + "?" + w[i + 1:], ())
+                     if t[i] != w[i] and sounds(t[i]) & sounds(w[i])}
+            if len(alike) == 1:
+                out.append((w, alike.pop()))
+        return tuple(out)
+
+    @functools.cached_property
+    def _one_off(self) -> dict[str, set[str]]:
+        """The dictionary words of two to four characters the notices write, by each form of them
+        with one character masked (培训 under ?训 and 培?)."""
+        tok, out = self.tokenizer, {}
+        for w in self.index.bm25.vocab:
+            if re.fullmatch(r"[\u4e00-\u9fff]{2,4}", w) and tok.known(w):
+                for i in range(len(w)):
+                    out.setdefault(w[:i] + "?" + w[i + 1:], set()).add(w)
+        return out
 
     @property
     def agencies(self) -> frozenset[str]:

@@ -25,7 +25,7 @@ import numpy as np
 from bot import glossary
 from bot.corpus import Corpus, Evidence
 from bot.settings import calibration_path
-from bot.text import QUESTION_WORDS, content_grams, grams, key_terms, mentions
+from bot.text import FUNCTION_CHARS, QUESTION_WORDS, content_grams, grams, key_terms, mentions
 from index.jieba_table import words_tagged
 from index.text import STOPWORDS
 
@@ -367,8 +367,8 @@ def topic_terms(q, corpus: Corpus) -> list[str]:
     # The character must end the phrase (推进会? / 现场会的), not begin the next word (资源智作中心).
     cut = cut + [""]
     pairs += [t + ch for t, ch, after in zip(cut, cut[1:], cut[2:]) if t in terms and len(ch) == 1
-              and "\u4e00" <= ch <= "\u9fff" and ch not in _FUNCTION_CHARS and t + ch in corpus.text
-              and (not re.match(r"[\u4e00-\u9fff]", after) or after in _FUNCTION_CHARS or after in QUESTION_WORDS)]
+              and "\u4e00" <= ch <= "\u9fff" and ch not in FUNCTION_CHARS and t + ch in corpus.text
+              and (not re.match(r"[\u4e00-\u9fff]", after) or after in FUNCTION_CHARS or after in QUESTION_WORDS)]
     parts = {w for p in pairs for w in terms if w in p}
     # A word the notices never write counts only if jieba's dictionary calls it a noun (校车): a
     # colloquial verb or a typo (干嘛) is no topic.
@@ -381,8 +381,6 @@ def topic_terms(q, corpus: Corpus) -> list[str]:
                     and not corpus.offices.canonical(t) and (t in nouns or mentions(corpus.text, t))]
 
 
-# Characters that join words rather than end a name (的 of 安全的, 和, 吗).
-_FUNCTION_CHARS = frozenset("的了和与及或是在有吗呢吧啊呀都也还就要能把被对向从到于为以之等")
 
 
 # What frames a word as the topic asked about: 关于安全的任务, 有关招生的, 跟考试有关的, 安全方面的.

@@ -145,6 +145,8 @@ OFFICE_WORD = re.compile(r"[哪各每]一?个?处|处室|部门|单位|科室|of
 # Offices doing a task together (基教处跟市教研院一起负责的, 哪些工作是两个处室共同负责的).
 JOINT = re.compile(r"一起|共同|联合|一同|合作|同时负责|都负责|都参与|jointly|together", re.IGNORECASE)
 
+# Characters that join words rather than end a name (的 of 安全的, 和, 吗, 能 of 能立).
+FUNCTION_CHARS = frozenset("的了和与及或是在有吗呢吧啊呀都也还就要能把被对向从到于为以之等")
 EN_STOP = frozenset("what which who when where how does did the and are this that with about from for "
                     "its there any tell please will would should can could have has been year plan "
                     "notice item items task tasks due".split())

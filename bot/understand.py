@@ -579,15 +579,19 @@ def without_hesitation(text: str) -> str:
 
 
 def parse(text: str, offices: OfficeTable, section_titles: dict[str, str],
-          vocabulary: frozenset[str] = frozenset(), known: str = "", is_word=None, expand=None) -> Query:
-    """`expand`: text → (text, pairs), the corpus's short forms written in full (统战 → 统一战线)."""
+          vocabulary: frozenset[str] = frozenset(), known: str = "", is_word=None, expand=None,
+          respell=None) -> Query:
+    """`expand`: text → (text, pairs), the corpus's short forms written in full (统战 → 统一战线);
+    `respell`: the same, for slips of the corpus's ordinary words (陪训 → 培训), after its names are
+    corrected."""
     text = without_hesitation(normalize(text))
     raw = text
     text = MARKUP.sub(" ", text).strip()
     text, expanded = expand(text) if expand else (text, ())
     text, corrections = correct(text, vocabulary, known, is_word)
+    text, respelled = respell(text) if respell else (text, ())
     text, shortened = office_forms(text, offices, known, is_word)
-    corrections = expanded + corrections + shortened
+    corrections = expanded + corrections + respelled + shortened
     text, excluding = _excluded(text, offices)
     # (`raw` tells what markup removal left: the part left out is no markup.)
     q = _parse(text, text if excluding else raw, offices, section_titles, corrections)

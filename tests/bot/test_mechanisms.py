@@ -334,6 +334,22 @@ def test_near_miss_programme_name_is_corrected_and_said(bot):
     assert items(a) == [7] and "按“双减”理解" in a.answer
 
 
+@pytest.mark.parametrize("question,said,answer", [
+    ("校外陪训机构设置标准什么时候出台", "按“培训”理解", "7月"),
+    ("薄若环节改善工程投资多少", "按“薄弱”理解", "2.88亿"),
+    ("预访校园欺灵工作办法谁负责", "按“预防”、“欺凌”理解", "安管处"),
+])
+def test_a_slip_in_an_ordinary_word_of_the_notice_is_corrected_and_said(bot, question, said, answer):
+    """Only programme names, offices and titles were corrected: 陪训 (培训), 薄若 (薄弱) were refused."""
+    a = bot.ask(question)
+    assert a.found and said in a.answer and answer in a.answer
+
+
+def test_a_word_glued_from_a_function_character_is_no_slip(bot):
+    # 能立 (能 + 立, how many can be set up) sounds like 能力, which the notice writes.
+    assert not [m for _, m in bot.understand("跟本地大学合作的项目今年能立多少个").corrections if m == "能力"]
+
+
 @pytest.mark.parametrize("question,typed,meant", [("校园天言工程是啥", "校园天言", "校园天眼"),
                                                   ("校园天言工程有什么要求", "校园天言", "校园天眼"),
                                                   # 泉引 and 泉悦 are no words: only parts of the names
