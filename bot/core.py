@@ -24,7 +24,7 @@ from bot.scope import (ASKS_A_COUNT, Answerability, absent_name, absent_terms, c
 from bot.settings import SETTINGS, Settings
 from bot.text import content_grams, grams, mentions, sentences
 from index.jieba_table import words_tagged
-from bot.understand import FIGURE, RELATIVE, WHO, Query, has_content, parse, today
+from bot.understand import FIGURE, RELATIVE, WHEN, WHO, Query, has_content, parse, today
 from ingest import CORPUS
 from ingest.offices import OfficeTable
 from ingest.records import Record, read_jsonl
@@ -294,6 +294,11 @@ class Bot:
             return not_covered(q, related=content.related(c, evidence)) if mentions(c.text, thing) \
                 else not_covered(q, "absent", thing)
         a = content.topic(q, c, evidence)
+        if a.found and q.intent == "when_who" and WHEN.search(q.text) and not WHO.search(q.text) \
+                and not any(schedule.DATED.search(x.quote) for x in a.citations):
+            # 一键报警系统升级什么时候完成, in a notice with no 配档表, whose sentence on it gives no
+            # time: not answered (its item named), not quoted as if it said when.
+            return not_covered(q, "undated", related=tuple(x for x in a.citations if x.kind == "item"))
         if (q.intent == "when_who" and WHO.search(q.text)) or ASKS_SUPPORT.search(q.text):
             # 招聘教师谁负责, in a notice with no 配档表: the offices its text names for what it quotes.
             named = [(c.by_id[x.record_id], x.label) for x in a.citations

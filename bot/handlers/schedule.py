@@ -381,13 +381,13 @@ def no_row_for_task(q, corpus: Corpus, evidence) -> Answer:
 
 
 # A time its text gives (9月投入使用, 6月底前完成, 上半年, 年底前), not an ordinal or a count of months.
-_DATED = re.compile(r"(?<![第\d])\d{1,2}\s*月(?!份?\s*(?:时间|内))|[上下]半年|年底|年内|[一二三四]季度")
+DATED = re.compile(r"(?<![第\d])\d{1,2}\s*月(?!份?\s*(?:时间|内))|[上下]半年|年底|年内|[一二三四]季度")
 
 
 def no_rows_for_items(q, corpus: Corpus, items: list[Record]) -> Answer:
     """The answer when no 配档表 row carries out `items`: for when, the sentences of their own text that
     give a time (芝罘区…新校区9月投入使用), if any; else a plain answer naming them."""
-    dated = [(r, sent) for r in items for sent in sentences(r.text) if _DATED.search(sent)] \
+    dated = [(r, sent) for r in items for sent in sentences(r.text) if DATED.search(sent)] \
         if WHEN.search(q.text) else []
     if dated:
         cites = [corpus.cite(r, sent) for r, sent in dated]

@@ -824,3 +824,17 @@ def test_a_count_of_an_office_s_work_in_a_notice_without_a_schedule_counts_its_i
     a = own_lines.ask(question)
     assert a.found and f"共 {len(parts)} 条" in a.answer
     assert [(c.part, c.item) for c in a.citations] == parts
+
+
+@pytest.mark.parametrize("question,part,item", [("芝罘区一键报警系统升级什么时候完成", "四", 1),
+                                                ("芝罘区教师招聘什么时候报名", "一", 2)])
+def test_a_when_question_whose_item_gives_no_time_is_not_answered_from_it(own_lines, question, part, item):
+    """In a notice with no 配档表, these were answered by quoting the item, which says nothing of when."""
+    a = own_lines.ask(question)
+    assert not a.found and "没有写明时间" in a.answer
+    assert [(c.part, c.item) for c in a.citations] == [(part, item)]
+
+
+def test_a_when_question_whose_item_gives_the_time_is_answered(own_lines):
+    a = own_lines.ask("芝罘区实验小学新校区什么时候投入使用")
+    assert a.found and "9月投入使用" in a.answer
