@@ -267,6 +267,8 @@ def rarity(term: str, corpus: Corpus) -> float:
 def specific_term(q, corpus: Corpus) -> str | None:
     """The question's most specific term the notices use (双减, 近视, 最美教师): its rarest key term
     they mention, if at least `topic_min_rarity` rare (系统 or 教育 is no one thing); else None."""
+    # (Not the issuing body: 教育局今年管不管 asks the bureau, whose name one row happens to write.)
+    q = replace(q, text=corpus.without_agencies(q.text))
     terms = [t for t in chinese_terms(q, corpus, dictionary_only=True) if mentions(corpus.text, t)]
     rarest = rarest_term(terms, corpus) if terms else None
     return rarest if rarest and rarity(rarest, corpus) >= corpus.settings.topic_min_rarity else None

@@ -600,6 +600,13 @@ def test_a_when_question_about_a_named_thing_no_row_lists_is_not_answered_by_a_r
     assert not a.found and rows(a) == [] and "第12条" in a.answer
 
 
+def test_the_issuing_body_named_in_a_question_is_not_its_topic(bot):
+    """教育局 (the issuer, asked to act) is written in one 配档表 row (市教育局老同志荣退仪式), which had
+    been the answer to a question about bullying."""
+    a = bot.ask("孩子在学校老被人欺负,教育局今年管不管")
+    assert a.found and rows(a) == [] and items(a)[0] == 20
+
+
 # --- synonyms: the words staff type for the notice's own --------------------------------------------
 
 def test_the_synonym_table_holds_true_synonyms_of_two_characters_or_more():
