@@ -21,7 +21,13 @@ def item_part(r: Record) -> str:
 
 # A question about the supporting offices (配合单位有哪些, 谁协办; not a topic such as 协同育人).
 ASKS_SUPPORT = re.compile(r"(?:配合|协办|协同|参与)(?:单位|处室|部门|科室|股室)|谁(?:来)?(?:配合|协办)|"
-                          r"(?:配合|协办)的?(?:是|有)?(?:谁|哪)")
+                          r"(?:配合|协办)的?(?:是|有)?(?:谁|哪)|(?:哪些|哪个|什么)(?:单位|处室|部门|科室|股室)?(?:来)?(?:配合|协办)")
+
+
+def role_asked(text: str) -> str | None:
+    """The role a question asks an office's work in: 牵头 (the lead), 配合 (supporting: 配合, 协办,
+    协同), or None (any)."""
+    return "牵头" if "牵头" in text else "配合" if re.search(r"配合|协办|协同", text) else None
 
 
 def who_text(r: Record, asked: str = "") -> str:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import replace
 
-from bot.answer import ASKS_SUPPORT, Answer, Citation, item_name, say, section_name, who_text
+from bot.answer import ASKS_SUPPORT, Answer, Citation, item_name, role_asked, say, section_name, who_text
 from bot.corpus import Corpus, Evidence
 from bot.handlers.refusal import not_covered
 from bot.handlers.schedule import rows_with_items
@@ -302,7 +302,7 @@ def _naming(q, corpus: Corpus, doc_id: str) -> list[tuple[Record, str, Citation]
                    key=lambda r: (cn_to_int(r.section or "") or 0, r.item or 0))
     # The role asked, if any: 人事科牵头哪些工作 (lead), 人事科配合什么工作 (supporting); and the
     # topic (人事科负责的教师培训工作: the items speaking of it).
-    role = _role_asked(q.text)
+    role = role_asked(q.text)
     topics = topic_terms(q, corpus)
     # 基础教育科和督导室一起负责什么: the units naming all of the offices asked.
     joint = len(q.offices) >= 2 and JOINT.search(q.text)
@@ -328,12 +328,6 @@ def _naming(q, corpus: Corpus, doc_id: str) -> list[tuple[Record, str, Citation]
     return out
 
 
-def _role_asked(text: str) -> str | None:
-    """The role a question asks an office's work in: 牵头 (the lead), 配合 (supporting: 配合, 协办,
-    协同), or None (any)."""
-    return "牵头" if "牵头" in text else "配合" if re.search(r"配合|协办|协同", text) else None
-
-
 def _as_written(q, corpus: Corpus, records) -> list[str]:
     """The offices asked, as `records` write them (嘉善's 基础教育科, which the office table reads as
     Jinan's 基教处), else as the table names them."""
@@ -351,7 +345,7 @@ def with_named_items(q, corpus: Corpus, a: Answer) -> Answer:
              if r.id not in cited]
     if not extra:
         return a
-    duty = _role_asked(q.text) or "负责"
+    duty = role_asked(q.text) or "负责"
     who = _as_written(q, corpus, [corpus.by_id[c.record_id] for _, c in extra if c.record_id in corpus.by_id])
     head = say(q, f"正文中还写明由{'、'.join(who)}{duty}的:", f"Items of the text naming {', '.join(who)}:")
     return replace(a, answer="\n".join([a.answer, head, *(line for line, _ in extra)]),

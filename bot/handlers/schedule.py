@@ -7,7 +7,7 @@ import re
 from collections import Counter
 from dataclasses import replace
 
-from bot.answer import Answer, Citation, item_name, say, time_of, who_text
+from bot.answer import Answer, Citation, item_name, role_asked, say, time_of, who_text
 from bot.corpus import Corpus
 from bot.glossary import has_chinese
 from bot.scope import (chinese_terms, english_readings, english_search_words, english_topic, rarity, specific_readings,
@@ -55,6 +55,17 @@ def scope_label(q) -> str:
 
 
 def empty(q, corpus: Corpus, scope: str) -> Answer:
+    role = role_asked(q.text)
+    others = [r for r in corpus.filter_rows(q.months, q.offices, q.docs) if r not in in_role(q, corpus, [r])] \
+        if role and q.offices else []
+    if others:
+        # 财务科牵头几项, of an office that only supports: none, and the ones it has in the other role.
+        other = "配合" if role == "牵头" else "牵头"
+        lines, cites = row_lines(replace(q, text=q.text.replace(role, "")), corpus, others)
+        head = say(q, f"配档表中没有由{scope}{role}的工作;作为{other}单位的工作共 {len(others)} 项:",
+                   f"The 配档表 has no task {scope} holds as {'lead' if role == '牵头' else 'support'}; "
+                   f"{len(others)} in the other role:")
+        return Answer("\n".join([head, *lines]), True, tuple(cites), q)
     text = say(q, f"配档表中没有{scope}的工作安排。", f"The 配档表 has no task for {scope}.")
     if q.offices:
         other = sorted({m for r in corpus.filter_rows((), q.offices, q.docs) for m in r.months})
@@ -192,8 +203,20 @@ YES_NO = re.compile(r"有没有|有无|是否有|有[^,，。?？]{0,16}吗[?？
 FEWEST = re.compile(r"最少|最闲|(?<!多)少(?!于)|fewest|least", re.IGNORECASE)
 
 
+def in_role(q, corpus: Corpus, rows: list[Record]) -> list[Record]:
+    """Of the rows of the offices asked, those in which one of them holds the role asked (`role_asked`):
+    the lead (not among the row's 配合单位) or a supporting office; all of them when no role is asked
+    or the notice's 配档表 gives no roles (every office 责任单位)."""
+    role = role_asked(q.text)
+    if not role or not q.offices or not any(r.support for r in corpus.filter_rows(docs=q.docs)):
+        return rows
+    canon = corpus.offices.canonical
+    return [r for r in rows if any((o in r.support) == (role == "配合")
+                                   for o in r.offices if (canon(o) or o) in q.offices)]
+
+
 def schedule(q, corpus: Corpus) -> Answer:
-    rows = corpus.filter_rows(q.months, q.offices, q.docs)
+    rows = in_role(q, corpus, corpus.filter_rows(q.months, q.offices, q.docs))
     scope = scope_label(q) or say(q, "全年", "the whole year")
     canon = corpus.offices.canonical
     if len(q.offices) >= 2 and JOINT.search(q.text):
@@ -221,7 +244,7 @@ def count(q, corpus: Corpus) -> Answer:
     periods = named_periods(q.text)
     if len(periods) >= 2:   # 督导室上半年和下半年分别几项
         return by_periods(q, corpus, periods)
-    rows = corpus.filter_rows(q.months, q.offices, q.docs)
+    rows = in_role(q, corpus, corpus.filter_rows(q.months, q.offices, q.docs))
     scope = scope_label(q) or say(q, "全年", "the whole year")
     rows, left_out = excluded(q, corpus, rows)
     scope += left_out

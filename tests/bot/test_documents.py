@@ -838,3 +838,21 @@ def test_a_when_question_whose_item_gives_no_time_is_not_answered_from_it(own_li
 def test_a_when_question_whose_item_gives_the_time_is_answered(own_lines):
     a = own_lines.ask("芝罘区实验小学新校区什么时候投入使用")
     assert a.found and "9月投入使用" in a.answer
+
+
+@pytest.mark.parametrize("question,count", [("淄博就业促进科牵头几项", 2), ("淄博就业促进科配合几项", 1),
+                                            ("淄博就业促进科有几项工作", 3)])
+def test_an_office_s_rows_are_counted_in_the_role_asked(deadlines, question, count):
+    """The count had ignored 牵头 / 配合: 就业促进科 leads two rows and supports one (春风行动)."""
+    a = deadlines.ask(question)
+    assert a.found and f"共 {count} 项" in a.answer and len([c for c in a.citations if c.kind == "schedule"]) == count
+
+
+def test_an_office_that_only_supports_leads_no_row_and_its_supporting_rows_are_listed(deadlines):
+    a = deadlines.ask("淄博财务科牵头几项")
+    assert a.found and "没有由财务科牵头的工作" in a.answer and "作为配合单位的工作共 3 项" in a.answer
+
+
+def test_both_roles_asked_with_which_offices_support_gets_both(deadlines):
+    a = deadlines.ask("就业创业扶持政策实施细则谁牵头，哪些单位配合")
+    assert a.found and "牵头单位:就业促进科" in a.answer and "配合单位:政策法规科、财务科" in a.answer

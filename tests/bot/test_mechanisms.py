@@ -1005,6 +1005,7 @@ def test_who_text_names_roles_only_when_asked_about_them():
     # Both roles asked: both named (only the lead, or only the support, had been).
     assert who_text(r, "由哪个科室牵头，配合的是谁") == who_text(r, "谁牵头？配合单位呢") == "牵头单位:德育科;配合单位:关工委"
     assert who_text(r, "配合的有谁") == "配合单位:关工委"
+    assert who_text(r, "谁牵头，哪些单位配合") == who_text(r, "谁牵头哪些科室配合") == "牵头单位:德育科;配合单位:关工委"
     only = Record(id="t:item:2", doc_id="t", kind="item", text="甲。", offices=("各学校",), support=("各学校",))
     assert who_text(only, "谁牵头") == "配合单位:各学校"     # never an empty 牵头单位:
     assert who_text(Record(id="t:item:3", doc_id="t", kind="item", text="乙。", offices=("甲科",))) == "责任单位:甲科"
