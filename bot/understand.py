@@ -312,6 +312,11 @@ def _counted(text: str, at: int) -> bool:
     return bool(re.search(rf"[\d{CN_NUM}两几]\s*个$", text[max(0, at - 3):at]))
 
 
+# A deadline asked (6月底前必须完成的, 7月以前): what is due by then (`parse_months` reads every
+# month up to it).
+DEADLINE = re.compile(rf"{_NUM}\s*月(?:份|底|末|中旬|下旬|上旬)?\s*(?:以前|之前|前)(?!后)")
+
+
 def parse_months(text: str) -> tuple[tuple[int, ...], str | None]:
     low = text.lower()
     rel = relative_months(text, today())
@@ -332,7 +337,7 @@ def parse_months(text: str) -> tuple[tuple[int, ...], str | None]:
         if a and b and 1 <= b < a <= 12:      # 11月到2月: across the turn of the year
             return tuple(range(a, 13)) + tuple(range(1, b + 1)), f"{a}–{b}月"
     # A deadline (6月底前必须完成的, 7月以前): every month up to it.
-    m = re.search(rf"{_NUM}\s*月(?:份|底|末|中旬|下旬|上旬)?\s*(?:以前|之前|前)(?!后)", text)
+    m = DEADLINE.search(text)
     if m and _num(m.group(1)) and 1 <= _num(m.group(1)) <= 12 and not _counted(text, m.start()):
         last = _num(m.group(1))
         return tuple(range(1, last + 1)), f"{m.group(0)}(1–{last}月)"

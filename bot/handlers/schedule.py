@@ -13,7 +13,7 @@ from bot.glossary import has_chinese
 from bot.scope import (chinese_terms, english_readings, english_search_words, english_topic, rarity, specific_readings,
                        specific_term, topic_terms)
 from bot.text import JOINT, OFFICE_WORD, content_grams, grams, sentences
-from bot.understand import WHEN, WHO, named_periods, parse_months
+from bot.understand import DEADLINE, WHEN, WHO, named_periods, parse_months
 from ingest.records import Record
 
 
@@ -56,7 +56,7 @@ def scope_label(q) -> str:
 
 def empty(q, corpus: Corpus, scope: str) -> Answer:
     role = role_asked(q.text)
-    others = [r for r in corpus.filter_rows(q.months, q.offices, q.docs) if r not in in_role(q, corpus, [r])] \
+    others = [r for r in due_by(q, corpus.filter_rows(q.months, q.offices, q.docs)) if not in_role(q, corpus, [r])] \
         if role and q.offices else []
     if others:
         # 财务科牵头几项, of an office that only supports: none, and the ones it has in the other role.
@@ -203,6 +203,12 @@ YES_NO = re.compile(r"有没有|有无|是否有|有[^,，。?？]{0,16}吗[?？
 FEWEST = re.compile(r"最少|最闲|(?<!多)少(?!于)|fewest|least", re.IGNORECASE)
 
 
+def due_by(q, rows: list[Record]) -> list[Record]:
+    """With a deadline asked (3月底前要完成什么), the rows due by then, not those underway then and due
+    later (全年, 9月底前); else all of them."""
+    return [r for r in rows if r.month in q.months] if q.months and DEADLINE.search(q.text) else rows
+
+
 def in_role(q, corpus: Corpus, rows: list[Record]) -> list[Record]:
     """Of the rows of the offices asked, those in which one of them holds the role asked (`role_asked`):
     the lead (not among the row's 配合单位) or a supporting office; all of them when no role is asked
@@ -216,7 +222,7 @@ def in_role(q, corpus: Corpus, rows: list[Record]) -> list[Record]:
 
 
 def schedule(q, corpus: Corpus) -> Answer:
-    rows = in_role(q, corpus, corpus.filter_rows(q.months, q.offices, q.docs))
+    rows = in_role(q, corpus, due_by(q, corpus.filter_rows(q.months, q.offices, q.docs)))
     scope = scope_label(q) or say(q, "全年", "the whole year")
     canon = corpus.offices.canonical
     if len(q.offices) >= 2 and JOINT.search(q.text):
@@ -244,7 +250,7 @@ def count(q, corpus: Corpus) -> Answer:
     periods = named_periods(q.text)
     if len(periods) >= 2:   # 督导室上半年和下半年分别几项
         return by_periods(q, corpus, periods)
-    rows = in_role(q, corpus, corpus.filter_rows(q.months, q.offices, q.docs))
+    rows = in_role(q, corpus, due_by(q, corpus.filter_rows(q.months, q.offices, q.docs)))
     scope = scope_label(q) or say(q, "全年", "the whole year")
     rows, left_out = excluded(q, corpus, rows)
     scope += left_out
