@@ -187,11 +187,11 @@ class Bot:
             _, evidence = self.evidence(replace(q, docs=chosen.candidates))
             best = evidence[0].record.doc_id if evidence else None
             if q.intent == "when_who":
-                # 职业技能大赛谁牵头: the notice one of whose 配档表 rows names the task, if only one
-                # does, though another's item text may be nearer (济南's 职业教育 item).
+                # 职业技能大赛谁牵头: a notice whose 配档表 rows name the task, though another's item
+                # text may be nearer (济南's 职业教育 item): the one chosen if it is one, else the newest.
                 listing = [d for d in chosen.candidates
                            if rows_naming(replace(q, docs=(d,)), c, schedule.matching_rows(replace(q, docs=(d,)), c))]
-                best = listing[0] if len(listing) == 1 else best
+                best = (chosen.docs[0] if chosen.docs[0] in listing else listing[0]) if listing else best
             if best and best != chosen.docs[0]:
                 doc = c.documents[best]
                 q = replace(q, docs=(doc.doc_id,))

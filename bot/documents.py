@@ -74,20 +74,33 @@ def select(q, corpus: Corpus) -> Selection:
         if q.offices and not q.months and q.intent == "schedule":
             # 人事科负责哪些工作 in the notices of two districts: each district's 人事科 is its own
             # office, so each answers (the newest of each place whose rows or items name it).
-            holding = [d for d in chosen if _names_office(corpus, d.doc_id, q.offices)]
+            holding = _as_typed(q, corpus, [d for d in chosen if _names_office(corpus, d.doc_id, q.offices)])
             each = list({d.place: d for d in reversed(holding)}.values())[::-1]
             if len(each) > 1:
                 return Selection(tuple(d.doc_id for d in each), answering=True)
             if each:   # one place's notices name it (关工委办公室): the newest of those
                 return Selection((each[0].doc_id,), note(each[0]))
         if q.intent in SCHEDULE_INTENTS or (q.intent == "when_who" and (q.months or q.offices)):
-            chosen = [d for d in chosen if corpus.filter_rows(q.months, q.offices, (d.doc_id,))] or chosen
+            chosen = _as_typed(q, corpus, [d for d in chosen if corpus.filter_rows(q.months, q.offices, (d.doc_id,))]) \
+                or chosen
         if q.items:   # 第18条讲什么: the newest notice that has an item 18 (not one of 8 items)
             chosen = [d for d in chosen if {r.item for r in corpus.find_items(q.items, (d.doc_id,), q.sections)}
                       >= set(q.items)] or chosen
         newest = chosen[0]
         return Selection((newest.doc_id,), note(newest, chosen[1:]), candidates=tuple(d.doc_id for d in chosen))
     return Selection(tuple(d.doc_id for d in chosen))
+
+
+def _as_typed(q, corpus: Corpus, docs: list) -> list:
+    """Of `docs`, those writing an office asked as the question types it (基教处: 济南's, not 烟台's
+    基础教育科, which the office table reads as the same office), when any does; else all of them."""
+    canon = corpus.offices.canonical
+
+    def written(doc_id: str) -> set[str]:
+        records = [*corpus.filter_rows(docs=(doc_id,)), *(r for r in corpus.items.values() if r.doc_id == doc_id)]
+        return {o for r in records for o in r.offices if (canon(o) or o) in q.offices and o in q.text}
+
+    return [d for d in docs if written(d.doc_id)] or docs
 
 
 def _names_office(corpus: Corpus, doc_id: str, offices: tuple[str, ...]) -> bool:

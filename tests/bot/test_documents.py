@@ -858,3 +858,12 @@ def test_an_office_that_only_supports_leads_no_row_and_its_supporting_rows_are_l
 def test_both_roles_asked_with_which_offices_support_gets_both(deadlines):
     a = deadlines.ask("就业创业扶持政策实施细则谁牵头，哪些单位配合")
     assert a.found and "牵头单位:就业促进科" in a.answer and "配合单位:政策法规科、财务科" in a.answer
+
+
+@pytest.mark.parametrize("question", ["第二季度基教处要干什么", "基教处第二季度有啥工作"])
+def test_an_office_typed_as_one_notice_writes_it_goes_to_that_notice(two_cities, question):
+    """基教处 is 济南's name; the office table (济南's) also reads 烟台's 基础教育科 as it, and the newer
+    烟台 notice had answered with its one row."""
+    a = two_cities.ask(question)
+    assert a.found and {c.doc_id for c in a.citations if c.kind == "schedule"} == {"jinan-edu-2024-work-plan"}
+    assert "共 4 项" in a.answer
