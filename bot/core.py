@@ -187,11 +187,13 @@ class Bot:
             _, evidence = self.evidence(replace(q, docs=chosen.candidates))
             best = evidence[0].record.doc_id if evidence else None
             if q.intent == "when_who":
-                # 职业技能大赛谁牵头: a notice whose 配档表 rows name the task, though another's item
-                # text may be nearer (济南's 职业教育 item): the one chosen if it is one, else the newest.
+                # 职业技能大赛谁牵头: when the notice nearest in meaning has a 配档表 without the task
+                # (济南's 职业教育 item), one whose rows name it: the one chosen if it is one, else the
+                # newest. (A nearest notice with no 配档表 answers from its text: 陪餐…谁负责.)
                 listing = [d for d in chosen.candidates
                            if rows_naming(replace(q, docs=(d,)), c, schedule.matching_rows(replace(q, docs=(d,)), c))]
-                best = (chosen.docs[0] if chosen.docs[0] in listing else listing[0]) if listing else best
+                if listing and best not in listing and (best is None or c.has_schedule((best,))):
+                    best = chosen.docs[0] if chosen.docs[0] in listing else listing[0]
             if best and best != chosen.docs[0]:
                 doc = c.documents[best]
                 q = replace(q, docs=(doc.doc_id,))

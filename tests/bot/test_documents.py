@@ -867,3 +867,12 @@ def test_an_office_typed_as_one_notice_writes_it_goes_to_that_notice(two_cities,
     a = two_cities.ask(question)
     assert a.found and {c.doc_id for c in a.citations if c.kind == "schedule"} == {"jinan-edu-2024-work-plan"}
     assert "共 4 项" in a.answer
+
+
+def test_a_who_question_nearest_to_an_item_of_a_notice_without_a_schedule_is_answered_from_it(tmp_path_factory,
+                                                                                              built_index):
+    """陪餐…专项检查谁负责 is 芝罘区's item 四·2, and 芝罘区 has no 配档表: it had gone to 淄博's 配档表 row
+    on a 专项行动, the newest notice whose rows seemed to name the task."""
+    b = _bot_over(tmp_path_factory, built_index, DATA / "zibo-hrss-2025.html", DATA / "zhifu-edu-2025.txt")
+    a = b.ask("陪餐制度落实情况专项检查谁负责")
+    assert a.found and {c.doc_id for c in a.citations} == {"zhifu-edu-2025"} and "安全科" in a.answer
