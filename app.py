@@ -39,6 +39,7 @@ skip_gradio_stub_writing()   # before gradio is imported: ~2.4 s of its import (
 PRELOAD = Preload()          # the bot loads and warms up while gradio is imported
 
 import argparse  # noqa: E402
+import atexit  # noqa: E402
 import asyncio  # noqa: E402
 import html  # noqa: E402
 import json  # noqa: E402
@@ -643,14 +644,23 @@ def schedule_frame(bot: Bot, months=(), offices=()) -> tuple[pd.DataFrame, str]:
     return frame, f"共 {len(rows)} 项"
 
 
-EXPORTS = Path(tempfile.mkdtemp(prefix="policyqa-export-"))
+_EXPORTS: list[Path] = []
+
+
+def _exports() -> Path:
+    """The folder downloads are written to: made on the first export (importing the app, as every
+    test process does, made one and left it behind), and removed when the process exits."""
+    if not _EXPORTS:
+        _EXPORTS.append(Path(tempfile.mkdtemp(prefix="policyqa-export-")))
+        atexit.register(shutil.rmtree, _EXPORTS[0], True)   # (ignore_errors: a file still open)
+    return _EXPORTS[0]
 
 
 def export_file(bot: Bot, months=(), offices=(), fmt: str = "xlsx") -> str:
     """The filtered 配档表 rows written as `fmt` (`bot.export`); the path a download button serves."""
     ms, os_ = tuple(int(m) for m in months or ()), tuple(offices or ())
     rows = bot.filter_rows(ms, os_)
-    folder = EXPORTS / secrets.token_hex(4)    # one folder per export: concurrent users never clash
+    folder = _exports() / secrets.token_hex(4)    # one folder per export: concurrent users never clash
     folder.mkdir(parents=True, exist_ok=True)
     return str(export(rows, bot.corpus, fmt, folder, os_, ms))
 

@@ -309,3 +309,19 @@ def test_full_text_of_a_notice_numbered_only_by_sections_shows_their_titles_and_
     assert "### 一、加强党的建设\n\n一是深化理论武装。" in text
     assert "### 二、扩大教育资源\n\n一是新建公办幼儿园8所。" in text
     assert "共 2 个部分" in text
+
+
+def test_the_download_folder_is_made_on_first_use_and_removed_at_exit(tmp_path):
+    """Importing the app made a policyqa-export-* folder, and nothing removed it: one more in the
+    temporary folder for every test process and server start."""
+    import os
+    import subprocess
+    import sys
+
+    code = "import app; print(app._exports())"
+    env = {**os.environ, "TMPDIR": str(tmp_path), "POLICYQA_INDEX": str(tmp_path / "no-index")}
+    out = subprocess.run([sys.executable, "-c", code], cwd=Path(app_module.__file__).parent, env=env,
+                         capture_output=True, text=True, timeout=300)
+    made = Path(out.stdout.strip().splitlines()[-1])
+    assert made.parent == tmp_path and made.name.startswith("policyqa-export-")
+    assert not made.exists() and not list(tmp_path.glob("policyqa-export-*"))
