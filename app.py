@@ -1084,8 +1084,10 @@ def main(argv: list[str] | None = None) -> None:
             SERVICE.rebuild()
         SERVICE.watch(LIMITS.watch_seconds)
 
-    def on_term(signum, frame) -> None:   # the rebuild child goes with the app
+    def on_term(signum, frame) -> None:   # the rebuild child goes with the app, and the downloads
         SERVICE.stop()
+        for folder in _EXPORTS:   # (re-raising the signal below skips atexit)
+            shutil.rmtree(folder, ignore_errors=True)
         signal.signal(signum, signal.SIG_DFL)
         os.kill(os.getpid(), signum)
 
