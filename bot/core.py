@@ -191,7 +191,7 @@ class Bot:
                 # (济南's 职业教育 item), one whose rows name it: the one chosen if it is one, else the
                 # newest. (A nearest notice with no 配档表 answers from its text: 陪餐…谁负责.)
                 listing = [d for d in chosen.candidates
-                           if rows_naming(replace(q, docs=(d,)), c, schedule.matching_rows(replace(q, docs=(d,)), c))]
+                           for one in [replace(q, docs=(d,))] if rows_naming(one, c, schedule.matching_rows(one, c))]
                 if listing and best not in listing and (best is None or c.has_schedule((best,))):
                     best = chosen.docs[0] if chosen.docs[0] in listing else listing[0]
             if best and best != chosen.docs[0]:

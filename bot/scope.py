@@ -383,8 +383,6 @@ def topic_terms(q, corpus: Corpus) -> list[str]:
                     and not corpus.offices.canonical(t) and (t in nouns or mentions(corpus.text, t))]
 
 
-
-
 # What frames a word as the topic asked about: 关于安全的任务, 有关招生的, 跟考试有关的, 安全方面的.
 TOPIC_FRAME = re.compile(r"(?:关于|有关(?!于)|涉及|针对)([\u4e00-\u9fff]{2,8}?)(?:的|方面|工作|问题)|"
                          r"(?:跟|和|与)([\u4e00-\u9fff]{2,8}?)(?:有关|相关)|"

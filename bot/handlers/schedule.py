@@ -56,8 +56,12 @@ def scope_label(q) -> str:
 
 def empty(q, corpus: Corpus, scope: str) -> Answer:
     role = role_asked(q.text)
-    others = [r for r in due_by(q, corpus.filter_rows(q.months, q.offices, q.docs)) if not in_role(q, corpus, [r])] \
-        if role and q.offices else []
+    if role and q.offices:
+        rows = due_by(q, corpus.filter_rows(q.months, q.offices, q.docs))
+        kept = in_role(q, corpus, rows)
+        others = [r for r in rows if r not in kept]
+    else:
+        others = []
     if others:
         # 财务科牵头几项, of an office that only supports: none, and the ones it has in the other role.
         other = "配合" if role == "牵头" else "牵头"
