@@ -24,7 +24,7 @@ from bot.scope import (ASKS_A_COUNT, Answerability, absent_name, absent_terms, c
 from bot.settings import SETTINGS, Settings
 from bot.text import content_grams, grams, mentions, sentences
 from index.jieba_table import words_tagged
-from bot.understand import FIGURE, RELATIVE, WHEN, WHO, Query, has_content, parse, today
+from bot.understand import FIGURE, RELATIVE, WHEN, WHERE, WHO, Query, has_content, parse, today
 from ingest import CORPUS
 from ingest.offices import OfficeTable
 from ingest.records import Record, read_jsonl
@@ -207,6 +207,9 @@ class Bot:
             # 两年的…分别是多少: one answer per notice, each from its own rows or evidence.
             return self._each(q, answering=chosen.answering)
         a = self._handle(q)
+        if a.found and q.intent == "when_who" and WHERE.search(q.text) and not self._places(a):
+            # 全市教育工作会议在哪里办: the notice gives the task (its row, its item) but no place.
+            return not_covered(q, "unplaced", related=a.citations)
         if chosen.note and a.found:
             a = replace(a, answer=f"({chosen.note})" + a.answer)
         return a
@@ -310,6 +313,12 @@ class Bot:
                     f"{who_text(r, q.text)}{label}" for r, label in named))
         return a
 
+    def _places(self, a: Answer) -> bool:
+        """What answer `a` quotes or lists says where (在市体育中心举行, 地点:…)."""
+        texts = [x.quote or (self.corpus.by_id[x.record_id].text if x.record_id in self.corpus.by_id else "")
+                 for x in a.citations]
+        return any(GIVES_PLACE.search(t) for t in texts)
+
     def evidence(self, q: Query) -> tuple[Query, list]:
         """The question with the notices' words for its own (`with_bridges`), and the items that
         answer it, best first. The not-found model is fitted on exactly this (`eval calibrate`)."""
@@ -378,6 +387,10 @@ class Bot:
         cites = tuple(c.cite(i, i.title or "") for i in items)
         return replace(a, answer=a.answer + say(q, "\n(落实", "\n(carrying out ") + "".join(x.label for x in cites) + ")",
                        citations=a.citations + cites)
+
+
+# Text that says where something takes place.
+GIVES_PLACE = re.compile(r"在[\u4e00-\u9fff]{2,15}?(?:举办|举行|召开)|地点|会场|地址")
 
 
 # A person or a contact of an office (处长, 负责人, 电话), which a list of its tasks does not answer

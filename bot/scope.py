@@ -331,10 +331,16 @@ def rows_naming(q, corpus: Corpus, rows: list) -> list:
     term (泉悦读 in 泉悦读读书工程归哪个处管), when the notice uses that term: a row sharing only
     工程 with the question is another task. None, when no matched row names it."""
     # Of the terms the notices use: a word they never write (时间段) names no row.
-    terms = [t for t in chinese_terms(q, corpus, dictionary_only=True) if mentions(corpus.text, t)]
+    said = chinese_terms(q, corpus, dictionary_only=True)
+    terms = [t for t in said if mentions(corpus.text, t)]
     if not terms or not rows:
         return rows
     rarest = rarest_term(terms, corpus)
+    # A thing the notices never name, rarer than every word they do (校车 in 校车安全谁负责), is the
+    # task asked about: no row sharing only the commoner word (安全) lists it.
+    unnamed = [t for t in absent_terms(q, corpus) if t in words_tagged(*NOUN_TAGS)]
+    if unnamed and rarity(rarest_term(unnamed, corpus), corpus) > rarity(rarest, corpus):
+        return []
     # A longer name the notices write (空天信息大学, cut by jieba into words commoner than 招生) names
     # the task when the rarest word is not part of it: 空天信息大学什么时候开始招生 is not the
     # 中考招生 row's task.

@@ -100,6 +100,9 @@ SCHEDULE_TABLE = re.compile(_TABLE_NAMES + r"|schedule table", re.IGNORECASE)
 TABLE_REF = re.compile(rf"(?:{_TABLE_NAMES})\s*(?:里|中|上|内)?")   # the table named, as a place in it
 QUARTER_WORD = re.compile(r"季度|quarter", re.IGNORECASE)
 WHEN = re.compile(r"什么时候|何时|几月|哪个月|哪月|时间|啥时候|when\b|which month|what month", re.IGNORECASE)
+# Where a task takes place (在哪里办, 什么地方举行), not where in the notice it is written (在哪一条).
+WHERE = re.compile(r"在哪[里儿]?(?=办|开|举行|举办|召开|进行)|在哪[里儿](?![一个]?(?:条|部分|段|节))|什么地方|哪个地方|"
+                   r"什么地点|地点|\bwhere\b", re.IGNORECASE)
 WHO = re.compile(r"谁|哪个处室?|哪个部门|哪个单位|哪些处室?|哪些部门|哪些单位|哪个科室?|责任单位|负责|牵头|主办|承办|"
                  r"(?:配合|协办)(?:单位|处室|部门|科室)|"
                  r"who\b|"
@@ -686,7 +689,7 @@ def _parse(text: str, raw: str, offices: OfficeTable, section_titles: dict[str, 
         return replace(base, intent="count")
     if JOINT.search(text) and OFFICE_WORD.search(text) and not found_offices and not items:
         return replace(base, intent="schedule")   # 哪些工作是两个处室一起负责的: rows of several offices
-    if (WHEN.search(text) or WHO.search(text)) and not months and not found_offices:
+    if (WHEN.search(text) or WHO.search(text) or WHERE.search(text)) and not months and not found_offices:
         return replace(base, intent="when_who")
     if months or found_offices or mine or (WHOLE_YEAR.search(text) and not FIGURE.search(text)):
         return replace(base, intent="schedule")   # 全年有哪些会议: the whole 配档表

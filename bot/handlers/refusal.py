@@ -23,6 +23,8 @@ MESSAGES: dict[str | None, tuple[str, str]] = {
                "The notice does not mention “{detail}”, so there is no answer from its text."),
     "undated": ("通知讲到这项工作,但没有写明时间,无法从原文给出答案。",
                 "The notice speaks of this task but gives no time for it."),
+    "unplaced": ("通知讲到这项工作,但没有写明地点,无法从原文给出答案。",
+                 "The notice speaks of this task but does not say where it takes place."),
     "chitchat": ("我根据已收录的通知原文回答问题,{eg}。", "I answer questions from the notices held, {eg}."),
     "advice": ("通知只写明今年的工作安排,不提供个人建议、评价或预测,这个问题需要您结合实际情况判断。",
                "The notice states this year's plans; it gives no advice, opinions or predictions."),
