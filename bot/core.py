@@ -24,7 +24,7 @@ from bot.scope import (ASKS_A_COUNT, Answerability, absent_name, absent_terms, c
 from bot.settings import SETTINGS, Settings
 from bot.text import content_grams, grams, mentions, sentences
 from index.jieba_table import words_tagged
-from bot.understand import FIGURE, RELATIVE, WHEN, WHERE, WHO, Query, has_content, parse, today
+from bot.understand import ASKS_DAY, FIGURE, RELATIVE, WHEN, WHERE, WHO, Query, has_content, parse, today
 from ingest import CORPUS
 from ingest.offices import OfficeTable
 from ingest.records import Record, read_jsonl
@@ -151,6 +151,9 @@ class Bot:
                 notes.append(say(q, f"今天是{now.year}年{now.month}月{now.day}日,按{year}年工作要点的"
                                     f"{'、'.join(f'{m}月' for m in q.months)}",
                                  f"today is {now.isoformat()}; read as {'/'.join(map(str, q.months))}月 of the {year} plan"))
+        if a.found and ASKS_DAY.search(q.text) and not any(DAY.search(t) for t in self._cited_texts(a)):
+            # 全市教育工作会议是几号: the month is what the notice gives.
+            notes.append(say(q, "通知只写到月份,没有写具体日期", "the notice gives the month, not the day"))
         if notes:
             a = replace(a, answer=say(q, "(" + ";".join(notes) + ")", "(" + "; ".join(notes) + ") ") + a.answer)
         if q.corrections and a.found:
@@ -313,11 +316,14 @@ class Bot:
                     f"{who_text(r, q.text)}{label}" for r, label in named))
         return a
 
+    def _cited_texts(self, a: Answer) -> list[str]:
+        """What answer `a` quotes, or the whole text of each record it cites without a quote."""
+        return [x.quote or (self.corpus.by_id[x.record_id].text if x.record_id in self.corpus.by_id else "")
+                for x in a.citations]
+
     def _places(self, a: Answer) -> bool:
         """What answer `a` quotes or lists says where (在市体育中心举行, 地点:…)."""
-        texts = [x.quote or (self.corpus.by_id[x.record_id].text if x.record_id in self.corpus.by_id else "")
-                 for x in a.citations]
-        return any(GIVES_PLACE.search(t) for t in texts)
+        return any(GIVES_PLACE.search(t) for t in self._cited_texts(a))
 
     def evidence(self, q: Query) -> tuple[Query, list]:
         """The question with the notices' words for its own (`with_bridges`), and the items that
@@ -389,6 +395,8 @@ class Bot:
                        citations=a.citations + cites)
 
 
+# Text that gives a day (7月21日, 15号).
+DAY = re.compile(r"\d\s*[日号]|[一二三四五六七八九十]+[日号]")
 # Text that says where something takes place.
 GIVES_PLACE = re.compile(r"在[\u4e00-\u9fff]{2,15}?(?:举办|举行|召开)|地点|会场|地址")
 

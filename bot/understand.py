@@ -30,7 +30,7 @@ EN_MONTHS = {m: i for i, ms in enumerate([
     ("october", "oct"), ("november", "nov"), ("december", "dec")], 1) for m in ms}
 
 _WHILE = (r"(?=期间|里|中(?!小学|学|职|考|高)|的时候|时|都|有|要|该|忙|干|做|会|的(?:工作|任务|安排|事|活)|"
-          r"[,，。!！?？]|$)")
+          r"那|这|[\u4e00-\u9fff]{1,4}(?:处|科|室|院)(?![\u4e00-\u9fff]*班)|[,，。!！?？]|$)")
 # (Not when asking when the holiday itself is: 什么时候放暑假, 寒假几号开始.)
 _NOT_WHEN = r"(?<!时候放)(?<!何时放)(?<!几号放)(?<!哪天放)(?!.{0,3}(?:什么时候|几号|哪天|何时)(?:放|开始|结束))"
 # Named periods → months. The answer always states which months a period was read as.
@@ -99,7 +99,11 @@ _TABLE_NAMES = r"配档表|附表|安排表"
 SCHEDULE_TABLE = re.compile(_TABLE_NAMES + r"|schedule table", re.IGNORECASE)
 TABLE_REF = re.compile(rf"(?:{_TABLE_NAMES})\s*(?:里|中|上|内)?")   # the table named, as a place in it
 QUARTER_WORD = re.compile(r"季度|quarter", re.IGNORECASE)
-WHEN = re.compile(r"什么时候|何时|几月|哪个月|哪月|时间|啥时候|when\b|which month|what month", re.IGNORECASE)
+# (时间 before a figure asked is a duration: 反应时间要求多少分钟.)
+WHEN = re.compile(r"什么时候|何时|几月|哪个月|哪月|(?<!多长)(?<!多少)时间(?![^,，。?？]{0,8}(?:多少|多长|多久|[几\d]\s*(?:分钟|小时|天|日|周)))|"
+                  r"啥时候|哪[一几]?天|几号|几日|哪一?年|日期|when\b|which month|what month", re.IGNORECASE)
+# A day asked (哪天, 几号), which a 配档表 of months does not give.
+ASKS_DAY = re.compile(r"哪[一几]?天|几号|几日|具体日期|what date|which day", re.IGNORECASE)
 # Where a task takes place (在哪里办, 什么地方举行), not where in the notice it is written (在哪一条).
 WHERE = re.compile(r"在哪[里儿]?(?=办|开|举行|举办|召开|进行)|在哪[里儿](?![一个]?(?:条|部分|段|节))|什么地方|哪个地方|"
                    r"什么地点|地点|\bwhere\b", re.IGNORECASE)
@@ -131,7 +135,7 @@ _NOT_TASK = r"(?![一两俩二三四五六几]?个?(?:月|季度|学期|年|周|
 FIRST = re.compile(rf"最早|最先|第一(?:个|项|件){_NOT_TASK}|首个{_NOT_TASK}|头一(?:个|项)|\bearliest\b|"
                    r"\bfirst (?:task|one|thing)", re.IGNORECASE)
 LAST = re.compile(rf"最晚|最迟|最后{_NOT_TASK}|\blatest\b|\blast (?:task|one|thing)", re.IGNORECASE)
-FIGURE = re.compile(r"多少|(?<!第)几[届轮期批次个项所名人家件类种位场回节]|数量|目标|比例|覆盖率|占比|金额|规模|达到|how many|how much|"
+FIGURE = re.compile(r"多少|(?<!第)几[届轮期批次个项所名人家件类种位场回节]|(?<![哪第])几(?:分钟|小时|天|周)|多长|多久|数量|目标|比例|覆盖率|占比|金额|规模|达到|how many|how much|"
                     r"percentage|rate|target|amount|number|share of|proportion|ratio", re.IGNORECASE)
 # The asker's own office: resolved from the office the user picked (the app's setting, the API's
 # `office` argument), or asked for.
@@ -328,6 +332,10 @@ def parse_months(text: str) -> tuple[tuple[int, ...], str | None]:
     for pattern, months in PERIODS:
         m = re.search(pattern, low)
         if m:
+            # A month named within the period (年底12月, 下半年的9月) is the one asked.
+            named, label = parse_months(text[:m.start()] + " " + text[m.end():])
+            if named and set(named) <= set(months):
+                return named, label
             return months, f"{m.group(0)}({months_label(months, '–')})"
     m = re.search(rf"{_NUM}\s*月?\s*(?:到|至|-|—|–|~|～)\s*{_NUM}\s*月", text)
     en = "|".join(sorted(EN_MONTHS, key=len, reverse=True))
@@ -344,8 +352,12 @@ def parse_months(text: str) -> tuple[tuple[int, ...], str | None]:
     if m and _num(m.group(1)) and 1 <= _num(m.group(1)) <= 12 and not _counted(text, m.start()):
         last = _num(m.group(1))
         return tuple(range(1, last + 1)), f"{m.group(0)}(1–{last}月)"
+    return _named_months(text, low), None
+
+
+def _named_months(text: str, low: str) -> tuple[int, ...]:
+    """The months `text` names one by one (6月, 六月, 七八月, 7、8月, 6月15日, June), sorted."""
     found: list[int] = []
-    # 6月 / 六月 / 七八月 / 7、8月 / 3、4、5月 / 6月15日 (a date keeps its month)
     num = rf"(?:\d{{1,2}}|[{CN_NUM}]{{1,3}})"
     for m in re.finditer(rf"((?:{num}\s*[、,，和及与]\s*)*)({num})\s*月", text):
         if _counted(text, m.start()):
@@ -355,8 +367,7 @@ def parse_months(text: str) -> tuple[tuple[int, ...], str | None]:
     for m in re.finditer(r"[a-z]+", low):
         if m.group(0) in EN_MONTHS and (m.group(0) != "may" or re.search(r"\bin may\b|\bmay\b\s*(\?|$)", low)):
             found.append(EN_MONTHS[m.group(0)])
-    months = tuple(sorted(set(found)))
-    return months, None
+    return tuple(sorted(set(found)))
 
 
 # A part's numeral (or 第二部分) right before its item's (二（一）), not a school class (初三（二）班, 高一（3）班).

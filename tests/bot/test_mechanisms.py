@@ -617,6 +617,12 @@ def test_where_a_task_takes_place_is_said_to_be_unwritten_with_its_row(bot, turn
     assert not a.found and "没有写明地点" in a.answer and rows(a)
 
 
+@pytest.mark.parametrize("question", ["全市教育工作会议是几号", "教师节表彰哪天举行"])
+def test_a_day_asked_is_answered_with_the_month_and_says_the_day_is_not_given(bot, question):
+    a = bot.ask(question)
+    assert a.found and len(rows(a)) == 1 and "没有写具体日期" in a.answer
+
+
 def test_the_issuing_body_named_in_a_question_is_not_its_topic(bot):
     """教育局 (the issuer, asked to act) is written in one 配档表 row (市教育局老同志荣退仪式), which had
     been the answer to a question about bullying."""

@@ -16,6 +16,8 @@ SECTIONS = {"一": "夯实党建基础,加强党对教育工作的全面领导",
     ("下半年", tuple(range(7, 13))), ("第三季度", (7, 8, 9)), ("Q4 tasks", (10, 11, 12)),
     ("3到5月", (3, 4, 5)), ("3—5月", (3, 4, 5)), ("年底", (11, 12)), ("年初", (1, 2)),
     ("3个月内", ()), ("2月26日印发", (2,)),
+    ("年底12月市教研院要交啥", (12,)), ("下半年的9月", (9,)), ("下半年7到12月", tuple(range(7, 13))),
+    ("暑假那两个月招考院干嘛", (7, 8)), ("暑假招考院有什么工作", (7, 8)), ("暑期托管班怎么收费", ()),
 ])
 def test_months(text, months):
     assert parse_months(text)[0] == months
@@ -182,3 +184,12 @@ def test_the_months_an_item_s_text_names_in_its_notice_s_year(text, months):
     from bot.handlers.content import _months_said
 
     assert _months_said(text, 2025) == months
+
+
+@pytest.mark.parametrize("text,intent", [
+    ("全市教育工作会议是几号", "when_who"), ("教师节表彰哪天举行", "when_who"), ("集中检查在哪几天", "when_who"),
+    ("空天信息大学哪一年开始招生", "when_who"), ("全市教育工作会议在哪里办", "when_who"),
+    ("院前急救反应时间要求多少分钟", "figure"), ("体育测试时间不少于几分钟", "figure")])
+def test_a_day_year_or_place_asks_when_where_and_a_duration_asks_a_figure(text, intent):
+    """哪天 / 几号 / 哪一年 ask when, 在哪里 where; 时间 before 多少分钟 is a duration, a figure."""
+    assert parse(text, OfficeTable.load(), SECTIONS).intent == intent
