@@ -28,6 +28,10 @@ OFFICE_SUFFIX = re.compile(r"(处|室|院|馆|中心|办|委|局|科|股|部|党
 _OF_A_BODY = re.compile(r"(?:小组|委员会|[安教体]委会|指挥部|联席会议|工作组|专班|(?<!教育工)(?<!教)委)$")
 
 
+# The last character of an office's name that says it is an office (基教处, 人事科, 督导室, 督导办).
+_SUFFIXES = "处科室办股"
+
+
 def office_shaped(name: str) -> bool:
     """`name` reads as an office by itself: ends like one (基础教育科, 办公室) or names every unit of a
     kind (各学校). 幼儿园 after 各中小学、 is one of a list, not an office to ask about alone."""
@@ -63,6 +67,18 @@ class OfficeTable:
         # Longest spelling first so 政策法规处 wins over a shorter overlapping name.
         ordered = sorted(self._by_spelling, key=len, reverse=True)
         self._pattern = re.compile("|".join(map(re.escape, ordered))) if ordered else None
+        # Staff speak of an office by its name without 处 / 科 / 室 when they say "that side of the
+        # bureau" (职教那边, 思政这块): such a stem of one office only, before those words, if it is
+        # a coined short form (职教, 思政), not words of the office's full name (安全, 教师: topics).
+        full = {o.short: o.full for o in offices}
+        stems: dict[str, set[str]] = {}
+        for spelling, short in self._by_spelling.items():
+            if len(spelling) >= 3 and spelling[-1] in _SUFFIXES and spelling[:-1] not in full[short]:
+                stems.setdefault(spelling[:-1], set()).add(short)
+        own = {s: next(iter(o)) for s, o in stems.items() if len(o) == 1 and s not in self._by_spelling}
+        self._by_spelling_or_stem = {**own, **self._by_spelling}
+        self._stem_pattern = (re.compile("(" + "|".join(map(re.escape, sorted(own, key=len, reverse=True)))
+                                         + r")(?=那边|这边|那块|这块|那头|口(?![罩号径]))") if own else None)
 
     @classmethod
     def load(cls, path: Path | str = DEFAULT_TABLE) -> "OfficeTable":
@@ -111,13 +127,18 @@ class OfficeTable:
         table's (办公室)."""
         if self._pattern is None:
             return []
-        found = [self._by_spelling[m.group(0)] for m in self._pattern.finditer(text)
+        found = [(m.start(), self._by_spelling[m.group(0)]) for m in self._pattern.finditer(text)
                  if not _OF_A_BODY.search(text[:m.start()])]
-        return list(dict.fromkeys(found))
+        if self._stem_pattern is not None:
+            found += [(m.start(), self._by_spelling_or_stem[m.group(1)]) for m in self._stem_pattern.finditer(text)]
+        return list(dict.fromkeys(short for _, short in sorted(found)))
 
     def without(self, text: str) -> str:
         """`text` with every office it names blanked out (安全管理科 whole, not its 管理科)."""
-        return self._pattern.sub(" ", text) if self._pattern is not None else text
+        if self._pattern is None:
+            return text
+        text = self._pattern.sub(" ", text)
+        return self._stem_pattern.sub(" ", text) if self._stem_pattern is not None else text
 
     @property
     def spellings(self) -> list[str]:
