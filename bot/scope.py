@@ -179,7 +179,11 @@ def with_bridges(q, corpus: Corpus):
     if q.english:
         found = list(english_search_words(q, corpus))
     else:
-        found = [b for t in chinese_terms(q, corpus, dictionary_only=True) for b in corpus.bridges(t)]
+        # (Not for adverbs and other words that name nothing: 越来越 → 进一步 would pull in every
+        # item that says 进一步.)
+        function = words_tagged(*FUNCTION_TAGS)
+        found = [b for t in chinese_terms(q, corpus, dictionary_only=True) if t not in function
+                 for b in corpus.bridges(t)]
     return replace(q, bridges=tuple(dict.fromkeys(found))) if found else q
 
 

@@ -623,6 +623,19 @@ def test_a_day_asked_is_answered_with_the_month_and_says_the_day_is_not_given(bo
     assert a.found and len(rows(a)) == 1 and "没有写具体日期" in a.answer
 
 
+def test_the_plan_for_a_piece_of_work_adds_its_rows_about_it(bot):
+    """教育评价改革有哪些安排 had quoted item 13 alone; its two 配档表 rows on 评价改革 lay out the plan."""
+    a = bot.ask("教育评价改革有哪些安排")
+    assert a.found and 13 in items(a)
+    cited = [bot.corpus.by_id[x.record_id] for x in a.citations if x.kind == "schedule"]
+    assert sorted(r.month for r in cited) == [10, 11] and all("评价改革" in r.text for r in cited)
+
+
+def test_the_plan_for_work_no_row_speaks_of_adds_no_rows(bot):
+    a = bot.ask("校园足球有什么安排")
+    assert a.found and 6 in items(a) and rows(a) == []
+
+
 def test_the_issuing_body_named_in_a_question_is_not_its_topic(bot):
     """教育局 (the issuer, asked to act) is written in one 配档表 row (市教育局老同志荣退仪式), which had
     been the answer to a question about bullying."""
@@ -659,6 +672,14 @@ def test_bridges_are_the_notice_s_own_words_for_a_term_it_never_uses(bot):
     assert "教师" in corpus.bridges("教员")              # the notice says 教师, never 教员
     assert corpus.bridges("教师") == ()                  # a word it uses needs no bridge
     assert all(b in corpus.text for b in corpus.bridges("讲课"))
+
+
+def test_an_adverb_is_not_searched_by_its_synonyms(bot):
+    """越来越 (an adverb) → 进一步, written in many items, had pulled them above the one on 近视."""
+    from bot.scope import with_bridges
+
+    q = with_bridges(bot.understand("孩子近视越来越多怎么办"), bot.corpus)
+    assert bot.corpus.bridges("越来越") and "进一步" not in q.bridges
 
 
 @pytest.mark.parametrize("question", ["给教员搞培训吗", "教员的职业道德怎么抓"])
