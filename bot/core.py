@@ -302,6 +302,15 @@ class Bot:
             return not_covered(q, related=content.related(c, evidence)) if mentions(c.text, thing) \
                 else not_covered(q, "absent", thing)
         a = content.topic(q, c, evidence)
+        if a.found and q.intent == "topic" and ASKS_PLAN.search(q.text):
+            # 教育评价改革有哪些安排: the quoted item's 配档表 rows about what is asked follow it.
+            cited = {x.record_id for x in a.citations if x.kind == "item"}
+            topics = topic_terms(q, c)
+            rows = c.speaking_of(c.rows_of_items(cited), topics) if topics else []
+            if rows:
+                lines, cites = schedule.row_lines(q, c, rows)
+                a = replace(a, answer=a.answer + "\n" + say(q, "配档表中的安排:", "From the 配档表:") + "\n"
+                            + "\n".join(lines), citations=a.citations + tuple(cites))
         if a.found and q.intent == "when_who" and WHEN.search(q.text) and not WHO.search(q.text) \
                 and not any(schedule.DATED.search(x.quote) for x in a.citations):
             # 一键报警系统升级什么时候完成, in a notice with no 配档表, whose sentence on it gives no
@@ -395,6 +404,8 @@ class Bot:
                        citations=a.citations + cites)
 
 
+# A question about the plan for a piece of work (有哪些安排, 时间表), which the 配档表 lays out.
+ASKS_PLAN = re.compile(r"安排|时间表|日程|进度|schedule|timeline", re.IGNORECASE)
 # Text that gives a day (7月21日, 15号).
 DAY = re.compile(r"\d\s*[日号]|[一二三四五六七八九十]+[日号]")
 # Text that says where something takes place.
