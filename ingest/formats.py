@@ -295,20 +295,27 @@ def decode(raw: bytes, path: str) -> tuple[str, str]:
 
 # --- tables (all formats) ---------------------------------------------------------------------------
 
-def table_lines(rows: Iterable[Sequence[str | None]]) -> list[str]:
+def table_lines(rows: Iterable[Sequence[str | None]], spans_down: bool = False) -> list[str]:
     """Table rows → lines in the shape of a scraped notice.
 
     A header row of label/value cells (`索引号：` | `X` | `组配分类：` | `Y`) becomes one
     `label: value …` line; any other row gives its non-empty cells one per line, a cell's own
-    lines kept apart. Empty cells are dropped. A schedule's rows (after a header naming a time
+    lines kept apart. `spans_down`: a None cell is one the cell above spans (`_html_grid`, `_docx_rows`;
+    not a PDF's, whose None may span across), written again in its row. Empty cells are dropped. A schedule's rows (after a header naming a time
     and a task column) are read as `_Schedule` lays them out: time, task, offices.
     """
     out: list[str] = []
     layout = None
+    above: list[str | None] = []
     for row in rows:
         if layout is None:
             layout = _Schedule.of(row)
-        row = layout.arrange(list(row)) if layout else row
+        if layout:
+            row = layout.arrange(list(row))
+        elif spans_down:
+            # A cell spanning rows (检查时间 of two groups) is each row's: written in each.
+            row = [above[k] if c is None and k < len(above) else c for k, c in enumerate(row)]
+            above = list(row)
         cells = [c.strip() for c in row if c and c.strip()]
         if len(cells) > 1 and cells[0].endswith((":", "：")):
             out.append(" ".join(" ".join(c.split()) for c in cells))
@@ -527,7 +534,7 @@ def _read_html(raw: bytes) -> Text:
     for n, table in enumerate(soup.find_all("table"), 1):
         if table.find("table") is not None:
             continue
-        lines = table_lines(_html_grid(table))
+        lines = table_lines(_html_grid(table), spans_down=True)
         if not lines:
             warnings.append(f"table {n} has no readable cells; it was skipped")
         table.replace_with("\n" + "\n".join(lines) + "\n")
@@ -557,7 +564,7 @@ def _read_docx(raw: bytes, path: Path) -> Text:
     for block in document.iter_inner_content():
         if isinstance(block, docx.table.Table):
             tables += 1
-            got = table_lines(_docx_rows(block))
+            got = table_lines(_docx_rows(block), spans_down=True)
             if not got:
                 warnings.append(f"table {tables} has no readable cells; it was skipped")
             lines.extend(got)

@@ -72,12 +72,13 @@ LABELS: dict[str, str] = {
     "索引号": "index_no", "组配分类": "category", "主题分类": "category", "分类": "category",
     "成文日期": "written_date", "发文日期": "written_date", "印发日期": "written_date",
     "发布日期": "published_date", "公开日期": "published_date", "发布时间": "published_date",
+    "生成日期": "published_date",
     "发布机构": "issuer", "发文机关": "issuer", "发文单位": "issuer", "发布单位": "issuer",
     "标题": "title", "名称": "title", "发文字号": "doc_no", "文号": "doc_no", "信息分类": "category",
     # Labels read only so that their values do not run into the label before them.
     "有效性": "", "时效性": "", "生效日期": "", "废止日期": "", "主题词": "", "统一编号": "",
     # A web page's own line under the title (发布时间：… 来源：… 浏览次数：): its date, no addressees.
-    "来源": "", "浏览次数": "", "点击数": "",
+    "来源": "", "信息来源": "", "浏览次数": "", "点击数": "",
 }
 # A label may be spaced out to line up with longer ones: 索 引 号：, 文　　号：.
 _LABEL_RE = re.compile(
@@ -124,6 +125,8 @@ _DOC_NO = re.compile(r"〔\d{4}〕\s*\d+\s*号$|\[\d{4}\]\s*\d+\s*号$")
 _DOC_NO_LINE = re.compile(r"[\u4e00-\u9fff]{1,12}\s*(?:〔\d{4}〕|\[\d{4}\])\s*\d+\s*号")
 _APPENDIX_REF = re.compile(r"^附件\s*\d*\s*[:：]?")
 _NEXT_APPENDIX = re.compile(r"^附件\s*\d+")   # 附件2…: another attachment begins
+# A numbered attachment name in the list after 附件：(2.游泳场所专项检查情况汇总表): short, no sentence.
+_ATTACHMENT_NAME = re.compile(r"^\d{1,2}\s*[.．、]\s*[^。；;，,]{2,40}$")
 _TABLE_TITLE = re.compile(r"(配档表|任务分工|责任分工|工作分工|任务清单)")
 _MONTH = re.compile(r"^(\d{1,2}|[一二三四五六七八九十]{1,3})\s*月份?$")
 # Who does an item: 责任处室 / 责任单位 / 责任科室 / 牵头单位 / 配合单位 …, in brackets at the end
@@ -492,7 +495,13 @@ def _parse_body(body: list[str], table: OfficeTable, st: _State) -> None:
     section: str | None = None
     subsection: str | None = None
     title_next = False   # an item number stood alone on its line: this line is the item's title
+    attachments = False  # within a list of attachments (附件：1.… ⏎ 2.…)
     for k, ln in enumerate(body):
+        # The list of attachments after 附件：1.自查表: its numbered names (2.汇总表) are no items
+        # nor points of the last one.
+        attachments = bool(_APPENDIX_REF.match(ln)) or (attachments and bool(_ATTACHMENT_NAME.match(ln)))
+        if attachments and not _APPENDIX_REF.match(ln):
+            continue
         if st.items and _APPENDIX_REF.match(ln) and len(ln) <= 40 and _numbered_table_after(body, k):
             # An attachment after the items whose table is no schedule (附件2 主要指标 | 序号 | 指标名称
             # …): kept as text; its 序号 cells would open items. (An 附件 line before the sign-off,
@@ -883,6 +892,10 @@ def _front_matter(st: _State) -> tuple[str | None, str, str | None, str | None, 
             and not _TITLE_LIKE.search(rest[title_at - 1]):
         title = rest[title_at - 1] + rest[title_at]   # a title wrapped over two lines
     after = rest[title_at + 1:] if title_at is not None else rest
+    # A page's line under its title (发布时间：… 来源：… 打印本页) is metadata, not the opening.
+    for ln in [ln for ln in after if parse_header(ln) is not None]:
+        st.meta.update({k: v for k, v in parse_header(ln).items() if k != "title" and v and not st.meta.get(k)})
+        after.remove(ln)
     preamble = "\n".join(ln for ln in after if not ln.endswith((":", "：")) or len(ln) > 80)
     if not st.items:
         return title, preamble, addressees, signature, front

@@ -92,6 +92,15 @@ def test_table_rows_become_header_lines_or_cells():
             [None, "开展检查", ""], ["", "", None]]
     assert table_lines(rows) == ["索引号： X-1 分类： 计划", "1月", "召开会议", "部署工作",
                                  "办公室", "开展检查"]
+    # From a page or a .docx, the None under 1月 is that cell spanning down: written again in its row.
+    assert table_lines(rows, spans_down=True)[-2:] == ["1月", "开展检查"]
+
+
+def test_a_cell_spanning_rows_of_a_table_that_is_no_schedule_is_each_row_s():
+    """检查分组: the time of the first two groups is one cell spanning both rows; the second group had
+    been left with no time at all."""
+    rows = [["组别", "检查区域", "检查时间"], ["第一组", "湖塘镇", "7月21日至8月5日"], ["第二组", "嘉泽镇", None]]
+    assert table_lines(rows, spans_down=True)[-3:] == ["第二组", "嘉泽镇", "7月21日至8月5日"]
 
 
 def test_scanned_pdf_is_skipped_clearly_others_still_read(tmp_path):

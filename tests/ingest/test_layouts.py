@@ -961,6 +961,10 @@ def test_metadata_labels_spaced_out_or_unknown_keep_their_values_apart():
     assert parse_header("索 引 号：11320800MB1A23456X/2025-00031 信息分类：部门文件") == {
         "index_no": "11320800MB1A23456X/2025-00031", "category": "部门文件"}
     assert parse_header("文　　号：淮文旅发〔2025〕6号 有效性：有效") == {"doc_no": "淮文旅发〔2025〕6号"}
+    # Two label / value pairs in a row of a 信息公开 table, and a page's 信息来源 after its date.
+    assert parse_header("发布机构: 常州市武进区文化体育和旅游局 生成日期: 2025-07-04") == {
+        "issuer": "常州市武进区文化体育和旅游局", "published_date": "2025-07-04"}
+    assert parse_header("发布日期：2025-03-14 09:32 信息来源：长兴县卫生健康局") == {"published_date": "2025-03-14 09:32"}
 
 
 def test_circled_digits_beside_other_numbering_are_points_or_names():
@@ -1050,3 +1054,14 @@ def test_the_year_a_notice_is_about(title, year):
     """A year standing alone in the title, in digits or Chinese numerals, else a span's first year,
     else the date's (here a plan signed in December 2025)."""
     assert plan_year(title, "2025年12月28日") == year
+
+
+def test_a_page_s_line_under_its_title_and_a_list_of_attachments_are_no_text():
+    """发布时间：… 来源：… 打印本页 关闭窗口 under the title had opened the preamble, and the second
+    attachment's name (2.汇总表) had been glued to the last item, then quoted as an answer."""
+    doc = parse("索引号：014116549/2025-00218 主题分类：体育\n某区文体旅局关于开展游泳场所安全检查的通知\n发布时间：2025-07-04 16:20 来源：区文体旅局 打印本页 关闭窗口\n"
+                "各镇人民政府：\n为加强游泳场所安全管理,决定开展专项检查。\n一、检查内容\n（一）证照情况。是否取得许可证。\n"
+                "（二）人员配备。救生员是否持证上岗。\n附件：1.游泳场所安全自查表\n2.游泳场所专项检查情况汇总表\n"
+                "某区文体旅局\n2025年7月4日\n")
+    assert doc.preamble.startswith("为加强") and doc.meta["published_date"] == "2025-07-04 16:20"
+    assert [i.no for i in doc.items] == [1, 2] and "汇总表" not in doc.items[-1].text
