@@ -677,7 +677,7 @@ def full_text(bot: Bot) -> str:
         for r in recs:
             esc = html.escape(r.text, quote=False)
             if r.kind == "preamble":
-                parts.append(f"**〔总体思路〕** {esc}")
+                parts.append(f"**〔开头〕** {esc}")
             elif r.kind == "section":
                 head = f"#### ({r.subsection})" if r.subsection else f"### {r.section}、"
                 parts.append(f"{head}{html.escape(r.title or r.text, quote=False)}")

@@ -44,6 +44,15 @@ def who_text(r: Record, asked: str = "") -> str:
     return lead if leading and not supporting else f"{lead};{support}"
 
 
+def who_text_en(r: Record) -> str:
+    """`who_text` for an English answer: offices:甲、乙, or lead:甲; supporting:乙 when the notice
+    names roles."""
+    leads = [o for o in r.offices if o not in r.support]
+    if not r.support:
+        return f"offices:{'、'.join(r.offices)}"
+    return "; ".join(([f"lead:{'、'.join(leads)}"] if leads else []) + [f"supporting:{'、'.join(r.support)}"])
+
+
 def item_name(r: Record) -> str:
     """第3条, or 二·第3条 when item numbers start again in each section."""
     part = item_part(r)
@@ -85,7 +94,7 @@ class Citation:
         elif self.kind == "section":   # a (二) part of a section: 第一部分(二)
             inner = f"第{self.section}部分" + (self.part[len(self.section or ""):] if self.part else "")
         else:
-            inner = {"meta": "文件信息", "preamble": "总体思路"}.get(self.kind, "正文")
+            inner = {"meta": "文件信息", "preamble": "开头"}.get(self.kind, "正文")
         return f"〔{self.doc_label}·{inner}〕" if self.doc_label else f"〔{inner}〕"
 
     @classmethod

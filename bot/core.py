@@ -312,9 +312,10 @@ class Bot:
                 a = replace(a, answer=a.answer + "\n" + say(q, "配档表中的安排:", "From the 配档表:") + "\n"
                             + "\n".join(lines), citations=a.citations + tuple(cites))
         if a.found and q.intent == "when_who" and WHEN.search(q.text) and not WHO.search(q.text) \
-                and not any(schedule.DATED.search(x.quote) for x in a.citations):
+                and not any(schedule.DATED.search(x.quote + self._heading(x)) for x in a.citations):
             # 一键报警系统升级什么时候完成, in a notice with no 配档表, whose sentence on it gives no
-            # time: not answered (its item named), not quoted as if it said when.
+            # time: not answered (its item named), not quoted as if it said when. (A time in the item's
+            # heading counts: （二）集中检查阶段（7月21日至8月20日）.)
             return not_covered(q, "undated", related=tuple(x for x in a.citations if x.kind == "item"))
         if (q.intent == "when_who" and WHO.search(q.text)) or ASKS_SUPPORT.search(q.text):
             # 招聘教师谁负责, in a notice with no 配档表: the offices its text names for what it quotes.
@@ -329,6 +330,11 @@ class Bot:
         """What answer `a` quotes, or the whole text of each record it cites without a quote."""
         return [x.quote or (self.corpus.by_id[x.record_id].text if x.record_id in self.corpus.by_id else "")
                 for x in a.citations]
+
+    def _heading(self, x: Citation) -> str:
+        """The heading of the record `x` cites ("" if none)."""
+        r = self.corpus.by_id.get(x.record_id)
+        return (r.title or "") if r else ""
 
     def _places(self, a: Answer) -> bool:
         """What answer `a` quotes or lists says where (在市体育中心举行, 地点:…)."""

@@ -26,6 +26,7 @@ from bot import glossary
 from bot.corpus import Corpus, Evidence
 from bot.settings import calibration_path
 from bot.text import FUNCTION_CHARS, QUESTION_WORDS, content_grams, grams, key_terms, mentions
+from bot.understand import WHEN, WHERE
 from index.jieba_table import words_tagged
 from index.text import STOPWORDS
 
@@ -168,8 +169,10 @@ def absent_terms(q, corpus: Corpus) -> list[str]:
     q = replace(q, text=corpus.without_agencies(corpus.offices.without(q.text)))
     # Nor are words of place around the question (最近, 区里, 里面) its subject.
     around = words_tagged("f", "s")
+    # Nor are words that ask when or where (哪几天, 在哪).
     return [t for t in chinese_terms(q, corpus, dictionary_only=True)
-            if not corpus.says(corpus.text_of(q.docs), t) and t not in function and t not in around]
+            if not corpus.says(corpus.text_of(q.docs), t) and t not in function and t not in around
+            and not WHEN.fullmatch(t) and not WHERE.fullmatch(t)]
 
 
 def with_bridges(q, corpus: Corpus):

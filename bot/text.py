@@ -71,7 +71,18 @@ def joined_quote(picked: list[str], order: list[str]) -> str:
     """Sentences of one text, quoted in its order; two that are not next to each other in it are
     joined by …… so that no left-out sentence's place reads as quoted."""
     pos = {s: i for i, s in enumerate(order)}
-    picked = sorted(dict.fromkeys(picked), key=lambda s: pos.get(s, 0))
+    # A clause ending in ； is part of a sentence whose next clause may finish what it says (…250平方米
+    # 及以下的,至少配备3名; ⏎ 250平方米以上的,每增加250平方米至少增加1名): the next one or two follow it.
+    whole = []
+    for s in picked:
+        whole.append(s)
+        i = pos.get(s)
+        for _ in range(2):
+            if i is None or i + 1 >= len(order) or not order[i].endswith(("；", ";")):
+                break
+            i += 1
+            whole.append(order[i])
+    picked = sorted(dict.fromkeys(whole), key=lambda s: pos.get(s, 0))
     out = picked[:1]
     for before, s in zip(picked, picked[1:]):
         out.append(s if s in pos and before in pos and pos[s] == pos[before] + 1 else "……" + s)

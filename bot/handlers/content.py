@@ -208,7 +208,7 @@ def quote(q, corpus: Corpus, quotes: list[tuple]) -> Answer:
     for rec, text in quotes:
         c = corpus.cite(rec, text)
         where = f"{item_name(rec)} {rec.title}" if rec.kind == "item" \
-            else f"{section_name(rec)} {rec.title}" if rec.kind == "section" else say(q, "总体思路", "overall approach")
+            else f"{section_name(rec)} {rec.title}" if rec.kind == "section" else say(q, "开头", "opening")
         lines.append(say(q, f"据通知{where}:“{text}”{c.label}", f"Per the notice ({where}): “{text}”{c.label}"))
         cites.append(c)
     return Answer("\n".join(lines), True, tuple(cites), q)
@@ -281,7 +281,8 @@ def figure(q, corpus: Corpus, evidence: list[Evidence], rows=()) -> Answer:
     _, rec, sent = best
     if rec.kind == "schedule":
         return rows_with_items(q, corpus, [rec])
-    a = quote(q, corpus, [(rec, sent)])
+    # (With the clause finishing it when it ends in ；: …及以下的,至少配备3名; ⏎ …以上的,每增加…)
+    a = quote(q, corpus, [(rec, joined_quote([sent], sentences(rec.text)))])
     checked = verdict(q, sent)
     return replace(a, answer=checked + a.answer) if checked else a
 

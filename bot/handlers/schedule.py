@@ -7,7 +7,7 @@ import re
 from collections import Counter
 from dataclasses import replace
 
-from bot.answer import Answer, Citation, item_name, role_asked, say, time_of, who_text
+from bot.answer import Answer, Citation, item_name, role_asked, say, time_of, who_text, who_text_en
 from bot.corpus import Corpus
 from bot.glossary import has_chinese
 from bot.scope import (chinese_terms, english_readings, english_search_words, english_topic, rarity, specific_readings,
@@ -29,7 +29,7 @@ def row_lines(q, corpus: Corpus, rows: list[Record]) -> tuple[list[str], list[Ci
             if item.id not in seen:
                 seen.add(item.id)
                 cites.append(ic)
-        offices = say(q, who_text(r, q.text), f"offices:{'、'.join(r.offices)}")
+        offices = say(q, who_text(r, q.text), who_text_en(r))
         lines.append(f"{n}. {time_of(r)} · {r.text}({offices})"
                      f"{c.label}{extra}")
     return lines, cites
@@ -400,17 +400,22 @@ def no_row_for_task(q, corpus: Corpus, evidence) -> Answer:
                           f"Per item {best.item} of the notice, “{best.title}”, responsible: **{offices}**{c.label} "
                           f"(no 配档表 row lists this task{'; the notice gives no time' if asks_when else ''})."),
                       True, (c,), q)
-    if corpus.rows_of_items({best.id}) and not (named and corpus.says(best.text, named)):
+    # Said to speak of the task only when it names it (教师编制考试 is in no item: item 19 is only the
+    # nearest).
+    speaks = bool(named and corpus.says(best.text, named))
+    where = say(q, f"通知中讲到它的是{item_name(best)}" if speaks else f"与它最相关的是{item_name(best)}",
+                f"the notice speaks of it in item {best.item}" if speaks else f"the nearest item is {best.item}")
+    if corpus.rows_of_items({best.id}) and not speaks:
         # The item has rows and does not name the task asked about (去外地拉投资 for 外出招商): which
         # task it is is unknown, so not "the 配档表 lists no time for it".
-        return Answer(say(q, f"没有找到与问题直接对应的配档表安排;通知中讲到它的是{item_name(best)}“{best.title}”{c.label},"
+        return Answer(say(q, f"没有找到与问题直接对应的配档表安排;{where}“{best.title}”{c.label},"
                              f"可以问“{item_name(best)}什么时候、谁负责”查看它的全部安排。",
-                          f"No 配档表 row matches the question; the notice speaks of it in item {best.item}, "
+                          f"No 配档表 row matches the question; {where}, "
                           f"“{best.title}”{c.label}: ask when and who for item {best.item} to see all its rows."),
                       False, (c,), q)
-    return Answer(say(q, f"配档表中没有列出这项工作的时间和责任单位;通知中讲到它的是{item_name(best)}“{best.title}”{c.label}。",
-                      f"No 配档表 row lists this task's month or office; the notice speaks of it in item "
-                      f"{best.item}, “{best.title}”{c.label}."), False, (c,), q)
+    return Answer(say(q, f"配档表中没有列出这项工作的时间和责任单位;{where}“{best.title}”{c.label}。",
+                      f"No 配档表 row lists this task's month or office; {where}, “{best.title}”{c.label}."),
+                  False, (c,), q)
 
 
 # A time its text gives (9月投入使用, 6月底前完成, 上半年, 年底前), not an ordinal or a count of months.

@@ -636,6 +636,13 @@ def test_the_plan_for_work_no_row_speaks_of_adds_no_rows(bot):
     assert a.found and 6 in items(a) and rows(a) == []
 
 
+def test_the_item_nearest_a_task_no_item_names_is_not_said_to_speak_of_it(bot):
+    """教师编制考试 is in no item; item 19 (teachers) had been called the one that speaks of it."""
+    a = bot.ask("教师编制考试几月份报名")
+    assert not a.found and "讲到它" not in a.answer and "最相关" in a.answer
+    assert "讲到它" in bot.ask("近视防控谁负责").answer
+
+
 def test_the_issuing_body_named_in_a_question_is_not_its_topic(bot):
     """教育局 (the issuer, asked to act) is written in one 配档表 row (市教育局老同志荣退仪式), which had
     been the answer to a question about bullying."""
