@@ -24,7 +24,8 @@ from bot.scope import (ASKS_A_COUNT, Answerability, absent_name, absent_terms, c
 from bot.settings import SETTINGS, Settings
 from bot.text import content_grams, grams, mentions, sentences
 from index.jieba_table import words_tagged
-from bot.understand import ASKS_DAY, FIGURE, RELATIVE, WHEN, WHERE, WHO, Query, has_content, parse, today
+from bot.understand import (ASKS_DAY, FIGURE, RELATIVE, WHEN, WHERE, WHO, WHOLE_YEAR, Query, has_content, parse,
+                             parse_months, today)
 from ingest import CORPUS
 from ingest.offices import OfficeTable
 from ingest.records import Record, read_jsonl
@@ -219,6 +220,11 @@ class Bot:
 
     def _handle(self, q: Query) -> Answer:
         c = self.corpus
+        if q.intent in ("topic", "schedule") and not (q.months or q.items) and ASKS_TASKS.search(q.text):
+            # 哪些任务是长期坚持的: the rows whose time cell is the one written (长期坚持, 每季度).
+            rows = [r for r in c.filter_rows(offices=q.offices, docs=q.docs) if r.when in self._time_cells(q)]
+            if rows:
+                return schedule.rows_with_items(q, c, rows)
         # (Cut into words only when one may be there: most schedule questions name none.)
         asked = next((w for w in c.tokenizer.dictionary_words(q.text) if w in OFFICE_VALUE
                       and not _reads_on(q.text, w, c.tokenizer.known)), None) \
@@ -331,6 +337,13 @@ class Bot:
         return [x.quote or (self.corpus.by_id[x.record_id].text if x.record_id in self.corpus.by_id else "")
                 for x in a.citations]
 
+    def _time_cells(self, q: Query) -> set[str]:
+        """The time cells of the notices asked about that the question writes and that name no month
+        or period the question would read as months (长期坚持, 每季度, 常态化; not 3月 or 全年)."""
+        cells = {r.when for r in self.corpus.filter_rows(docs=q.docs) if r.when}
+        return {w for w in cells if len(w) >= 2 and w in q.text and not parse_months(w)[0]
+                and not WHOLE_YEAR.fullmatch(w)}
+
     def _heading(self, x: Citation) -> str:
         """The heading of the record `x` cites ("" if none)."""
         r = self.corpus.by_id.get(x.record_id)
@@ -410,6 +423,8 @@ class Bot:
                        citations=a.citations + cites)
 
 
+# A question asking which tasks (哪些任务, 什么工作, 有啥活), not a figure or the content of one.
+ASKS_TASKS = re.compile(r"(?:哪些|什么|啥)\s*(?:任务|工作|事|活)|(?:任务|工作|事|活儿?)\s*(?:有|是)?\s*(?:哪些|什么|啥)")
 # A question about the plan for a piece of work (有哪些安排, 时间表), which the 配档表 lays out.
 ASKS_PLAN = re.compile(r"安排|时间表|日程|进度|schedule|timeline", re.IGNORECASE)
 # Text that gives a day (7月21日, 15号).

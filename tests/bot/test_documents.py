@@ -917,3 +917,24 @@ def test_a_time_in_an_item_s_heading_answers_when(campaign):
 def test_a_clause_ending_in_a_semicolon_is_quoted_with_the_clause_that_finishes_it(campaign):
     a = campaign.ask("武进水面面积500平方米的游泳池至少要配几名救生员")
     assert a.found and "至少配备3名救生员" in a.answer and "每增加250平方米至少增加1名" in a.answer
+
+
+@pytest.fixture(scope="module")
+def checklist(tmp_path_factory, built_index):
+    """Our notice and a county health bureau's whose 重点任务清单 gives time cells that are no months
+    (长期坚持, 每季度) beside deadlines and quarters."""
+    return _bot_over(tmp_path_factory, built_index, DATA / "changxing-wjj-2025.txt")
+
+
+@pytest.mark.parametrize("question,cell,count", [("长兴卫健局哪些任务是长期坚持的", "长期坚持", 2),
+                                                 ("长兴每季度要做的工作有哪些", "每季度", 1)])
+def test_the_tasks_of_a_time_cell_written_in_the_question_are_its_rows(checklist, question, cell, count):
+    """哪些任务是长期坚持的 had quoted the notice's opening paragraph."""
+    a = checklist.ask(question)
+    rows = [c for c in a.citations if c.kind == "schedule"]
+    assert a.found and len(rows) == count and all(cell in c.label for c in rows)
+
+
+def test_a_time_cell_in_a_figure_question_is_no_list_of_tasks(checklist):
+    a = checklist.ask("长兴应急演练每季度几次")
+    assert a.found and not [c for c in a.citations if c.kind == "schedule"] and "4次" in a.answer
