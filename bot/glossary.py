@@ -56,11 +56,26 @@ def stem(word: str) -> str:
     return _stemmer().stemWord(_IRREGULAR.get(word, word))
 
 
+# British spellings → the American ones CC-CEDICT's senses write (licence, programme, centre,
+# behaviour, organise, analyse): endings, for words long enough not to be other words (hour, your).
+_AMERICAN = ((r"^(lic|def|off|pret)ence$", r"\1ense"), (r"(?<=\w{4})mme$", "m"), (r"(?<=\w{2})tre$", "ter"),
+             (r"(?<=\w{3})our(s?)$", r"or\1"), (r"(?<=\w{3})is(e|es|ed|ing|ation|ations)$", r"iz\1"),
+             (r"(?<=\w{3})ys(e|es|ed|ing)$", r"yz\1"), (r"(?<=\w{3})ogue$", "og"))
+
+
+def american(word: str) -> str:
+    """`word` in American spelling when it ends in a British one (licence → license); else itself."""
+    for ending, us in _AMERICAN:
+        word = re.sub(ending, us, word)
+    return word
+
+
 def keys(word: str) -> tuple[str, ...]:
-    """The stems a question's word is looked up by: its own, and that of the word it is made from
-    (nearsightedness → also nearsighted, as the senses of 近视 write it)."""
+    """The stems a question's word is looked up by: its own, that of its American spelling
+    (licence → license), and that of the word it is made from (nearsightedness → also
+    nearsighted, as the senses of 近视 write it)."""
     base = next((word[:-len(x)] for x in ("ness", "ity", "ment") if word.endswith(x) and len(word) > len(x) + 3), None)
-    return tuple(dict.fromkeys((stem(word), *((stem(base),) if base else ()))))
+    return tuple(dict.fromkeys((stem(word), stem(american(word)), *((stem(base),) if base else ()))))
 
 
 def has_chinese(text: str) -> bool:

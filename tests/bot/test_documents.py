@@ -914,6 +914,11 @@ def test_a_time_in_an_item_s_heading_answers_when(campaign):
     assert "没有提到“哪几天”" not in campaign.ask("游泳场所集中检查阶段是哪几天").answer
 
 
+def test_a_british_spelling_finds_the_item_the_american_one_does(campaign):
+    a = campaign.ask("What licence must a swimming venue in Wujin hold?")
+    assert a.found and "许可证" in a.answer
+
+
 def test_a_clause_ending_in_a_semicolon_is_quoted_with_the_clause_that_finishes_it(campaign):
     a = campaign.ask("武进水面面积500平方米的游泳池至少要配几名救生员")
     assert a.found and "至少配备3名救生员" in a.answer and "每增加250平方米至少增加1名" in a.answer

@@ -110,6 +110,14 @@ def test_a_word_is_looked_up_also_by_the_word_it_is_made_from_and_irregular_plur
     assert "儿童" in glossary.readings(["children"], notice_words("儿童")).get("children", ())
 
 
+@pytest.mark.parametrize("british,american", [("licence", "license"), ("programme", "program"), ("centre", "center"),
+                                              ("behaviour", "behavior"), ("organise", "organize")])
+def test_a_british_spelling_is_looked_up_by_the_american_one_the_dictionary_writes(british, american):
+    """What licence must a swimming venue hold? had found no sense of licence (CC-CEDICT writes license)."""
+    assert glossary.stem(american) in glossary.keys(british)
+    assert glossary.american("hour") == "hour" and glossary.american("science") == "science"
+
+
 def test_a_word_read_within_a_longer_sense_is_read_by_it_alone():
     """school places: 学位 ("place in school") for both words, not also 学校 and 场地."""
     read = glossary.readings(["school", "places"], notice_words("学位", "学校", "场地"))
