@@ -125,8 +125,10 @@ _DOC_NO = re.compile(r"〔\d{4}〕\s*\d+\s*号$|\[\d{4}\]\s*\d+\s*号$")
 _DOC_NO_LINE = re.compile(r"[\u4e00-\u9fff]{1,12}\s*(?:〔\d{4}〕|\[\d{4}\])\s*\d+\s*号")
 _APPENDIX_REF = re.compile(r"^附件\s*\d*\s*[:：]?")
 _NEXT_APPENDIX = re.compile(r"^附件\s*\d+")   # 附件2…: another attachment begins
-# A numbered attachment name in the list after 附件：(2.游泳场所专项检查情况汇总表): short, no sentence.
-_ATTACHMENT_NAME = re.compile(r"^\d{1,2}\s*[.．、]\s*[^。；;，,]{2,40}$")
+# A numbered attachment name in the list after 附件：(2.游泳场所专项检查情况汇总表): short, no sentence,
+# the name of a document (…表, …办法, …回执), not a task (2.强化督促检查).
+_ATTACHMENT_NAME = re.compile(r"^\d{1,2}\s*[.．、]\s*[^。；;，,]{1,40}(?:表|单|册|办法|方案|细则|目录|说明|通知|意见|"
+                              r"标准|指南|模板|格式|汇编|报告|书|函|回执|[)）》])$")
 _TABLE_TITLE = re.compile(r"(配档表|任务分工|责任分工|工作分工|任务清单)")
 _MONTH = re.compile(r"^(\d{1,2}|[一二三四五六七八九十]{1,3})\s*月份?$")
 # Who does an item: 责任处室 / 责任单位 / 责任科室 / 牵头单位 / 配合单位 …, in brackets at the end

@@ -1065,3 +1065,10 @@ def test_a_page_s_line_under_its_title_and_a_list_of_attachments_are_no_text():
                 "某区文体旅局\n2025年7月4日\n")
     assert doc.preamble.startswith("为加强") and doc.meta["published_date"] == "2025-07-04 16:20"
     assert [i.no for i in doc.items] == [1, 2] and "汇总表" not in doc.items[-1].text
+
+
+def test_an_item_after_a_line_naming_an_attachment_is_still_an_item():
+    """A task after 附件… is no attachment name: 2.强化督促检查 had vanished into item 1."""
+    doc = parse("某局2025年工作要点\n一、重点工作\n1.开展安全检查。检查表见附件\n附件：安全检查表\n2.强化督促检查\n"
+                "3.做好总结。\n")
+    assert [i.no for i in doc.items] == [1, 2, 3]
