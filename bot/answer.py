@@ -35,7 +35,7 @@ def who_text(r: Record, asked: str = "") -> str:
     names roles, and only the lead or the supporting ones when the question `asked` is about those."""
     if not r.support:
         return f"责任单位:{'、'.join(r.offices)}"
-    leads = [o for o in r.offices if o not in r.support]
+    leads = _leads(r)
     support = f"配合单位:{'、'.join(r.support)}"
     supporting, leading = bool(ASKS_SUPPORT.search(asked)), "牵头" in asked
     if not leads or (supporting and not leading):
@@ -47,10 +47,15 @@ def who_text(r: Record, asked: str = "") -> str:
 def who_text_en(r: Record) -> str:
     """`who_text` for an English answer: offices:甲、乙, or lead:甲; supporting:乙 when the notice
     names roles."""
-    leads = [o for o in r.offices if o not in r.support]
     if not r.support:
         return f"offices:{'、'.join(r.offices)}"
+    leads = _leads(r)
     return "; ".join(([f"lead:{'、'.join(leads)}"] if leads else []) + [f"supporting:{'、'.join(r.support)}"])
+
+
+def _leads(r: Record) -> list[str]:
+    """The offices of `r` that lead it: those not named as supporting."""
+    return [o for o in r.offices if o not in r.support]
 
 
 def item_name(r: Record) -> str:

@@ -152,8 +152,9 @@ class Bot:
                 notes.append(say(q, f"今天是{now.year}年{now.month}月{now.day}日,按{year}年工作要点的"
                                     f"{'、'.join(f'{m}月' for m in q.months)}",
                                  f"today is {now.isoformat()}; read as {'/'.join(map(str, q.months))}月 of the {year} plan"))
-        if a.found and ASKS_DAY.search(q.text) and not any(DAY.search(t) for t in self._cited_texts(a)):
-            # 全市教育工作会议是几号: the month is what the notice gives.
+        if a.found and ASKS_DAY.search(q.text) and any(x.kind == "schedule" for x in a.citations) \
+                and not any(DAY.search(t + self._heading(x)) for x, t in zip(a.citations, self._cited_texts(a))):
+            # 全市教育工作会议是几号, answered by its 配档表 row: the month is what the notice gives.
             notes.append(say(q, "通知只写到月份,没有写具体日期", "the notice gives the month, not the day"))
         if notes:
             a = replace(a, answer=say(q, "(" + ";".join(notes) + ")", "(" + "; ".join(notes) + ") ") + a.answer)
@@ -212,8 +213,11 @@ class Bot:
             return self._each(q, answering=chosen.answering)
         a = self._handle(q)
         if a.found and q.intent == "when_who" and WHERE.search(q.text) and not self._places(a):
-            # 全市教育工作会议在哪里办: the notice gives the task (its row, its item) but no place.
-            return not_covered(q, "unplaced", related=a.citations)
+            # 全市教育工作会议在哪里办: the notice gives the task (its row, its item) but no place;
+            # asked when as well (什么时候在哪里开), the month answers and the place is said to be missing.
+            if not WHEN.search(q.text):
+                return not_covered(q, "unplaced", related=a.citations)
+            a = replace(a, answer=a.answer + say(q, "\n(通知没有写明地点。)", "\n(The notice does not say where.)"))
         if chosen.note and a.found:
             a = replace(a, answer=f"({chosen.note})" + a.answer)
         return a
@@ -294,9 +298,13 @@ class Bot:
         if q.intent == "figure":
             a = content.figure(q, c, evidence, schedule.matching_rows(q, c))
             # What the answer shows: the quoted sentence (a row's own text), not its whole item.
-            quoted = "".join(x.quote or (c.by_id[x.record_id].text if x.record_id in c.by_id else "")
-                             for x in a.citations)
+            quoted = "".join(self._cited_texts(a))
             thing = counted_missing(q, quoted, c.index.tokenizer.dictionary_words, c.bridges) if a.found and not q.english else None
+            duration = DURATION.search(q.text)
+            if a.found and duration and not re.search(rf"(?:\d|[一二两三四五六七八九十百半])\s*个?\s*{duration.group(1)}", quoted):
+                # 全市教育工作会议开几天, 锻炼时间是多少分钟: what is quoted gives no such length.
+                return not_covered(q, related=tuple(x for x in a.citations if x.kind == "schedule")
+                                   or content.related(c, evidence))
             asked = ASKS_A_COUNT.search(q.text)
             if a.found and not thing and asked and not counts_something(quoted, asked.group(0)[-1]):
                 # 今年招多少老师, answered by 做好第40个教师节…: an ordinal or a year counts nothing.
@@ -316,7 +324,7 @@ class Bot:
             if rows:
                 lines, cites = schedule.row_lines(q, c, rows)
                 a = replace(a, answer=a.answer + "\n" + say(q, "配档表中的安排:", "From the 配档表:") + "\n"
-                            + "\n".join(lines), citations=a.citations + tuple(cites))
+                            + "\n".join(lines), citations=a.citations + tuple(x for x in cites if x.record_id not in cited))
         if a.found and q.intent == "when_who" and WHEN.search(q.text) and not WHO.search(q.text) \
                 and not any(schedule.DATED.search(x.quote + self._heading(x)) for x in a.citations):
             # 一键报警系统升级什么时候完成, in a notice with no 配档表, whose sentence on it gives no
@@ -425,10 +433,12 @@ class Bot:
 
 # A question asking which tasks (哪些任务, 什么工作, 有啥活), not a figure or the content of one.
 ASKS_TASKS = re.compile(r"(?:哪些|什么|啥)\s*(?:任务|工作|事|活)|(?:任务|工作|事|活儿?)\s*(?:有|是)?\s*(?:哪些|什么|啥)")
+# A length of time asked (开几天, 多少分钟, 几个月): its unit.
+DURATION = re.compile(r"(?:多少|几|多长)\s*个?\s*(分钟|小时|天|周|星期|月)(?!份)")
 # A question about the plan for a piece of work (有哪些安排, 时间表), which the 配档表 lays out.
 ASKS_PLAN = re.compile(r"安排|时间表|日程|进度|schedule|timeline", re.IGNORECASE)
 # Text that gives a day (7月21日, 15号).
-DAY = re.compile(r"\d\s*[日号]|[一二三四五六七八九十]+[日号]")
+DAY = re.compile(r"\d\s*[日号]|[一二三四五六七八九十]+[日号]|\d{4}\s*[-/.]\s*\d{1,2}\s*[-/.]\s*\d{1,2}")
 # Text that says where something takes place.
 GIVES_PLACE = re.compile(r"在[\u4e00-\u9fff]{2,15}?(?:举办|举行|召开)|地点|会场|地址")
 

@@ -78,7 +78,7 @@ def foreign(q, corpus: Corpus, words: list[str] | None) -> str | None:
             rest = content_grams(re.sub(year + r"\s*年?", " ", q.text))
             if not any(year in r.text and len(rest & grams(r.text)) >= 6 for r in corpus.records):
                 return f"{year}年"
-    function = words_tagged(*FUNCTION_TAGS)
+    function = function_words()
     for org in _ORG.findall(q.text):
         # The match has no left boundary (谁负责组建市…委员会): held if any tail of it is. A name
         # begins with no function word: 就是市局 is 就是 + 市局 (the city's bureau), no 就是市.
@@ -157,6 +157,12 @@ FUNCTION_TAGS = ("r", "rr", "rz", "m", "mq", "q", "p", "c", "u", "uj", "ul", "uz
                  "y", "e", "o", "d", "ad", "df")
 
 
+@functools.lru_cache(maxsize=1)
+def function_words() -> frozenset[str]:
+    """The words jieba's dictionary tags with one of FUNCTION_TAGS."""
+    return words_tagged(*FUNCTION_TAGS)
+
+
 # Parts of speech that name things, as jieba's dictionary tags them.
 NOUN_TAGS = ("n", "nz", "nt", "nr", "ns", "vn", "an")
 
@@ -164,7 +170,7 @@ NOUN_TAGS = ("n", "nz", "nt", "nr", "ns", "vn", "an")
 def absent_terms(q, corpus: Corpus) -> list[str]:
     """Key terms of the question that occur nowhere in the corpus, not even as a synonym (Chinese
     only: the notices are), function words left out: the subjects a refusal can name."""
-    function = words_tagged(*FUNCTION_TAGS)
+    function = function_words()
     # Offices are named in the rows' office cells, not their text: never "not mentioned".
     q = replace(q, text=corpus.without_agencies(corpus.offices.without(q.text)))
     # Nor are words of place around the question (最近, 区里, 里面) its subject.
@@ -182,9 +188,9 @@ def with_bridges(q, corpus: Corpus):
     if q.english:
         found = list(english_search_words(q, corpus))
     else:
-        # (Not for adverbs and other words that name nothing: 越来越 → 进一步 would pull in every
-        # item that says 进一步.)
-        function = words_tagged(*FUNCTION_TAGS)
+        # (Not for words that name nothing, FUNCTION_TAGS: adverbs, pronouns, numerals…; 越来越 →
+        # 进一步 would pull in every item that says 进一步.)
+        function = function_words()
         found = [b for t in chinese_terms(q, corpus, dictionary_only=True) if t not in function
                  for b in corpus.bridges(t)]
     return replace(q, bridges=tuple(dict.fromkeys(found))) if found else q
@@ -481,7 +487,7 @@ def counted_missing(q, text: str, words, bridges=lambda term: ()) -> str | None:
         return None
     thing = re.sub(r"^(年|月|的|个)", "", re.sub(r"(吗|呢|啊|呀|了)$", "", m.group(m.lastindex)))
     parts = words(thing)
-    function = words_tagged(*FUNCTION_TAGS)
+    function = function_words()
     # Adverbs, numerals, conjunctions… (分别, 两年) are never what is missing. Pronouns may be:
     # jieba's dictionary tags some nouns as pronouns (本科), so they are still checked.
     nameless = words_tagged(*(t for t in FUNCTION_TAGS if not t.startswith("r")))

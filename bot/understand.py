@@ -30,9 +30,12 @@ EN_MONTHS = {m: i for i, ms in enumerate([
     ("october", "oct"), ("november", "nov"), ("december", "dec")], 1) for m in ms}
 
 _WHILE = (r"(?=期间|里|中(?!小学|学|职|考|高)|的时候|时|都|有|要|该|忙|干|做|会|的(?:工作|任务|安排|事|活)|"
-          r"那|这|[\u4e00-\u9fff]{1,4}(?:处|科|室|院)(?![\u4e00-\u9fff]*班)|[,，。!！?？]|$)")
+          r"那?两个月|[,，。!！?？]|$)")
 # (Not when asking when the holiday itself is: 什么时候放暑假, 寒假几号开始.)
 _NOT_WHEN = r"(?<!时候放)(?<!何时放)(?<!几号放)(?<!哪天放)(?!.{0,3}(?:什么时候|几号|哪天|何时)(?:放|开始|结束))"
+# The school holidays, as the notices' own time cells read them (ingest.when: 暑假 7–8月).
+HOLIDAYS = [(r"寒暑假|寒假[和及与、,，]?暑假", (1, 2, 7, 8)), (r"(?<!寒)(?:暑假|暑期)", (7, 8)), (r"寒假", (1, 2))]
+_EN_HOLIDAYS = {(7, 8): "|summer (?:vacation|holidays?|break)", (1, 2): "|winter (?:vacation|holidays?|break)"}
 # Named periods → months. The answer always states which months a period was read as.
 PERIODS: list[tuple[str, tuple[int, ...]]] = [
     (r"上半年|first half|(?<![a-z0-9])h1(?![a-z0-9])", tuple(range(1, 7))),
@@ -43,11 +46,10 @@ PERIODS: list[tuple[str, tuple[int, ...]]] = [
     (r"第[四4]个季度|第?[四4]季度|(?<![a-z0-9])q4(?![a-z0-9])|fourth quarter", (10, 11, 12)),
     (r"年初|beginning of the year|start of the year", (1, 2)),
     (r"年底|年末|end of the year|year[- ]end", (11, 12)),
-    # The school holidays, as the notices' own time cells read them (ingest.when: 暑假 7–8月), when
-    # they say when (暑假期间, 暑假里, 暑假有…): 暑期托管, 寒假作业 are topics, 暑假前 a deadline.
-    (rf"{_NOT_WHEN}(?:寒暑假|寒假[和及与、,，]?暑假){_WHILE}", (1, 2, 7, 8)),
-    (rf"{_NOT_WHEN}(?<!寒)(?:暑假|暑期){_WHILE}|summer (?:vacation|holidays?|break)", (7, 8)),
-    (rf"{_NOT_WHEN}寒假{_WHILE}|winter (?:vacation|holidays?|break)", (1, 2)),
+] + [
+    # The school holidays when they say when (暑假期间, 暑假里, 暑假有…): 暑期托管, 寒假作业 are
+    # topics, 暑假前 a deadline. (Said of an office, 暑假招考院, they are when too: `_parse`.)
+    (rf"{_NOT_WHEN}(?:{pattern}){_WHILE}{_EN_HOLIDAYS.get(months, '')}", months) for pattern, months in HOLIDAYS
 ]
 
 
@@ -100,13 +102,15 @@ SCHEDULE_TABLE = re.compile(_TABLE_NAMES + r"|schedule table", re.IGNORECASE)
 TABLE_REF = re.compile(rf"(?:{_TABLE_NAMES})\s*(?:里|中|上|内)?")   # the table named, as a place in it
 QUARTER_WORD = re.compile(r"季度|quarter", re.IGNORECASE)
 # (时间 before a figure asked is a duration: 反应时间要求多少分钟.)
-WHEN = re.compile(r"什么时候|何时|几月|哪个月|哪月|(?<!多长)(?<!多少)时间(?![^,，。?？]{0,8}(?:多少|多长|多久|[几\d]\s*(?:分钟|小时|天|日|周)))|"
+WHEN = re.compile(r"什么时候|何时|几月|哪个月|哪月|(?<!多长)(?<!多少)(?<![段这那])时间(?![^,，。?？]{0,8}(?:多少|多长|多久|[几\d]\s*(?:分钟|小时|天|日|周)))|"
                   r"啥时候|哪[一几]?天|几号|几日|哪一?年|日期|when\b|which month|what month", re.IGNORECASE)
 # A day asked (哪天, 几号), which a 配档表 of months does not give.
 ASKS_DAY = re.compile(r"哪[一几]?天|几号|几日|具体日期|what date|which day", re.IGNORECASE)
-# Where a task takes place (在哪里办, 什么地方举行), not where in the notice it is written (在哪一条).
-WHERE = re.compile(r"在哪[里儿]?(?=办|开|举行|举办|召开|进行)|在哪[里儿](?![一个]?(?:条|部分|段|节))|什么地方|哪个地方|"
-                   r"什么地点|地点|\bwhere\b", re.IGNORECASE)
+# Where an event takes place (在哪里办, 什么地方举行, 地点), not where in the notice something is written
+# (在哪里提到), which region (哪个地方的学生) or where to hand something in.
+WHERE = re.compile(r"(?:哪[里儿]?|什么地方|哪个地方)(?=办|开|举行|举办|召开)|地点|"
+                   r"\bwhere\s+(?:is|are|was|will|does|do)\b[^?]*\b(?:held|hosted|take place|takes place)\b",
+                   re.IGNORECASE)
 WHO = re.compile(r"谁|哪个处室?|哪个部门|哪个单位|哪些处室?|哪些部门|哪些单位|哪个科室?|责任单位|负责|牵头|主办|承办|"
                  r"(?:配合|协办)(?:单位|处室|部门|科室)|"
                  r"who\b|"
@@ -332,10 +336,14 @@ def parse_months(text: str) -> tuple[tuple[int, ...], str | None]:
     for pattern, months in PERIODS:
         m = re.search(pattern, low)
         if m:
-            # A month named within the period (年底12月, 下半年的9月) is the one asked.
-            named, label = parse_months(text[:m.start()] + " " + text[m.end():])
+            # A month named right after the period (年底12月, 下半年的9月) is the one asked; one
+            # bounding it (上半年到6月底) is not.
+            num = rf"(?:\d{{1,2}}|[{CN_NUM}]{{1,3}})"
+            within = re.match(rf"\s*的?\s*((?:{num}\s*月?份?\s*[、,，和及与]\s*)*{num}\s*月份?)(?!\s*(?:底|末|前|以前|之前))",
+                              text[m.end():])
+            named = _named_months(within.group(1), "") if within else ()
             if named and set(named) <= set(months):
-                return named, label
+                return named, None
             return months, f"{m.group(0)}({months_label(months, '–')})"
     m = re.search(rf"{_NUM}\s*月?\s*(?:到|至|-|—|–|~|～)\s*{_NUM}\s*月", text)
     en = "|".join(sorted(EN_MONTHS, key=len, reverse=True))
@@ -645,7 +653,14 @@ def _parse(text: str, raw: str, offices: OfficeTable, section_titles: dict[str, 
            corrections: tuple[tuple[str, str], ...]) -> Query:
     low = text.lower()
     months, label = parse_months(text)
-    found_offices = tuple(o for o in offices.find_all(text) if o != "各处室")
+    # (An office's stem before 那边 names it in a question about its work, 职教那边下半年有哪些活, not
+    # in one about its field, 职教这边的学生能直接读大专吗.)
+    stems = bool(months or LIST_SCHEDULE.search(text) or re.search(r"活|忙|干", text))
+    found_offices = tuple(o for o in offices.find_all(text, stems=stems) if o != "各处室")
+    if found_offices and not months:
+        # 暑假招考院有什么工作: a school holiday said of an office is when (暑期托管 alone is a topic).
+        months, label = next(((ms, f"{m.group(0)}({months_label(ms, '–')})") for pattern, ms in HOLIDAYS
+                              for m in [re.search(pattern, text)] if m), ((), None))
     items = parse_items(text)
     # With an item, only a section named by number (第二部分第2条, where numbers restart in each).
     sections = parse_sections(text, section_titles, guess=not items)

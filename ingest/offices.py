@@ -121,17 +121,16 @@ class OfficeTable:
                 return office.full
         return short
 
-    def find_all(self, text: str) -> list[str]:
+    def find_all(self, text: str, stems: bool = True) -> list[str]:
         """Short names of all offices mentioned in `text`, in order of first mention. An office
         named after a body (领导小组办公室, 安委会办公室, 防汛指挥部办公室) is that body's, not one of the
-        table's (办公室)."""
+        table's (办公室). `stems`: also offices named by a coined stem before 那边 / 这块 (职教那边)."""
         if self._pattern is None:
             return []
-        found = [(m.start(), self._by_spelling[m.group(0)]) for m in self._pattern.finditer(text)
-                 if not _OF_A_BODY.search(text[:m.start()])]
-        if self._stem_pattern is not None:
+        found = [(m.start(), self._by_spelling[m.group(0)]) for m in self._pattern.finditer(text)]
+        if stems and self._stem_pattern is not None:
             found += [(m.start(), self._by_spelling_or_stem[m.group(1)]) for m in self._stem_pattern.finditer(text)]
-        return list(dict.fromkeys(short for _, short in sorted(found)))
+        return list(dict.fromkeys(short for at, short in sorted(found) if not _OF_A_BODY.search(text[:at])))
 
     def without(self, text: str) -> str:
         """`text` with every office it names blanked out (安全管理科 whole, not its 管理科)."""

@@ -643,6 +643,22 @@ def test_the_item_nearest_a_task_no_item_names_is_not_said_to_speak_of_it(bot):
     assert "讲到它" in bot.ask("近视防控谁负责").answer
 
 
+def test_when_and_where_asked_together_gets_the_month_and_says_the_place_is_not_given(bot):
+    a = bot.ask("全市教育工作会议什么时候在哪里开")
+    assert a.found and [m for m, _ in rows(a)] == [3] and "没有写明地点" in a.answer
+
+
+def test_a_length_of_time_the_notice_does_not_give_is_not_answered(bot):
+    """全市教育工作会议开几天 had been answered with its 3月 row, as if a month were a length."""
+    a = bot.ask("全市教育工作会议开几天")
+    assert not a.found and [m for m, _ in rows(a)] == [3]
+
+
+def test_a_date_of_the_notice_asked_gets_no_note_that_only_months_are_given(bot):
+    a = bot.ask("通知是哪天发布的")
+    assert a.found and "2024-02-26" in a.answer and "只写到月份" not in a.answer
+
+
 def test_the_issuing_body_named_in_a_question_is_not_its_topic(bot):
     """教育局 (the issuer, asked to act) is written in one 配档表 row (市教育局老同志荣退仪式), which had
     been the answer to a question about bullying."""

@@ -17,7 +17,7 @@ SECTIONS = {"一": "夯实党建基础,加强党对教育工作的全面领导",
     ("3到5月", (3, 4, 5)), ("3—5月", (3, 4, 5)), ("年底", (11, 12)), ("年初", (1, 2)),
     ("3个月内", ()), ("2月26日印发", (2,)),
     ("年底12月市教研院要交啥", (12,)), ("下半年的9月", (9,)), ("下半年7到12月", tuple(range(7, 13))),
-    ("暑假那两个月招考院干嘛", (7, 8)), ("暑假招考院有什么工作", (7, 8)), ("暑期托管班怎么收费", ()),
+    ("暑假那两个月招考院干嘛", (7, 8)), ("暑期托管班怎么收费", ()), ("上半年到6月底", tuple(range(1, 7))),
 ])
 def test_months(text, months):
     assert parse_months(text)[0] == months
@@ -193,3 +193,22 @@ def test_the_months_an_item_s_text_names_in_its_notice_s_year(text, months):
 def test_a_day_year_or_place_asks_when_where_and_a_duration_asks_a_figure(text, intent):
     """哪天 / 几号 / 哪一年 ask when, 在哪里 where; 时间 before 多少分钟 is a duration, a figure."""
     assert parse(text, OfficeTable.load(), SECTIONS).intent == intent
+
+
+@pytest.mark.parametrize("text", ["校园足球在哪里提到了", "近视防控写在哪里", "对口帮扶的是什么地方", "自查报告在哪里交",
+                                  "Where is school football mentioned?", "暑假这段时间学校安全怎么管"])
+def test_where_asked_of_no_event_is_no_when_or_where_question(text):
+    """Where in the notice, which region, where to hand in: a place where something is held only."""
+    assert parse(text, OfficeTable.load(), SECTIONS).intent != "when_who"
+
+
+@pytest.mark.parametrize("text,months,offices", [
+    ("上半年到6月底基教处有什么工作", tuple(range(1, 7)), ("基教处",)), ("年底11月、12月督导室有什么安排", (11, 12), ("督导室",)),
+    ("暑假招考院有什么工作", (7, 8), ("市招考院",)), ("暑假实验室开放吗", (), ()), ("暑假少年科学院有啥活动", (), ()),
+    ("职教这边的学生能直接读大专吗", (), ()), ("职教那边下半年有哪些活", tuple(range(7, 13)), ("职高教处",)),
+    ("高教那边有什么活动", (), ("职高教处",))])
+def test_periods_holidays_and_office_stems_read_only_where_they_are_meant(text, months, offices):
+    """A month bounding a period (到6月底) does not narrow it; a holiday before a word ending in 室 or
+    院 is a topic, before an office the time; an office's stem names it in a question about work."""
+    q = parse(text, OfficeTable.load(), SECTIONS)
+    assert (q.months, q.offices) == (months, offices)
