@@ -19,7 +19,7 @@ from bot.corpus import Corpus
 from bot.handlers import content, schedule
 from bot.handlers.refusal import not_covered
 from bot.scope import (ASKS_A_COUNT, Answerability, absent_name, absent_terms, chinese_terms, counted_missing,
-                       counts_something, english_absent, foreign, holdings,
+                       counts_something, english_absent, foreign, holdings, rarity,
                        rows_naming, specific_term, topic_terms, with_bridges)
 from bot.settings import SETTINGS, Settings
 from bot.text import content_grams, grams, mentions, sentences
@@ -204,6 +204,8 @@ class Bot:
                 q = replace(q, docs=(doc.doc_id,))
                 chosen = replace(chosen, docs=q.docs,
                                  note=documents.note(doc, [c.documents[d] for d in chosen.candidates]))
+        if q.intent in RETRIEVAL and len(q.docs) == 1 and not q.items:
+            q = replace(q, text=self._without_subject(q))
         if q.intent in documents.SCHEDULE_INTENTS and not c.has_schedule(q.docs):
             # A notice without a 配档表: an office's or a month's work from its items (人事科负责哪些
             # 工作, 9月有什么工作); anything else from its text, which says when, if anything.
@@ -344,6 +346,20 @@ class Bot:
         """What answer `a` quotes, or the whole text of each record it cites without a quote."""
         return [x.quote or (self.corpus.by_id[x.record_id].text if x.record_id in self.corpus.by_id else "")
                 for x in a.citations]
+
+    def _without_subject(self, q: Query) -> str:
+        """The question without the words of its notice's title that name a topic (游泳场所专项检查的
+        联系人是谁 → 的联系人是谁, in a notice on 游泳场所安全专项检查): every part of the notice speaks
+        of its subject, so those words tell no item apart and pull the search towards the parts that
+        repeat them. Unchanged when nothing else would be left."""
+        c = self.corpus
+        title = c.without_agencies(c.documents[q.docs[0]].title or "")
+        subject = [w for w in c.tokenizer.dictionary_words(title) if re.fullmatch(r"[\u4e00-\u9fff]{2,}", w)
+                   and rarity(w, c) >= c.settings.topic_min_rarity]
+        rest = q.text
+        for w in sorted(subject, key=len, reverse=True):
+            rest = rest.replace(w, " ")
+        return rest if rest != q.text and has_content(rest) else q.text
 
     def _time_cells(self, q: Query) -> set[str]:
         """The time cells of the notices asked about that the question writes and that name no month

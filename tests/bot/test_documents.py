@@ -914,6 +914,13 @@ def test_a_time_in_an_item_s_heading_answers_when(campaign):
     assert "没有提到“哪几天”" not in campaign.ask("游泳场所集中检查阶段是哪几天").answer
 
 
+def test_the_words_of_a_notice_s_own_subject_do_not_drown_the_detail_asked(campaign):
+    """Every part of the campaign notice speaks of 游泳场所 and 专项检查: asked with them, 联系人 had
+    been answered with the 检查范围 paragraph."""
+    a = campaign.ask("游泳场所专项检查的联系人是谁")
+    assert a.found and "王磊" in a.answer
+
+
 def test_a_british_spelling_finds_the_item_the_american_one_does(campaign):
     a = campaign.ask("What licence must a swimming venue in Wujin hold?")
     assert a.found and "许可证" in a.answer
