@@ -228,7 +228,8 @@ class Bot:
         c = self.corpus
         if q.intent in ("topic", "schedule") and not (q.months or q.items) and ASKS_TASKS.search(q.text):
             # 哪些任务是长期坚持的: the rows whose time cell is the one written (长期坚持, 每季度).
-            rows = [r for r in c.filter_rows(offices=q.offices, docs=q.docs) if r.when in self._time_cells(q)]
+            cells = self._time_cells(q)
+            rows = [r for r in c.filter_rows(offices=q.offices, docs=q.docs) if r.when in cells] if cells else []
             if rows:
                 return schedule.rows_with_items(q, c, rows)
         # (Cut into words only when one may be there: most schedule questions name none.)

@@ -344,8 +344,7 @@ def rows_naming(q, corpus: Corpus, rows: list) -> list:
     term (泉悦读 in 泉悦读读书工程归哪个处管), when the notice uses that term: a row sharing only
     工程 with the question is another task. None, when no matched row names it."""
     # Of the terms the notices use: a word they never write (时间段) names no row.
-    said = chinese_terms(q, corpus, dictionary_only=True)
-    terms = [t for t in said if mentions(corpus.text, t)]
+    terms = [t for t in chinese_terms(q, corpus, dictionary_only=True) if mentions(corpus.text, t)]
     if not terms or not rows:
         return rows
     rarest = rarest_term(terms, corpus)

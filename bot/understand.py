@@ -22,7 +22,8 @@ from ingest.parse import cn_to_int
 from ingest.when import months_label
 
 CN_NUM = "零〇一二三四五六七八九十两"
-_NUM = rf"(\d{{1,2}}|[{CN_NUM}]{{1,3}})"
+_NUMERAL = rf"(?:\d{{1,2}}|[{CN_NUM}]{{1,3}})"   # a month's or a count's number, 6 or 六
+_NUM = rf"({_NUMERAL})"
 
 EN_MONTHS = {m: i for i, ms in enumerate([
     ("january", "jan"), ("february", "feb"), ("march", "mar"), ("april", "apr"), ("may",),
@@ -338,8 +339,8 @@ def parse_months(text: str) -> tuple[tuple[int, ...], str | None]:
         if m:
             # A month named right after the period (年底12月, 下半年的9月) is the one asked; one
             # bounding it (上半年到6月底) is not.
-            num = rf"(?:\d{{1,2}}|[{CN_NUM}]{{1,3}})"
-            within = re.match(rf"\s*的?\s*((?:{num}\s*月?份?\s*[、,，和及与]\s*)*{num}\s*月份?)(?!\s*(?:底|末|前|以前|之前))",
+            within = re.match(rf"\s*的?\s*((?:{_NUMERAL}\s*月?份?\s*[、,，和及与]\s*)*{_NUMERAL}\s*月份?)"
+                              r"(?!\s*(?:底|末|前|以前|之前))",
                               text[m.end():])
             named = _named_months(within.group(1), "") if within else ()
             if named and set(named) <= set(months):
@@ -366,8 +367,7 @@ def parse_months(text: str) -> tuple[tuple[int, ...], str | None]:
 def _named_months(text: str, low: str) -> tuple[int, ...]:
     """The months `text` names one by one (6月, 六月, 七八月, 7、8月, 6月15日, June), sorted."""
     found: list[int] = []
-    num = rf"(?:\d{{1,2}}|[{CN_NUM}]{{1,3}})"
-    for m in re.finditer(rf"((?:{num}\s*[、,，和及与]\s*)*)({num})\s*月", text):
+    for m in re.finditer(rf"((?:{_NUMERAL}\s*[、,，和及与]\s*)*)({_NUMERAL})\s*月", text):
         if _counted(text, m.start()):
             continue
         listed = re.findall(rf"\d{{1,2}}|[{CN_NUM}]{{1,3}}", m.group(1)) + [m.group(2)]

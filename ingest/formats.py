@@ -300,9 +300,10 @@ def table_lines(rows: Iterable[Sequence[str | None]], spans_down: bool = False) 
 
     A header row of label/value cells (`索引号：` | `X` | `组配分类：` | `Y`) becomes one
     `label: value …` line; any other row gives its non-empty cells one per line, a cell's own
-    lines kept apart. `spans_down`: a None cell is one the cell above spans (`_html_grid`, `_docx_rows`;
-    not a PDF's, whose None may span across), written again in its row. Empty cells are dropped. A schedule's rows (after a header naming a time
-    and a task column) are read as `_Schedule` lays them out: time, task, offices.
+    lines kept apart. Empty cells are dropped. `spans_down`: a None cell is one the cell above spans
+    (`_html_grid`, `_docx_rows`; not a PDF's, whose None may span across), written again in its row.
+    A schedule's rows (after a header naming a time and a task column) are read as `_Schedule` lays
+    them out: time, task, offices.
     """
     out: list[str] = []
     layout = None

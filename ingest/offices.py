@@ -75,10 +75,9 @@ class OfficeTable:
         for spelling, short in self._by_spelling.items():
             if len(spelling) >= 3 and spelling[-1] in _SUFFIXES and spelling[:-1] not in full[short]:
                 stems.setdefault(spelling[:-1], set()).add(short)
-        own = {s: next(iter(o)) for s, o in stems.items() if len(o) == 1 and s not in self._by_spelling}
-        self._by_spelling_or_stem = {**own, **self._by_spelling}
-        self._stem_pattern = (re.compile("(" + "|".join(map(re.escape, sorted(own, key=len, reverse=True)))
-                                         + r")(?=那边|这边|那块|这块|那头|口(?![罩号径]))") if own else None)
+        self._by_stem = {s: next(iter(o)) for s, o in stems.items() if len(o) == 1 and s not in self._by_spelling}
+        self._stem_pattern = (re.compile("(" + "|".join(map(re.escape, sorted(self._by_stem, key=len, reverse=True)))
+                                         + r")(?=那边|这边|那块|这块|那头|口(?![罩号径]))") if self._by_stem else None)
 
     @classmethod
     def load(cls, path: Path | str = DEFAULT_TABLE) -> "OfficeTable":
@@ -129,7 +128,7 @@ class OfficeTable:
             return []
         found = [(m.start(), self._by_spelling[m.group(0)]) for m in self._pattern.finditer(text)]
         if stems and self._stem_pattern is not None:
-            found += [(m.start(), self._by_spelling_or_stem[m.group(1)]) for m in self._stem_pattern.finditer(text)]
+            found += [(m.start(), self._by_stem[m.group(1)]) for m in self._stem_pattern.finditer(text)]
         return list(dict.fromkeys(short for at, short in sorted(found) if not _OF_A_BODY.search(text[:at])))
 
     def without(self, text: str) -> str:

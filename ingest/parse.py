@@ -501,10 +501,11 @@ def _parse_body(body: list[str], table: OfficeTable, st: _State) -> None:
     for k, ln in enumerate(body):
         # The list of attachments after 附件：1.自查表: its numbered names (2.汇总表) are no items
         # nor points of the last one.
-        attachments = bool(_APPENDIX_REF.match(ln)) or (attachments and bool(_ATTACHMENT_NAME.match(ln)))
-        if attachments and not _APPENDIX_REF.match(ln):
+        ref = bool(_APPENDIX_REF.match(ln))
+        attachments = ref or (attachments and bool(_ATTACHMENT_NAME.match(ln)))
+        if attachments and not ref:
             continue
-        if st.items and _APPENDIX_REF.match(ln) and len(ln) <= 40 and _numbered_table_after(body, k):
+        if st.items and ref and len(ln) <= 40 and _numbered_table_after(body, k):
             # An attachment after the items whose table is no schedule (附件2 主要指标 | 序号 | 指标名称
             # …): kept as text; its 序号 cells would open items. (An 附件 line before the sign-off,
             # between items or before the plan itself opens with no 序号 header.)
@@ -893,11 +894,14 @@ def _front_matter(st: _State) -> tuple[str | None, str, str | None, str | None, 
     if title_at and title_at - 1 in heads and _TITLE_TAIL.match(rest[title_at]) \
             and not _TITLE_LIKE.search(rest[title_at - 1]):
         title = rest[title_at - 1] + rest[title_at]   # a title wrapped over two lines
-    after = rest[title_at + 1:] if title_at is not None else rest
-    # A page's line under its title (发布时间：… 来源：… 打印本页) is metadata, not the opening.
-    for ln in [ln for ln in after if parse_header(ln) is not None]:
-        st.meta.update({k: v for k, v in parse_header(ln).items() if k != "title" and v and not st.meta.get(k)})
-        after.remove(ln)
+    after = []
+    for ln in rest[title_at + 1:] if title_at is not None else rest:
+        # A page's line under its title (发布时间：… 来源：… 打印本页) is metadata, not the opening.
+        fields_ = parse_header(ln)
+        if fields_ is None:
+            after.append(ln)
+        else:
+            st.meta.update({k: v for k, v in fields_.items() if k != "title" and v and not st.meta.get(k)})
     preamble = "\n".join(ln for ln in after if not ln.endswith((":", "：")) or len(ln) > 80)
     if not st.items:
         return title, preamble, addressees, signature, front
