@@ -31,7 +31,7 @@ import os
 # Gradio phones home (version check, telemetry) unless told not to; this app makes no outside calls.
 os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
 
-from app_startup import Preload, corpus_dir, name_matplotlib_backend, skip_gradio_stub_writing  # noqa: E402
+from app_startup import Preload, name_matplotlib_backend, skip_gradio_stub_writing  # noqa: E402
 
 name_matplotlib_backend()    # the first question waits 0.3 s for matplotlib instead of 0.8 s
 
@@ -70,7 +70,7 @@ from bot.core import Answer, Bot, Citation, sentences  # noqa: E402
 from bot.export import FORMATS, export  # noqa: E402
 from bot.llm import maybe_rewrite  # noqa: E402
 from bot.settings import SETTINGS  # noqa: E402
-from ingest import IngestError  # noqa: E402
+from ingest import IngestError, corpus_dir  # noqa: E402
 from ingest import Limits as IngestLimits  # noqa: E402
 from ingest.records import has_body  # noqa: E402
 from index.store import CorpusChanges, IndexError_, corpus_files, corpus_hash, index_dir  # noqa: E402

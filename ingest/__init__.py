@@ -5,6 +5,7 @@
 """
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 from ingest.corpus import CorpusReport, FileReport, read_corpus, require_documents
@@ -14,6 +15,11 @@ from ingest.offices import OfficeTable
 from ingest.records import Document, Record
 
 CORPUS = Path(__file__).resolve().parent.parent / "corpus"
+
+
+def corpus_dir() -> Path:
+    """The notices folder every command and the app read: POLICYQA_CORPUS, else corpus/."""
+    return Path(os.environ.get("POLICYQA_CORPUS") or CORPUS).expanduser()
 
 
 def load_corpus(paths: list[Path] | None = None, offices: OfficeTable | None = None,
@@ -28,5 +34,5 @@ def load_corpus(paths: list[Path] | None = None, offices: OfficeTable | None = N
     return list(report.documents), errors
 
 
-__all__ = ["CORPUS", "CorpusReport", "Document", "FileReport", "IngestError", "LimitError",
+__all__ = ["CORPUS", "corpus_dir", "CorpusReport", "Document", "FileReport", "IngestError", "LimitError",
            "Limits", "NoDocumentsError", "OfficeTable", "Record", "load_corpus", "read_corpus"]

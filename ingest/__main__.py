@@ -10,7 +10,7 @@ import json
 import sys
 from pathlib import Path
 
-from ingest import CORPUS, read_corpus
+from ingest import corpus_dir, read_corpus
 from ingest.errors import IngestError
 from ingest.offices import OfficeTableError
 
@@ -18,7 +18,7 @@ from ingest.offices import OfficeTableError
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(prog="python -m ingest", description=__doc__,
                                  formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("paths", nargs="*", type=Path, help=f"files or folders (default: {CORPUS})")
+    ap.add_argument("paths", nargs="*", type=Path, help=f"files or folders (default: POLICYQA_CORPUS, else {corpus_dir()})")
     out = ap.add_mutually_exclusive_group()
     out.add_argument("--json", action="store_true", help="one JSON object per document per line")
     out.add_argument("--report", action="store_true",
@@ -50,7 +50,7 @@ def main(argv: list[str] | None = None) -> int:
             for w in f.warnings:
                 print(f"  warning: {w}")
     if not report.documents:
-        where = ", ".join(map(str, args.paths)) if args.paths else str(CORPUS)
+        where = ", ".join(map(str, args.paths)) if args.paths else str(corpus_dir())
         print(f"error: no readable document in {where}" if report.files else
               f"error: no notice files in {where}", file=sys.stderr)
         return 2

@@ -97,11 +97,11 @@ def content_key(doc: Document) -> str:
 
 def read_corpus(paths: list[Path] | None = None, offices: OfficeTable | None = None,
                 limits: Limits | None = None) -> CorpusReport:
-    """Read every notice under `paths` (default: corpus/) into documents and per-file reports."""
-    from ingest import CORPUS
+    """Read every notice under `paths` (default: `corpus_dir()`) into documents and per-file reports."""
+    from ingest import corpus_dir
 
     limits = limits or Limits.from_env()
-    roots = [Path(p) for p in paths] if paths else [CORPUS]
+    roots = [Path(p) for p in paths] if paths else [corpus_dir()]
     # The folder's own office table, as the index and the bot read it, when all is in one folder.
     folders = {p if p.is_dir() else p.parent for p in roots}
     table = offices or (OfficeTable.for_corpus(folders.pop()) if len(folders) == 1 else OfficeTable.load())

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 
@@ -169,6 +170,20 @@ def test_cli_conversation(bot):
                          cwd=ROOT, env=env, capture_output=True, text=True, check=True).stdout.splitlines()
     first, second = (json.loads(line) for line in out)
     assert first["found"] and not second["found"] and "基教处" in second["answer"]
+
+
+def test_cli_reads_the_corpus_folder_the_app_serves(tmp_path):
+    """POLICYQA_CORPUS names the notices for every command, as for the app: `python -m bot ask`
+    had answered from corpus/ whatever it said."""
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "yantai-2025.txt").write_bytes((ROOT / "tests/bot/data/yantai-2025.txt").read_bytes())
+    env = {**os.environ, "POLICYQA_CORPUS": str(corpus), "POLICYQA_INDEX": str(tmp_path / "index")}
+    out = subprocess.run([sys.executable, "-m", "bot", "ask", "--json", "新建改扩建公办幼儿园多少所?"],
+                         cwd=ROOT, env=env, capture_output=True, text=True, check=True).stdout
+    answer = json.loads(out.splitlines()[-1])
+    assert answer["found"] and "15所" in answer["answer"]
+    assert {c["doc_id"] for c in answer["citations"]} == {"yantai-2025"}
 
 
 def test_cheap_start_loads_no_model(bot):
