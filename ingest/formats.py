@@ -107,6 +107,7 @@ def read_text(path: Path) -> Text:
         out = _read_pdf(raw, path)
     else:
         text, encoding = decode(raw, str(path))
+        text = text.replace("\r\n", "\n").replace("\r", "\n")   # Windows' and old Macs' line ends
         out = Text(_plain_markdown(text) if fmt == "md" else _tab_tables(text), fmt, encoding)
     return Text(normalise(out.text), out.format, out.encoding, out.warnings)
 
@@ -218,17 +219,43 @@ def _spaced_tables(text: str) -> str:
     完成时间  责任科室), every line of two or more cells, up to the first line of one or a 备注; blank
     lines within are left out. Lines that already hold tabs are left as they are. (An empty cell
     cannot be told from padding that aligns the columns: such a row's later cells move left.)"""
-    out, inside = [], False
-    for line in text.split("\n"):
+    out, inside, columns = [], False, []
+    lines = text.split("\n")
+    for n, line in enumerate(lines):
         cells = [c for c in _GAP.split(line.strip()) if c] if "\t" not in line else []
         if not inside:
             inside = len(cells) >= 3 and {"time", "task", "office"} <= {head_kind(c) for c in cells}
+            columns = _starts(line, cells) if inside else []
+        elif len(cells) == 1 and out and "\t" in out[-1] and _row_follows(lines[n + 1:]):
+            # A cell wrapped onto a line of its own (组建城乡学校共同体,实现 ⏎ 乡镇全覆盖): the rest
+            # of the cell above it in the row before, by where it starts.
+            row = out[-1].split("\t")
+            at = min(range(len(columns)), key=lambda k: abs(columns[k] - _starts(line, cells)[0])) if columns else 0
+            row[min(at, len(row) - 1)] += cells[0]
+            out[-1] = "\t".join(row)
+            continue
         elif line.strip() and (len(cells) < 2 or re.match(r"(?:备注|注)\s*[:：]", line.strip())):
             inside = False
         if inside and not line.strip():
             continue
         out.append("\t".join(cells) if inside else line)
     return "\n".join(out)
+
+
+def _starts(line: str, cells: list[str]) -> list[int]:
+    """Where each of `cells` begins in `line`, in characters."""
+    out, at = [], 0
+    for c in cells:
+        at = line.find(c, at)
+        out.append(at)
+        at += len(c)
+    return out
+
+
+def _row_follows(rest: list[str]) -> bool:
+    """The next line that is not blank is a row of two or more cells."""
+    nxt = next((ln for ln in rest if ln.strip()), "")
+    return len([c for c in _GAP.split(nxt.strip()) if c]) >= 2
 
 
 def _tab_tables(text: str) -> str:

@@ -129,7 +129,8 @@ _NEXT_APPENDIX = re.compile(r"^附件\s*\d+")   # 附件2…: another attachment
 # the name of a document (…表, …办法, …回执), not a task (2.强化督促检查).
 _ATTACHMENT_NAME = re.compile(r"^\d{1,2}\s*[.．、]\s*[^。；;，,]{1,40}(?:表|单|册|办法|方案|细则|目录|说明|通知|意见|"
                               r"标准|指南|模板|格式|汇编|报告|书|函|回执|[)）》])$")
-_TABLE_TITLE = re.compile(r"(配档表|任务分工|责任分工|工作分工|任务清单)")
+_TABLE_TITLE = re.compile(r"(配档表|任务分工|责任分工|工作分工|任务清单|任务分解|工作安排表|推进表|进度表|台账)")
+_PLACEHOLDER = re.compile(r"[/／\\—–\-－─]+|无|暂无")
 _MONTH = re.compile(r"^(\d{1,2}|[一二三四五六七八九十]{1,3})\s*月份?$")
 # Who does an item: 责任处室 / 责任单位 / 责任科室 / 牵头单位 / 配合单位 …, in brackets at the end
 # of the item, after its last sentence, or on a line of its own.
@@ -680,6 +681,14 @@ def _table_header_at(body: list[str]) -> tuple[int, int] | None:
         kinds = [head_kind(ln) for ln in itertools.takewhile(lambda ln: head_kind(ln), body[j:j + 6])]
         if len(kinds) >= 2 and "time" in kinds and "task" in kinds \
                 and (j == 0 or head_kind(body[j - 1]) is None):
+            # A header repeated on each page of a PDF: the table starts at its first copy, above
+            # which no section heading stands between.
+            head = body[j:j + len(kinds)]
+            for k in range(j - 1, -1, -1):
+                if _SECTION.match(body[k]):
+                    break
+                if body[k:k + len(head)] == head:
+                    j = k
             end = j
             while end > 0 and len(body[end - 1]) <= 40 and not _ITEM.match(body[end - 1]) \
                     and not _SECTION.match(body[end - 1]) \
@@ -721,8 +730,8 @@ def _parse_schedule(lines: list[str], table: OfficeTable, st: _State) -> None:
     continues = False  # last office list ended with 、: the next line carries on
     lines = _office_fragments_joined(lines, table)
     for k, ln in enumerate(lines):
-        if head_kind(ln) or re.fullmatch(r"\d{1,3}", ln):   # header cells, 序号 cells
-            continue
+        if head_kind(ln) or re.fullmatch(r"\d{1,3}", ln) or _PLACEHOLDER.fullmatch(ln):
+            continue   # header cells, 序号 cells, an empty cell's mark (/, —, 无)
         if pending_task is None and (_SECTION.match(ln) or _SUBSECTION.match(ln)) and not _month_line(ln):
             # A row naming a group of the rows below (一、党建工作: one cell spanning the table): no
             # task of the month above. Kept as a note.

@@ -22,7 +22,7 @@ _ONE = re.compile(rf"^{_M}\s*月{_PART}{_BEFORE}$")
 _RANGE = re.compile(rf"^{_M}\s*(?:月{_PART})?{_DASH}(次年|翌年|下一?年)?{_M}\s*月{_PART}{_BEFORE}$")
 _FROM = re.compile(rf"^{_M}\s*月{_PART}(?:起|开始|以后|之后)$")
 _DEADLINE = re.compile(rf"^{_M}\s*月(?:底|末|中旬|下旬|上旬|份|\d{{1,2}}\s*[日号])?\s*(?:前|之前|以前)$")
-_QUARTER = re.compile(r"^(?:第\s*)?([一二三四1-4])\s*季度(?:末|底)?(前|之前)?$")
+_QUARTER = re.compile(r"^(?:第\s*)?([一二三四1-4])\s*季度(末|底)?(前|之前)?$")
 _QUARTERS = re.compile(r"^(?:第\s*)?([一二三四1-4](?:\s*[、,，和及至到—-]\s*(?:第\s*)?[一二三四1-4])+)\s*季度$")
 _SPANS: dict[str, tuple[int, int]] = {
     "上半年": (1, 6), "下半年": (7, 12), "全年": (1, 12), "全年度": (1, 12), "年内": (1, 12),
@@ -31,7 +31,7 @@ _SPANS: dict[str, tuple[int, int]] = {
     "春季": (3, 5), "秋季": (9, 11), "暑假": (7, 8), "寒假": (1, 2), "暑期": (7, 8),
     "每月": (1, 12), "每个月": (1, 12), "按月": (1, 12), "每季度": (1, 12), "每学期": (1, 12), "长期坚持": (1, 12),
     "春季开学前": (2, 2), "秋季开学前": (8, 8), "春季学期": (2, 6), "秋季学期": (9, 12),
-    "持续开展": (1, 12), "常年": (1, 12),
+    "持续开展": (1, 12), "常年": (1, 12), "持续": (1, 12), "全年常态化": (1, 12), "每月底前": (1, 12),
     "暑期前": (6, 6), "暑假前": (6, 6), "每学期末": (1, 12), "每月底": (1, 12),
     "每月末": (1, 12), "每周": (1, 12), "每两周": (1, 12), "每半月": (1, 12), "每日": (1, 12), "每天": (1, 12),
     "每月上旬": (1, 12), "每月中旬": (1, 12), "每月下旬": (1, 12),
@@ -57,6 +57,15 @@ def read_when(cell: str, year: int | None = None) -> tuple[int, ...] | None:
     (1, 2, 3, 4, 5, 6)
     """
     cell = re.sub(r"\s+", "", cell).rstrip("。.")
+    if re.fullmatch(r"(?:(?:19|20)\d{2})?年度", cell):
+        return tuple(range(1, 13))
+    m = re.fullmatch(r"(?:19|20)\d{2}[.．/](\d{1,2})", cell)   # 2025.6
+    if m:
+        return (_month(m.group(1)),) if _month(m.group(1)) else None
+    m = _START_END.match(cell)
+    if m:   # 3月启动,11月底前完成: from the one to the other
+        a, b = read_when(m.group(1), year), read_when(m.group(2), year)
+        return tuple(range(a[0], b[-1] + 1)) if a and b and a[0] <= b[-1] else None
     # A span with both years written (2024年11月—2025年1月): the second year is 次年 (this year's
     # part is read), or the same year (dropped). In the second year's plan, its part is read: from
     # January to the span's end.
@@ -103,6 +112,8 @@ def read_when(cell: str, year: int | None = None) -> tuple[int, ...] | None:
         a = _month(m.group(1))
         return tuple(range(a, 13)) if a else None
     parts = re.split(r"[、,，和及]", cell)
+    if len(parts) > 1 and parts[-1].endswith("月") and all(re.fullmatch(_M, p) for p in parts[:-1]):
+        parts = [p + "月" for p in parts[:-1]] + parts[-1:]   # 7、8月: 7月、8月
     if len(parts) > 1 and all(parts) and "季度" not in cell:   # 3月、9月; 寒假、暑假; 2—3月、8—9月: all
         got = [read_when(part) for part in parts]
         if all(got):
@@ -116,8 +127,19 @@ def read_when(cell: str, year: int | None = None) -> tuple[int, ...] | None:
     m = _QUARTER.match(cell)
     if m:
         q = int(m.group(1)) if m.group(1).isdigit() else _CN[m.group(1)]
-        return (3 * q,) if m.group(2) else tuple(range(3 * q - 2, 3 * q + 1))
+        return (3 * q,) if m.group(2) or m.group(3) else tuple(range(3 * q - 2, 3 * q + 1))
+    # A cell that says what happens then (6月启动, 11月底前完成, 常态化推进, 寒假期间, 每年9月):
+    # its time.
+    for said in _SAID:
+        shorter = said.sub("", cell)
+        if shorter != cell and shorter:
+            return read_when(shorter, year)
     return None
+
+
+_START_END = re.compile(r"^(.+?)(?:启动|开始|起)[,，;；](.+?)完成$")
+_SAID = [re.compile(p) for p in (r"(?:完成|启动|开展|实施|推进|进行|落实|举办|召开|组织)$", r"期间$", r"^每年",
+                                 r"^全年(?=持续|常态化)")]
 
 
 def months_label(months, dash: str = "—") -> str:

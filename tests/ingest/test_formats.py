@@ -87,6 +87,35 @@ def test_utf16_with_bom_reads_like_utf8(tmp_path, notice):
         assert content(doc) == content(notice)
 
 
+_SPACED = ("某局2025年工作要点\n一、党的建设\n1.深化理论武装。全年组织集中学习不少于12次。\n附件\n重点任务分解表\n"
+           "序号　　重点任务　　　　　　责任单位　　完成时限\n1　　　召开全市教育工作会议　办公室　　　2月\n"
+           "2　　　开展教师节表彰活动　　人事科　　　9月\n")
+
+
+@pytest.mark.parametrize("ending", ["\n", "\r\n", "\r"])
+def test_a_table_in_spaced_columns_reads_alike_whatever_the_line_ends(tmp_path, ending):
+    """With old Macs' CR-only line ends, the columns of a table aligned by spaces had been cut
+    before the line ends were: no row was read."""
+    path = tmp_path / "notice.txt"
+    path.write_bytes(_SPACED.replace("\n", ending).encode("gb18030"))
+    doc = parse_file(path)
+    assert [(r.month, r.task, r.offices) for r in doc.schedule] == [
+        (2, "召开全市教育工作会议", ("办公室",)), (9, "开展教师节表彰活动", ("人事科",))]
+
+
+def test_a_cell_wrapped_onto_a_line_of_its_own_joins_its_cell_in_a_spaced_table(tmp_path):
+    """A task cell too long for its column goes on below: the table had ended there, every later
+    row glued into one task."""
+    wrapped = _SPACED.replace("2　　　开展教师节表彰活动　　人事科　　　9月\n",
+                              "2　　　开展教师节表彰活动，　人事科　　　9月\n　　　　评选优秀教师\n"
+                              "3　　　实施校医提升工程　　　体卫艺科　　10月\n")
+    path = tmp_path / "notice.txt"
+    path.write_text(wrapped, encoding="utf-8")
+    assert [(r.month, r.task, r.offices) for r in parse_file(path).schedule] == [
+        (2, "召开全市教育工作会议", ("办公室",)), (9, "开展教师节表彰活动,评选优秀教师", ("人事科",)),
+        (10, "实施校医提升工程", ("体卫艺科",))]
+
+
 def test_table_rows_become_header_lines_or_cells():
     rows = [["索引号：", "X-1", "分类：", "计划"], ["1月", "召开会议\n部署工作", "办公室"],
             [None, "开展检查", ""], ["", "", None]]

@@ -235,6 +235,26 @@ def test_time_column_after_the_task():
         ("修订章程", ("办公室",), "6月底前", 6), ("召开表彰会", ("教师处",), "9月", 9)]
 
 
+def test_a_time_cell_saying_what_happens_then_is_no_task():
+    """常态化推进 or 3月启动,11月底前完成 in the time column had been read as a task, glued to the
+    next row's, which took the months of the row above."""
+    doc = parse("某局2025年工作要点\n一、甲\n1.乙。\n任务分解表\n序号\n工作任务\n责任单位\n完成时限\n"
+                "1\n修订章程\n办公室\n常态化推进\n2\n开展教师全员培训\n教师处\n3月启动,11月底前完成\n"
+                "3\n召开表彰会\n教师处\n9月\n")
+    assert [(r.task, r.when, r.months) for r in doc.schedule] == [
+        ("修订章程", "常态化推进", tuple(range(1, 13))), ("开展教师全员培训", "3月启动,11月底前完成", tuple(range(3, 12))),
+        ("召开表彰会", "9月", (9,))]
+
+
+@pytest.mark.parametrize("mark", ["/", "—", "无"])
+def test_an_empty_cell_s_mark_is_no_row(mark):
+    """A 配合单位 cell left as / had been read as a task of its own."""
+    doc = parse("某局2025年工作要点\n一、甲\n1.乙。\n任务清单\n序号\n重点任务\n牵头单位\n配合单位\n完成时限\n"
+                f"1\n召开全区教育工作会议\n办公室\n{mark}\n2月\n2\n开展校外培训机构年检\n校外培训监管科\n区市场监管局\n6月底前\n")
+    assert [(r.task, r.offices, r.month) for r in doc.schedule] == [
+        ("召开全区教育工作会议", ("办公室",), 2), ("开展校外培训机构年检", ("校外培训监管科", "区市场监管局"), 6)]
+
+
 @pytest.mark.parametrize("cell, months", [
     ("3月", (3,)), ("三月", (3,)), ("十二月", (12,)), ("3月份", (3,)), ("6月底", (6,)),
     # A deadline is the month the work is due in, not every month from January.
@@ -246,6 +266,12 @@ def test_time_column_after_the_task():
     ("2025年8月31日前", (8,)), ("2024年8月底", (8,)), ("7月5日前", (7,)),
     ("每月", tuple(range(1, 13))), ("长期坚持", tuple(range(1, 13))), ("2024年", None),
     ("13月", None), ("5—3月", None), ("全年重点工作", None), ("召开会议", None),
+    # what happens then, said with the time; years, days and quarters written otherwise
+    ("常态化推进", tuple(range(1, 13))), ("全年持续推进", tuple(range(1, 13))), ("持续实施", tuple(range(1, 13))),
+    ("年内完成", tuple(range(1, 13))), ("2025年度", tuple(range(1, 13))), ("7、8月", (7, 8)), ("6月启动", (6,)),
+    ("11月底前完成", (11,)), ("2025年3月启动，11月底前完成", tuple(range(3, 12))), ("寒假期间", (1, 2)),
+    ("每年9月", (9,)), ("2025.6", (6,)), ("第三季度末", (9,)), ("每月底前", tuple(range(1, 13))),
+    ("组织开展", None), ("推进", None),
 ])
 def test_read_when(cell, months):
     assert read_when(cell) == months
@@ -374,6 +400,25 @@ def test_a_table_titled_otherwise_or_untitled_is_found_by_its_header(title):
     doc = parse(_BODY + title + _TABLE)
     assert [(r.month, r.task, r.offices) for r in doc.schedule] == [
         (3, "召开全市教育工作会议", ("办公室",)), (5, "公布新建改扩建公办幼儿园项目名单", ("学前教育科",))]
+    assert [i.text for i in doc.items][-1] == "扩大学前教育资源。新建改扩建公办幼儿园15所。"
+
+
+_PAGE_TWO = """\
+时间
+重点工作
+责任科室
+9月
+开展教师节系列活动
+人事科
+"""
+
+
+@pytest.mark.parametrize("title", ["附件\n2025年重点任务分解表\n", "附件:2025年重点工作安排表\n", ""])
+def test_a_header_repeated_on_the_next_page_does_not_restart_the_table(title):
+    """A PDF repeats the header row on each page: the table starts at its first copy. Only the
+    rows after the last copy had been read, the others glued to the last item."""
+    doc = parse(_BODY + title + _TABLE + _PAGE_TWO)
+    assert [r.month for r in doc.schedule] == [3, 5, 9]
     assert [i.text for i in doc.items][-1] == "扩大学前教育资源。新建改扩建公办幼儿园15所。"
 
 
