@@ -589,7 +589,7 @@ def _read_docx(raw: bytes, path: Path) -> Text:
     warnings: list[str] = []
     tables = 0
     numbers = _ListNumbers(document)
-    for block in document.iter_inner_content():
+    for block in _blocks(document.element.body, document):
         if isinstance(block, docx.table.Table):
             tables += 1
             got = table_lines(_docx_rows(block), spans_down=True)
@@ -597,8 +597,37 @@ def _read_docx(raw: bytes, path: Path) -> Text:
                 warnings.append(f"table {tables} has no readable cells; it was skipped")
             lines.extend(got)
         else:
-            lines.append(numbers.label(block) + block.text)
+            lines.append(numbers.label(block) + paragraph_text(block))
     return Text("\n".join(lines), "docx", None, tuple(warnings))
+
+
+def _blocks(parent, document):
+    """The paragraphs and tables of a .docx body in order, those inside content controls (w:sdt,
+    which python-docx's `iter_inner_content` skips) too."""
+    from docx.oxml.ns import qn
+    from docx.table import Table
+    from docx.text.paragraph import Paragraph
+
+    for child in parent.iterchildren():
+        if child.tag == qn("w:p"):
+            yield Paragraph(child, document)
+        elif child.tag == qn("w:tbl"):
+            yield Table(child, document)
+        elif child.tag == qn("w:sdt"):
+            content = child.find(qn("w:sdtContent"))
+            if content is not None:
+                yield from _blocks(content, document)
+
+
+def paragraph_text(paragraph) -> str:
+    """A .docx paragraph's text, with the runs python-docx's `Paragraph.text` leaves out: those
+    inside a smart tag (a date Word marked: 2025年8月31日), a tracked insertion or an inline
+    content control. Deleted text (w:delText) stays out."""
+    from docx.oxml.ns import qn
+
+    t, tab, br = qn("w:t"), qn("w:tab"), qn("w:br")
+    return "".join(e.text or "" if e.tag == t else "\t" if e.tag == tab else "\n"
+                   for e in paragraph._p.iter(t, tab, br))
 
 
 _CN_DIGITS = "〇一二三四五六七八九"
@@ -728,7 +757,7 @@ def _docx_rows(table) -> list[list[str | None]]:
                 cells.append(None)
                 continue
             seen.add(cell._tc)
-            cells.append("\n".join(p.text for p in cell.paragraphs))
+            cells.append("\n".join(paragraph_text(p) for p in cell.paragraphs))
         rows.append(cells)
     return rows
 

@@ -190,3 +190,31 @@ def test_gbk_html_is_decoded_from_its_meta_charset(tmp_path):
     doc = parse_file(page)
     assert doc.format == "html" and doc.encoding in ("gbk", "gb18030", "gb2312")
     assert doc.items[0].title == "加强党建"
+
+
+def test_docx_text_in_smart_tags_insertions_and_content_controls_is_read(tmp_path):
+    """python-docx's Paragraph.text leaves out runs inside w:smartTag (a date Word marked) and
+    w:ins (a tracked insertion), and its body iteration skips w:sdt: 于2025年8月31日前 had been
+    read 于前. Deleted text stays out."""
+    import docx
+    from docx.oxml import parse_xml
+    from docx.oxml.ns import nsdecls
+
+    w = nsdecls("w")
+    d = docx.Document()
+    d.add_paragraph("某区教育局2025年工作要点")
+    d.add_paragraph("一、扩大优质教育供给")
+    p = d.add_paragraph("1.推进学校建设。实验学校二期于")
+    p._p.append(parse_xml(f'<w:smartTag {w} w:element="chsdate"><w:r><w:t>2025年8月31日</w:t></w:r></w:smartTag>'))
+    p.add_run("前投入使用。")
+    p = d.add_paragraph("2.新增学位")
+    p._p.append(parse_xml(f'<w:ins {w} w:id="1" w:author="a"><w:r><w:t>3600</w:t></w:r></w:ins>'))
+    p._p.append(parse_xml(f'<w:del {w} w:id="2" w:author="a"><w:r><w:delText>3000</w:delText></w:r></w:del>'))
+    p.add_run("个。")
+    body = d.element.body
+    body.insert(len(body) - 1, parse_xml(f'<w:sdt {w}><w:sdtPr/><w:sdtContent><w:p><w:r>'
+                                         '<w:t>3.加强师资建设。全年培训教师4200人次。</w:t></w:r></w:p></w:sdtContent></w:sdt>'))
+    path = tmp_path / "hidden.docx"
+    d.save(path)
+    assert [i.text for i in parse_file(path).items] == [
+        "推进学校建设。实验学校二期于2025年8月31日前投入使用。", "新增学位3600个。", "加强师资建设。全年培训教师4200人次。"]
