@@ -871,13 +871,23 @@ def _add_row(st: _State, when: tuple[int | None, str | None, tuple[int, ...]], t
                         "months": months, "support": []})
 
 
+# What leads into the text below it (现将重点工作安排如下:, 根据…, 为进一步…): the opening
+# paragraph's end, not a list of the bodies addressed (各区县教体局,直属各学校:).
+_LEAD_IN = re.compile(r"如下\s*[:：]$|现将|特制定|根据|为了|为进一步|[。；;]")
+
+
+def _addresses(line: str) -> bool:
+    """`line` is the list of bodies a notice is addressed to: short, ending in a colon."""
+    return line.endswith((":", "：")) and len(line) <= 80 and not _LEAD_IN.search(line)
+
+
 def _front_matter(st: _State) -> tuple[str | None, str, str | None, str | None, list[str]]:
     """From the lines before the first item: title, preamble, addressees, signature.
 
     Returns the paragraphs too, so a file without items keeps all its text.
     """
     front = st.front
-    addressees = next((ln for ln in front if ln.endswith((":", "：")) and len(ln) <= 80), None)
+    addressees = next((ln for ln in front if _addresses(ln)), None)
     signature = st.signature
     start = 0
     if st.date_line is not None:
@@ -911,7 +921,7 @@ def _front_matter(st: _State) -> tuple[str | None, str, str | None, str | None, 
             after.append(ln)
         else:
             st.meta.update({k: v for k, v in fields_.items() if k != "title" and v and not st.meta.get(k)})
-    preamble = "\n".join(ln for ln in after if not ln.endswith((":", "：")) or len(ln) > 80)
+    preamble = "\n".join(ln for ln in after if not _addresses(ln))
     if not st.items:
         return title, preamble, addressees, signature, front
     return title, preamble, addressees, signature, after

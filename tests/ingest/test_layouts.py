@@ -246,6 +246,15 @@ def test_a_time_cell_saying_what_happens_then_is_no_task():
         ("召开表彰会", "9月", (9,))]
 
 
+def test_an_opening_paragraph_ending_in_a_colon_is_no_list_of_addressees():
+    """现将重点工作安排如下: ends the opening paragraph; a short one had been stored as the
+    addressees, and no record held the opening."""
+    doc = parse("某市教育局2025年工作要点\n各区县教体局,直属各学校:\n2025年,全市教育工作落实立德树人根本任务。"
+                "现将重点工作安排如下:\n一、加强党建\n1.深化理论武装。全年学习12次。\n")
+    assert doc.addressees == "各区县教体局,直属各学校:"
+    assert doc.preamble == "2025年,全市教育工作落实立德树人根本任务。现将重点工作安排如下:"
+
+
 @pytest.mark.parametrize("mark", ["/", "—", "无"])
 def test_an_empty_cell_s_mark_is_no_row(mark):
     """A 配合单位 cell left as / had been read as a task of its own."""
