@@ -720,9 +720,12 @@ def _parse_schedule(lines: list[str], table: OfficeTable, st: _State) -> None:
     # names offices too.
     after_offices = second_cell = False
     # 牵头单位 and 配合单位: a row has two office cells; the second's offices join the first's.
-    office_cells = sum(h == "office" for h in heads)
-    # …and when the header calls the second one 配合单位 (协办, 协同, 参与), its offices support.
+    # …and when the header calls the second one 配合单位 (协办, 协同, 参与), its offices support. A
+    # header of two rows (责任单位 spanning 牵头单位 | 配合单位) names them in its second row.
     office_heads = [ln for ln, kind in header if kind == "office"]
+    roles = [ln for ln in office_heads if re.match(r"(?:主要)?(?:牵头|主责|负责|配合|协办|协同|参与)", ln)]
+    office_heads = roles if len(roles) >= 2 else office_heads
+    office_cells = len(office_heads)
     second_supports = len(office_heads) >= 2 and bool(re.match(r"(?:主要)?(?:配合|协办|协同|参与)", office_heads[1]))
     when: tuple[int | None, str | None, tuple[int, ...]] = (None, None, ())
     held = when   # time-last tables: a time cell read before its row's offices

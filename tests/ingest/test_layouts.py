@@ -255,6 +255,16 @@ def test_an_opening_paragraph_ending_in_a_colon_is_no_list_of_addressees():
     assert doc.preamble == "2025年,全市教育工作落实立德树人根本任务。现将重点工作安排如下:"
 
 
+def test_a_header_of_two_rows_names_the_supporting_offices_in_its_second():
+    """责任单位 spanning 牵头单位 | 配合单位: the spanned copy of 责任单位 had been taken for the
+    second office column, so no office was read as supporting."""
+    doc = parse("某区教育局2025年工作要点\n一、甲\n1.乙。\n附件:重点任务清单\n完成时限\n重点任务\n责任单位\n责任单位\n"
+                "牵头单位\n配合单位\n2月\n召开全区教育工作会议\n办公室\n组织人事科\n6月底前\n开展校外培训机构年检\n"
+                "校外培训监管科\n区市场监管局\n")
+    assert [(r.offices, r.support) for r in doc.schedule] == [
+        (("办公室", "组织人事科"), ("组织人事科",)), (("校外培训监管科", "区市场监管局"), ("区市场监管局",))]
+
+
 @pytest.mark.parametrize("mark", ["/", "—", "无"])
 def test_an_empty_cell_s_mark_is_no_row(mark):
     """A 配合单位 cell left as / had been read as a task of its own."""
