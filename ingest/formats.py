@@ -674,6 +674,8 @@ class _ListNumbers:
 
         self._qn = qn
         self.levels: dict[tuple[str, int], tuple[str, str, int]] = {}   # (abstract id, level) → fmt, text, start
+        # (abstract id, level) → the level after whose use it restarts (w:lvlRestart; 0: never).
+        self.restart_after: dict[tuple[str, int], int] = {}
         self.abstract: dict[str, str] = {}                              # numId → abstract id
         self.counts: dict[str, list[int]] = {}
         try:
@@ -685,8 +687,10 @@ class _ListNumbers:
             for lvl in a.findall(qn("w:lvl")):
                 val = lambda tag, default: (lvl.find(qn(tag)).get(qn("w:val"))   # noqa: E731
                                             if lvl.find(qn(tag)) is not None else default)
-                self.levels[(aid, int(lvl.get(qn("w:ilvl"), "0")))] = (
-                    val("w:numFmt", "decimal"), val("w:lvlText", ""), int(val("w:start", "1")))
+                ilvl = int(lvl.get(qn("w:ilvl"), "0"))
+                self.levels[(aid, ilvl)] = (val("w:numFmt", "decimal"), val("w:lvlText", ""), int(val("w:start", "1")))
+                if lvl.find(qn("w:lvlRestart")) is not None:
+                    self.restart_after[(aid, ilvl)] = int(val("w:lvlRestart", "1"))
         self.restarts: dict[str, dict[int, int]] = {}   # numId → level → start it restarts at
         for num in numbering.findall(qn("w:num")):
             ref = num.find(qn("w:abstractNumId"))
@@ -728,7 +732,12 @@ class _ListNumbers:
         fmt, text, start = self.levels[(aid, level)]
         restart = self.restarts.get(num_id, {}).pop(level, None)   # the list starts afresh here, once
         counts[level] = restart if restart is not None else counts[level] + 1 if counts[level] else start
-        counts[level + 1:] = [0] * (8 - level)
+        # Deeper levels start afresh, unless one says it restarts only after a higher one than
+        # this (w:lvlRestart; 0: never, items numbered 1…12 through the sections).
+        for k in range(level + 1, 9):
+            after = self.restart_after.get((aid, k))
+            if after is None or (after and level < after):
+                counts[k] = 0
         if fmt in ("bullet", "none") or not paragraph.text.strip():   # an empty one is counted, not shown
             return ""
 

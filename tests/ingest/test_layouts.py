@@ -575,6 +575,14 @@ def test_numbers_word_draws_for_its_lists_are_read():
     assert doc.items[0].title == "推进学校建设工程" and "9600个" in doc.items[0].text
 
 
+def test_a_list_level_that_never_restarts_numbers_items_through_the_sections():
+    """寒亭 .docx (a reviewer's): the item level says w:lvlRestart 0, so Word draws 1…12 through
+    the five sections; every section had restarted at 1, and 第5条 was not found."""
+    doc = parse_file(DATA / "hanting-edu-2025.docx", OfficeTable.load())
+    assert [i.no for i in doc.items] == list(range(1, 13))
+    assert [i.section for i in doc.items][:3] == ["一", "一", "二"] and doc.items[4].title == "推进学前教育普惠发展"
+
+
 def test_an_html_ordered_list_spanning_header_and_remarks_column():
     """武侯 .html: items in <ol><li> (numbers drawn by the browser); the schedule has 责任单位 over
     牵头 | 配合 (colspan), months merged down (rowspan) and a 备注 column, kept with the task."""
