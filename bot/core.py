@@ -19,10 +19,10 @@ from bot.corpus import Corpus
 from bot.handlers import content, schedule
 from bot.handlers.refusal import not_covered
 from bot.scope import (ASKS_A_COUNT, Answerability, absent_name, absent_terms, chinese_terms, counted_missing,
-                       counts_something, english_absent, foreign, holdings, rarity,
+                       counts_something, english_absent, foreign, function_words, holdings, rarity,
                        rows_naming, specific_term, topic_terms, with_bridges)
 from bot.settings import SETTINGS, Settings
-from bot.text import content_grams, grams, mentions, sentences
+from bot.text import ASKING_WORD, content_grams, grams, key_terms, mentions, sentences
 from index.jieba_table import words_tagged
 from bot.understand import (ASKS_DAY, FIGURE, RELATIVE, WHEN, WHERE, WHO, WHOLE_YEAR, Query, has_content, parse,
                              parse_months, today)
@@ -129,7 +129,7 @@ class Bot:
             q = replace(q, offices=(office,))
         # A pointer to the last answer (第几条? / 它谁负责?) is read before the last question's scope
         # is inherited: inheriting 6月/基教处 first would make 第几条? a schedule question again.
-        q = dialogue.resolve(q, prev_a)
+        q = dialogue.resolve(q, prev_a, self._speak_of)
         if q.intent != "focus":
             # 那济南呢: the last question, of another notice; else the usual inheritance.
             moved = dialogue.other_document(q, prev_q, c.places, c.doc_years) if len(c.documents) > 1 else q
@@ -271,8 +271,11 @@ class Bot:
             return named if named.found and any(c.by_id[x.record_id].offices for x in named.citations
                                                  if x.record_id in c.by_id) \
                 else schedule.no_rows_for_items(q, c, c.find_items(q.items, q.docs, q.sections))
-        if q.items:
-            return content.figure(q, c, []) if q.intent == "figure" else content.item(q, c)
+        if q.items:   # 第18条投资多少钱 / 它的经费是多少: the figure of that item, if it gives one
+            if q.intent == "figure":
+                a = content.figure(q, c, [])
+                return self._checked_figure(q, a, lambda: tuple(x for x in a.citations if x.kind == "item"))
+            return content.item(q, c)
         name = absent_name(q, c)
         if name:
             return not_covered(q, "absent", name)
@@ -300,25 +303,8 @@ class Bot:
             return schedule.rows_with_items(q, c, rows) if rows else schedule.no_row_for_task(q, c, evidence)
         # A notice with no 配档表 says when and who in its text, if anywhere (每天上午8:30至11:30).
         if q.intent == "figure":
-            a = content.figure(q, c, evidence, schedule.matching_rows(q, c))
-            # What the answer shows: the quoted sentence (a row's own text), not its whole item.
-            quoted = "".join(self._cited_texts(a))
-            thing = counted_missing(q, quoted, c.index.tokenizer.dictionary_words, c.bridges) if a.found and not q.english else None
-            duration = DURATION.search(q.text)
-            if a.found and duration and not re.search(rf"(?:\d|[一二两三四五六七八九十百半])\s*个?\s*{duration.group(1)}", quoted):
-                # 全市教育工作会议开几天, 锻炼时间是多少分钟: what is quoted gives no such length.
-                return not_covered(q, related=tuple(x for x in a.citations if x.kind == "schedule")
-                                   or content.related(c, evidence))
-            asked = ASKS_A_COUNT.search(q.text)
-            if a.found and not thing and asked and not counts_something(quoted, asked.group(0)[-1]):
-                # 今年招多少老师, answered by 做好第40个教师节…: an ordinal or a year counts nothing.
-                return not_covered(q, related=content.related(c, evidence))
-            if not thing:
-                return a
-            # The notice may speak of the thing (课后服务) without the figure asked (its fee): then
-            # it is not "not mentioned", only not answered; the nearest items are named instead.
-            return not_covered(q, related=content.related(c, evidence)) if mentions(c.text, thing) \
-                else not_covered(q, "absent", thing)
+            return self._checked_figure(q, content.figure(q, c, evidence, schedule.matching_rows(q, c)),
+                                        lambda: content.related(c, evidence))
         a = content.topic(q, c, evidence)
         if a.found and q.intent == "topic" and ASKS_PLAN.search(q.text):
             # 教育评价改革有哪些安排: the quoted item's 配档表 rows about what is asked follow it.
@@ -343,6 +329,42 @@ class Bot:
                 a = replace(a, answer=a.answer + "\n" + "\n".join(
                     f"{who_text(r, q.text)}{label}" for r, label in named))
         return a
+
+    def _speak_of(self, text: str, record_ids: tuple[str, ...]) -> bool:
+        """The records `record_ids` speak of every subject of `text` (its key terms, or the notices'
+        words for them), words that ask or name nothing aside."""
+        c = self.corpus
+        held = " ".join(c.by_id[i].text for i in record_ids if i in c.by_id)
+        function = function_words()
+        return all(c.says(held, t) for t in key_terms(c.tokenizer.dictionary_words(text))
+                   if re.search(r"[\u4e00-\u9fff]", t) and t not in function and not ASKING_WORD.search(t))
+
+    def _checked_figure(self, q: Query, a: Answer, related) -> Answer:
+        """A figure answer `a`, unless what it quotes does not give what is asked: the thing counted
+        (新建多少个校园食堂, quoted from an item about 书香校园), a length (开几天), or any count at
+        all (第40个教师节 counts no teachers). Then not found, pointing to `related()`."""
+        c = self.corpus
+        # What the answer shows: the quoted sentence (a row's own text), not its whole item.
+        quoted = "".join(self._cited_texts(a))
+        # The thing counted may be named by the quoted sentence's item heading (学前教育, 县管校聘).
+        headings = " ".join(filter(None, (h for x in a.citations if x.record_id in c.by_id
+                                          for r in [c.by_id[x.record_id]]
+                                          for h in (r.title, r.subsection_title, r.section_title))))
+        thing = counted_missing(q, quoted + " " + headings, c.index.tokenizer.dictionary_words, c.bridges) \
+            if a.found and not q.english else None
+        duration = DURATION.search(q.text)
+        if a.found and duration and not re.search(rf"(?:\d|[一二两三四五六七八九十百半])\s*个?\s*{duration.group(1)}", quoted):
+            # 全市教育工作会议开几天, 锻炼时间是多少分钟: what is quoted gives no such length.
+            return not_covered(q, related=tuple(x for x in a.citations if x.kind == "schedule") or related())
+        asked = ASKS_A_COUNT.search(q.text)
+        if a.found and not thing and asked and not counts_something(quoted, asked.group(0)[-1]):
+            # 今年招多少老师, answered by 做好第40个教师节…: an ordinal or a year counts nothing.
+            return not_covered(q, related=related())
+        if not thing:
+            return a
+        # The notice may speak of the thing (课后服务) without the figure asked (its fee): then
+        # it is not "not mentioned", only not answered; the nearest items are named instead.
+        return not_covered(q, related=related()) if mentions(c.text, thing) else not_covered(q, "absent", thing)
 
     def _cited_texts(self, a: Answer) -> list[str]:
         """What answer `a` quotes, or the whole text of each record it cites without a quote."""

@@ -541,9 +541,12 @@ class Corpus:
         # (A word jieba glued from a function character and another, 能 + 立, is no slip; nor is part
         # of an office's name, 职成 of 职成教科, which sounds like 职称.)
         spellings = self.offices.spellings
+        # Nor is a word whose first character a number binds (第5条里: 条 + 里, not 条例).
+        counted = re.compile(r"[\d一二两三四五六七八九十百几第]")
         typed = [w for w in dict.fromkeys(tok.words(text)) if re.fullmatch(r"[\u4e00-\u9fff]{2,4}", w)
                  and not tok.known(w) and w not in self.text and not {w[0], w[-1]} & FUNCTION_CHARS
-                 and not any(w in s for s in spellings)]
+                 and not any(w in s for s in spellings)
+                 and not any(m.start() and counted.match(text[m.start() - 1]) for m in re.finditer(w, text))]
         if not typed:
             return ()
         from pypinyin import Style, pinyin

@@ -59,8 +59,10 @@ def aspect(text: str) -> str | None:
     return None
 
 
-def resolve(q: Query, prev: Answer | None) -> Query:
-    """`q` with the focus it refers to, when it points back to the previous answer."""
+def resolve(q: Query, prev: Answer | None, holds=None) -> Query:
+    """`q` with the focus it refers to, when it points back to the previous answer. `holds(text,
+    record_ids)`: whether those items speak of every subject of `text` (a follow-up pointing back
+    with words of its own asks within them only then: 它的报名方式 is not in the item)."""
     if prev is None or not prev.found or q.intent in ("refuse", "advice", "office", "header"):
         return q
     months = sorted({c.month for c in prev.citations if c.kind == "schedule" and c.month})
@@ -94,9 +96,27 @@ def resolve(q: Query, prev: Answer | None) -> Query:
         return replace(q, intent="focus", refers=asked, focus_rows=(picked,), focus_items=(), context=_asked(prev))
     pointer = bool(POINTER.search(q.text))
     bare = not has_content(WHERE.sub("", ASKING.sub("", POINTER.sub("", q.text))))   # 第几条? / 具体内容是什么?
+    if asked is None and THAT_ONE.search(q.text) and has_content(ASKING.sub("", q.text)):
+        return _within_items(q, prev, holds)
     if asked is None or not (pointer or bare) or not (prev.rows or prev.items):
         return q
     return replace(q, intent="focus", refers=asked, focus_rows=prev.rows, focus_items=items, context=_asked(prev))
+
+
+# A pointer that makes a follow-up with words of its own ask within what was just quoted (它还提到了
+# 哪些比赛, 该项工作有什么要求, 上面那个报告是谁发布的); not 这个学期 or 那个月, which name a time.
+THAT_ONE = re.compile(r"它|该(?:项|条|工作)|这项|此项|上面|上述|刚才|前面|(?:这|那)个(?!\s*(?:月|学期|季度|星期|周|年|[\d一二三四五六七八九十]))")
+
+
+def _within_items(q: Query, prev: Answer, holds=None) -> Query:
+    """`q` asked of the items the previous answer cited (its rows' items among them), when they are
+    of one notice, numbered once through it, and speak of what `q` names (`holds`)."""
+    cited = [c for c in prev.citations if c.kind == "item" and c.item]
+    if not cited or len({c.doc_id for c in cited}) != 1 or any(c.part for c in cited):
+        return q
+    if holds is not None and not holds(THAT_ONE.sub(" ", q.text), tuple(c.record_id for c in cited)):
+        return q
+    return replace(q, items=tuple(dict.fromkeys(c.item for c in cited)), docs=(cited[0].doc_id,))
 
 
 def _ordinal(text: str, rows: tuple[str, ...]) -> str | None:

@@ -25,7 +25,7 @@ import numpy as np
 from bot import glossary
 from bot.corpus import Corpus, Evidence
 from bot.settings import calibration_path
-from bot.text import FUNCTION_CHARS, QUESTION_WORDS, content_grams, grams, key_terms, mentions
+from bot.text import ASKING_WORD, FUNCTION_CHARS, QUESTION_WORDS, content_grams, grams, key_terms, mentions
 from bot.understand import WHEN, WHERE
 from index.jieba_table import words_tagged
 from index.text import STOPWORDS
@@ -178,7 +178,7 @@ def absent_terms(q, corpus: Corpus) -> list[str]:
     # Nor are words that ask when or where (哪几天, 在哪).
     return [t for t in chinese_terms(q, corpus, dictionary_only=True)
             if not corpus.says(corpus.text_of(q.docs), t) and t not in function and t not in around
-            and not WHEN.fullmatch(t) and not WHERE.fullmatch(t)]
+            and not WHEN.fullmatch(t) and not WHERE.fullmatch(t) and not ASKING_WORD.search(t)]
 
 
 def with_bridges(q, corpus: Corpus):
@@ -356,8 +356,11 @@ def rows_naming(q, corpus: Corpus, rows: list) -> list:
     # A longer name the notices write (空天信息大学, cut by jieba into words commoner than 招生) names
     # the task when the rarest word is not part of it: 空天信息大学什么时候开始招生 is not the
     # 中考招生 row's task.
+    # So does it when the rarest word is a common one (建设 of 师德师风建设谁负责, cut 师德师 + 风
+    # + 建设): a row sharing only that word is another task.
     name = _written_run(q.text, corpus.text_of(q.docs))
-    if name and rarest not in name and not any(name in r.text for r in rows):
+    common = rarity(rarest, corpus) < corpus.settings.topic_min_rarity
+    if name and (rarest not in name or common) and not any(name in r.text for r in rows):
         return []
     return [r for r in rows if mentions(r.text, rarest)]
 
@@ -413,8 +416,9 @@ def rarest_in_evidence(q, corpus: Corpus, evidence: list[Evidence], also: tuple[
     similarity scores say. On the fit part 31 of the 32 such questions are answerable; the
     logistic model, linear in its signals, cannot express this. `also`: other texts that answer
     (the 配档表 rows a when / who question matched)."""
-    terms = chinese_terms(q, corpus)
     texts = ([evidence[0].record.text] if evidence else []) + list(also)
+    # (Not a word that asks what the evidence gives: 谁定, 哪一条, 多少钱 of an item with a sum in 元.)
+    terms = [t for t in chinese_terms(q, corpus) if not (ASKING_WORD.search(t) and _gives(t, " ".join(texts)))]
     if not terms or not texts:
         return False
     rarest = rarest_term(terms, corpus)
@@ -447,7 +451,8 @@ _ASKED = re.compile(r"([\u4e00-\u9fff]{2,12}?)(?:是|有|为|能|要)?(?:达到|
 # A count asked (多少, 几所, 几批; not 第几届, which asks an ordinal).
 ASKS_A_COUNT = re.compile(r"多少|(?<!第)几\s*[届轮期批次个项所名人家件类种位场回节万亿]|how many|how much", re.IGNORECASE)
 # Numbers that count nothing: years, dates, ordinals (第40个教师节), numbered editions.
-_NOT_A_COUNT = re.compile(r"(?:19|20)\d{2}\s*年|\d{1,2}\s*月\s*\d{0,2}\s*日?|第\s*[\d一二三四五六七八九十百]+")
+_NOT_A_COUNT = re.compile(r"(?:19|20)\d{2}\s*年|\d{1,2}\s*月\s*\d{0,2}\s*日?|每个?月\s*\d{1,2}\s*[日号]|"
+                          r"第\s*[\d一二三四五六七八九十百]+")
 
 
 # Measure words a Chinese numeral counts with (两小时, 三十天, 七十二学时; not 二十大, 十四五, 五育).
@@ -484,14 +489,21 @@ def counted_missing(q, text: str, words, bridges=lambda term: ()) -> str | None:
     unit = unit or (after.group(1) if after else None)
     if unit and unit != "个" and re.search(rf"\d\s*[万亿]?\s*{unit}", text):
         return None
-    thing = re.sub(r"^(年|月|的|个)", "", re.sub(r"(吗|呢|啊|呀|了)$", "", m.group(m.lastindex)))
+    g = m.lastindex
+    start, end = _whole_words(q.text, m.start(g), m.end(g), words)
+    thing = re.sub(r"^(年|月|的|个)", "", re.sub(r"(吗|呢|啊|呀|了)$", "", q.text[start:end]))
     parts = words(thing)
     function = function_words()
     # Adverbs, numerals, conjunctions… (分别, 两年) are never what is missing. Pronouns may be:
     # jieba's dictionary tags some nouns as pronouns (本科), so they are still checked.
     nameless = words_tagged(*(t for t in FUNCTION_TAGS if not t.startswith("r")))
     missing = [t for t in key_terms(parts) if not mentions(text, t) and t not in nameless
-               and not any(mentions(text, b) for b in bridges(t))]
+               and (_unit_missing(t, text) if ASKING_WORD.search(t) else not any(mentions(text, b) for b in bridges(t)))]
+    sum_given = bool(A_SUM.search(text))
+    if MONEY.search(q.text) and not sum_given:
+        missing.append("钱")   # 校服多少钱: a sum of money asked, and no sum in the evidence
+    if sum_given:   # 投资金额是多少, answered by 投资2.88亿元: the sum is the amount asked
+        missing = [t for t in missing if not _SUM.fullmatch(t)]
     if not missing:
         return None
     # Named without the words around it that name nothing (今年, 每月, 大概, 选): 班主任津贴每月 →
@@ -502,6 +514,47 @@ def counted_missing(q, text: str, words, bridges=lambda term: ()) -> str | None:
     while parts and idle(parts[0]):
         parts.pop(0)
     return "".join(parts) or thing
+
+
+def _whole_words(text: str, start: int, end: int, words) -> tuple[int, int]:
+    """[start, end) without the word of `text` (as `words` cuts it) it begins inside: a span of at
+    most 12 characters had made 学前教育的普惠园覆盖率目标 into 前教育的…, whose 前教育 no
+    evidence writes."""
+    at = 0
+    for w in words(text):
+        stop = at + len(w)
+        if at < start < stop:
+            start = min(stop, end)
+        at = stop
+    return start, end
+
+
+def _gives(word: str, text: str) -> bool:
+    """`text` gives what an asking word asks: who (谁定, 谁抓: a 配档表 row or item names its
+    offices), which part of the notice (哪一条, 哪部分), or a count in the unit asked (多少名 by
+    300名, 多少钱 by a sum in 元). Not where to sign up (哪报名) or whom to call (找谁)."""
+    if re.fullmatch(r"谁.|哪[一几]?(?:条|项|部分?|款|个处|个科)", word):
+        return True
+    if MONEY.search(word):
+        return bool(A_SUM.search(text))
+    return bool(re.fullmatch(r"(?:多少|几)(.{1,2})", word)) and not _unit_missing(word, text)
+
+
+def _unit_missing(word: str, text: str) -> bool:
+    """A word that asks (多少分, 几岁, 谁定) is missing from `text` only when it asks a count in a
+    unit `text` gives no figure in: 中考满分多少分 answered by a sentence with no score. (A sum of
+    money is `MONEY`'s.)"""
+    m = re.fullmatch(r"(?:多少|几)(.{1,2})", word)
+    if not m or m.group(1) == "钱":
+        return False
+    return not re.search(rf"[\d一二两三四五六七八九十百千万]\s*{re.escape(m.group(1))}", text)
+
+
+# A sum of money (2.88亿元, 860万元), and the words that ask for one, which it gives.
+A_SUM = re.compile(r"\d\s*[万亿]?\s*元")
+_SUM = re.compile(r"金额|数额|钱数|款项|资金|经费|费用|投入|投资额")
+# A sum of money asked (多少钱, 多少经费): only a figure in 元 answers it.
+MONEY = re.compile(r"多少钱|几块钱|多少元|多少经费|多少资金|多少费用|how much money", re.IGNORECASE)
 
 
 class Answerability:

@@ -271,11 +271,19 @@ def figure(q, corpus: Corpus, evidence: list[Evidence], rows=()) -> Answer:
                 -sum(any(h in held[j][2] for h in heads) for heads in read), -float(similar[j]), held[j][0]))
             return quote(q, corpus, [held[best][1:3]])
     qg = content_grams(q.text)
+    # A figure in Chinese numerals counts when it counts in the unit asked: 几个关键环节 by 两个关键
+    # 环节, 分几个阶段 by 分四个阶段 (not 多少老师 by 五位一体).
+    unit = re.search(r"几\s*([个项所名人家件类种位场回节次批届轮期])", q.text)
+    spelled = re.compile(rf"[一二两三四五六七八九十百千]+\s*{unit.group(1)}") if unit else None
     best = None
     for rec, sents in candidates:
+        # A sentence is read under its item's heading (学前教育目标: 推进学前教育优质普惠发展 ⏎
+        # 普惠性幼儿园覆盖率稳定在95%左右, not another item's 评价指标…2+N).
+        heading = grams(rec.title or "") if rec.kind != "schedule" else set()
         for sent in sents:
-            if re.search(r"\d", sent) and (best is None or len(qg & grams(sent)) > best[0]):
-                best = (len(qg & grams(sent)), rec, sent)
+            shared = len(qg & (grams(sent) | heading))
+            if (re.search(r"\d", sent) or (spelled and spelled.search(sent))) and (best is None or shared > best[0]):
+                best = (shared, rec, sent)
     if best is None:
         return topic(q, corpus, evidence)
     _, rec, sent = best

@@ -420,7 +420,7 @@ def no_row_for_task(q, corpus: Corpus, evidence) -> Answer:
 
 # A time its text gives (9月投入使用, 6月底前完成, 上半年, 年底前, 8:30), not an ordinal or a count of months.
 DATED = re.compile(r"(?<![第\d])\d{1,2}\s*月(?!份?\s*(?:时间|内))|[上下]半年|年底|年内|[一二三四]季度|"
-                   r"\d{1,2}\s*[:：]\s*\d{2}")
+                   r"\d{1,2}\s*[:：]\s*\d{2}|每个?月\s*\d{1,2}\s*[日号]")
 
 
 def no_rows_for_items(q, corpus: Corpus, items: list[Record]) -> Answer:

@@ -950,3 +950,38 @@ def test_the_tasks_of_a_time_cell_written_in_the_question_are_its_rows(checklist
 def test_a_time_cell_in_a_figure_question_is_no_list_of_tasks(checklist):
     a = checklist.ask("长兴应急演练每季度几次")
     assert a.found and not [c for c in a.citations if c.kind == "schedule"] and "4次" in a.answer
+
+
+@pytest.mark.parametrize("question", ["公办园在园幼儿占比两个城市比一下", "济南和烟台的学前教育目标比一下"])
+def test_a_comparison_asked_in_other_words_answers_from_each_notice(two_cities, question):
+    """比一下 / 两个城市 ask for each notice, as 分别 and 比较 do: one had been answered alone."""
+    a = two_cities.ask(question)
+    cited = {c.doc_id for c in a.citations if c.kind == "item"}
+    assert a.found and cited == {"yantai-2025", "jinan-edu-2024-work-plan"} and "95%" in a.answer
+
+
+def test_a_system_of_responsibility_is_no_who_question(two_cities):
+    """校长负责制 holds 负责 but asks no one's duty: both notices are asked whether they mention it."""
+    a = two_cities.ask("济南和烟台都提到校长负责制了吗")
+    assert "yantai-2025" in {c.doc_id for c in a.citations}
+    assert any(c.item == 2 and c.doc_id == "jinan-edu-2024-work-plan" for c in a.citations)
+
+
+@pytest.fixture(scope="module")
+def laoshan(tmp_path_factory, built_index):
+    """Our notice and a district's school-safety campaign notice a reviewer wrote (stages with
+    dates, a monthly report, a budget, no 配档表)."""
+    return _bot_over(tmp_path_factory, built_index, DATA / "laoshan-safety-2025.txt")
+
+
+@pytest.mark.parametrize("question,needle", [("隐患排查情况每个月几号之前报", "每月25日前"),
+                                             ("隐患排查整改情况什么时候报", "每月25日前")])
+def test_a_day_of_every_month_is_a_time_the_notice_gives(laoshan, question, needle):
+    """每月25日前 had not counted as a time: the answer said the notice gives none."""
+    a = laoshan.ask(question)
+    assert a.found and needle in a.answer
+
+
+def test_how_to_write_a_report_is_advice(laoshan):
+    a = laoshan.ask("安全整治总结怎么写比较好")
+    assert not a.found and "建议" in a.answer
