@@ -773,6 +773,19 @@ def _docx_rows(table) -> list[list[str | None]]:
 
 # --- PDF --------------------------------------------------------------------------------------------
 
+def _pdfium_text(raw: bytes, index: int) -> str:
+    """Page `index`'s text as pdfium (pypdfium2, which pdfplumber installs) reads it; "" for a page
+    of images."""
+    import pypdfium2
+
+    pdf = pypdfium2.PdfDocument(raw)
+    try:
+        page = pdf[index]
+        return page.get_textpage().get_text_range().replace("\r\n", "\n").strip()
+    finally:
+        pdf.close()
+
+
 def _read_pdf(raw: bytes, path: Path) -> Text:
     import io
 
@@ -798,6 +811,12 @@ def _read_pdf(raw: bytes, path: Path) -> Text:
         furniture = _page_furniture(pages)
         for n, page in enumerate(pages, 1):
             if not page.chars:
+                # pdfminer reads no character of some embedded fonts (CFF CJK subsets, as fpdf2
+                # writes them) that pdfium reads: the page's text from pdfium, without its tables.
+                text = _pdfium_text(raw, n - 1)
+                if text:
+                    blocks.extend(ln.strip() for ln in text.splitlines() if ln.strip())
+                    continue
                 empty.append(n)
                 continue
             tables = page.find_tables()

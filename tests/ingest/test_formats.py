@@ -218,3 +218,12 @@ def test_docx_text_in_smart_tags_insertions_and_content_controls_is_read(tmp_pat
     d.save(path)
     assert [i.text for i in parse_file(path).items] == [
         "推进学校建设。实验学校二期于2025年8月31日前投入使用。", "新增学位3600个。", "加强师资建设。全年培训教师4200人次。"]
+
+
+def test_a_pdf_whose_font_pdfminer_cannot_read_is_read_through_pdfium():
+    """fpdf2 embeds Noto CJK as a CFF subset: pdfminer reads no character of it, and the notice
+    had been skipped as a scan. pdfium reads it."""
+    doc = parse_file(ROOT / "tests" / "ingest" / "data" / "cff-font-notice.pdf")
+    assert doc.title == "某县教育局2025年工作要点"
+    assert [(i.no, i.text) for i in doc.items] == [
+        (1, "加强政治建设。全年组织集中学习12次。"), (2, "扩大学前教育资源。新建公办幼儿园5所。")]
