@@ -807,6 +807,7 @@ def _read_pdf(raw: bytes, path: Path) -> Text:
     warnings: list[str] = []
     blocks: list[list[_Line] | str] = []   # runs of text lines (to join) and table lines
     empty: list[int] = []
+    header: list | None = None   # the last schedule header row read
     with pdf:
         furniture = _page_furniture(pages)
         for n, page in enumerate(pages, 1):
@@ -829,6 +830,12 @@ def _read_pdf(raw: bytes, path: Path) -> Text:
                     items.append((ln["top"], _Line.of(ln)))
             for k, t in enumerate(tables, 1):
                 rows = [[_unwrap(c) if c else c for c in row] for row in t.extract()]
+                # A schedule going on over a page break without its header again: read under the
+                # header of the page before, when the columns are as many.
+                if rows and _Schedule.of(rows[0]):
+                    header = rows[0]
+                elif rows and header and len(rows[0]) == len(header):
+                    rows = [header, *rows]
                 got = table_lines(rows)
                 if not got:
                     warnings.append(f"page {n}: table {k} has no readable cells; it was skipped")

@@ -227,3 +227,13 @@ def test_a_pdf_whose_font_pdfminer_cannot_read_is_read_through_pdfium():
     assert doc.title == "某县教育局2025年工作要点"
     assert [(i.no, i.text) for i in doc.items] == [
         (1, "加强政治建设。全年组织集中学习12次。"), (2, "扩大学前教育资源。新建公办幼儿园5所。")]
+
+
+def test_a_pdf_schedule_going_on_over_a_page_without_its_header_keeps_its_columns():
+    """诸城 .pdf (a reviewer's): the 任务分解表's last row stands alone on the next page, with no
+    header. Read without one, its cells came in table order (序号, task, office, time) and the row
+    took the month above (10月) instead of its own 12月."""
+    doc = parse_file(ROOT / "tests" / "ingest" / "data" / "zhucheng-edu-2025.pdf")
+    assert len(doc.schedule) == 18
+    last = doc.schedule[-1]
+    assert (last.task, last.offices, last.months) == ("开展年度教育工作督导考核", ("督导室",), (12,))
