@@ -346,10 +346,11 @@ class Bot:
         c = self.corpus
         # What the answer shows: the quoted sentence (a row's own text), not its whole item.
         quoted = "".join(self._cited_texts(a))
-        # The thing counted may be named by the quoted sentence's item heading (学前教育, 县管校聘).
+        # The thing counted may be named by the quoted sentence's item heading (学前教育, 县管校聘);
+        # not by its section's title, which speaks of many items (聚焦关键环节).
         headings = " ".join(filter(None, (h for x in a.citations if x.record_id in c.by_id
                                           for r in [c.by_id[x.record_id]]
-                                          for h in (r.title, r.subsection_title, r.section_title))))
+                                          for h in (r.title, r.subsection_title))))
         thing = counted_missing(q, quoted + " " + headings, c.index.tokenizer.dictionary_words, c.bridges) \
             if a.found and not q.english else None
         duration = DURATION.search(q.text)

@@ -109,10 +109,11 @@ THAT_ONE = re.compile(r"它|该(?:项|条|工作)|这项|此项|上面|上述|�
 
 
 def _within_items(q: Query, prev: Answer, holds=None) -> Query:
-    """`q` asked of the items the previous answer cited (its rows' items among them), when they are
-    of one notice, numbered once through it, and speak of what `q` names (`holds`)."""
-    cited = [c for c in prev.citations if c.kind == "item" and c.item]
-    if not cited or len({c.doc_id for c in cited}) != 1 or any(c.part for c in cited):
+    """`q` asked of the item the previous answer cited (its rows' item), when it cited one, numbered
+    once through its notice, that speaks of what `q` names (`holds`)."""
+    # (One item: of several, the whole of each would be quoted, not the sentence asked about.)
+    cited = list({c.record_id: c for c in prev.citations if c.kind == "item" and c.item}.values())
+    if len(cited) != 1 or cited[0].part:
         return q
     if holds is not None and not holds(THAT_ONE.sub(" ", q.text), tuple(c.record_id for c in cited)):
         return q

@@ -175,10 +175,11 @@ def absent_terms(q, corpus: Corpus) -> list[str]:
     q = replace(q, text=corpus.without_agencies(corpus.offices.without(q.text)))
     # Nor are words of place around the question (最近, 区里, 里面) its subject.
     around = words_tagged("f", "s")
-    # Nor are words that ask when or where (哪几天, 在哪).
+    # Nor are words that ask when or where (哪几天, 在哪, 场馆 of 在哪个场馆办).
+    where = " ".join(m.group(0) for m in WHERE.finditer(q.text))
     return [t for t in chinese_terms(q, corpus, dictionary_only=True)
             if not corpus.says(corpus.text_of(q.docs), t) and t not in function and t not in around
-            and not WHEN.fullmatch(t) and not WHERE.fullmatch(t) and not ASKING_WORD.search(t)]
+            and not WHEN.fullmatch(t) and t not in where and not ASKING_WORD.search(t)]
 
 
 def with_bridges(q, corpus: Corpus):
@@ -497,7 +498,7 @@ def counted_missing(q, text: str, words, bridges=lambda term: ()) -> str | None:
     # Adverbs, numerals, conjunctions… (分别, 两年) are never what is missing. Pronouns may be:
     # jieba's dictionary tags some nouns as pronouns (本科), so they are still checked.
     nameless = words_tagged(*(t for t in FUNCTION_TAGS if not t.startswith("r")))
-    missing = [t for t in key_terms(parts) if not mentions(text, t) and t not in nameless
+    missing = [t for t in key_terms(parts) if not mentions(text, t) and t not in nameless and not REFERRING.fullmatch(t)
                and (_unit_missing(t, text) if ASKING_WORD.search(t) else not any(mentions(text, b) for b in bridges(t)))]
     sum_given = bool(A_SUM.search(text))
     if MONEY.search(q.text) and not sum_given:
@@ -514,6 +515,10 @@ def counted_missing(q, text: str, words, bridges=lambda term: ()) -> str | None:
     while parts and idle(parts[0]):
         parts.pop(0)
     return "".join(parts) or thing
+
+
+# Words that point back to what was said (其中新增学位多少个), naming nothing themselves.
+REFERRING = re.compile(r"其中|这些|那些|上述|上面|里面|当中")
 
 
 def _whole_words(text: str, start: int, end: int, words) -> tuple[int, int]:

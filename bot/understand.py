@@ -48,8 +48,9 @@ PERIODS: list[tuple[str, tuple[int, ...]]] = [
     (r"年初|beginning of the year|start of the year", (1, 2)),
     # A deadline at the year's end (年底前要完成的) is due by then: every month, as 6月底前 is
     # every month up to June.
-    (r"(?:年底|年末)(?:以前|之前|前)|by the end of the year", tuple(range(1, 13))),
-    (r"(?:年底|年末)(?!以前|之前|前)|(?<!by )the end of the year|year[- ]end", (11, 12)),
+    # (Not 年底前后, 年底前夕, 年底前两个月: around or before the year's end.)
+    (r"(?:年底|年末)(?:以前|之前|前)(?![后夕一二两三四几最])|by the end of the year", tuple(range(1, 13))),
+    (r"(?:年底|年末)(?!(?:以前|之前|前)(?![后夕一二两三四几最]))|(?<!by )the end of the year|year[- ]end", (11, 12)),
 ] + [
     # The school holidays when they say when (暑假期间, 暑假里, 暑假有…): 暑期托管, 寒假作业 are
     # topics, 暑假前 a deadline. (Said of an office, 暑假招考院, they are when too: `_parse`.)
@@ -112,10 +113,10 @@ WHEN = re.compile(r"什么时候|何时|几月|哪个月|哪月|(?<!多长)(?<!�
 ASKS_DAY = re.compile(r"哪[一几]?天|几号|几日|具体日期|what date|which day", re.IGNORECASE)
 # Where an event takes place (在哪里办, 什么地方举行, 地点), not where in the notice something is written
 # (在哪里提到), which region (哪个地方的学生) or where to hand something in.
-WHERE = re.compile(r"(?:哪[里儿]?|什么地方|哪个(?:地方|场馆|场地|会场))(?=办|开|举行|举办|召开)|地点|"
+WHERE = re.compile(r"(?:哪[里儿]?|什么地方|哪个(?:地方|场馆|场地|会场))(?=办|开(?![放展设发])|举行|举办|召开)|地点|"
                    r"\bwhere\s+(?:is|are|was|will|does|do)\b[^?]*\b(?:held|hosted|take place|takes place)\b",
                    re.IGNORECASE)
-WHO = re.compile(r"谁|哪个处室?|哪个部门|哪个单位|哪些处室?|哪些部门|哪些单位|哪个科室?|责任单位|负责(?!制)|牵头|主办|承办|"
+WHO = re.compile(r"谁|哪个处室?|哪个部门|哪个单位|哪些处室?|哪些部门|哪些单位|哪个科室?|责任单位|负责(?!制(?![定订]))|牵头|主办|承办|"
                  r"(?:配合|协办)(?:单位|处室|部门|科室)|"
                  r"who\b|"
                  r"which office|responsible", re.IGNORECASE)
@@ -154,7 +155,7 @@ MY_OFFICE = re.compile(r"我们?处室?|本处室?|我们?科室|我们?部门|�
 PERSONAL = re.compile(r"(我|孩子|我家|我们家|家长).{0,12}(该|应该|要不要|还是)|要不要|"
                       r"我(想|要|打算|准备).{0,20}(怎么办|咋办|怎么弄|可以吗|行吗)|"
                       r"(我家|我们家|我的?)(孩子|儿子|女儿|娃).{0,8}(能上|能进|可以上|能报)")
-ADVICE = re.compile(PERSONAL.pattern + r"|该不该|建议|推荐|值不值|值得吗|怎么写|"
+ADVICE = re.compile(PERSONAL.pattern + r"|该不该|建议|推荐|值不值|值得吗|(?:该|要)怎么写|怎么写(?:比较|才|更)?好|"
                     r"好还是.{1,10}好|(有没有|有什么|有啥)(用|效果|意义)[?？吗啊]*$|有用吗|"
                     r"你(个人)?(觉得|认为|怎么看|的看法)|个人(觉得|认为|看法)|怎么看|预测|明年|后年|将来|未来几年|以后会|会不会.{0,6}(取消|调整|变|涨|降)|"
                     r"\bshould (i|we)\b|\brecommend|\bpredict|next year|in the future", re.IGNORECASE)

@@ -271,10 +271,13 @@ def figure(q, corpus: Corpus, evidence: list[Evidence], rows=()) -> Answer:
                 -sum(any(h in held[j][2] for h in heads) for heads in read), -float(similar[j]), held[j][0]))
             return quote(q, corpus, [held[best][1:3]])
     qg = content_grams(q.text)
-    # A figure in Chinese numerals counts when it counts in the unit asked: 几个关键环节 by 两个关键
-    # 环节, 分几个阶段 by 分四个阶段 (not 多少老师 by 五位一体).
-    unit = re.search(r"几\s*([个项所名人家件类种位场回节次批届轮期])", q.text)
-    spelled = re.compile(rf"[一二两三四五六七八九十百千]+\s*{unit.group(1)}") if unit else None
+    # A figure in Chinese numerals counts when it counts the very thing asked: 几个关键环节 by 两个
+    # 关键环节, 分几个阶段 by 分四个阶段 (not 多少老师 by 五位一体, 几个触点 by 两个关键环节, 几期
+    # by 第一期).
+    unit = re.search(r"几\s*([个项所名人家件类种位场回节次批届轮期])\s*([\u4e00-\u9fff]{0,2})", q.text)
+    spelled = re.compile(rf"(?<!第)[一二两三四五六七八九十百千]+\s*{unit.group(1)}{unit.group(2)}") if unit else None
+    # …of what the question says it is of (应急事件处置有几个关键环节: not 食品安全…两个关键环节).
+    of = content_grams(q.text[:unit.start()]) if unit else set()
     best = None
     for rec, sents in candidates:
         # A sentence is read under its item's heading (学前教育目标: 推进学前教育优质普惠发展 ⏎
@@ -282,7 +285,8 @@ def figure(q, corpus: Corpus, evidence: list[Evidence], rows=()) -> Answer:
         heading = grams(rec.title or "") if rec.kind != "schedule" else set()
         for sent in sents:
             shared = len(qg & (grams(sent) | heading))
-            if (re.search(r"\d", sent) or (spelled and spelled.search(sent))) and (best is None or shared > best[0]):
+            numeral = spelled and spelled.search(sent) and (not of or of & grams(sent))
+            if (re.search(r"\d", sent) or numeral) and (best is None or shared > best[0]):
                 best = (shared, rec, sent)
     if best is None:
         return topic(q, corpus, evidence)

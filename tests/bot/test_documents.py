@@ -985,3 +985,9 @@ def test_a_day_of_every_month_is_a_time_the_notice_gives(laoshan, question, need
 def test_how_to_write_a_report_is_advice(laoshan):
     a = laoshan.ask("安全整治总结怎么写比较好")
     assert not a.found and "建议" in a.answer
+
+
+def test_two_places_named_as_a_topic_ask_no_comparison(laoshan):
+    """鲁港澳两地学生 names two places the students come from, not two notices to compare."""
+    a = laoshan.ask("鲁港澳两地学生参加什么研学活动")
+    assert a.found and {c.doc_id for c in a.citations} == {"jinan-edu-2024-work-plan"}
