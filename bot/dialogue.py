@@ -103,8 +103,8 @@ def resolve(q: Query, prev: Answer | None, holds=None) -> Query:
     return replace(q, intent="focus", refers=asked, focus_rows=prev.rows, focus_items=items, context=_asked(prev))
 
 
-# A pointer that makes a follow-up with words of its own ask within what was just quoted (它还提到了
-# 哪些比赛, 该项工作有什么要求, 上面那个报告是谁发布的); not 这个学期 or 那个月, which name a time.
+# A pointer that makes a follow-up with words of its own ask within what was just quoted (该项工作有
+# 什么要求, 那个研学活动去哪些地方); not 这个学期 or 那个月, which name a time.
 THAT_ONE = re.compile(r"它|该(?:项|条|工作)|这项|此项|上面|上述|刚才|前面|(?:这|那)个(?!\s*(?:月|学期|季度|星期|周|年|[\d一二三四五六七八九十]))")
 
 
