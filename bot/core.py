@@ -18,11 +18,11 @@ from bot.answer import ASKS_SUPPORT, Answer, Citation, item_name, say, who_text
 from bot.corpus import Corpus
 from bot.handlers import content, schedule
 from bot.handlers.refusal import not_covered
-from bot.scope import (ASKS_A_COUNT, Answerability, absent_name, absent_terms, chinese_terms, counted_missing,
-                       counts_something, english_absent, foreign, function_words, holdings, rarity,
+from bot.scope import (ASKS_A_COUNT, Answerability, absent_name, absent_terms, chinese_key_terms, chinese_terms,
+                       counted_missing, counts_something, english_absent, foreign, function_words, holdings, rarity,
                        rows_naming, specific_term, topic_terms, with_bridges)
 from bot.settings import SETTINGS, Settings
-from bot.text import ASKING_WORD, content_grams, grams, key_terms, mentions, sentences
+from bot.text import ASKING_WORD, content_grams, grams, mentions, sentences
 from index.jieba_table import words_tagged
 from bot.understand import (ASKS_DAY, FIGURE, RELATIVE, WHEN, WHERE, WHO, WHOLE_YEAR, Query, has_content, parse,
                              parse_months, today)
@@ -336,8 +336,8 @@ class Bot:
         c = self.corpus
         held = " ".join(c.by_id[i].text for i in record_ids if i in c.by_id)
         function = function_words()
-        return all(c.says(held, t) for t in key_terms(c.tokenizer.dictionary_words(text))
-                   if re.search(r"[\u4e00-\u9fff]", t) and t not in function and not ASKING_WORD.search(t))
+        return all(c.says(held, t) for t in chinese_key_terms(c.tokenizer.dictionary_words(text))
+                   if t not in function and not ASKING_WORD.search(t))
 
     def _checked_figure(self, q: Query, a: Answer, related) -> Answer:
         """A figure answer `a`, unless what it quotes does not give what is asked: the thing counted

@@ -112,12 +112,13 @@ def _within_items(q: Query, prev: Answer, holds=None) -> Query:
     """`q` asked of the item the previous answer cited (its rows' item), when it cited one, numbered
     once through its notice, that speaks of what `q` names (`holds`)."""
     # (One item: of several, the whole of each would be quoted, not the sentence asked about.)
-    cited = list({c.record_id: c for c in prev.citations if c.kind == "item" and c.item}.values())
-    if len(cited) != 1 or cited[0].part:
+    cited = {c.record_id: c for c in prev.citations if c.kind == "item" and c.item}
+    if len(cited) != 1:
         return q
-    if holds is not None and not holds(THAT_ONE.sub(" ", q.text), tuple(c.record_id for c in cited)):
+    (one,) = cited.values()
+    if one.part or (holds is not None and not holds(THAT_ONE.sub(" ", q.text), (one.record_id,))):
         return q
-    return replace(q, items=tuple(dict.fromkeys(c.item for c in cited)), docs=(cited[0].doc_id,))
+    return replace(q, items=(one.item,), docs=(one.doc_id,))
 
 
 def _ordinal(text: str, rows: tuple[str, ...]) -> str | None:

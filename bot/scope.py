@@ -142,11 +142,11 @@ def chinese_terms(q, corpus: Corpus, dictionary_only: bool = False) -> list[str]
     without the words jieba's HMM guesses (校要), which name nothing (the fitted features keep them,
     as they were fitted with them)."""
     tok = corpus.tokenizer
-    return _chinese(tok.dictionary_words(q.text) if dictionary_only else tok.words(q.text))
+    return chinese_key_terms(tok.dictionary_words(q.text) if dictionary_only else tok.words(q.text))
 
 
-def _chinese(words: list[str]) -> list[str]:
-    """The Chinese key terms of `words`."""
+def chinese_key_terms(words: list[str]) -> list[str]:
+    """The Chinese key terms of `words` (`key_terms` that hold a Chinese character)."""
     return [t for t in key_terms(words) if re.search(r"[\u4e00-\u9fff]", t)]
 
 
@@ -383,7 +383,7 @@ def topic_terms(q, corpus: Corpus) -> list[str]:
     label = q.month_label or ""
     # An office named is the scope, not a topic, nor is any word of its name (安全管理科: 管理科).
     cut = corpus.tokenizer.dictionary_words(corpus.without_agencies(corpus.offices.without(q.text)))   # cut once
-    terms = _chinese(cut)
+    terms = chinese_key_terms(cut)
     # Two common words the notices write as one name (科学 + 教育 → 科学教育) name a topic together.
     pairs = [a + b for a, b in zip(terms, terms[1:]) if a + b in q.text and a + b in corpus.text]
     # A word and the one character after it the notices write as one name (推进 + 会 → 推进会,
@@ -419,7 +419,8 @@ def rarest_in_evidence(q, corpus: Corpus, evidence: list[Evidence], also: tuple[
     (the 配档表 rows a when / who question matched)."""
     texts = ([evidence[0].record.text] if evidence else []) + list(also)
     # (Not a word that asks what the evidence gives: 谁定, 哪一条, 多少钱 of an item with a sum in 元.)
-    terms = [t for t in chinese_terms(q, corpus) if not (ASKING_WORD.search(t) and _gives(t, " ".join(texts)))]
+    given = " ".join(texts)
+    terms = [t for t in chinese_terms(q, corpus) if not (ASKING_WORD.search(t) and _gives(t, given))]
     if not terms or not texts:
         return False
     rarest = rarest_term(terms, corpus)
