@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Literal
@@ -16,7 +17,7 @@ from ingest.errors import IngestError, LimitError, NoDocumentsError
 from ingest.formats import FORMATS
 from ingest.limits import Limits, over_limit_message
 from ingest.offices import OfficeTable
-from ingest.parse import discover, doc_id_for, parse_file
+from ingest.parse import TITLE_LIKE, discover, doc_id_for, parse_file
 from ingest.records import Document
 
 Status = Literal["read", "duplicate", "skipped"]
@@ -145,11 +146,14 @@ def _read_one(path: Path, doc_id: str, table: OfficeTable, limits: Limits) -> Do
                                                 "max_file_bytes", limits.max_file_bytes),
                              "max_file_bytes", size, limits.max_file_bytes)
     doc = parse_file(path, table, doc_id=doc_id)
-    if not doc.items and not doc.schedule and not any(s.text for s in doc.sections):
+    # A notice may number nothing (a short 通知 of a few paragraphs), but it has a notice's title
+    # (关于…的通知) or sign-off date, and paragraphs in Chinese.
+    if not doc.items and not doc.schedule and not any(s.text for s in doc.sections) and not (
+            (doc.date or TITLE_LIKE.search(doc.title)) and any(re.search(r"[\u4e00-\u9fff]", p) for p in doc.paragraphs)):
         kind = {"pdf": "PDF", "docx": "document", "html": "page"}.get(doc.format, "file")
-        raise IngestError(f"{path}: no numbered items (1. …), sections with text (一、…) or schedule "
-                          f"rows found in this {kind}, so there is nothing to cite and it is not "
-                          "indexed; check that it is a notice and that its items or sections are numbered")
+        raise IngestError(f"{path}: no numbered items (1. …), sections (一、…), schedule rows, or title or date "
+                          f"of a notice above paragraphs found in this {kind}, so there is nothing to cite and "
+                          "it is not indexed; check that it is a notice (a scanned PDF needs OCR first)")
     n = len(doc.records())
     if n > limits.max_records_per_doc:
         raise LimitError(over_limit_message(f"{path}: records in this document", n,

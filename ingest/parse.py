@@ -108,6 +108,7 @@ _ITEM = re.compile(r"^(\d{1,3})\s*[.．、](?!\d)\s*(\S.*)$")
 _PART = re.compile(r"^第\s*([一二三四五六七八九十百]+)\s*(?:部分|篇)\s*[、.．:：]?\s*(\S.*)$")
 _PAREN_ITEM = re.compile(r"^[(（]\s*(\d{1,3})\s*[)）]\s*[、.．]?\s*(\S.*)$")
 _ARTICLE = re.compile(r"^第\s*([一二三四五六七八九十百]+)\s*条\s*[、.．:：]?\s*(\S.*)$")
+_CHAPTER = re.compile(r"^第\s*([一二三四五六七八九十百]+)\s*章\s*[、.．:：]?\s*(\S.*)$")
 # An item number alone on its line (01 / 02 …, 1. …); the item's title is the next line.
 _BARE_ITEM = re.compile(r"^(\d{1,3})\s*[.．、]?$")
 _DATE = re.compile(r"^\d{4}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日$")
@@ -116,7 +117,7 @@ _COMPACT_DATE = re.compile(r"^((?:19|20)\d{2})(\d{3,4})$")
 _SEPARATED_DATE = re.compile(r"^((?:19|20)\d{2})\s*[.\-/]\s*(\d{1,2})\s*[.\-/]\s*(\d{1,2})$")
 # A remark in brackets on its own line, (此件公开发布) / (此件主动公开): never a title.
 _REMARK = re.compile(r"^[(（【\[][^()（）【】\[\]]*[)）】\]]$")
-_TITLE_LIKE = re.compile(r"《.+》|^关于.+的(?:通知|意见|决定|报告|批复|函)$|"
+TITLE_LIKE = re.compile(r"《.+》|^关于.+的(?:通知|意见|决定|报告|批复|函)$|"
                          r"(?:要点|计划|方案|意见|通知|办法|规划|安排|细则|措施|决定|纲要|清单)$")
 # The second line of a title wrapped after its issuer: 2023年工作要点, 的通知, 工作要点.
 _TITLE_TAIL = re.compile(r"^(?:(?:19|20)\d{2}\s*年|的|工作要点|》)")
@@ -201,8 +202,13 @@ def is_office_list(line: str, table: OfficeTable) -> bool:
     return bool(parts) and all(office(k, p) for k, p in enumerate(parts))
 
 
+# A lead-in to numbered points (具体要求如下：（一）…): its colon ends the first sentence.
+_LEAD_IN_COLON = re.compile(r"[:：](?=\s*[(（]\s*一\s*[)）])")
+
+
 def first_sentence(text: str) -> str:
-    m = _SENTENCE_END.search(text)
+    m = min((m for m in (_SENTENCE_END.search(text), _LEAD_IN_COLON.search(text)) if m),
+            key=lambda m: m.start(), default=None)
     return (text[: m.start()] if m else text).strip()
 
 
@@ -301,7 +307,7 @@ def parse_text(text: str, doc_id: str, path: str = "", encoding: str | None = "u
         i += 1
     # Above the header, a line shaped like a title (# 泰安市教育局2024年工作要点 of a Markdown file) is
     # the title, not site chrome.
-    body = [ln for ln in lines[:start] if _TITLE_LIKE.search(ln)][-1:] + lines[i:]
+    body = [ln for ln in lines[:start] if TITLE_LIKE.search(ln)][-1:] + lines[i:]
 
     # 2. Split off the appendix table: it starts after the last table-title line or, when the
     # table is titled otherwise (2025年重点工作安排表, 附件:…), at its header row.
@@ -347,6 +353,14 @@ def parse_text(text: str, doc_id: str, path: str = "", encoding: str | None = "u
         if m and not sec.is_subsection:
             titles[sec.no] = m.group(1)
             st.prose.setdefault(sec.no, []).insert(0, m.group(2).strip())
+    parted = {(i.section, i.subsection) for i in items}
+    for sec in st.sections if items else ():
+        # 三、保障措施 ⏎ （二）强化经费保障。区财政每年安排…: a part with no items of its own, in a
+        # notice with items, holds its text on its heading line.
+        m = _INLINE_TEXT.match(sec.title)
+        if m and sec.is_subsection and (sec.parent, sec.no) not in parted:
+            titles[sec.key] = m.group(1)
+            st.prose.setdefault(sec.key, []).insert(0, m.group(2).strip())
     # Sections holding paragraphs of their own (all of a notice's text, or a part without items, or a
     # part's opening lines) are cited as the part (第二部分); offices named under a heading are the part's.
     sections = tuple(replace(s, title=titles.get(s.key, s.title), text="\n".join(st.prose.get(s.key, ())),
@@ -457,11 +471,29 @@ def _usual_numbering(lines: list[str]) -> list[str]:
     lines = [_PART.sub(r"\1、\2", ln) for ln in lines]
     if any(_ITEM.match(ln) for ln in lines):
         return lines
-    # 第一条 X, as in a 办法's articles: item 1.
-    lines = [_ARTICLE.sub(lambda m: f"{cn_to_int(m.group(1)) or m.group(1)}. {m.group(2)}", ln) for ln in lines]
-    if any(_ITEM.match(ln) for ln in lines):
-        return lines
+    if any(_ARTICLE.match(ln) for ln in lines):
+        return _articles(lines)
     return [_PAREN_ITEM.sub(r"\1. \2", ln) for ln in lines]
+
+
+def _articles(lines: list[str]) -> list[str]:
+    """A 办法's articles as items (第一条 X → 1. X, numbered on through its chapters), its chapters
+    as its parts (第二章 职责分工 → 二、职责分工), and an article's points ((一)每餐次…) as the
+    article's own text: in a 办法 they are never headings."""
+    out: list[str] = []
+    in_article = False
+    for ln in lines:
+        if m := _ARTICLE.match(ln):
+            out.append(f"{cn_to_int(m.group(1)) or m.group(1)}. {m.group(2)}")
+            in_article = True
+        elif m := _CHAPTER.match(ln):
+            out.append(m.group(1) + "、" + re.sub(r"\s+", "", m.group(2)))   # 总　则 → 总则
+            in_article = False
+        elif in_article and _SUBSECTION.match(ln):
+            out[-1] += ln
+        else:
+            out.append(ln)
+    return out
 
 
 def _numbered_table_after(body: list[str], k: int) -> bool:
@@ -892,13 +924,20 @@ def _front_matter(st: _State) -> tuple[str | None, str, str | None, str | None, 
     front = st.front
     addressees = next((ln for ln in front if _addresses(ln)), None)
     signature = st.signature
-    start = 0
+    start, end, signed = 0, len(front), False
     if st.date_line is not None:
         d = front.index(st.date_line) if st.date_line in front else -1
-        if d > 0 and not _SENTENCE_END.search(front[d - 1]) and len(front[d - 1]) <= 60:
+        signed = d > 0 and not _SENTENCE_END.search(front[d - 1]) and len(front[d - 1]) <= 60
+        if signed:
             signature = front[d - 1]
-        start = d + 1 if d >= 0 else 0
-    rest = front[start:]
+        if not st.items and not st.prose and any(_SENTENCE_END.search(ln) for ln in front[:d]):
+            end = d - signed   # a notice numbering nothing, signed off under its text: the text is above
+        else:
+            start = d + 1 if d >= 0 else 0
+    # A dated cover letter above the title (现将《…办法》印发给你们…联系电话：…): its text is the
+    # notice's opening too.
+    cover = [ln for ln in front[:start] if _SENTENCE_END.search(ln) and not _addresses(ln)]
+    rest = front[start:end]
 
     def candidate(ln: str) -> bool:
         # A remark such as (此件公开发布), a document number or a date is never the title.
@@ -909,12 +948,12 @@ def _front_matter(st: _State) -> tuple[str | None, str, str | None, str | None, 
     # (《…工作要点》, 关于…的通知, …要点) wins over a plain short line (an issuer, say).
     first_sentence_at = next((k for k, ln in enumerate(rest) if _SENTENCE_END.search(ln)), len(rest))
     heads = [k for k in range(first_sentence_at) if candidate(rest[k])]
-    title_at = next((k for k in heads if _TITLE_LIKE.search(rest[k])), heads[0] if heads else None)
+    title_at = next((k for k in heads if TITLE_LIKE.search(rest[k])), heads[0] if heads else None)
     if title_at is None:
         title_at = next((k for k, ln in enumerate(rest) if candidate(ln)), None)
     title = rest[title_at] if title_at is not None else None
     if title_at and title_at - 1 in heads and _TITLE_TAIL.match(rest[title_at]) \
-            and not _TITLE_LIKE.search(rest[title_at - 1]):
+            and not TITLE_LIKE.search(rest[title_at - 1]):
         title = rest[title_at - 1] + rest[title_at]   # a title wrapped over two lines
     after = []
     for ln in rest[title_at + 1:] if title_at is not None else rest:
@@ -924,7 +963,10 @@ def _front_matter(st: _State) -> tuple[str | None, str, str | None, str | None, 
             after.append(ln)
         else:
             st.meta.update({k: v for k, v in fields_.items() if k != "title" and v and not st.meta.get(k)})
-    preamble = "\n".join(ln for ln in after if not _addresses(ln))
+    if not st.items and end < len(front):   # its paragraphs are the text: no opening of their own
+        return title, "", addressees, signature, [ln for ln in after if not _addresses(ln)] + front[end + 1 + signed:]
+    # (The notice's own opening first: the cover letter wraps it.)
+    preamble = "\n".join([*(ln for ln in after if not _addresses(ln)), *cover])
     if not st.items:
         return title, preamble, addressees, signature, front
     return title, preamble, addressees, signature, after

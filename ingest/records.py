@@ -11,8 +11,10 @@ import re
 from dataclasses import asdict, dataclass, field, fields
 from typing import Literal
 
-Kind = Literal["meta", "preamble", "section", "item", "schedule", "paragraph", "sentence"]
-KINDS: tuple[str, ...] = ("meta", "preamble", "section", "item", "schedule", "paragraph", "sentence")
+# paragraph: the body of a notice that numbers nothing (cited 第N段); note: a line left over around
+# a numbered notice's items (备注：…, 抄送：…), kept so nothing is lost, never quoted as evidence.
+Kind = Literal["meta", "preamble", "section", "item", "schedule", "paragraph", "note", "sentence"]
+KINDS: tuple[str, ...] = ("meta", "preamble", "section", "item", "schedule", "paragraph", "note", "sentence")
 
 # Header fields, in the order the --json contract lists them.
 META_KEYS: tuple[str, ...] = (
@@ -231,16 +233,17 @@ class Document:
                               doc_id=self.doc_id, kind="schedule", text=row.task,
                               month=row.month, offices=row.offices, when=row.when, support=row.support,
                               months=row.months or ((row.month,) if row.month else ())))
+        # A notice numbering nothing is its paragraphs; a numbered one's are lines left over.
+        kind = "note" if self.items or any(s.text for s in self.sections) else "paragraph"
         for n, para in enumerate(self.paragraphs, 1):
-            out.append(Record(id=f"{self.doc_id}:paragraph:{n}", doc_id=self.doc_id,
-                              kind="paragraph", text=para))
+            out.append(Record(id=f"{self.doc_id}:{kind}:{n}", doc_id=self.doc_id, kind=kind, text=para))
         return out
 
 
 def has_body(r: Record) -> bool:
-    """`r` holds text to quote as evidence: an item, the preamble, or a section with paragraphs of
-    its own (`Section.text`), not a bare heading."""
-    return r.kind in ("item", "preamble") or (r.kind == "section" and r.text != r.title)
+    """`r` holds text to quote as evidence: an item, the preamble, a section with paragraphs of its
+    own (`Section.text`), not a bare heading, or a paragraph of a notice that numbers nothing."""
+    return r.kind in ("item", "preamble", "paragraph") or (r.kind == "section" and r.text != r.title)
 
 
 def write_jsonl(records: list[Record], path) -> None:

@@ -125,12 +125,20 @@ def test_junk_is_reported_not_indexed(tmp_path, name, raw):
     assert proc.returncode == 2 and name in proc.stderr and "Traceback" not in proc.stderr
 
 
-def test_no_items_is_reported_as_such(tmp_path):
-    (tmp_path / "holiday.txt").write_text("关于放假的通知\n各单位:\n现将放假事项通知如下。\n",
-                                          encoding="utf-8")
+def test_a_notice_numbering_nothing_is_read_as_its_paragraphs(tmp_path):
+    """A short 通知 of plain paragraphs had been skipped (nothing to cite); its paragraphs are its text,
+    cited 第N段, and the report says no numbered items were found. Its sign-off is no paragraph."""
+    (tmp_path / "holiday.txt").write_text(
+        "关于放假的通知\n各单位:\n现将放假事项通知如下。\n5月1日至5日放假,共5天。\n某某局\n2025年4月20日\n",
+        encoding="utf-8")
     (tmp_path / "notice.txt").write_text(SMALL, encoding="utf-8")
-    [skipped] = read_corpus([tmp_path]).skipped
-    assert "no numbered items" in skipped.error and "not indexed" in skipped.error
+    report = read_corpus([tmp_path])
+    assert not report.skipped
+    [doc] = [d for d in report.documents if d.doc_id == "holiday"]
+    assert doc.title == "关于放假的通知" and doc.signature == "某某局" and doc.addressees == "各单位:"
+    assert [(r.id, r.text) for r in doc.records() if r.kind == "paragraph"] == [
+        ("holiday:paragraph:1", "现将放假事项通知如下。"), ("holiday:paragraph:2", "5月1日至5日放假,共5天。")]
+    assert any("no numbered items" in w for w in next(f for f in report.files if f.doc_id == "holiday").warnings)
 
 
 def test_zero_readable_documents_is_a_typed_error(tmp_path):

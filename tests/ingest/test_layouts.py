@@ -5,6 +5,8 @@ never told which layout it is reading.
 """
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from ingest.offices import OfficeTable
@@ -56,7 +58,10 @@ def test_title_is_the_title_line_never_a_bracketed_remark():
     assert doc.title == "中共济南市委教育工委 济南市教育局2023年工作要点"
     assert doc.date == "2023年3月1日"
     assert doc.signature == "中共济南市委教育工作委员会办公室 济南市教育局办公室"
-    assert doc.preamble == "2023年全市教育工作的总体思路是:稳中求进。"
+    # The dated cover letter above the title is part of the opening, after the notice's own; the
+    # remark after its date is not.
+    assert doc.preamble.split("\n") == ["2023年全市教育工作的总体思路是:稳中求进。",
+                                         "《中共济南市委教育工委 济南市教育局2023年工作要点》已经研究通过,现印发给你们,请认真贯彻执行。"]
     assert "此件公开发布" not in doc.preamble
     assert [r.id for r in doc.records() if r.kind == "item"] == [
         "jinan-2023:item:1", "jinan-2023:item:2", "jinan-2023:item:3"]
@@ -1144,3 +1149,30 @@ def test_an_item_after_a_line_naming_an_attachment_is_still_an_item():
     doc = parse("某局2025年工作要点\n一、重点工作\n1.开展安全检查。检查表见附件\n附件：安全检查表\n2.强化督促检查\n"
                 "3.做好总结。\n")
     assert [i.no for i in doc.items] == [1, 2, 3]
+
+
+def test_a_banfa_s_chapters_are_its_parts_its_articles_its_items_and_its_cover_letter_opens_it():
+    """A 印发 notice of a 办法 (第一章 … 第二十条, an article's own (一)(二)(三)) had its chapters glued
+    to the articles before them, the points of 第十二条 read as headings of no part (第十二条 kept
+    only its lead-in), and its cover letter (with the contact phone) dropped."""
+    doc = parse_file(Path(__file__).parent / "data" / "weifang-canteen-2025.html")
+    assert [(s.no, s.title) for s in doc.sections] == [
+        ("一", "总则"), ("二", "职责分工"), ("三", "食品安全管理"), ("四", "监督检查"), ("五", "附则")]
+    assert [i.no for i in doc.items] == list(range(1, 21))
+    assert [sum(i.section == s.no for i in doc.items) for s in doc.sections] == [4, 4, 6, 4, 2]
+    assert not any("章" in i.text for i in doc.items)
+    twelve = doc.items[11]
+    assert twelve.title == "学校食堂应当严格执行食品留样制度,具体要求如下"
+    assert "(一)" in twelve.text and "(三)" in twelve.text and "48小时" in twelve.text
+    assert "印发给你们" in doc.preamble and "0536-8786215" in doc.preamble
+    assert doc.title == "潍坊市中小学校食堂管理办法" and doc.meta["doc_no"] == "潍教字〔2025〕9号"
+
+
+def test_a_part_with_no_items_holds_the_text_of_its_heading_line_in_a_notice_with_items():
+    """三、保障措施 ⏎ （二）强化经费保障。区财政每年安排…300万元: the part had been a heading only (its
+    whole line its title), so its text was no evidence."""
+    doc = parse_file(Path(__file__).parent / "data" / "lanshan-qiangke-2025.docx")
+    parts = {s.key: s for s in doc.sections}
+    assert (parts["三(二)"].title, parts["三(二)"].text[:6]) == ("强化经费保障", "区财政每年安")
+    assert "0539-8221637" in parts["三(一)"].text
+    assert all(not parts[f"二({n})"].text for n in "一二三")   # parts with items keep their text in them
