@@ -687,7 +687,9 @@ def full_text(bot: Bot) -> str:
                 rest = r.text[len(r.title):] if r.title and r.text.startswith(r.title) else r.text
                 head = html.escape(r.title or "", quote=False)
                 parts.append(f"**〔{item_name(r)}〕{head}**{html.escape(rest, quote=False)}")
-            elif r.kind == "paragraph":
+            elif r.kind == "paragraph":   # a notice numbering nothing
+                parts.append(f"**〔第{r.id.rsplit(':', 1)[1]}段〕** {esc}")
+            elif r.kind == "note":
                 parts.append(esc)
         n_items = sum(r.kind == "item" for r in recs)
         n_parts = sum(r.kind == "section" and has_body(r) for r in recs)

@@ -98,6 +98,8 @@ class Citation:
             inner = f"配档表·{time_text(self.when, self.month)}·{'、'.join(self.offices)}"
         elif self.kind == "section":   # a (二) part of a section: 第一部分(二)
             inner = f"第{self.section}部分" + (self.part[len(self.section or ""):] if self.part else "")
+        elif self.kind == "paragraph":   # a notice numbering nothing: its paragraphs, counted
+            inner = f"第{self.part}段"
         else:
             inner = {"meta": "文件信息", "preamble": "开头"}.get(self.kind, "正文")
         return f"〔{self.doc_label}·{inner}〕" if self.doc_label else f"〔{inner}〕"
@@ -115,6 +117,8 @@ class Citation:
         if r.kind == "section":
             return cls("section", r.doc_id, r.id, section=r.section, quote=quote, doc_label=doc_label,
                        part=f"{r.section}({r.subsection})" if r.subsection else "")
+        if r.kind == "paragraph":
+            return cls("paragraph", r.doc_id, r.id, quote=quote, doc_label=doc_label, part=r.id.rsplit(":", 1)[1])
         return cls(r.kind, r.doc_id, r.id, quote=quote, doc_label=doc_label)
 
 

@@ -24,7 +24,7 @@ from bot.scope import (ASKS_A_COUNT, Answerability, absent_name, absent_terms, c
 from bot.settings import SETTINGS, Settings
 from bot.text import ASKING_WORD, content_grams, grams, mentions, sentences
 from index.jieba_table import words_tagged
-from bot.understand import (ASKS_DAY, FIGURE, RELATIVE, WHEN, WHERE, WHO, WHOLE_YEAR, Query, has_content, parse,
+from bot.understand import (ASKS_DAY, FIGURE, RELATIVE, WHEN, WHERE, WHO, WHOLE_YEAR, Query, has_content, is_english, parse,
                              parse_months, today)
 from ingest import corpus_dir
 from ingest.offices import OfficeTable
@@ -37,6 +37,7 @@ ROUTES = {
     "schedule": schedule.schedule, "count": schedule.count, "compare": schedule.compare,
     "outline": content.outline, "header": content.header, "item": content.item,
     "section": content.section, "office": content.office, "duties": content.duties,
+    "mentions": content.mentions,
 }
 # Asked of several notices at once (两年, 分别, 济南和烟台), these are answered per notice.
 EACH = ("topic", "figure", "schedule", "count", "compare")
@@ -123,6 +124,13 @@ class Bot:
     def _understand(self, text: str, prev_q: Query | None, prev_a: Answer | None,
                     office: str | None = None) -> Query:
         c = self.corpus
+        new = dialogue.fresh(text)
+        if new is not None:   # 换个话题,网络安全有什么要求: the question, with nothing carried over
+            text, prev_q, prev_a = new, None, None
+        elif dialogue.NEW_TOPIC.fullmatch(text) or (
+                dialogue.MORE.fullmatch(text.strip(" ?？。.!！")) and not (prev_a and prev_a.found)):
+            # 换个话题 alone, or 还有别的吗 with nothing before it: ready for the next question.
+            return Query(text=text, intent="refuse", refuse_reason="chitchat", english=is_english(text))
         q = parse(text, c.offices, c.sections, c.vocabulary, c.text, lambda w: c.tokenizer.known(w),
                   c.expand_short_forms, c.respell)
         if q.my_office and office:
@@ -215,6 +223,12 @@ class Bot:
             # 两年的…分别是多少: one answer per notice, each from its own rows or evidence.
             return self._each(q, answering=chosen.answering)
         a = self._handle(q)
+        topics = topic_terms(q, c) if q.intent == "duties" and not a.found and not q.offices else []
+        if topics:
+            # 寒假期间可以补课吗, of a notice without a 配档表: no part dates work 1–2月, but its text
+            # may speak of the topic (严禁…有偿补课); if it never names it (食堂), that is the answer.
+            missing = [t for t in topics if not c.says(c.text_of(q.docs), t)]
+            a = not_covered(q, "absent", "、".join(missing)) if missing else self._handle(replace(q, intent="topic"))
         if a.found and q.intent == "when_who" and WHERE.search(q.text) and not self._places(a):
             # 全市教育工作会议在哪里办: the notice gives the task (its row, its item) but no place;
             # asked when as well (什么时候在哪里开), the month answers and the place is said to be missing.
@@ -270,7 +284,7 @@ class Bot:
             named = content.item(q, c) if WHO.search(q.text) else Answer("", False)
             return named if named.found and any(c.by_id[x.record_id].offices for x in named.citations
                                                  if x.record_id in c.by_id) \
-                else schedule.no_rows_for_items(q, c, c.find_items(q.items, q.docs, q.sections))
+                else self._no_rows(q, c.find_items(q.items, q.docs, q.sections))
         if q.items:   # 第18条投资多少钱 / 它的经费是多少: the figure of that item, if it gives one
             if q.intent == "figure":
                 a = content.figure(q, c, [])
@@ -381,6 +395,8 @@ class Bot:
         title = c.without_agencies(c.documents[q.docs[0]].title or "")
         subject = [w for w in c.tokenizer.dictionary_words(title) if re.fullmatch(r"[\u4e00-\u9fff]{2,}", w)
                    and rarity(w, c) >= c.settings.topic_min_rarity]
+        # And the kind of notice it is (食堂管理办法 of a 办法: every article says 本办法).
+        subject += re.findall(r"(?:管理|实施|工作)?(?:办法|方案|要点|细则|规定|意见)$", title)
         rest = q.text
         for w in sorted(subject, key=len, reverse=True):
             rest = rest.replace(w, " ")
@@ -436,6 +452,8 @@ class Bot:
         if q.refers == "beyond":
             return Answer(say(q, f"上一个回答只列了 {len(rows)} 项工作,请说明是哪一项。",
                               f"The last answer listed {len(rows)} task(s) only; which one do you mean?"), False, (), q)
+        if q.refers == "more":
+            return self._more(q, rows, items)
         if q.refers == "item":
             return content.item_numbers(q, c, items or c.items_of_rows(q.focus_rows), rows)
         if q.refers == "content":
@@ -461,7 +479,7 @@ class Bot:
             return Answer("\n".join(f"{item_name(i)}“{i.title}”:{who_text(i, q.text)}{x.label}"
                                     for i, x in zip(named, cites)), True, tuple(cites), q)
         if not rows:
-            return schedule.no_rows_for_items(q, c, items)
+            return self._no_rows(q, items)
         # 科学教育有什么安排 → 什么时候?: of item 15's rows, those about 科学教育 when any are (the
         # item's other rows carry out its other sentences); else all of them.
         topics = topic_terms(replace(q, text=q.context, month_label=None), c) if q.context else []
@@ -470,6 +488,43 @@ class Bot:
         cites = tuple(c.cite(i, i.title or "") for i in items)
         return replace(a, answer=a.answer + say(q, "\n(落实", "\n(carrying out ") + "".join(x.label for x in cites) + ")",
                        citations=a.citations + cites)
+
+
+    def _no_rows(self, q: Query, items: list) -> Answer:
+        """No 配档表 row carries out `items`: what their text says of when (`schedule.no_rows_for_items`);
+        of a notice with no 配档表 at all, the items themselves (第8条 → 它要求谁陪餐: its text says
+        who), never "the 配档表 has no row"."""
+        a = schedule.no_rows_for_items(q, self.corpus, items)
+        docs = tuple({i.doc_id for i in items})
+        if a.found or not items or self.corpus.has_schedule(docs):
+            return a
+        return content.item(replace(q, items=tuple(i.item for i in items), docs=docs), self.corpus)
+
+    def _more(self, q: Query, rows: list, items: list) -> Answer:
+        """还有别的吗 after an answer: an office's other rows (of the other months, after one month's),
+        the other rows carrying out the same items (after a task's), or the whole of the items
+        quoted (after a quote); said plainly when the last answer listed everything asked."""
+        c = self.corpus
+        shown = set(q.focus_rows)
+        if rows and q.offices:
+            more = [r for r in c.filter_rows((), q.offices, q.docs) if r.id not in shown]
+        elif rows and not q.months:
+            more = [r for r in c.rows_of_items({i.id for i in c.items_of_rows(q.focus_rows)}) if r.id not in shown]
+        elif rows:
+            more = []
+        else:
+            return content.item(replace(q, items=tuple(i.item for i in items),
+                                        docs=tuple({i.doc_id for i in items})), c)
+        if not more:
+            scope = schedule.scope_label(q) or say(q, "这项工作", "this task")
+            return Answer(say(q, f"配档表中{scope}的安排共 {len(rows)} 项,上面已全部列出。",
+                              f"The 配档表 has {len(rows)} task(s) for {scope}; all are listed above."),
+                          True, tuple(c.cite(r) for r in rows), q)
+        a = schedule.rows_with_items(q, c, more)
+        head = say(q, f"除上面列出的,{'、'.join(q.offices)}全年还有 {len(more)} 项:" if q.offices else
+                      f"除上面列出的,同一条目还有 {len(more)} 项:",
+                   f"Besides those listed, {len(more)} more task(s):")
+        return replace(a, answer=head + "\n" + a.answer.split("\n", 1)[1])
 
 
 # A question asking which tasks (哪些任务, 什么工作, 有啥活), not a figure or the content of one.

@@ -95,7 +95,7 @@ def _documents(records: list[Record]) -> dict[str, Document]:
     if len(raw) <= 1:
         return {d[0]: Document(*d[:5], within=d[5]) for d in raw}
 
-    def kind(title: str, year: int | None) -> str:
+    def kind(title: str, year: int | None, places: tuple[str, ...] = ()) -> str:
         """What follows the plan's year (《规划纲要（2024—2035年）》2025年工作要点 → 工作要点), without
         a bracket that dates the text (（2024年12月修订）)."""
         title = re.sub(r"[（(][^（）()]*\d{4}[^（）()]*[）)]", "", without_year_spans(title))
@@ -104,10 +104,13 @@ def _documents(records: list[Record]) -> dict[str, Document]:
         at = base.find(str(year)) if year else -1
         name = re.sub(r"^\s*年?度?", "", base[at + 4:]) if at >= 0 else base
         name = re.sub(r"[\s《》〔〕()()]|的|^(?:关于)?(?:做好|印发|开展|加强)?", "", name) or title
+        # Not its place again (潍坊市中小学校食堂管理办法: the label names the place already).
+        for place in filter(None, places):
+            name = re.sub(rf"^{re.escape(place)}(?:省|市|区|县)?(?=[\u4e00-\u9fff]{{4}})", "", name)
         # Its start and its end (暑期学生安全工作的通知 → 暑期学生工作通知), not a cut through a word.
         return name if len(name) <= 8 else name[:4] + name[-4:]
 
-    labels = {d[0]: f"{d[2] or ''}{kind(d[1], d[2])}" for d in raw}
+    labels = {d[0]: f"{d[2] or ''}{kind(d[1], d[2], (d[5], d[4]))}" for d in raw}
     if len({d[4] for d in raw if d[4]}) > 1:   # notices of several places: each label names its place
         labels = {d[0]: d[4] + labels[d[0]] for d in raw}
     for step in (lambda d: d[4] + labels[d[0]], lambda d: f"{labels[d[0]]}({d[0]})"):
@@ -644,7 +647,7 @@ class Corpus:
                 if aligned else None
         return self._masks[key]
 
-    def evidence(self, text: str, kinds: tuple[str, ...] = ("item", "preamble", "section"),
+    def evidence(self, text: str, kinds: tuple[str, ...] = ("item", "preamble", "section", "paragraph"),
                  docs: tuple[str, ...] = (), also: tuple[str, ...] = ()) -> list[Evidence]:
         """Items (and the preamble, and sections with paragraphs of their own: `has_body`) ranked by
         their best matching sentences and their own text.

@@ -14,6 +14,18 @@ from bot.answer import Answer
 from bot.understand import WHEN, WHO, Query, cn_to_int, has_content
 from ingest.when import months_label
 
+# A turn that says it starts afresh (换个话题, 网络安全有什么要求): what follows it is a new question.
+NEW_TOPIC = re.compile(r"^\s*(?:好的?|ok|嗯)?\s*[,，]?\s*(?:换个话题|换一个话题|换个问题|换一个问题|另外问一下|另外问个问题|"
+                       r"再问一个|再问个问题|问个别的|问点别的|说点别的|新问题|new topic|another question)"
+                       r"\s*(?:吧|啊|呀)?\s*[,，:：。;；!！]?\s*", re.IGNORECASE)
+
+
+def fresh(text: str) -> str | None:
+    """The question after a `NEW_TOPIC` opening, if the turn has one and more than it; else None."""
+    m = NEW_TOPIC.match(text)
+    return text[m.end():] if m and text[m.end():].strip() else None
+
+
 POINTER = re.compile(r"它|这项|这个|这一?条|该条|这[两俩二三四几]\s*[个项条件]|那(?:项|场|次|件)|那个(?!\s*[\d一二三四五六七八九十]{1,2}\s*月)|这些|这几[个项条]?|这次|这场|这件|此项|该项|该工作|该会|这一?工作|上面那|上述|刚才|前面那|"
                      r"\bit\b|\bthis\b|\bthat\b|\bthose\b|\bthese\b", re.IGNORECASE)
 ASK_ITEM = re.compile(r"第几条|哪[一几]?条|哪个条目|哪部分|出自|which item|what item", re.IGNORECASE)
@@ -42,6 +54,12 @@ SAME_MONTH = re.compile(r"同一?个?月份?|当月|那个?月份?(?![底末初�
 
 # Among what the last answer was about (其中哪些放在下半年, 这些里基教处的).
 AMONG = re.compile(r"其中|这些|里面|上述|这几[个项条]?|among them|of these", re.IGNORECASE)
+
+
+# What else (还有别的吗, 其他的呢, anything else?): more of what the last answer was about.
+MORE = re.compile(r"(?:那|那么)?\s*(?:还有(?:没有)?|还有啥|还有什么|有没有)\s*(?:别的|其他|其它|其余|更多)?的?\s*"
+                  r"(?:工作|任务|安排|内容|要求|事情?|目标)?\s*(?:吗|呢|么|没有?|不|啊)?|"
+                  r"(?:别的|其他|其它|其余)的?\s*(?:呢|吗)|anything else|what else|any others?|any more", re.IGNORECASE)
 
 
 def aspect(text: str) -> str | None:
@@ -85,6 +103,13 @@ def resolve(q: Query, prev: Answer | None, holds=None) -> Query:
         if items and not prev.rows and AMONG.search(q.text):
             return replace(q, intent="focus", refers="when", focus_items=items, context=_asked(prev))
         return q
+    if MORE.fullmatch(q.text.strip(" ?？。.!！")) and (prev.rows or items):
+        # 职高教处3月做什么 → 还有别的吗: the rest of the office's year; after a quote, the rest of its item.
+        was = prev.query
+        return replace(q, intent="focus", refers="more", focus_rows=prev.rows, focus_items=items,
+                       offices=getattr(was, "offices", ()), months=getattr(was, "months", ()),
+                       month_label=getattr(was, "month_label", None), docs=getattr(was, "docs", ()),
+                       context=_asked(prev))
     asked = aspect(q.text)
     picked = _ordinal(q.text, prev.rows)
     if picked == "" and not has_content(WHERE.sub("", ASKING.sub("", POINTER.sub("", ORDINAL.sub("", q.text))))):

@@ -494,6 +494,9 @@ def counted_missing(q, text: str, words, bridges=lambda term: ()) -> str | None:
     g = m.lastindex
     start, end = _whole_words(q.text, m.start(g), m.end(g), words)
     thing = re.sub(r"^(年|月|的|个)", "", re.sub(r"(吗|呢|啊|呀|了)$", "", q.text[start:end]))
+    # The bound asked (盈余率不能超过多少, 不少于多少): the thing is before it; the notice may say
+    # the bound in its own words (不得超过).
+    thing = _BOUND.sub("", thing) or thing
     parts = words(thing)
     function = function_words()
     # Adverbs, numerals, conjunctions… (分别, 两年) are never what is missing. Pronouns may be:
@@ -516,6 +519,10 @@ def counted_missing(q, text: str, words, bridges=lambda term: ()) -> str | None:
     while parts and idle(parts[0]):
         parts.pop(0)
     return "".join(parts) or thing
+
+
+_BOUND = re.compile(r"(?:最多|最少|至少|最高|最低)?(?:不能|不得|不可|不应|不准|不要|能|可以|应当?|要)?"
+                    r"(?:超过|高于|低于|少于|多于|不少于|不低于|不超过|达到|控制在|保持在|稳定在)$")
 
 
 # Words that point back to what was said (其中新增学位多少个), naming nothing themselves.

@@ -46,6 +46,7 @@ PERIODS: list[tuple[str, tuple[int, ...]]] = [
     (r"第[三3]个季度|第?[三3]季度|(?<![a-z0-9])q3(?![a-z0-9])|third quarter", (7, 8, 9)),
     (r"第[四4]个季度|第?[四4]季度|(?<![a-z0-9])q4(?![a-z0-9])|fourth quarter", (10, 11, 12)),
     (r"年初|beginning of the year|start of the year", (1, 2)),
+    (r"年中(?![考小学])|middle of the year|mid-?year", (6, 7)),   # (not 年中考核, 年中小学…)
     # A deadline at the year's end (年底前要完成的) is due by then: every month, as 6月底前 is
     # every month up to June.
     # (Not 年底前后, 年底前夕, 年底前两个月: around or before the year's end.)
@@ -121,6 +122,29 @@ WHO = re.compile(r"谁|哪个处室?|哪个部门|哪个单位|哪些处室?|哪
                  r"who\b|"
                  r"which office|responsible", re.IGNORECASE)
 # How the notice is organised: 一共多少条, 分几个部分, 有哪几部分, 结构/框架/目录, how many sections.
+# Where a word is written: 哪几条提到了“清单”, 哪些条目涉及大赛, 列出所有带“工程”的项目, “泉优”出现在
+# 哪一条, which items mention "双减". (Not 哪些工作涉及安全: a question of the 配档表's rows.)
+_PLACES = r"(?:哪几条|哪[一几]?些?条(?:目|款)?|哪几个条目|哪些?地方|哪几处|哪些部分|哪[一个]?部分|哪里|哪儿)"
+_WORD = r"[“\"「]([^”\"」]{1,16})[”\"」]|([\u4e00-\u9fffA-Za-z0-9+]{1,12}?)"
+_QUOTED_WORD = r"[“\"「]([^”\"」]{1,16})[”\"」]"
+MENTIONS = re.compile(
+    _PLACES + r"(?:里|中)?都?(?:提到|提及|涉及|讲到|说到|写到|出现|包含|含有)(?:了|过)?(?:关于)?\s*(?:" + _WORD +
+    r")(?:这个词|一词|字样|的(?:内容|条目|地方|工作|任务|事))?\s*(?:呢|吗|啊|呀)?\s*[?？。]?$|"
+    + _PLACES + r"(?:里|中)?都?有\s*" + _QUOTED_WORD + "|"
+    r"(?:所有|全部|哪些|哪几项|哪几个)(?:工作|任务|项目|安排|条目)?(?:里|中)?都?"
+    r"(?:带|带有|含有?|包含|提到|提及|涉及|讲到|写到|写有|出现)(?:了|过)?\s*" + _QUOTED_WORD + "|"
+    r"^" + _QUOTED_WORD + r"(?:这个词|一词|字样|二字)?都?(?:出现在|在)" + _PLACES + r"|"
+    r"^([\u4e00-\u9fffA-Za-z0-9+]{1,12}?)(?:这个词|一词|字样|二字)?都?(?:出现在|在)" + _PLACES + r"(?:出现|提到)过?\s*[?？。]?$|"
+    r"which (?:items?|parts?|sections?|tasks?|rows?) (?:mentions?|say|says|contains?|refers? to) [\"“']?([^\"”'?]{1,40})[\"”']?\s*\??$",
+    re.IGNORECASE)
+
+
+def mentioned(text: str) -> str:
+    """The word a where-is-it-written question asks after (`MENTIONS`), "" if it asks none."""
+    m = MENTIONS.search(text)
+    return next((g.strip() for g in m.groups() if g and g.strip()), "") if m else ""
+
+
 OUTLINE = re.compile(r"(?:一共|总共|共|多少|(?<!第)几)\s*条|how many items|"
                      r"(?:一共|总共|共|多少|(?<!第)几|哪几|哪些)\s*(?:个|大)?\s*(?:部分|板块|章)|"
                      r"(?:通知|文件|要点)的?(?:结构|框架|目录|大纲|提纲)|"
@@ -166,11 +190,11 @@ MARKUP = re.compile(r"<[a-z/!][^>]*>|\b(select|insert|update|delete|drop|union)\
 DOCUMENTS = re.compile(r"^(现在|目前|一共|总共)?(有|收录了?)(哪些|几份|什么)文件|收录了?哪些|文件列表|which documents|what documents|"
                        r"(最新|最近|最早)的?(一份)?(文件|通知|工作要点|要点)?(是)?哪一?份|哪一?份(文件|通知)?(是)?(最新|最近|最早)|"
                        r"list (of )?(the )?documents|(newest|latest) (document|notice)", re.IGNORECASE)
-SECTION_WORD = re.compile(r"部分|大项|大块|板块|方面|章节|section|part\b", re.IGNORECASE)
+SECTION_WORD = re.compile(r"部分|大项|大块|板块|方面|章节|(?<![文规印])章(?![程法])|chapter|section|part\b", re.IGNORECASE)
 
 
 # Questions complete in themselves even as follow-ups (那基教处的全称呢 after a schedule answer).
-SELF_CONTAINED = ("refuse", "office", "header", "documents", "advice")
+SELF_CONTAINED = ("refuse", "office", "header", "documents", "advice", "mentions")
 # Greetings, thanks and laughter: said, not asked.
 CHITCHAT = re.compile(r"你好|您好|嗨|哈+|呵+|嘿+|谢谢|多谢|感谢|再见|拜拜|早上好|晚上好|在吗|辛苦了|"
                       r"\b(hi|hello|hey|thanks|thank you|bye|lol)\b", re.IGNORECASE)
@@ -202,6 +226,7 @@ class Query:
     excluding: str = ""                 # what a list leaves out, as written (除了基教处 → 基教处)
     without_offices: tuple[str, ...] = ()  # the offices it names
     extreme: str | None = None          # "first" | "last": only the earliest / latest rows asked about
+    mention: str = ""                   # a word asked after as written: 哪几条提到了“清单” → 清单
 
     @property
     def search_text(self) -> str:
@@ -420,6 +445,10 @@ def parse_sections(text: str, section_titles: dict[str, str], guess: bool = True
         best = _best_section(text, section_titles)
         if best:
             found.append(best)
+    if not found and guess:
+        # 保障措施有哪些: a part's whole title, and nothing else but asking.
+        found = [no for no, title in section_titles.items() if len(title) >= 4 and title in text
+                 and not has_content(text.replace(title, " "))][:1]
     return tuple(dict.fromkeys(found))
 
 
@@ -702,6 +731,9 @@ def _parse(text: str, raw: str, offices: OfficeTable, section_titles: dict[str, 
         header_words = "|".join(p for p, _ in HEADER_FIELDS)
         if DOC_REF.search(text) or not has_content(re.sub(header_words, "", text, flags=re.IGNORECASE)):
             return replace(base, header=header, intent="header")
+    word = mentioned(text) if not (items or sections) else ""
+    if word:
+        return replace(base, intent="mentions", mention=word)
     if items and (WHO.search(text) or WHEN.search(text)) and not re.search(r"讲什么|内容|什么意思|about|说了", text):
         return replace(base, intent="when_who")     # 第18条谁负责? / 第18条什么时候完成?
     if items:

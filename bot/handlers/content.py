@@ -8,7 +8,7 @@ from dataclasses import replace
 from bot.answer import ASKS_SUPPORT, Answer, Citation, item_name, role_asked, say, section_name, who_text
 from bot.corpus import Corpus, Evidence
 from bot.handlers.refusal import not_covered
-from bot.handlers.schedule import rows_with_items
+from bot.handlers.schedule import row_lines, rows_with_items, scope_label
 from bot.scope import english_readings, specific_readings, specific_term, topic_terms
 from bot.text import JOINT, best_sentences, content_grams, grams, is_title, joined_quote, sentences
 from bot.understand import WHO
@@ -103,11 +103,17 @@ def header(q, corpus: Corpus) -> Answer:
 
 def item(q, corpus: Corpus) -> Answer:
     # 一（二） names a (二) part where the notice has one; 第一部分第2条 names an item.
-    bracketed = re.search(r"[(（]\s*[一二三四五六七八九十]+\s*[)）]", q.text)
-    named = corpus.parts_numbered(_docs(q, corpus), q.sections, q.items) if q.sections and bracketed else []
+    bracketed = re.search(r"[(（]\s*([一二三四五六七八九十]+)\s*[)）]", q.text)
+    found = []
+    if q.sections and bracketed and re.search(r"第\s*[\d一二三四五六七八九十]{1,3}\s*[条项]", q.text):
+        # 二（二）第2条: item 2 of that part, in a notice numbering its items afresh in each part.
+        part = cn_to_int(bracketed.group(1))
+        found = [r for r in corpus.items.values() if r.doc_id in _docs(q, corpus) and r.section in q.sections
+                 and r.subsection and cn_to_int(r.subsection) == part and r.item in q.items]
+    named = corpus.parts_numbered(_docs(q, corpus), q.sections, q.items) if q.sections and bracketed and not found else []
     if named:
         return _parts(q, corpus, named)
-    found = corpus.find_items(q.items, tuple(_docs(q, corpus)), q.sections)
+    found = found or corpus.find_items(q.items, tuple(_docs(q, corpus)), q.sections)
     if not found:
         top = sum(r.doc_id in _docs(q, corpus) for r in corpus.items.values())
         return Answer(say(q, f"通知中没有第{'、'.join(map(str, q.items))}条(共 {top} 条)。",
@@ -208,8 +214,10 @@ def quote(q, corpus: Corpus, quotes: list[tuple]) -> Answer:
     for rec, text in quotes:
         c = corpus.cite(rec, text)
         where = f"{item_name(rec)} {rec.title}" if rec.kind == "item" \
-            else f"{section_name(rec)} {rec.title}" if rec.kind == "section" else say(q, "开头", "opening")
-        lines.append(say(q, f"据通知{where}:“{text}”{c.label}", f"Per the notice ({where}): “{text}”{c.label}"))
+            else f"{section_name(rec)} {rec.title}" if rec.kind == "section" \
+            else "" if rec.kind == "paragraph" else say(q, "开头", "opening")   # (its label says 第N段)
+        lines.append(say(q, f"据通知{where}:“{text}”{c.label}",
+                         f"Per the notice ({where}): “{text}”{c.label}" if where else f"Per the notice: “{text}”{c.label}"))
         cites.append(c)
     return Answer("\n".join(lines), True, tuple(cites), q)
 
@@ -313,6 +321,7 @@ def _naming(q, corpus: Corpus, doc_id: str) -> list[tuple[Record, str, Citation]
     with_items = {k for r in mine if r.kind == "item" for k in ((r.section, r.subsection), (r.section, None))}
     units = sorted((r for r in mine if r.kind == "item" or (has_body(r) and (r.section, r.subsection) not in with_items)),
                    key=lambda r: (cn_to_int(r.section or "") or 0, r.item or 0))
+    units += [r for r in corpus.own if r.kind == "paragraph" and r.doc_id == doc_id]   # a notice numbering nothing
     # The role asked, if any: 人事科牵头哪些工作 (lead), 人事科配合什么工作 (supporting); and the
     # topic (人事科负责的教师培训工作: the items speaking of it).
     role = role_asked(q.text)
@@ -336,8 +345,11 @@ def _naming(q, corpus: Corpus, doc_id: str) -> list[tuple[Record, str, Citation]
             continue
         c = corpus.cite(r, "".join(said) or r.title or "")
         who = f"({who_text(r, q.text)})" if r.offices else ""
-        name = item_name(r) if r.kind == "item" else section_name(r)
-        out.append((r, f"- {name} {r.title}{who}" + (f":“{''.join(said)}”" if said else "") + c.label, c))
+        name = item_name(r) if r.kind == "item" else section_name(r) if r.kind == "section" else ""
+        quoted = f"“{''.join(said) or r.text}”"
+        line = f"- {name} {r.title}{who}" + (f":{quoted}" if said else "") if name \
+            else f"- {quoted}"   # a paragraph: its label says 第N段
+        out.append((r, line + c.label, c))
     return out
 
 
@@ -445,3 +457,43 @@ def duties(q, corpus: Corpus) -> Answer:
     # Of several notices, those naming no such work are left out when another names some.
     shown = [text for named, text in parts if named] or [text for _, text in parts]
     return Answer("\n\n".join(shown), bool(cites), tuple(cites), q)
+
+
+def mentions(q, corpus: Corpus) -> Answer:
+    """Where the notice writes a word (哪几条提到了“清单”): every part of its text that writes it, with
+    the sentences that do, and every 配档表 row (of the months and offices asked, if any); said
+    plainly when it writes it nowhere. Written as asked, not searched by meaning: the reader can
+    check each place."""
+    word = q.mention
+    docs = _docs(q, corpus)
+    parts, cites, found = [], [], 0
+    for doc_id in docs:
+        # (A month or an office asked scopes the 配档表: the text's parts are dated by no row.)
+        units = [] if q.months or q.offices else \
+            [r for r in corpus.own if r.doc_id == doc_id and has_body(r) and word.lower() in r.text.lower()]
+        rows = [r for r in corpus.filter_rows(q.months, q.offices, (doc_id,)) if word.lower() in r.text.lower()]
+        if not units and not rows:
+            continue
+        found += len(units) + len(rows)
+        lines = _heading(q, corpus, doc_id, len(docs) > 1)
+        if units:
+            lines.append(say(q, f"正文中写到“{word}”的有 {len(units)} 处:", f"{len(units)} part(s) of the text write “{word}”:"))
+        elif not (q.months or q.offices):
+            lines.append(say(q, f"正文中没有写到“{word}”。", f"The text does not write “{word}”."))
+        for r in units:
+            said = "……".join(s for s in sentences(r.text) if word.lower() in s.lower())
+            c = corpus.cite(r, said)
+            name = item_name(r) if r.kind == "item" else section_name(r) if r.kind == "section" else ""
+            lines.append(f"- {name + ' ' + (r.title or '') + ':' if name else ''}“{said}”{c.label}")
+            cites.append(c)
+        if rows:
+            scope = scope_label(q)
+            lines.append(say(q, f"配档表{'中' + scope if scope else ''}写到“{word}”的有 {len(rows)} 项:",
+                             f"{len(rows)} row(s) of the 配档表{' (' + scope + ')' if scope else ''} write “{word}”:"))
+            row_text, row_cites = row_lines(q, corpus, rows)
+            lines += row_text
+            cites += row_cites
+        parts.append("\n".join(lines))
+    if not found:
+        return not_covered(q, "absent", word)
+    return Answer("\n\n".join(parts), True, tuple(cites), q)

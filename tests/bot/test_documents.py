@@ -991,3 +991,97 @@ def test_two_places_named_as_a_topic_ask_no_comparison(laoshan):
     """鲁港澳两地学生 names two places the students come from, not two notices to compare."""
     a = laoshan.ask("鲁港澳两地学生参加什么研学活动")
     assert a.found and {c.doc_id for c in a.citations} == {"jinan-edu-2024-work-plan"}
+
+
+@pytest.fixture(scope="module")
+def plain_notice(tmp_path_factory, built_index):
+    """Our notice and a district's short 通知 that numbers nothing: a title, addressees, six
+    paragraphs (dates, a 1-hour report, homework limits, a contact line), a signature and a date.
+    It had been skipped as having nothing to cite."""
+    return _bot_over(tmp_path_factory, built_index, DATA / "licheng-holiday-2025.txt")
+
+
+@pytest.mark.parametrize("question,needle,label", [
+    ("历城寒假放多少天", "共30天", "第2段"),
+    ("历城寒假作业有什么要求", "不超过20小时", "第5段"),
+    ("历城区寒假的联系电话是多少", "0531-88161234", "第6段"),
+])
+def test_a_notice_numbering_nothing_is_answered_from_its_paragraphs(plain_notice, question, needle, label):
+    a = plain_notice.ask(question)
+    assert a.found and needle in a.answer
+    assert [c.label for c in a.citations] == [f"〔历城2025寒假放假安排通知·{label}〕"]
+
+
+def test_its_months_are_read_from_its_paragraphs(plain_notice):
+    a = plain_notice.ask("历城2月有什么安排")
+    assert a.found and "2月17日正式上课" in a.answer and "〔历城2025寒假放假安排通知·第2段〕" in a.answer
+
+
+@pytest.mark.parametrize("question,found,needle", [
+    ("历城区寒假期间可以补课吗", True, "有偿补课"),   # no part dates 1–2月 work, its text speaks of 补课
+    ("历城寒假期间食堂怎么管", False, "食堂"),         # it never names 食堂
+])
+def test_a_period_with_a_topic_asks_the_text_of_a_notice_without_a_schedule(plain_notice, question, found, needle):
+    """寒假期间可以补课吗 had been answered 'no work dated 寒假' though a paragraph forbids 补课."""
+    a = plain_notice.ask(question)
+    assert a.found is found and needle in a.answer
+
+
+@pytest.fixture(scope="module")
+def banfa(tmp_path_factory, built_index):
+    """Our notice and a city's 办法 as its 印发 web page: a cover letter with a contact phone, five
+    chapters, twenty articles, one of them with its own (一)(二)(三), and no 配档表."""
+    return _bot_over(tmp_path_factory, built_index, DATA.parent.parent / "ingest" / "data" / "weifang-canteen-2025.html")
+
+
+@pytest.mark.parametrize("question,item,needle", [
+    ("潍坊的第十二条是怎么规定的", 12, "48小时"),
+    ("潍坊学校食堂留样食品要保存多长时间", 12, "48小时"),       # had quoted 第14条's 30天
+    ("潍坊学校食堂盈余率不能超过多少", 3, "3%"),                # the notice writes 不得超过
+])
+def test_a_banfa_s_articles_answer_with_their_own_numbers(banfa, question, item, needle):
+    a = banfa.ask(question)
+    assert a.found and needle in a.answer and [c.item for c in a.citations if c.kind == "item"][:1] == [item]
+
+
+@pytest.mark.parametrize("question,first,last", [("潍坊食堂管理办法第二章讲的是什么", 5, 8),
+                                                  ("潍坊食堂管理办法监督检查这一章有哪几条", 15, 18)])
+def test_a_banfa_s_chapters_are_its_parts(banfa, question, first, last):
+    a = banfa.ask(question)
+    assert a.found and all(f"第{n}条" in a.answer for n in range(first, last + 1))
+    assert f"第{last + 1}条" not in a.answer
+
+
+def test_a_banfa_s_cover_letter_gives_its_contact(banfa):
+    a = banfa.ask("潍坊食堂管理办法有问题找哪个科室,电话多少")
+    assert a.found and "0536-8786215" in a.answer
+
+
+def test_who_of_an_article_of_a_notice_without_a_schedule_is_its_text(banfa):
+    """它要求谁陪餐 had been answered "配档表中没有与第8条直接对应的安排" of a notice with no 配档表."""
+    a = banfa.ask("它要求谁陪餐?", ["潍坊的陪餐制度是哪一条"])
+    assert a.found and "学校相关负责人" in a.answer and "配档表" not in a.answer
+
+
+@pytest.fixture(scope="module")
+def fangan(tmp_path_factory, built_index):
+    """Our notice and a district's 实施方案 as .docx: 一、 parts, 二 with (一)(二)(三) parts numbering
+    their items afresh, 三、保障措施 whose (一)(二)(三) hold their text on their heading line, and a
+    任务分工 table whose time cells are 长期坚持, 2025年9月—12月."""
+    return _bot_over(tmp_path_factory, built_index, DATA.parent.parent / "ingest" / "data" / "lanshan-qiangke-2025.docx")
+
+
+def test_a_part_s_own_text_answers(fangan):
+    a = fangan.ask("兰山的强课提质专项经费每年多少钱")
+    assert a.found and "300万元" in a.answer and "〔兰山2025" in a.answer and "第三部分(二)〕" in a.answer
+
+
+def test_an_item_of_a_numbered_part_is_that_item_not_the_part(fangan):
+    """二（二）第2条 had listed the whole of 二(二)."""
+    a = fangan.ask("兰山强课提质方案二（二）第2条是什么")
+    assert [c.label.split("·", 1)[1] for c in a.citations] == ["二(二)·第2条〕"] and "蹲点" in a.answer
+
+
+def test_a_part_asked_by_its_whole_title_is_that_part(fangan):
+    a = fangan.ask("保障措施有哪些")   # (only the 方案 has a part of that title)
+    assert a.found and all(f"第三部分({n})" in a.answer for n in "一二三")

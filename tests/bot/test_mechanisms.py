@@ -107,6 +107,46 @@ def test_who_of_the_meeting_just_asked_about(bot):
     assert rows(a) == rows(first) and "负责" in a.answer
 
 
+@pytest.mark.parametrize("more", ["还有别的吗", "还有吗?", "其他的呢", "还有其他工作吗"])
+def test_what_else_after_one_month_of_an_office_is_the_rest_of_its_year(bot, more):
+    """还有别的吗 had been searched as a question of its own: the same two items whatever came before."""
+    office = "职高教处"
+    year = bot.corpus.filter_rows((), (office,))
+    first = bot.ask(f"{office}3月做什么")
+    a = bot.ask(more, [f"{office}3月做什么"])
+    assert a.found and rows(a) and not set(rows(a)) & set(rows(first))
+    assert len(rows(a)) + len(rows(first)) == len(year) and all(office in o for _, o in rows(a))
+
+
+def test_what_else_after_a_whole_list_says_it_was_all_of_it(bot):
+    n = len(bot.corpus.filter_rows((5,), ()))
+    a = bot.ask("还有吗", ["5月有哪些工作"])
+    assert f"共 {n} 项" in a.answer and "全部列出" in a.answer
+
+
+def test_what_else_after_a_quote_is_the_whole_item(bot):
+    first = bot.ask("学前教育普惠的目标是多少")
+    [item] = set(items(first))
+    a = bot.ask("还有别的吗", ["学前教育普惠的目标是多少"])
+    whole = next(r for r in bot.corpus.items.values() if r.item == item)
+    assert items(a) == [item] and whole.text[-20:] in a.answer
+
+
+@pytest.mark.parametrize("turn", ["还有别的吗", "换个话题"])
+def test_a_turn_with_nothing_to_go_on_asks_for_a_question(bot, turn):
+    a = bot.ask(turn)
+    assert not a.found and not a.citations and "例如" in a.answer
+
+
+@pytest.mark.parametrize("opening", ["换个话题,", "换个问题:", "另外问一下,"])
+def test_a_new_topic_opening_starts_afresh_and_is_no_part_of_the_question(bot, opening):
+    """换个话题,网络安全有什么要求 had been refused: 话题 was read as its subject."""
+    history = ["食品安全专项整治什么时候开展", "谁负责"]
+    plain = bot.ask("网络安全有什么要求")
+    a = bot.ask(opening + "网络安全有什么要求", history)
+    assert a.found and items(a) == items(plain) and "话题" not in a.answer
+
+
 @pytest.mark.parametrize("follow_up", ["它是第几条里的?", "这项工作属于哪一条?"])
 def test_which_item_the_task_belongs_to(bot, follow_up):
     a = bot.ask(follow_up, ["寄宿制培训机构管理办法什么时候制定?"])
@@ -1623,3 +1663,35 @@ def test_a_pointer_after_a_list_of_several_items_is_searched_not_quoted_whole(bo
 def test_a_place_opened_to_the_public_is_no_where_question(bot):
     a = bot.ask("哪个场地开放给社会")
     assert a.found and 6 in items(a)
+
+
+# --- where a word is written -----------------------------------------------------------------------
+
+def _writing(bot, word):
+    c = bot.corpus
+    return ({r.item for r in c.items.values() if word in r.text},
+            {(r.month, r.offices) for r in c.filter_rows((), ()) if word in r.text})
+
+
+@pytest.mark.parametrize("question,word", [
+    ("哪几条提到了“清单”", "清单"), ("哪些条目提到了大赛", "大赛"), ("列出所有带“工程”的项目", "工程"),
+    ("“双减”出现在哪一条", "双减"), ("Which items mention \"双减\"?", "双减"), ("通知里哪里提到了食堂", "食堂"),
+])
+def test_where_a_word_is_written_lists_every_item_and_row_writing_it(bot, question, word):
+    """哪几条提到了“清单” had been answered with the outline, and 列出所有带“工程”的项目 with one item."""
+    want_items, want_rows = _writing(bot, word)
+    a = bot.ask(question)
+    assert a.found and set(items(a)) >= want_items and set(rows(a)) == want_rows
+    assert all(word in c.quote for c in a.citations if c.kind == "item" and c.item in want_items)
+
+
+def test_a_word_written_nowhere_is_said_to_be(bot):
+    a = bot.ask("哪几条提到了“泉优计划”")
+    assert not a.found and "泉优计划" in a.answer
+
+
+def test_a_word_asked_of_an_office_s_rows_lists_only_those(bot):
+    a = bot.ask("基教处哪些任务提到了“会”")
+    want = {(r.month, r.offices) for r in bot.corpus.filter_rows((), ("基教处",)) if "会" in r.text}
+    assert a.found and set(rows(a)) == want and len(rows(a)) < len(bot.corpus.filter_rows((), ("基教处",)))
+
