@@ -109,6 +109,7 @@ _PART = re.compile(r"^第\s*([一二三四五六七八九十百]+)\s*(?:部分|�
 _PAREN_ITEM = re.compile(r"^[(（]\s*(\d{1,3})\s*[)）]\s*[、.．]?\s*(\S.*)$")
 _ARTICLE = re.compile(r"^第\s*([一二三四五六七八九十百]+)\s*条\s*[、.．:：]?\s*(\S.*)$")
 _CHAPTER = re.compile(r"^第\s*([一二三四五六七八九十百]+)\s*章\s*[、.．:：]?\s*(\S.*)$")
+_CHAPTER_PART = re.compile(r"^第\s*([一二三四五六七八九十百]+)\s*节\s*[、.．:：]?\s*(\S.*)$")
 # An item number alone on its line (01 / 02 …, 1. …); the item's title is the next line.
 _BARE_ITEM = re.compile(r"^(\d{1,3})\s*[.．、]?$")
 _DATE = re.compile(r"^\d{4}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日$")
@@ -128,7 +129,7 @@ _APPENDIX_REF = re.compile(r"^附件\s*\d*\s*[:：]?")
 _NEXT_APPENDIX = re.compile(r"^附件\s*\d+")   # 附件2…: another attachment begins
 # A numbered attachment name in the list after 附件：(2.游泳场所专项检查情况汇总表): short, no sentence,
 # the name of a document (…表, …办法, …回执), not a task (2.强化督促检查).
-_ATTACHMENT_NAME = re.compile(r"^\d{1,2}\s*[.．、]\s*[^。；;，,]{1,40}(?:表|单|册|办法|方案|细则|目录|说明|通知|意见|"
+_ATTACHMENT_NAME = re.compile(r"^\d{1,2}\s*[.．、]\s*[^。；;，,]{1,40}(?:表|单|册|台账|明细|汇编|材料|办法|方案|细则|目录|说明|通知|意见|"
                               r"标准|指南|模板|格式|汇编|报告|书|函|回执|[)）》])$")
 _TABLE_TITLE = re.compile(r"(配档表|任务分工|责任分工|工作分工|任务清单|任务分解|工作安排表|推进表|进度表|台账)")
 _PLACEHOLDER = re.compile(r"[/／\\—–\-－─]+|无|暂无")
@@ -311,12 +312,14 @@ def parse_text(text: str, doc_id: str, path: str = "", encoding: str | None = "u
 
     # 2. Split off the appendix table: it starts after the last table-title line or, when the
     # table is titled otherwise (2025年重点工作安排表, 附件:…), at its header row.
-    table_at = None
+    table_at, header = None, _table_header_at(body)
     for j, ln in enumerate(body):
+        if header is not None and j >= header[1]:
+            break   # a cell of the table (长期失业青年帮扶台账), not its title
         if _TABLE_TITLE.search(ln) and not _ITEM.match(ln) and not _SECTION.match(ln) \
                 and not _APPENDIX_REF.match(ln) and len(ln) <= 40:
             table_at = j
-    span = (table_at, table_at + 1) if table_at is not None else _table_header_at(body)
+    span = (table_at, table_at + 1) if table_at is not None else header
     if span is not None:
         _parse_schedule(body[span[1]:], table, st)
         body = body[:span[0]]
@@ -478,8 +481,8 @@ def _usual_numbering(lines: list[str]) -> list[str]:
 
 def _articles(lines: list[str]) -> list[str]:
     """A 办法's articles as items (第一条 X → 1. X, numbered on through its chapters), its chapters
-    as its parts (第二章 职责分工 → 二、职责分工), and an article's points ((一)每餐次…) as the
-    article's own text: in a 办法 they are never headings."""
+    as its parts (第二章 职责分工 → 二、职责分工) and their 节 as (一) parts of them, and an
+    article's points ((一)每餐次…) as the article's own text: in a 办法 they are never headings."""
     out: list[str] = []
     in_article = False
     for ln in lines:
@@ -488,6 +491,9 @@ def _articles(lines: list[str]) -> list[str]:
             in_article = True
         elif m := _CHAPTER.match(ln):
             out.append(m.group(1) + "、" + re.sub(r"\s+", "", m.group(2)))   # 总　则 → 总则
+            in_article = False
+        elif m := _CHAPTER_PART.match(ln):   # 第一节 学分构成: a part of its chapter, (一)
+            out.append("(" + m.group(1) + ")" + re.sub(r"\s+", "", m.group(2)))
             in_article = False
         elif in_article and _SUBSECTION.match(ln):
             out[-1] += ln

@@ -1176,3 +1176,30 @@ def test_a_part_with_no_items_holds_the_text_of_its_heading_line_in_a_notice_wit
     assert (parts["三(二)"].title, parts["三(二)"].text[:6]) == ("强化经费保障", "区财政每年安")
     assert "0539-8221637" in parts["三(一)"].text
     assert all(not parts[f"二({n})"].text for n in "一二三")   # parts with items keep their text in them
+
+
+def test_a_table_title_word_in_a_task_cell_does_not_restart_the_table():
+    """A 任务分工表 whose last task is 长期失业青年帮扶台账 (台账 titles tables) had been read from that
+    cell on: no row at all, every cell a note."""
+    doc = parse_file(Path(__file__).parent / "data" / "zhangdian-jobs-2025.txt")
+    assert len(doc.schedule) == 8 and doc.schedule[-1].task == "长期失业青年帮扶台账"
+    assert doc.schedule[2].offices == ("区就业和人才服务中心", "区工商联") and doc.schedule[2].support == ("区工商联",)
+
+
+def test_a_list_of_attachments_opens_no_item_of_a_notice_numbering_nothing():
+    """附件：1.防溺水专项检查自查表 ⏎ 2.危险水域隐患台账: the 2. had opened item 2, and the whole body
+    became the opening."""
+    doc = parse_file(Path(__file__).parent / "data" / "laishan-drowning-2025.html")
+    assert doc.items == () and len(doc.paragraphs) == 7
+    assert "一票否决" in doc.paragraphs[5] and doc.paragraphs[6].startswith("联系人")
+    assert not any("台账" == p[-2:] for p in doc.paragraphs)
+
+
+def test_a_banfa_s_jie_are_parts_of_its_chapter():
+    """第一节 / 第二节 inside 第二章 had been glued to the articles before them."""
+    doc = parse_file(Path(__file__).parent / "data" / "shinan-credit-2025.docx")
+    parts = {s.key: s.title for s in doc.sections}
+    assert parts["二(一)"] == "学分构成" and parts["二(二)"] == "学分认定"
+    assert [i.no for i in doc.items] == list(range(1, 18)) and not any("节" in i.text[-6:] for i in doc.items)
+    assert [i.no for i in doc.items if i.subsection == "二"] == [8, 9, 10, 11]
+    assert "0532-82861573" in doc.preamble
