@@ -28,6 +28,7 @@ from bot.understand import (ASKS_DAY, FIGURE, RELATIVE, WHEN, WHERE, WHO, WHOLE_
                              parse_months, today)
 from ingest import corpus_dir
 from ingest.offices import OfficeTable
+from ingest.parse import cn_to_int
 from ingest.records import Record, read_jsonl
 
 __all__ = ["Answer", "Bot", "Citation", "sentences"]
@@ -126,7 +127,8 @@ class Bot:
         c = self.corpus
         new = dialogue.fresh(text)
         if new is not None:   # 换个话题,网络安全有什么要求: the question, with nothing carried over
-            text, prev_q, prev_a = new, None, None
+            text, afresh = new
+            prev_q, prev_a = (None, None) if afresh else (prev_q, prev_a)
         elif dialogue.NEW_TOPIC.fullmatch(text) or (
                 dialogue.MORE.fullmatch(text.strip(" ?？。.!！")) and not (prev_a and prev_a.found)):
             # 换个话题 alone, or 还有别的吗 with nothing before it: ready for the next question.
@@ -290,6 +292,10 @@ class Bot:
                 a = content.figure(q, c, [])
                 return self._checked_figure(q, a, lambda: tuple(x for x in a.citations if x.kind == "item"))
             return content.item(q, c)
+        at = PARAGRAPH_NO.search(q.text)
+        paragraphs = [r for r in c.own if r.kind == "paragraph" and (not q.docs or r.doc_id in q.docs)] if at else []
+        if paragraphs:   # 第三段说了什么, of a notice numbering nothing: that paragraph
+            return content.paragraph(q, c, paragraphs, cn_to_int(at.group(1)) or int(at.group(1)))
         name = absent_name(q, c)
         if name:
             return not_covered(q, "absent", name)
@@ -483,10 +489,14 @@ class Bot:
         # 科学教育有什么安排 → 什么时候?: of item 15's rows, those about 科学教育 when any are (the
         # item's other rows carry out its other sentences); else all of them.
         topics = topic_terms(replace(q, text=q.context, month_label=None), c) if q.context else []
-        rows = _named_by(q, c.speaking_of(rows, topics) or rows)
+        about = c.speaking_of(rows, topics)
+        rows = _named_by(q, about or rows)
         a = schedule.rows_of_focus(q, c, rows)
         cites = tuple(c.cite(i, i.title or "") for i in items)
-        return replace(a, answer=a.answer + say(q, "\n(落实", "\n(carrying out ") + "".join(x.label for x in cites) + ")",
+        # 第7条讲什么 → 课后服务呢 → 那谁负责: no row of the item writes 课后服务; its rows follow, said so.
+        head = say(q, f"配档表中没有写到“{'、'.join(topics)}”的安排;{'、'.join(item_name(i) for i in items)}的安排如下:\n",
+                   f"No 配档表 row writes “{', '.join(topics)}”; the rows of the item(s) are:\n") if topics and not about else ""
+        return replace(a, answer=head + a.answer + say(q, "\n(落实", "\n(carrying out ") + "".join(x.label for x in cites) + ")",
                        citations=a.citations + cites)
 
 
@@ -506,6 +516,9 @@ class Bot:
         quoted (after a quote); said plainly when the last answer listed everything asked."""
         c = self.corpus
         shown = set(q.focus_rows)
+        if q.mention:   # 哪几条提到了“清单” → 还有吗: every place was listed
+            return Answer(say(q, f"通知中写到“{q.mention}”的地方上面已全部列出。",
+                              f"Every place the notice writes “{q.mention}” is listed above."), True, (), q)
         if rows and q.offices:
             more = [r for r in c.filter_rows((), q.offices, q.docs) if r.id not in shown]
         elif rows and not q.months:
@@ -527,6 +540,8 @@ class Bot:
         return replace(a, answer=head + "\n" + a.answer.split("\n", 1)[1])
 
 
+# A paragraph by its number (第三段, 第3段).
+PARAGRAPH_NO = re.compile(r"第\s*(\d{1,2}|[一二三四五六七八九十]{1,3})\s*段")
 # A question asking which tasks (哪些任务, 什么工作, 有啥活), not a figure or the content of one.
 ASKS_TASKS = re.compile(r"(?:哪些|什么|啥)\s*(?:任务|工作|事|活)|(?:任务|工作|事|活儿?)\s*(?:有|是)?\s*(?:哪些|什么|啥)")
 # A length of time asked (开几天, 多少分钟, 几个月): its unit.

@@ -16,14 +16,16 @@ from ingest.when import months_label
 
 # A turn that says it starts afresh (换个话题, 网络安全有什么要求): what follows it is a new question.
 NEW_TOPIC = re.compile(r"^\s*(?:好的?|ok|嗯)?\s*[,，]?\s*(?:换个话题|换一个话题|换个问题|换一个问题|另外问一下|另外问个问题|"
-                       r"再问一个|再问个问题|问个别的|问点别的|说点别的|新问题|new topic|another question)"
+                       r"再问一个(?:问题)?|再问个问题|问个别的|问点别的|说点别的|新问题|new topic|another question)"
                        r"\s*(?:吧|啊|呀)?\s*[,，:：。;；!！]?\s*", re.IGNORECASE)
 
 
-def fresh(text: str) -> str | None:
-    """The question after a `NEW_TOPIC` opening, if the turn has one and more than it; else None."""
+def fresh(text: str) -> tuple[str, bool] | None:
+    """The question after a `NEW_TOPIC` opening, if the turn has one and more than it, and whether it
+    starts afresh: not when it points back (另外问一下,刚才那几项属于哪一条; 换个问题:它由谁负责)."""
     m = NEW_TOPIC.match(text)
-    return text[m.end():] if m and text[m.end():].strip() else None
+    rest = text[m.end():] if m else ""
+    return (rest, not POINTER.search(rest)) if rest.strip() else None
 
 
 POINTER = re.compile(r"它|这项|这个|这一?条|该条|这[两俩二三四几]\s*[个项条件]|那(?:项|场|次|件)|那个(?!\s*[\d一二三四五六七八九十]{1,2}\s*月)|这些|这几[个项条]?|这次|这场|这件|此项|该项|该工作|该会|这一?工作|上面那|上述|刚才|前面那|"
@@ -57,7 +59,8 @@ AMONG = re.compile(r"其中|这些|里面|上述|这几[个项条]?|among them|o
 
 
 # What else (还有别的吗, 其他的呢, anything else?): more of what the last answer was about.
-MORE = re.compile(r"(?:那|那么)?\s*(?:还有(?:没有)?|还有啥|还有什么|有没有)\s*(?:别的|其他|其它|其余|更多)?的?\s*"
+MORE = re.compile(r"(?:那|那么)?\s*(?:(?:还有(?:没有)?|还有啥|还有什么)\s*(?:别的|其他|其它|其余|更多)?|"
+                  r"有没有\s*(?:别的|其他|其它|其余|更多))的?\s*"
                   r"(?:工作|任务|安排|内容|要求|事情?|目标)?\s*(?:吗|呢|么|没有?|不|啊)?|"
                   r"(?:别的|其他|其它|其余)的?\s*(?:呢|吗)|anything else|what else|any others?|any more", re.IGNORECASE)
 
@@ -104,12 +107,13 @@ def resolve(q: Query, prev: Answer | None, holds=None) -> Query:
             return replace(q, intent="focus", refers="when", focus_items=items, context=_asked(prev))
         return q
     if MORE.fullmatch(q.text.strip(" ?？。.!！")) and (prev.rows or items):
-        # 职高教处3月做什么 → 还有别的吗: the rest of the office's year; after a quote, the rest of its item.
+        # 职高教处3月做什么 → 还有别的吗: the rest of the office's year; after a quote, the rest of its item
+        # (after every place a word is written, nothing: `mention` says so).
         was = prev.query
         return replace(q, intent="focus", refers="more", focus_rows=prev.rows, focus_items=items,
                        offices=getattr(was, "offices", ()), months=getattr(was, "months", ()),
                        month_label=getattr(was, "month_label", None), docs=getattr(was, "docs", ()),
-                       context=_asked(prev))
+                       context=_asked(prev), mention=getattr(was, "mention", ""))
     asked = aspect(q.text)
     picked = _ordinal(q.text, prev.rows)
     if picked == "" and not has_content(WHERE.sub("", ASKING.sub("", POINTER.sub("", ORDINAL.sub("", q.text))))):

@@ -19,7 +19,8 @@ from bot.corpus import Corpus
 from bot.scope import rarity
 
 RELATIVE_YEARS = {"今年": 0, "本年度": 0, "去年": 1, "上一年": 1, "前年": 2, "this year": 0, "last year": 1}
-BOTH = re.compile(r"两年|两份|几份|各年|历年|每年|分别|都提到|都有|相比|对比|比较|比一比|比一下|有什么不同|区别|变化|"
+# (Not 每年: a 办法 says 每年 of every duty, 每年培训学分不少于72学分, within the one notice.)
+BOTH = re.compile(r"两年|两份|几份|各年|历年|分别|都提到|都有|相比|对比|比较|比一比|比一下|有什么不同|区别|变化|"
                   r"两个?(?:城市|市|区|县)(?![\u4e00-\u9fff]{0,2}学生)|两[个份](?:文件|通知)|both|each|compare",
                   re.IGNORECASE)
 

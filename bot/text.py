@@ -34,11 +34,16 @@ def _t2s():
     return opencc.OpenCC("t2s")
 
 
+# A day written month.day before a deadline word (6.30前, 9.1以前): 6月30日前.
+_DOTTED_DAY = re.compile(r"(?<![\d.])(1[0-2]|0?[1-9])\.([12]\d|3[01]|0?[1-9])(?![\d.%])\s*[号日]?(?=\s*(?:前|之前|以前))")
+
+
 def normalize(text: str) -> str:
-    """NFKC (full-width digits and letters → half-width), traditional → simplified, trimmed."""
+    """NFKC (full-width digits and letters → half-width), traditional → simplified, a day written
+    6.30前 as 6月30日前, trimmed."""
     text = unicodedata.normalize("NFKC", text).strip()
     if any("\u4e00" <= ch <= "\u9fff" for ch in text):
-        text = _t2s().convert(text)
+        text = _DOTTED_DAY.sub(r"\1月\2日", _t2s().convert(text))
     return text
 
 

@@ -46,7 +46,8 @@ PERIODS: list[tuple[str, tuple[int, ...]]] = [
     (r"第[三3]个季度|第?[三3]季度|(?<![a-z0-9])q3(?![a-z0-9])|third quarter", (7, 8, 9)),
     (r"第[四4]个季度|第?[四4]季度|(?<![a-z0-9])q4(?![a-z0-9])|fourth quarter", (10, 11, 12)),
     (r"年初|beginning of the year|start of the year", (1, 2)),
-    (r"年中(?![考小学])|middle of the year|mid-?year", (6, 7)),   # (not 年中考核, 年中小学…)
+    # (Not 一年中 / 今年中职… / 2024年中高考, nor 年中考核: only 年中 said as a time.)
+    (r"(?<![\d一全今本明去前往当])年中(?=的|时|左右|期间|那|要|有|会|需|[,，?？\s]|$)|middle of the year|mid-?year", (6, 7)),
     # A deadline at the year's end (年底前要完成的) is due by then: every month, as 6月底前 is
     # every month up to June.
     # (Not 年底前后, 年底前夕, 年底前两个月: around or before the year's end.)
@@ -127,6 +128,8 @@ WHO = re.compile(r"谁|哪个处室?|哪个部门|哪个单位|哪些处室?|哪
 _PLACES = r"(?:哪几条|哪[一几]?些?条(?:目|款)?|哪几个条目|哪些?地方|哪几处|哪些部分|哪[一个]?部分|哪里|哪儿)"
 _WORD = r"[“\"「]([^”\"」]{1,16})[”\"」]|([\u4e00-\u9fffA-Za-z0-9+]{1,12}?)"
 _QUOTED_WORD = r"[“\"「]([^”\"」]{1,16})[”\"」]"
+# The groups of MENTIONS that hold a word in quotes (see `mentioned`).
+_QUOTED_GROUPS = (1, 3, 4, 5)
 MENTIONS = re.compile(
     _PLACES + r"(?:里|中)?都?(?:提到|提及|涉及|讲到|说到|写到|出现|包含|含有)(?:了|过)?(?:关于)?\s*(?:" + _WORD +
     r")(?:这个词|一词|字样|的(?:内容|条目|地方|工作|任务|事))?\s*(?:呢|吗|啊|呀)?\s*[?？。]?$|"
@@ -139,10 +142,28 @@ MENTIONS = re.compile(
     re.IGNORECASE)
 
 
-def mentioned(text: str) -> str:
-    """The word a where-is-it-written question asks after (`MENTIONS`), "" if it asks none."""
+def mentioned(text: str, known: str = "", offices: OfficeTable | None = None) -> str:
+    """The word a where-is-it-written question asks after (`MENTIONS`), "" if it asks none. A word
+    in quotes is asked as written, whether or not the notices write it (then they are said not
+    to); one without is asked only if the notices (`known`) write it as asked, less the words
+    around it (涉及到招生 → 招生; 招生的安排 → 招生), and it names one thing (not 招生和考试): else
+    the question is searched as any other. Never an office or a month, which scope the 配档表
+    (哪几条提到了基教处 asks its rows)."""
     m = MENTIONS.search(text)
-    return next((g.strip() for g in m.groups() if g and g.strip()), "") if m else ""
+    if not m:
+        return ""
+    quoted = any(m.group(i) for i in _QUOTED_GROUPS) or bool(m.group(7) and re.search(r"[\"“']", m.group(0)))
+    word = next((g.strip() for g in m.groups() if g and g.strip()), "")
+    if not quoted:
+        word = re.sub(r"^(?:到|了|过|关于)+", "", word)
+        word = re.sub(r"的?(?:安排|方面|工作|内容|问题|事情?|情况|要求|事项)$", "", word)
+        if word.lower() not in known.lower():   # 学生的身心健康, as the notice writes it: 学生身心健康
+            word = word.replace("的", "")
+        if len(word) < 2 or re.search(r"[和及与或、,，]", word) or word.lower() not in known.lower():
+            return ""
+    if (offices is not None and offices.find_all(word)) or parse_months(word)[0]:
+        return ""
+    return word
 
 
 OUTLINE = re.compile(r"(?:一共|总共|共|多少|(?<!第)几)\s*条|how many items|"
@@ -190,7 +211,8 @@ MARKUP = re.compile(r"<[a-z/!][^>]*>|\b(select|insert|update|delete|drop|union)\
 DOCUMENTS = re.compile(r"^(现在|目前|一共|总共)?(有|收录了?)(哪些|几份|什么)文件|收录了?哪些|文件列表|which documents|what documents|"
                        r"(最新|最近|最早)的?(一份)?(文件|通知|工作要点|要点)?(是)?哪一?份|哪一?份(文件|通知)?(是)?(最新|最近|最早)|"
                        r"list (of )?(the )?documents|(newest|latest) (document|notice)", re.IGNORECASE)
-SECTION_WORD = re.compile(r"部分|大项|大块|板块|方面|章节|(?<![文规印])章(?![程法])|chapter|section|part\b", re.IGNORECASE)
+SECTION_WORD = re.compile(r"部分|大项|大块|板块|方面|章节|(?:第[一二三四五六七八九十\d]{1,3}|这一?|哪一?|本|该|那一?)章|"
+                          r"chapter|section|part\b", re.IGNORECASE)   # (not 党章, 奖章, 规章)
 
 
 # Questions complete in themselves even as follow-ups (那基教处的全称呢 after a schedule answer).
@@ -268,6 +290,9 @@ class Query:
             return replace(q, intent="when_who")              # …什么时候出台? → 那寄宿制…办法呢?
         if q.intent in ("when_who", "topic", "figure") and bare:
             return replace(q, context=prev.search_text)       # …什么时候出台? → 由哪个处负责?
+        if q.intent == "when_who" and prev.intent in ("topic", "figure") and not own_scope and len(q.text) <= 8:
+            # 市校融合项目支持多少个 → 什么时候申报: the 申报 of that, not every row that says 申报.
+            return replace(q, context=prev.search_text)
         return q
 
 
@@ -355,7 +380,7 @@ def _counted(text: str, at: int) -> bool:
 
 # A deadline asked (6月底前必须完成的, 7月以前): what is due by then (`parse_months` reads every
 # month up to it).
-DEADLINE = re.compile(rf"{_NUM}\s*月(?:份|底|末|中旬|下旬|上旬)?\s*(?:以前|之前|前)(?!后)")
+DEADLINE = re.compile(rf"{_NUM}\s*月(?:份|底|末|中旬|下旬|上旬|\s*\d{{1,2}}\s*[日号])?\s*(?:以前|之前|前)(?!后)")
 
 
 def parse_months(text: str) -> tuple[tuple[int, ...], str | None]:
@@ -374,7 +399,8 @@ def parse_months(text: str) -> tuple[tuple[int, ...], str | None]:
             named = _named_months(within.group(1), "") if within else ()
             if named and set(named) <= set(months):
                 return named, None
-            return months, f"{m.group(0)}({months_label(months, '–')})"
+            # (As typed: low only finds it; Q3, not q3.)
+            return months, f"{text[m.start():m.end()]}({months_label(months, '–')})"
     m = re.search(rf"{_NUM}\s*月?\s*(?:到|至|-|—|–|~|～)\s*{_NUM}\s*月", text)
     en = "|".join(sorted(EN_MONTHS, key=len, reverse=True))
     m_en = re.search(rf"\b({en})\b\.?\s*(?:to|through|until|till|-|–)\s*\b({en})\b", low)
@@ -654,7 +680,7 @@ def parse(text: str, offices: OfficeTable, section_titles: dict[str, str],
     corrections = expanded + corrections + respelled + shortened
     text, excluding = _excluded(text, offices)
     # (`raw` tells what markup removal left: the part left out is no markup.)
-    q = _parse(text, text if excluding else raw, offices, section_titles, corrections)
+    q = _parse(text, text if excluding else raw, offices, section_titles, corrections, known)
     if q.intent in ("schedule", "count", "compare"):
         # The table named (五月份配档表里…) is the scope, not a topic of its rows (表里).
         q = replace(q, text=TABLE_REF.sub(" ", q.text).strip() or q.text)
@@ -683,7 +709,7 @@ def _excluded(text: str, offices: OfficeTable) -> tuple[str, str]:
 
 
 def _parse(text: str, raw: str, offices: OfficeTable, section_titles: dict[str, str],
-           corrections: tuple[tuple[str, str], ...]) -> Query:
+           corrections: tuple[tuple[str, str], ...], known: str = "") -> Query:
     low = text.lower()
     months, label = parse_months(text)
     # (An office's stem before 那边 names it in a question about its work, 职教那边下半年有哪些活, not
@@ -731,7 +757,7 @@ def _parse(text: str, raw: str, offices: OfficeTable, section_titles: dict[str, 
         header_words = "|".join(p for p, _ in HEADER_FIELDS)
         if DOC_REF.search(text) or not has_content(re.sub(header_words, "", text, flags=re.IGNORECASE)):
             return replace(base, header=header, intent="header")
-    word = mentioned(text) if not (items or sections) else ""
+    word = mentioned(text, known, offices) if not (items or sections) else ""
     if word:
         return replace(base, intent="mentions", mention=word)
     if items and (WHO.search(text) or WHEN.search(text)) and not re.search(r"讲什么|内容|什么意思|about|说了", text):
@@ -744,7 +770,8 @@ def _parse(text: str, raw: str, offices: OfficeTable, section_titles: dict[str, 
     if MOST.search(text) and (months or found_offices or LIST_SCHEDULE.search(text) or "月" in text
                               or OFFICE_WORD.search(text) or QUARTER_WORD.search(text) or "month" in low):
         return replace(base, intent="compare")
-    if OUTLINE.search(low) and not SCHEDULE_TABLE.search(text):   # 配档表里一共多少条 counts its rows
+    # (哪几条提到了教师培训, which the notices do not write as such, is searched: not the outline.)
+    if OUTLINE.search(low) and not SCHEDULE_TABLE.search(text) and not MENTIONS.search(text):   # 配档表里一共多少条 counts its rows
         return replace(base, intent="outline")
     if COUNT.search(text) and (months or found_offices or re.search(r"配档表|全年|工作|任务|tasks", low)
                                or follow):

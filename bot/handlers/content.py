@@ -497,3 +497,19 @@ def mentions(q, corpus: Corpus) -> Answer:
     if not found:
         return not_covered(q, "absent", word)
     return Answer("\n\n".join(parts), True, tuple(cites), q)
+
+
+def paragraph(q, corpus: Corpus, paragraphs: list[Record], n: int) -> Answer:
+    """Paragraph `n` of each notice numbering nothing (`paragraphs`, theirs), quoted whole; said
+    plainly when a notice has fewer."""
+    parts, cites = [], []
+    for doc_id in dict.fromkeys(r.doc_id for r in paragraphs):
+        mine = [r for r in paragraphs if r.doc_id == doc_id]
+        r = next((r for r in mine if r.id.rsplit(":", 1)[1] == str(n)), None)
+        if r is None:
+            parts.append(say(q, f"通知正文没有第{n}段(共 {len(mine)} 段)。", f"The notice has no paragraph {n} (it has {len(mine)})."))
+            continue
+        c = corpus.cite(r)
+        parts.append(f"{r.text}{c.label}")
+        cites.append(c)
+    return Answer("\n\n".join(parts), bool(cites), tuple(cites), q)

@@ -1085,3 +1085,17 @@ def test_an_item_of_a_numbered_part_is_that_item_not_the_part(fangan):
 def test_a_part_asked_by_its_whole_title_is_that_part(fangan):
     a = fangan.ask("保障措施有哪些")   # (only the 方案 has a part of that title)
     assert a.found and all(f"第三部分({n})" in a.answer for n in "一二三")
+
+
+def test_every_year_asks_one_notice(banfa):
+    """每年 had asked every notice held (两年 / 历年 do): a 办法 says 每年 of its duties."""
+    a = banfa.ask("食堂从业人员每年要做什么检查")
+    assert a.found and "健康检查" in a.answer and {c.doc_id for c in a.citations} == {"weifang-canteen-2025"}
+
+
+def test_a_paragraph_by_its_number(plain_notice):
+    """第三段说了什么 had been refused: paragraphs had no number a question could name."""
+    third = next(r for r in plain_notice.corpus.own if r.id == "licheng-holiday-2025:paragraph:3")
+    a = plain_notice.ask("历城寒假通知第三段说了什么")
+    assert a.found and a.answer.startswith(third.text) and [c.record_id for c in a.citations] == [third.id]
+    assert "没有第9段" in plain_notice.ask("历城寒假通知第9段说了什么").answer

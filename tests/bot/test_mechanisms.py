@@ -147,6 +147,22 @@ def test_a_new_topic_opening_starts_afresh_and_is_no_part_of_the_question(bot, o
     assert a.found and items(a) == items(plain) and "话题" not in a.answer
 
 
+def test_a_short_when_follow_up_keeps_the_topic_of_the_figure_before(bot):
+    """市校融合项目支持多少个 → 什么时候申报 had listed every row that says 申报 (three offices)."""
+    every = [r for r in bot.corpus.filter_rows() if "申报" in r.text]
+    of_it = [(r.month, r.offices) for r in every if "市校融合" in r.text]
+    a = bot.ask("什么时候申报", ["市校融合项目支持多少个"])
+    assert len(every) > len(of_it) >= 1 and a.found and rows(a) == of_it
+
+
+def test_who_of_an_item_s_rows_says_none_writes_the_topic_asked(bot):
+    """第7条讲什么 → 课后服务呢 → 那谁负责 had listed the item's rows as if they were 课后服务's."""
+    a = bot.ask("那谁负责", ["第7条讲什么", "课后服务呢"])
+    assert a.found and a.answer.startswith("配档表中没有写到“课后服务”的安排") and rows(a)
+    b = bot.ask("几月份", ["学生体质健康有什么安排"])   # a row writes 体质: it alone, no such note
+    assert "没有写到" not in b.answer and len(rows(b)) == 1
+
+
 @pytest.mark.parametrize("follow_up", ["它是第几条里的?", "这项工作属于哪一条?"])
 def test_which_item_the_task_belongs_to(bot, follow_up):
     a = bot.ask(follow_up, ["寄宿制培训机构管理办法什么时候制定?"])
@@ -1695,3 +1711,57 @@ def test_a_word_asked_of_an_office_s_rows_lists_only_those(bot):
     want = {(r.month, r.offices) for r in bot.corpus.filter_rows((), ("基教处",)) if "会" in r.text}
     assert a.found and set(rows(a)) == want and len(rows(a)) < len(bot.corpus.filter_rows((), ("基教处",)))
 
+
+
+@pytest.mark.parametrize("question,found_word", [
+    ("哪一条涉及到食品安全", "食品安全"), ("哪里提到了招生的安排", "招生"),            # the words around it dropped
+    ("哪几条提到了学生的身心健康", "学生身心健康"),                                   # as the notice writes it
+])
+def test_a_word_asked_without_quotes_is_the_notice_s_own(bot, question, found_word):
+    """A reviewer's probes: 涉及到食品安全 had been answered 没有提到“到食品安全”."""
+    a = bot.ask(question)
+    assert a.found and a.query.intent == "mentions" and a.query.mention == found_word
+
+
+@pytest.mark.parametrize("question", ["哪几条提到了招生和考试", "哪几条提到了教师培训", "which items mention safety",
+                                      "哪条提到了校外培训机构的管理"])
+def test_a_where_question_the_notice_does_not_write_as_asked_is_searched(bot, question):
+    """Not 'the notice does not mention it' (it writes 招生 and 考试, 教师…培训), nor the outline."""
+    a = bot.ask(question)
+    assert a.found and a.query.intent != "mentions" and "没有提到" not in a.answer and "分 5 个部分" not in a.answer
+
+
+@pytest.mark.parametrize("question,office,months", [("哪几条提到了基教处", "基教处", ()), ("哪里提到了6月的工作", None, (6,)),
+                                                    ("列出所有带“基教处”的项目", "基教处", ())])
+def test_an_office_or_a_month_asked_where_is_its_rows(bot, question, office, months):
+    a = bot.ask(question)
+    want = [(r.month, r.offices) for r in bot.corpus.filter_rows(months, (office,) if office else ())]
+    assert a.found and rows(a) == want
+
+
+def test_what_else_after_every_place_a_word_is_written_is_nothing(bot):
+    a = bot.ask("还有吗", ["哪几条提到了“清单”"])
+    assert "全部列出" in a.answer and not rows(a)
+
+
+@pytest.mark.parametrize("question", ["一年中哪个月工作最多", "全年中哪个月工作最多"])
+def test_a_year_s_middle_is_only_said_as_a_time(bot, question):
+    """年中 had matched inside 一年中 / 今年中职…: the question was cut to June–July."""
+    counts = {}
+    for r in bot.corpus.filter_rows():
+        counts[r.month] = counts.get(r.month, 0) + 1
+    most = max(counts, key=counts.get)
+    a = bot.ask(question)
+    assert a.found and f"**{most}月**" in a.answer and "6–7月" not in a.answer
+
+
+@pytest.mark.parametrize("follow_up", ["换个问题:它由谁负责", "再问一个,它什么时候完成"])
+def test_a_new_topic_opening_that_points_back_keeps_the_conversation(bot, follow_up):
+    plain = bot.ask(follow_up.split(",")[-1].split(":")[-1], ["第18条讲什么"])
+    a = bot.ask(follow_up, ["第18条讲什么"])
+    assert a.found and rows(a) == rows(plain) and rows(a)
+
+
+@pytest.mark.parametrize("question", ["党建工作中党章学习有什么要求", "教育工作先进个人有没有奖章"])
+def test_a_word_ending_in_zhang_names_no_chapter(bot, question):
+    assert bot.understand(question).intent != "section"

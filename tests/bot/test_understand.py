@@ -73,7 +73,7 @@ def test_follow_ups_inherit():
 @pytest.mark.parametrize("text,months", [
     ("7、8月", (7, 8)), ("3、4、5月基教处", (3, 4, 5)), ("一二月份", (1, 2)), ("七八月份", (7, 8)),
     ("from March to May", (3, 4, 5)), ("Q3有哪些任务", (7, 8, 9)), ("第3季度", (7, 8, 9)),
-    ("6月15日前要完成什么", (6,)),
+    ("6月15日前要完成什么", tuple(range(1, 7))),   # a deadline: all due by then (the table gives months only)
 ])
 def test_month_lists_runs_and_ranges(text, months):
     assert parse_months(text)[0] == months
@@ -213,3 +213,23 @@ def test_periods_holidays_and_office_stems_read_only_where_they_are_meant(text, 
     院 is a topic, before an office the time; an office's stem names it in a question about work."""
     q = parse(text, OfficeTable.load(), SECTIONS)
     assert (q.months, q.offices) == (months, offices)
+
+
+def test_a_period_s_label_is_as_typed():
+    """Q3 had been labelled q3(7–9月): the lower-cased text it was found in."""
+    assert parse_months("Q3 组织处的同志有啥任务") == ((7, 8, 9), "Q3(7–9月)")
+
+
+@pytest.mark.parametrize("text", ["6.30前基教处有哪些工作", "6月30日前基教处有哪些工作", "6月30号之前基教处有哪些工作"])
+def test_a_dated_deadline_is_every_month_up_to_it(text):
+    """6.30前 had named no month (every row of the office), 6月30日前 June alone; 6月底前 was 1–6月."""
+    from bot.text import normalize
+
+    assert parse_months(normalize(text))[0] == tuple(range(1, 7))
+
+
+@pytest.mark.parametrize("text", ["投资2.88亿元", "第1.2条", "1.5万元以前"])
+def test_a_decimal_is_no_day(text):
+    from bot.text import normalize
+
+    assert normalize(text) == text
