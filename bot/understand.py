@@ -771,7 +771,9 @@ def _parse(text: str, raw: str, offices: OfficeTable, section_titles: dict[str, 
                               or OFFICE_WORD.search(text) or QUARTER_WORD.search(text) or "month" in low):
         return replace(base, intent="compare")
     # (哪几条提到了教师培训, which the notices do not write as such, is searched: not the outline.)
-    if OUTLINE.search(low) and not SCHEDULE_TABLE.search(text) and not MENTIONS.search(text):   # 配档表里一共多少条 counts its rows
+    # (哪几条是基层卫生健康科牵头的: the office's, not the outline.)
+    if OUTLINE.search(low) and not SCHEDULE_TABLE.search(text) and not MENTIONS.search(text) \
+            and not found_offices:   # 配档表里一共多少条 counts its rows
         return replace(base, intent="outline")
     if COUNT.search(text) and (months or found_offices or re.search(r"配档表|全年|工作|任务|tasks", low)
                                or follow):

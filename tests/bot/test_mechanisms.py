@@ -1765,3 +1765,9 @@ def test_a_new_topic_opening_that_points_back_keeps_the_conversation(bot, follow
 @pytest.mark.parametrize("question", ["党建工作中党章学习有什么要求", "教育工作先进个人有没有奖章"])
 def test_a_word_ending_in_zhang_names_no_chapter(bot, question):
     assert bot.understand(question).intent != "section"
+
+
+def test_which_items_an_office_leads_is_no_outline(bot):
+    """哪几条是基层卫生健康科牵头的 had been answered with the outline (几条)."""
+    a = bot.ask("哪几条是基教处牵头的")
+    assert a.found and a.query.intent != "outline" and rows(a) and all("基教处" in o for _, o in rows(a))
