@@ -72,7 +72,7 @@ from bot.llm import maybe_rewrite  # noqa: E402
 from bot.settings import SETTINGS  # noqa: E402
 from ingest import IngestError, corpus_dir  # noqa: E402
 from ingest import Limits as IngestLimits  # noqa: E402
-from ingest.records import has_body  # noqa: E402
+from ingest.records import has_body, paragraph_no  # noqa: E402
 from index.store import CorpusChanges, IndexError_, corpus_files, corpus_hash, index_dir  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent
@@ -688,7 +688,7 @@ def full_text(bot: Bot) -> str:
                 head = html.escape(r.title or "", quote=False)
                 parts.append(f"**〔{item_name(r)}〕{head}**{html.escape(rest, quote=False)}")
             elif r.kind == "paragraph":   # a notice numbering nothing
-                parts.append(f"**〔第{r.id.rsplit(':', 1)[1]}段〕** {esc}")
+                parts.append(f"**〔第{paragraph_no(r)}段〕** {esc}")
             elif r.kind == "note":
                 parts.append(esc)
         n_items = sum(r.kind == "item" for r in recs)

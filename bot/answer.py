@@ -8,7 +8,7 @@ from __future__ import annotations
 import re
 from dataclasses import asdict, dataclass, field
 
-from ingest.records import Record
+from ingest.records import Record, paragraph_no
 
 
 def item_part(r: Record) -> str:
@@ -69,6 +69,12 @@ def section_name(r: Record) -> str:
     return f"第{r.section}部分" + (f"({r.subsection})" if r.subsection else "")
 
 
+def unit_name(r: Record) -> str:
+    """`item_name` of an item, `section_name` of a part, "" of anything else (a paragraph's label
+    names it: 第3段)."""
+    return item_name(r) if r.kind == "item" else section_name(r) if r.kind == "section" else ""
+
+
 @dataclass(frozen=True)
 class Citation:
     kind: str
@@ -118,7 +124,7 @@ class Citation:
             return cls("section", r.doc_id, r.id, section=r.section, quote=quote, doc_label=doc_label,
                        part=f"{r.section}({r.subsection})" if r.subsection else "")
         if r.kind == "paragraph":
-            return cls("paragraph", r.doc_id, r.id, quote=quote, doc_label=doc_label, part=r.id.rsplit(":", 1)[1])
+            return cls("paragraph", r.doc_id, r.id, quote=quote, doc_label=doc_label, part=paragraph_no(r))
         return cls(r.kind, r.doc_id, r.id, quote=quote, doc_label=doc_label)
 
 

@@ -130,7 +130,7 @@ class Bot:
             text, afresh = new
             prev_q, prev_a = (None, None) if afresh else (prev_q, prev_a)
         elif dialogue.NEW_TOPIC.fullmatch(text) or (
-                dialogue.MORE.fullmatch(text.strip(" ?？。.!！")) and not (prev_a and prev_a.found)):
+                dialogue.asks_more(text) and not (prev_a and prev_a.found)):
             # 换个话题 alone, or 还有别的吗 with nothing before it: ready for the next question.
             return Query(text=text, intent="refuse", refuse_reason="chitchat", english=is_english(text))
         q = parse(text, c.offices, c.sections, c.vocabulary, c.text, lambda w: c.tokenizer.known(w),
@@ -464,9 +464,7 @@ class Bot:
             return content.item_numbers(q, c, items or c.items_of_rows(q.focus_rows), rows)
         if q.refers == "content":
             target = items or c.items_of_rows(q.focus_rows)
-            return content.item(replace(q, items=tuple(r.item for r in target),
-                                        docs=tuple({r.doc_id for r in target})), c) if target else \
-                schedule.rows_of_focus(q, c, rows)
+            return self._quoted(q, target) if target else schedule.rows_of_focus(q, c, rows)
         if rows or not items:
             return schedule.rows_of_focus(q, c, _named_by(q, rows))
         rows = c.rows_of_items(q.focus_items)      # 第18条讲什么? → 什么时候?: the rows carrying it out
@@ -505,10 +503,14 @@ class Bot:
         of a notice with no 配档表 at all, the items themselves (第8条 → 它要求谁陪餐: its text says
         who), never "the 配档表 has no row"."""
         a = schedule.no_rows_for_items(q, self.corpus, items)
-        docs = tuple({i.doc_id for i in items})
-        if a.found or not items or self.corpus.has_schedule(docs):
+        if a.found or not items or self.corpus.has_schedule(tuple({i.doc_id for i in items})):
             return a
-        return content.item(replace(q, items=tuple(i.item for i in items), docs=docs), self.corpus)
+        return self._quoted(q, items)
+
+    def _quoted(self, q: Query, items: list) -> Answer:
+        """`items` (records of items the conversation is on) quoted whole, as 第N条 asks them."""
+        return content.item(replace(q, items=tuple(i.item for i in items), docs=tuple({i.doc_id for i in items})),
+                            self.corpus)
 
     def _more(self, q: Query, rows: list, items: list) -> Answer:
         """还有别的吗 after an answer: an office's other rows (of the other months, after one month's),
@@ -526,8 +528,7 @@ class Bot:
         elif rows:
             more = []
         else:
-            return content.item(replace(q, items=tuple(i.item for i in items),
-                                        docs=tuple({i.doc_id for i in items})), c)
+            return self._quoted(q, items)
         if not more:
             scope = schedule.scope_label(q) or say(q, "这项工作", "this task")
             return Answer(say(q, f"配档表中{scope}的安排共 {len(rows)} 项,上面已全部列出。",

@@ -65,6 +65,11 @@ MORE = re.compile(r"(?:那|那么)?\s*(?:(?:还有(?:没有)?|还有啥|还有�
                   r"(?:别的|其他|其它|其余)的?\s*(?:呢|吗)|anything else|what else|any others?|any more", re.IGNORECASE)
 
 
+def asks_more(text: str) -> bool:
+    """The turn only asks what else (`MORE`), whatever its closing punctuation."""
+    return bool(MORE.fullmatch(text.strip(" ?？。.!！")))
+
+
 def aspect(text: str) -> str | None:
     """What a follow-up asks of the focus: item, who, when, rows (its 配档表 rows, listed) or content."""
     if ASK_ITEM.search(text):
@@ -106,7 +111,7 @@ def resolve(q: Query, prev: Answer | None, holds=None) -> Query:
         if items and not prev.rows and AMONG.search(q.text):
             return replace(q, intent="focus", refers="when", focus_items=items, context=_asked(prev))
         return q
-    if MORE.fullmatch(q.text.strip(" ?？。.!！")) and (prev.rows or items):
+    if asks_more(q.text) and (prev.rows or items):
         # 职高教处3月做什么 → 还有别的吗: the rest of the office's year; after a quote, the rest of its item
         # (after every place a word is written, nothing: `mention` says so).
         was = prev.query

@@ -142,14 +142,13 @@ MENTIONS = re.compile(
     re.IGNORECASE)
 
 
-def mentioned(text: str, known: str = "", offices: OfficeTable | None = None) -> str:
+def mentioned(m: re.Match | None, known: str = "", offices: OfficeTable | None = None) -> str:
     """The word a where-is-it-written question asks after (`MENTIONS`), "" if it asks none. A word
     in quotes is asked as written, whether or not the notices write it (then they are said not
     to); one without is asked only if the notices (`known`) write it as asked, less the words
     around it (涉及到招生 → 招生; 招生的安排 → 招生), and it names one thing (not 招生和考试): else
     the question is searched as any other. Never an office or a month, which scope the 配档表
-    (哪几条提到了基教处 asks its rows)."""
-    m = MENTIONS.search(text)
+    (哪几条提到了基教处 asks its rows). `m`: the question's match of MENTIONS, if any."""
     if not m:
         return ""
     quoted = any(m.group(i) for i in _QUOTED_GROUPS) or bool(m.group(7) and re.search(r"[\"“']", m.group(0)))
@@ -757,7 +756,8 @@ def _parse(text: str, raw: str, offices: OfficeTable, section_titles: dict[str, 
         header_words = "|".join(p for p, _ in HEADER_FIELDS)
         if DOC_REF.search(text) or not has_content(re.sub(header_words, "", text, flags=re.IGNORECASE)):
             return replace(base, header=header, intent="header")
-    word = mentioned(text, known, offices) if not (items or sections) else ""
+    where = MENTIONS.search(text)
+    word = mentioned(where, known, offices) if not (items or sections) else ""
     if word:
         return replace(base, intent="mentions", mention=word)
     if items and (WHO.search(text) or WHEN.search(text)) and not re.search(r"讲什么|内容|什么意思|about|说了", text):
@@ -772,7 +772,7 @@ def _parse(text: str, raw: str, offices: OfficeTable, section_titles: dict[str, 
         return replace(base, intent="compare")
     # (哪几条提到了教师培训, which the notices do not write as such, is searched: not the outline.)
     # (哪几条是基层卫生健康科牵头的: the office's, not the outline.)
-    if OUTLINE.search(low) and not SCHEDULE_TABLE.search(text) and not MENTIONS.search(text) \
+    if OUTLINE.search(low) and not SCHEDULE_TABLE.search(text) and not where \
             and not found_offices:   # 配档表里一共多少条 counts its rows
         return replace(base, intent="outline")
     if COUNT.search(text) and (months or found_offices or re.search(r"配档表|全年|工作|任务|tasks", low)

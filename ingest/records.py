@@ -240,6 +240,11 @@ class Document:
         return out
 
 
+def paragraph_no(r: Record) -> str:
+    """The number of a paragraph record (`<doc>:paragraph:3` → "3"): its place in its notice."""
+    return r.id.rsplit(":", 1)[1]
+
+
 def has_body(r: Record) -> bool:
     """`r` holds text to quote as evidence: an item, the preamble, a section with paragraphs of its
     own (`Section.text`), not a bare heading, or a paragraph of a notice that numbers nothing."""

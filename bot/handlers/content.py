@@ -5,14 +5,14 @@ from __future__ import annotations
 import re
 from dataclasses import replace
 
-from bot.answer import ASKS_SUPPORT, Answer, Citation, item_name, role_asked, say, section_name, who_text
+from bot.answer import ASKS_SUPPORT, Answer, Citation, item_name, role_asked, say, section_name, unit_name, who_text
 from bot.corpus import Corpus, Evidence
 from bot.handlers.refusal import not_covered
 from bot.handlers.schedule import row_lines, rows_with_items, scope_label
 from bot.scope import english_readings, specific_readings, specific_term, topic_terms
 from bot.text import JOINT, best_sentences, content_grams, grams, is_title, joined_quote, sentences
 from bot.understand import WHO
-from ingest.records import Record, has_body
+from ingest.records import Record, has_body, paragraph_no
 from ingest.parse import cn_to_int
 
 HEADER_NAMES = {"addressees": ("主送单位", "addressed to"), "doc_no": ("发文字号", "document number"),
@@ -213,8 +213,8 @@ def quote(q, corpus: Corpus, quotes: list[tuple]) -> Answer:
     lines, cites = [], []
     for rec, text in quotes:
         c = corpus.cite(rec, text)
-        where = f"{item_name(rec)} {rec.title}" if rec.kind == "item" \
-            else f"{section_name(rec)} {rec.title}" if rec.kind == "section" \
+        name = unit_name(rec)
+        where = f"{name} {rec.title}" if name \
             else "" if rec.kind == "paragraph" else say(q, "开头", "opening")   # (its label says 第N段)
         lines.append(say(q, f"据通知{where}:“{text}”{c.label}",
                          f"Per the notice ({where}): “{text}”{c.label}" if where else f"Per the notice: “{text}”{c.label}"))
@@ -345,7 +345,7 @@ def _naming(q, corpus: Corpus, doc_id: str) -> list[tuple[Record, str, Citation]
             continue
         c = corpus.cite(r, "".join(said) or r.title or "")
         who = f"({who_text(r, q.text)})" if r.offices else ""
-        name = item_name(r) if r.kind == "item" else section_name(r) if r.kind == "section" else ""
+        name = unit_name(r)
         quoted = f"“{''.join(said) or r.text}”"
         line = f"- {name} {r.title}{who}" + (f":{quoted}" if said else "") if name \
             else f"- {quoted}"   # a paragraph: its label says 第N段
@@ -483,7 +483,7 @@ def mentions(q, corpus: Corpus) -> Answer:
         for r in units:
             said = "……".join(s for s in sentences(r.text) if word.lower() in s.lower())
             c = corpus.cite(r, said)
-            name = item_name(r) if r.kind == "item" else section_name(r) if r.kind == "section" else ""
+            name = unit_name(r)
             lines.append(f"- {name + ' ' + (r.title or '') + ':' if name else ''}“{said}”{c.label}")
             cites.append(c)
         if rows:
@@ -505,7 +505,7 @@ def paragraph(q, corpus: Corpus, paragraphs: list[Record], n: int) -> Answer:
     parts, cites = [], []
     for doc_id in dict.fromkeys(r.doc_id for r in paragraphs):
         mine = [r for r in paragraphs if r.doc_id == doc_id]
-        r = next((r for r in mine if r.id.rsplit(":", 1)[1] == str(n)), None)
+        r = next((r for r in mine if paragraph_no(r) == str(n)), None)
         if r is None:
             parts.append(say(q, f"通知正文没有第{n}段(共 {len(mine)} 段)。", f"The notice has no paragraph {n} (it has {len(mine)})."))
             continue
