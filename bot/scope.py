@@ -214,8 +214,8 @@ def english_topic(q, corpus: Corpus) -> list[str]:
 
 def _everyday(heads, corpus: Corpus) -> bool:
     """One of `heads` is a word of the notices' everyday vocabulary: a quarter or more of the items
-    write it (school → 学校; `english_common_share`)."""
-    return any(corpus.item_share(h) > corpus.settings.english_common_share for h in heads)
+    write it (school → 学校; `common_share`)."""
+    return any(corpus.item_share(h) > corpus.settings.common_share for h in heads)
 
 
 def specific_readings(read: dict[str, tuple[str, ...]], corpus: Corpus) -> dict[str, tuple[str, ...]]:
@@ -243,7 +243,7 @@ def english_search_words(q, corpus: Corpus) -> tuple[str, ...]:
     """The notices' words to search an English question by: its readings (`english_readings`), or,
     for a word no whole sense renders, the words whose longer senses name it, if at most
     `english_loose_max` (bullying → 欺凌, of "to bully and humiliate"). A word one of whose readings
-    most items write (school → 学校; `english_common_share`) is the notices' everyday vocabulary and
+    most items write (school → 学校; `common_share`) is the notices' everyday vocabulary and
     is not searched by, nor by its rarer readings (学院): it would rank items by how often they say it."""
     read = dict(english_readings(q, corpus))
     for word, heads in _known(q, corpus).items():
@@ -280,10 +280,12 @@ def rarity(term: str, corpus: Corpus) -> float:
 
 def specific_term(q, corpus: Corpus) -> str | None:
     """The question's most specific term the notices use (双减, 近视, 最美教师): its rarest key term
-    they mention, if at least `topic_min_rarity` rare (系统 or 教育 is no one thing); else None."""
+    they mention, if at least `topic_min_rarity` rare (系统 or 教育 is no one thing) and not written
+    by `common_share` of the items (中小学 in an education notice); else None."""
     # (Not the issuing body: 教育局今年管不管 asks the bureau, whose name one row happens to write.)
     q = replace(q, text=corpus.without_agencies(q.text))
-    terms = [t for t in chinese_terms(q, corpus, dictionary_only=True) if mentions(corpus.text, t)]
+    terms = [t for t in chinese_terms(q, corpus, dictionary_only=True) if mentions(corpus.text, t)
+             and corpus.item_share(t) < corpus.settings.common_share]
     rarest = rarest_term(terms, corpus) if terms else None
     return rarest if rarest and rarity(rarest, corpus) >= corpus.settings.topic_min_rarity else None
 

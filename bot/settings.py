@@ -73,12 +73,14 @@ class Settings:
     is searched by the notices' words whose longer senses name it when there are at most this many:
     one or two such words are what the word means there; more are the many senses of a common word
     (take, part). Higher searches by more of them (recall), lower by fewer (less noise)."""
-    english_common_share: float = 0.25
-    """An English question is not searched by a word one of whose readings at least this share of the
-    items write (school → 学校, reform → 改革): such words name no one item, and BM25 would rank items
-    by how often they say them. A quarter: on two sets of English questions written by reviewers
+    common_share: float = 0.25
+    """A word at least this share of the items write names no one item: an English question is not
+    searched by a word one of whose readings is that common (school → 学校, reform → 改革), since
+    BM25 would rank items by how often they say them; nor is a Chinese word that common a question's
+    most specific term, however rare in general Chinese (中小学 in an education notice), which would
+    pick the item to quote. A quarter: on two sets of English questions written by reviewers
     (never the held-out part), half kept seven of those words that pulled answers to the wrong item.
-    Lower searches by fewer, more specific words (precision), higher by more (recall)."""
+    Lower keeps fewer, more specific words (precision), higher more (recall)."""
     topic_min_rarity: float = 12.0
     """A word of a schedule question names a topic (近视, 足球, 体质: the rows listed must speak of
     it) when it is at least this rare in general Chinese, -ln(frequency) in jieba's dictionary;

@@ -882,6 +882,15 @@ def test_of_two_close_items_the_one_naming_the_question_s_most_specific_term_ans
     assert a.found and items(a) == [item] and term in bot.items[a.citations[0].record_id].text
 
 
+@pytest.mark.parametrize("question,item", [("中小学的孩子在学校吃饭安全吗", 20), ("中小学老师的师德怎么抓", 19)])
+def test_a_word_many_items_write_is_not_the_specific_term_that_picks_the_item(bot, question, item):
+    """中小学 is rare in general Chinese but written by many items of an education notice: it names
+    none of them, so it must not pull the answer to the one item (党建) that happens to say it."""
+    assert bot.corpus.item_share("中小学") >= bot.corpus.settings.common_share
+    a = bot.ask(question)
+    assert a.found and items(a)[0] == item
+
+
 @pytest.mark.parametrize("question,term", [("基教处的电话是多少", "电话"), ("体卫艺处处长是谁", "处长")])
 def test_a_value_of_an_office_the_notice_never_names_is_refused_not_its_task_list(bot, question, term):
     a = bot.ask(question)
