@@ -124,6 +124,9 @@ def _documents(records: list[Record]) -> dict[str, Document]:
 # Endings that make a word the measure of a thing (覆盖率, 覆盖面, 满意度, 参与率): staff asking
 # for one mean whichever the notice gives.
 _MEASURES = "率面度"
+# Words for a share of a whole: staff asking one (普惠园的比例) mean whichever the notice writes
+# (占比, 比重).
+_SHARES = ("比例", "占比", "比重", "百分比", "比率")
 
 # The ending of an issuing body a short form's last character stands for (委 for 委员会).
 _AGENCY_ENDINGS = {"局": re.compile(r"局$"), "委": re.compile(r"委(?:员会)?$"), "厅": re.compile(r"厅$")}
@@ -247,15 +250,18 @@ class Corpus:
     def bridges(self, term: str) -> tuple[str, ...]:
         """The notices' own words for a term they never use: its synonyms (`bot.thesaurus`) that
         are words of the notices, as the search cuts them (大夫 → 医生; not 学学 of 大学学科), and
-        the same measure of the same thing (覆盖面 → 覆盖率: `_MEASURES`). Empty for a term they use."""
+        the same measure of the same thing (覆盖面 → 覆盖率: `_MEASURES`; 比例 → 占比: `_SHARES`). Empty for a term they use."""
         out = self._bridges.get(term)
         if out is None:
             from bot.thesaurus import bridges
 
             vocab = self.index.bm25.vocab
             measured = [term[:-1] + m for m in _MEASURES if len(term) >= 3 and term[-1] in _MEASURES and m != term[-1]]
-            out = () if mentions(self.text, term) else tuple(
-                b for b in (*bridges(term, self.text), *(m for m in measured if m in self.text)) if b in vocab)
+            # (A share word is a bridge even where the search cuts it apart: 占|比达61%.)
+            shares = [w for w in _SHARES if term in _SHARES and w != term and w in self.text]
+            out = () if mentions(self.text, term) else tuple(dict.fromkeys(
+                (*(b for b in (*bridges(term, self.text), *(m for m in measured if m in self.text)) if b in vocab),
+                 *shares)))
             self._bridges[term] = out
         return out
 
