@@ -15,7 +15,8 @@ from bot.understand import WHEN, WHO, Query, cn_to_int, has_content
 from ingest.when import months_label
 
 # A turn that says it starts afresh (换个话题, 网络安全有什么要求): what follows it is a new question.
-NEW_TOPIC = re.compile(r"^\s*(?:好的?|ok|嗯)?\s*[,，]?\s*(?:换个话题|换一个话题|换个问题|换一个问题|另外问一下|另外问个问题|"
+NEW_TOPIC = re.compile(r"^\s*(?:好的?|ok|嗯)?\s*[,，]?\s*(?:那么?|那就)?\s*(?:换个话题|换一个话题|换个问题|换一个问题|另外问一下|另外问个问题|"
+                       r"(?:先)?不(?:说|聊|谈|问)(?:这个|这|那个)了?|"
                        r"再问一个(?:问题)?|再问个问题|问个别的|问点别的|说点别的|新问题|new topic|another question)"
                        r"\s*(?:吧|啊|呀)?\s*[,，:：。;；!！]?\s*", re.IGNORECASE)
 
